@@ -1,0 +1,54 @@
+# cxlean: `make run` serves the app with demo data, `make test` runs the suite.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE := cxlean.settings
+
+# A Python >= 3.12: the pyenv versions named in .python-version, then python3.13/3.12/python3.
+PYTHON_CANDIDATES := $(foreach v,$(shell cat .python-version 2>/dev/null),$(HOME)/.pyenv/versions/$(v)/bin/python) \
+    python3.13 python3.12 python3
+BASE_PYTHON := $(firstword $(foreach p,$(PYTHON_CANDIDATES),$(shell command -v $(p) >/dev/null 2>&1 && $(p) -c 'import sys; print("$(p)" if sys.version_info >= (3, 12) else "")' 2>/dev/null)))
+
+.PHONY: venv run test lint migrations-check messages demo bench clean lock
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@if [ -z "$(BASE_PYTHON)" ]; then \
+		echo "cxlean needs Python 3.12 or newer; none found (tried: $(PYTHON_CANDIDATES))." >&2; \
+		echo "Install one (e.g. 'pyenv install 3.12') and run make again." >&2; exit 1; fi
+	@[ -x $(PY) ] || $(BASE_PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+venv: $(VENV)/.installed
+
+run: $(VENV)/.installed
+	$(PY) manage.py compilemessages --ignore=.venv >/dev/null 2>&1 || true
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py demo
+	@echo ""
+	@echo "cxlean is starting on http://127.0.0.1:$(PORT)/  (demo logins, password cxlean-demo:"
+	@echo "  coordinator  employee  manager  admin)"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: $(VENV)/.installed
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+migrations-check: $(VENV)/.installed
+	$(PY) manage.py makemigrations --check --dry-run
+
+messages: $(VENV)/.installed
+	$(PY) manage.py makemessages -l sv -l en --ignore=.venv --ignore=tests --no-obsolete
+	$(PY) manage.py compilemessages --ignore=.venv
+
+bench: $(VENV)/.installed
+	@for f in bench/*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

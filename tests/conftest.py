@@ -1,0 +1,79 @@
+"""Named people for access tests.
+
+Two sibling departments under one company. Alice is an employee and Bob a coordinator
+in Customer Service; Carol coordinates Sales; Maria is management; Root is superuser.
+"""
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from cxlean.org.roles import COORDINATOR, EMPLOYEE, MANAGEMENT
+from tests.factories import PASSWORD, UnitFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    settings.LANGUAGE_CODE = "sv"
+    # Real hashing costs ~0.3 s a password; tests log people in all the time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def company(db):
+    return UnitFactory(name="Företaget", code="company")
+
+
+@pytest.fixture
+def service_unit(company):
+    return UnitFactory(name="Kundservice", code="service", parent=company)
+
+
+@pytest.fixture
+def service_team(service_unit):
+    return UnitFactory(name="Team Chatt", code="chat", parent=service_unit)
+
+
+@pytest.fixture
+def sales_unit(company):
+    return UnitFactory(name="Försäljning", code="sales", parent=company)
+
+
+@pytest.fixture
+def alice(service_team):
+    return UserFactory(username="alice", first_name="Alice", role=EMPLOYEE, unit=service_team)
+
+
+@pytest.fixture
+def bob(service_unit):
+    return UserFactory(username="bob", first_name="Bob", role=COORDINATOR, unit=service_unit)
+
+
+@pytest.fixture
+def carol(sales_unit):
+    return UserFactory(username="carol", first_name="Carol", role=COORDINATOR, unit=sales_unit)
+
+
+@pytest.fixture
+def maria(company):
+    return UserFactory(username="maria", first_name="Maria", role=MANAGEMENT, unit=company)
+
+
+@pytest.fixture
+def root(company):
+    user = UserFactory(username="root", role=EMPLOYEE, unit=company)
+    User.objects.filter(pk=user.pk).update(is_superuser=True, is_staff=True)
+    user.refresh_from_db()
+    return user
+
+
+def login(user) -> Client:
+    client = Client()
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+@pytest.fixture
+def as_user():
+    """`as_user(alice)` gives a logged-in test client."""
+    return login
