@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from cxlean.core.translation import Translated
+
+
+class UnitQuerySet(models.QuerySet):
+    def with_descendants(self, unit: Unit) -> UnitQuerySet:
+        return self.filter(path__startswith=unit.path)
+
+
+class Unit(models.Model):
+    """A node in the organisation tree (company → department → team).
+
+    `path` holds the ids from the root down ("/1/4/9/") so that "this unit and all
+    its sub-units" is a single indexed prefix match instead of a recursive walk.
+    """
+
+    name = models.CharField(_("name"), max_length=120)
+    code = models.SlugField(
+        _("code"),
+        max_length=40,
+        unique=True,
+        help_text=_("Short identifier used in reports and imports."),
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    path = models.CharField(max_length=255, editable=False, db_index=True, default="")
+    description = models.TextField(_("description"), blank=True)
+    history = HistoricalRecords()
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @transaction.atomic
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        old_path = self.path
+        new_path = f"{self.parent.path if self.parent_id else '/'}{self.pk}/"
+        if new_path == old_path:
+            return
+        Unit.objects.filter(pk=self.pk).update(path=new_path)
+        self.path = new_path
+        if old_path:  # moved: re-root every descendant under the new path
+            moved = list(Unit.objects.filter(path__startswith=old_path).exclude(pk=self.pk))
+            for unit in moved:
+                unit.path = new_path + unit.path[len(old_path) :]
+            Unit.objects.bulk_update(moved, ["path"])
+
+    @property
+    def depth(self) -> int:
+        return max(self.path.count("/") - 2, 0)
+
+    def subtree(self) -> UnitQuerySet:
+        return Unit.objects.with_descendants(self)
+
+    def is_within(self, other: Unit) -> bool:
+        return self.path.startswith(other.path)
+
+    def clean(self) -> None:
+        if self.parent_id and self.pk and self.parent.is_within(self):
+            raise ValidationError(
+                {"parent": _("A unit cannot be placed under itself or one of its sub-units.")}
+            )
+
+
+class CXRole(models.Model):
+    """A role in the customer-experience catalogue (data the organisation edits)."""
+
+    slug = models.SlugField(_("code"), max_length=60, unique=True)
+    name_sv = models.CharField(_("name (Swedish)"), max_length=120)
+    name_en = models.CharField(_("name (English)"), max_length=120)
+    description_sv = models.TextField(_("contribution to CX and Lean (Swedish)"), blank=True)
+    description_en = models.TextField(_("contribution to CX and Lean (English)"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    history = HistoricalRecords()
+
+    name = Translated()
+    description = Translated()
+
+    class Meta:
+        verbose_name = _("CX role")
+        verbose_name_plural = _("CX roles")
+        ordering = ["order", "slug"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Profile(models.Model):
+    """What cxlean knows about a person beyond their login: unit and CX roles."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="profile",
+        verbose_name=_("user"),
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="profiles"
+    )
+    cx_roles = models.ManyToManyField(
+        CXRole, verbose_name=_("CX roles"), blank=True, related_name="profiles"
+    )
+    job_title = models.CharField(_("job title"), max_length=120, blank=True)
+    history = HistoricalRecords(m2m_fields=[cx_roles])
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+        ordering = ["user__first_name", "user__last_name"]
+
+    def __str__(self) -> str:
+        return display_name(self.user)
+
+
+def display_name(user) -> str:
+    return user.get_full_name() or user.get_username()

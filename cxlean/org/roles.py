@@ -1,0 +1,83 @@
+"""The three roles of cxlean and the unit scope that comes with them.
+
+A role is membership of a Django group. Every "who may see or change what" rule in
+views, API and admin starts from the functions here, so the rules are the same
+everywhere.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.models import AnonymousUser, Group
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from cxlean.org.models import Unit
+
+COORDINATOR = "Lean coordinator"
+EMPLOYEE = "Employee"
+MANAGEMENT = "Management"
+ROLE_GROUPS = (COORDINATOR, EMPLOYEE, MANAGEMENT)
+
+
+def ensure_role_groups(**kwargs) -> None:
+    for name in ROLE_GROUPS:
+        Group.objects.get_or_create(name=name)
+
+
+def _group_names(user: User | AnonymousUser) -> frozenset[str]:
+    if not user.is_authenticated:
+        return frozenset()
+    # Cached on the user object: one query per request, whatever the number of checks.
+    if not hasattr(user, "_cxlean_groups"):
+        user._cxlean_groups = frozenset(user.groups.values_list("name", flat=True))
+    return user._cxlean_groups
+
+
+def is_coordinator(user: User | AnonymousUser) -> bool:
+    return user.is_authenticated and (user.is_superuser or COORDINATOR in _group_names(user))
+
+
+def is_management(user: User | AnonymousUser) -> bool:
+    return user.is_authenticated and MANAGEMENT in _group_names(user)
+
+
+def sees_everything(user: User | AnonymousUser) -> bool:
+    """Management reads across the whole organisation; superusers do everything."""
+    return user.is_authenticated and (user.is_superuser or is_management(user))
+
+
+def role_names(user: User | AnonymousUser) -> list[str]:
+    return [name for name in ROLE_GROUPS if name in _group_names(user)]
+
+
+def coordinated_units(user: User | AnonymousUser):
+    """The units a coordinator acts within: their own unit and everything below it."""
+    from cxlean.org.models import Unit
+
+    if not is_coordinator(user):
+        return Unit.objects.none()
+    if user.is_superuser:
+        return Unit.objects.all()
+    unit = _home_unit(user)
+    return unit.subtree() if unit else Unit.objects.none()
+
+
+def coordinates_unit(user: User | AnonymousUser, unit: Unit | None) -> bool:
+    if unit is None or not is_coordinator(user):
+        return False
+    if user.is_superuser:
+        return True
+    home = _home_unit(user)
+    return home is not None and unit.is_within(home)
+
+
+def _home_unit(user: User) -> Unit | None:
+    if not hasattr(user, "_cxlean_home_unit"):
+        from cxlean.org.models import Profile
+
+        profile = Profile.objects.select_related("unit").filter(user=user).first()
+        user._cxlean_home_unit = profile.unit if profile else None
+    return user._cxlean_home_unit

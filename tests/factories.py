@@ -1,0 +1,131 @@
+import datetime as dt
+from decimal import Decimal
+
+import factory
+from django.contrib.auth.models import Group, User
+
+from cxlean.guide.models import GuideActivity, GuideStep
+from cxlean.org.models import CXRole, Profile, Unit
+from cxlean.org.roles import COORDINATOR, EMPLOYEE, MANAGEMENT
+from cxlean.plans.models import Activity, Phase, Plan
+
+PASSWORD = "correct-horse-battery"
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Unit
+
+    name = factory.Sequence(lambda n: f"Unit {n}")
+    code = factory.Sequence(lambda n: f"unit-{n}")
+
+
+class CXRoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CXRole
+
+    slug = factory.Sequence(lambda n: f"role-{n}")
+    name_sv = factory.Sequence(lambda n: f"Roll {n}")
+    name_en = factory.Sequence(lambda n: f"Role {n}")
+
+
+class ProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Profile
+
+    unit = factory.SubFactory(UnitFactory)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User.groups.through
+
+    class Params:
+        role = EMPLOYEE
+
+    group = factory.LazyAttribute(lambda o: Group.objects.get_or_create(name=o.role)[0])
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A person: a user with a profile in `unit` and the cxlean group `role`."""
+
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    class Params:
+        role = EMPLOYEE
+        unit = factory.SubFactory(UnitFactory)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    is_staff = factory.LazyAttribute(lambda u: u.role in (COORDINATOR, MANAGEMENT))
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+    profile = factory.RelatedFactory(
+        ProfileFactory, factory_related_name="user", unit=factory.SelfAttribute("..unit")
+    )
+
+    membership = factory.RelatedFactory(
+        "tests.factories.MembershipFactory",
+        factory_related_name="user",
+        role=factory.SelfAttribute("..role"),
+    )
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        if create:
+            instance.save()  # persist the password set above
+
+
+class GuideStepFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = GuideStep
+
+    number = factory.Sequence(lambda n: n + 1)
+    title_sv = factory.Sequence(lambda n: f"Steg {n + 1}")
+    title_en = factory.Sequence(lambda n: f"Step {n + 1}")
+
+
+class GuideActivityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = GuideActivity
+
+    step = factory.SubFactory(GuideStepFactory)
+    title_sv = factory.Sequence(lambda n: f"Aktivitet {n}")
+    title_en = factory.Sequence(lambda n: f"Activity {n}")
+
+
+class PlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Plan
+
+    name = factory.Sequence(lambda n: f"Rollout {n}")
+    unit = factory.SubFactory(UnitFactory)
+    coordinator = factory.SubFactory(
+        UserFactory, role=COORDINATOR, unit=factory.SelfAttribute("..unit")
+    )
+    start_date = dt.date(2026, 1, 5)
+    end_date = dt.date(2026, 12, 18)
+    budget = Decimal("100000.00")
+
+
+class PhaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Phase
+
+    plan = factory.SubFactory(PlanFactory)
+    title = factory.Sequence(lambda n: f"Phase {n}")
+    order = factory.Sequence(lambda n: n)
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Activity
+
+    phase = factory.SubFactory(PhaseFactory)
+    title = factory.Sequence(lambda n: f"Activity {n}")
+    start_date = dt.date(2026, 2, 1)
+    due_date = dt.date(2026, 2, 28)
+    planned_cost = Decimal("1000.00")

@@ -1,0 +1,270 @@
+"""`manage.py demo`: the Nordljus Energi AB demo organisation and its rollout."""
+
+import datetime as dt
+import math
+import time
+from io import StringIO
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import timezone
+
+from cxlean.org import demo
+from cxlean.org.models import CXRole, Profile, Unit
+from cxlean.org.roles import COORDINATOR, EMPLOYEE, MANAGEMENT, coordinates_unit
+from cxlean.plans.models import Activity, Plan
+
+pytestmark = pytest.mark.django_db
+
+
+def run_demo(*args: str) -> str:
+    out = StringIO()
+    call_command("demo", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def debug(settings):
+    settings.DEBUG = True
+
+
+@pytest.fixture
+def built(debug) -> str:
+    return run_demo()
+
+
+def user(username: str) -> User:
+    return User.objects.select_related("profile__unit").get(username=username)
+
+
+def groups_of(username: str) -> set[str]:
+    return set(User.objects.get(username=username).groups.values_list("name", flat=True))
+
+
+def demo_plan() -> Plan:
+    return Plan.objects.get(name="Lean CX i Kundservice")
+
+
+def test_the_four_logins_have_the_demo_password(built):
+    for username in ("coordinator", "employee", "manager", "admin"):
+        assert user(username).check_password("cxlean-demo"), username
+
+
+def test_the_coordinator_coordinates_kundservice(built):
+    coordinator = user("coordinator")
+    assert groups_of("coordinator") == {COORDINATOR}
+    assert coordinator.is_staff and not coordinator.is_superuser
+    assert coordinator.profile.unit.name == "Kundservice"
+
+
+def test_the_employee_works_in_a_team_under_the_coordinators_unit(built):
+    employee, coordinator = user("employee"), user("coordinator")
+    assert groups_of("employee") == {EMPLOYEE}
+    assert not employee.is_staff
+    assert employee.profile.unit.parent == coordinator.profile.unit
+    assert coordinates_unit(coordinator, employee.profile.unit)
+
+
+def test_the_manager_is_management_at_company_level(built):
+    manager = user("manager")
+    assert groups_of("manager") == {MANAGEMENT}
+    assert manager.is_staff and not manager.is_superuser
+    assert manager.profile.unit.parent is None
+
+
+def test_admin_is_a_superuser(built):
+    admin = user("admin")
+    assert admin.is_superuser and admin.is_staff
+
+
+def test_everyone_else_is_an_employee(built):
+    others = User.objects.exclude(username__in=["coordinator", "manager", "admin"])
+    for person in others.prefetch_related("groups"):
+        assert [g.name for g in person.groups.all()] == [EMPLOYEE], person.username
+
+
+def test_about_25_people_share_all_13_cx_roles(built):
+    profiles = list(Profile.objects.prefetch_related("cx_roles"))
+    assert 20 <= len(profiles) <= 30
+    held = {role.slug for profile in profiles for role in profile.cx_roles.all()}
+    assert held == set(CXRole.objects.values_list("slug", flat=True))
+    assert len(held) == 13
+    assert sum(1 for p in profiles if len(p.cx_roles.all()) >= 2) >= 5
+    assert all(profile.job_title for profile in profiles)
+
+
+def test_the_organisation_is_a_company_with_departments_and_teams(built):
+    root = Unit.objects.get(code=demo.ROOT_CODE)
+    assert root.name == "Nordljus Energi AB"
+    departments = set(root.children.values_list("name", flat=True))
+    assert {"Kundservice", "Digitala kanaler", "Marknad & försäljning", "IT"} <= departments
+    assert Unit.objects.filter(path__regex=r"^/\d+/\d+/\d+/$").count() >= 3  # teams
+
+
+def test_one_rollout_is_in_progress(built):
+    plan = demo_plan()
+    today = timezone.localdate()
+    assert Plan.objects.count() == 1
+    assert plan.start_date == today - dt.timedelta(weeks=10)
+    assert plan.start_date < today < plan.end_date
+    assert plan.budget == 450_000
+    assert plan.unit == user("coordinator").profile.unit
+    assert plan.phases.count() == 7
+
+
+def test_every_activity_has_an_owner_from_the_organisation(built):
+    activities = demo_plan().activities().select_related("owner__profile")
+    assert activities.count() == 30
+    for activity in activities:
+        assert activity.owner is not None and activity.owner.profile
+    owners = {a.owner.username for a in activities}
+    assert len(owners) >= 8
+    assert not owners & {"manager", "admin"}
+
+
+def test_statuses_are_realistic(built):
+    activities = demo_plan().activities()
+    done = activities.filter(status=Activity.Status.DONE)
+    assert done.count() >= 4
+    assert all(activity.actual_cost > 0 for activity in done)
+    assert set(done.values_list("phase__order", flat=True)) >= {1}
+    assert activities.filter(status=Activity.Status.IN_PROGRESS).count() >= 2
+    assert activities.filter(status=Activity.Status.BLOCKED).count() == 1
+    assert activities.late().count() == 2
+    figures = Plan.objects.with_figures().get(pk=demo_plan().pk)
+    assert 0 < figures.actual_total < figures.planned_total == 450_000
+
+
+def test_the_employee_owns_late_work_and_one_activity_in_progress(built):
+    employee = user("employee")
+    owned = Activity.objects.filter(owner=employee)
+    assert owned.count() >= 4
+    assert owned.late().count() == 2
+    assert owned.filter(status=Activity.Status.IN_PROGRESS).count() == 1
+    assert all(activity.can_update_status(employee) for activity in owned)
+    assert demo_plan() in Plan.objects.visible_to(employee)
+
+
+def test_the_coordinator_may_edit_the_plan_and_the_manager_may_not(built):
+    plan = demo_plan()
+    assert plan.can_edit(user("coordinator"))
+    assert not plan.can_edit(user("manager"))
+    assert plan in Plan.objects.visible_to(user("manager"))
+
+
+def test_the_plan_history_shows_the_coordinator(built):
+    coordinator = user("coordinator")
+    plan = demo_plan()
+    assert plan.history.earliest().history_user == coordinator
+    history_users = set(
+        Activity.history.filter(phase__plan=plan).values_list("history_user", flat=True)
+    )
+    assert history_users == {coordinator.pk}
+    # The status changes are recorded, not only the creation.
+    assert Activity.history.filter(history_type="~", status=Activity.Status.BLOCKED).exists()
+
+
+def test_it_prints_the_logins(built):
+    assert "cxlean-demo" in built
+    for username in ("coordinator", "employee", "manager", "admin"):
+        assert f"  {username} " in built
+    assert "http://127.0.0.1:8000/" in built
+
+
+def test_running_it_twice_changes_nothing(built):
+    counts = (
+        User.objects.count(),
+        Unit.objects.count(),
+        Plan.objects.count(),
+        Activity.objects.count(),
+        CXRole.objects.count(),
+    )
+    output = run_demo()
+    assert "already there" in output
+    assert "Log in at" in output
+    assert counts == (
+        User.objects.count(),
+        Unit.objects.count(),
+        Plan.objects.count(),
+        Activity.objects.count(),
+        CXRole.objects.count(),
+    )
+
+
+def test_reset_builds_the_same_organisation_again(built):
+    def snapshot():
+        return (
+            sorted(User.objects.values_list("username", "profile__unit__code")),
+            list(
+                demo_plan()
+                .activities()
+                .order_by("start_date", "order")
+                .values_list("title", "owner__username", "status", "actual_cost")
+            ),
+        )
+
+    before, old_plan = snapshot(), demo_plan().pk
+    output = run_demo("--reset")
+    assert "Removed the previous demo organisation" in output
+    assert demo_plan().pk != old_plan
+    assert snapshot() == before
+
+
+def test_it_leaves_other_organisations_alone_on_reset(debug):
+    other = Unit.objects.create(name="Annat bolag", code="other")
+    run_demo()
+    run_demo("--reset")
+    assert Unit.objects.filter(pk=other.pk).exists()
+
+
+def test_it_refuses_when_someone_outside_the_demo_already_has_a_demo_login(debug):
+    User.objects.create(username="admin")
+    with pytest.raises(CommandError, match="admin"):
+        run_demo()
+    assert not Unit.objects.filter(code=demo.ROOT_CODE).exists()
+
+
+def test_it_refuses_to_run_with_debug_off(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="--force"):
+        run_demo()
+    assert not User.objects.exists()
+
+
+def test_force_runs_it_with_debug_off(settings):
+    settings.DEBUG = False
+    run_demo("--force")
+    assert User.objects.filter(username="coordinator").exists()
+
+
+def test_people_builds_a_large_organisation_quickly(debug):
+    started = time.monotonic()
+    output = run_demo("--people", "200")
+    assert time.monotonic() - started < 15
+    assert Profile.objects.count() == 200
+    assert "200 people" in output
+    root = Unit.objects.get(code=demo.ROOT_CODE)
+    extra_teams = math.ceil((200 - len(demo.PEOPLE)) / demo.TEAM_SIZE)
+    assert root.subtree().count() == len(demo.UNITS) + extra_teams
+    for unit in Unit.objects.select_related("parent"):
+        assert unit.path == f"{unit.parent.path if unit.parent else '/'}{unit.pk}/"
+    assert Profile.objects.filter(unit__in=root.subtree()).count() == 200
+    generated = User.objects.filter(username__regex=r"\.\d+$")
+    assert generated.count() == 200 - len(demo.PEOPLE)
+    assert set(generated.values_list("groups__name", flat=True)) == {EMPLOYEE}
+    assert generated.first().check_password("cxlean-demo")
+    assert Profile.cx_roles.through.objects.filter(profile__user__in=generated).count() >= 174
+
+
+def test_large_organisations_reset_cleanly(debug):
+    run_demo("--people", "100")
+    run_demo("--reset")
+    assert Profile.objects.count() == len(demo.PEOPLE)
+    assert Unit.objects.count() == len(demo.UNITS)
+
+
+def test_negative_people_is_an_error(debug):
+    with pytest.raises(CommandError):
+        run_demo("--people", "-5")
