@@ -1,0 +1,22 @@
+from django.urls import include, path
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from cxlean.guide.api.views import GuideActivityViewSet, GuideStepViewSet
+from cxlean.org.api.views import CXRoleViewSet, PersonViewSet, UnitViewSet
+from cxlean.plans.api.views import ActivityViewSet, PhaseViewSet, PlanViewSet
+
+router = DefaultRouter()
+router.register("units", UnitViewSet, basename="unit")
+router.register("cx-roles", CXRoleViewSet, basename="cx-role")
+router.register("people", PersonViewSet, basename="person")
+router.register("guide-steps", GuideStepViewSet, basename="guide-step")
+router.register("guide-activities", GuideActivityViewSet, basename="guide-activity")
+router.register("plans", PlanViewSet, basename="plan")
+router.register("phases", PhaseViewSet, basename="phase")
+router.register("activities", ActivityViewSet, basename="activity")
+
+urlpatterns = [
+    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,37 @@
+"""The guide is an organisation-wide catalogue: everyone signed in reads it,
+coordinators and superusers curate it."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import viewsets
+
+from cxlean.core.api_permissions import CoordinatorsWrite
+from cxlean.guide.api.filters import GuideActivityFilter
+from cxlean.guide.api.serializers import GuideActivitySerializer, GuideStepSerializer
+from cxlean.guide.models import GuideActivity, GuideStep
+
+
+@extend_schema(tags=["guide"])
+class GuideStepViewSet(viewsets.ModelViewSet):
+    """The steps of the rollout method, each with its recommended activities."""
+
+    queryset = GuideStep.objects.prefetch_related("activities")
+    serializer_class = GuideStepSerializer
+    permission_classes = [CoordinatorsWrite]
+    search_fields = ["title_sv", "title_en", "description_sv", "description_en"]
+    ordering_fields = ["number", "weight"]
+    ordering = ["number"]
+
+
+@extend_schema(tags=["guide"])
+class GuideActivityViewSet(viewsets.ModelViewSet):
+    """Activities the guide recommends; copied into plans created from the guide."""
+
+    queryset = GuideActivity.objects.all()
+    serializer_class = GuideActivitySerializer
+    permission_classes = [CoordinatorsWrite]
+    filterset_class = GuideActivityFilter
+    search_fields = ["title_sv", "title_en", "description_sv", "description_en"]
+    ordering_fields = ["step__number", "order", "id"]
+    ordering = ["step__number", "order", "id"]

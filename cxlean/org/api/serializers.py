@@ -1,0 +1,226 @@
+"""Units, CX roles and people over the API.
+
+`ModelValidatedSerializer` is also the base of the plan serializers: it runs the
+model's own validation so the API enforces exactly the rules forms and admin do.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from django.contrib.auth.models import Group, User
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.settings import api_settings
+
+from cxlean.org.models import CXRole, Profile, Unit
+from cxlean.org.roles import EMPLOYEE, ROLE_GROUPS, coordinates_unit
+
+
+class ModelValidatedSerializer(serializers.ModelSerializer):
+    """Runs `full_clean()` (field validators and the model's `clean()`) on the instance
+    the request would produce, before anything is saved; errors become 400 field errors.
+
+    Uniqueness is left to DRF's own validators, and the database CheckConstraints stay
+    a safety net: `clean()` states the same rules with clearer messages.
+    """
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        try:
+            self.validate_model(self.would_be_instance(attrs), attrs)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(field_errors(error)) from error
+        return attrs
+
+    def validate_model(self, instance, attrs) -> None:
+        """Hook for rules beyond `full_clean`; raise Django's ValidationError."""
+        instance.full_clean(validate_unique=False, validate_constraints=False)
+
+    def would_be_instance(self, attrs):
+        many_to_many = {field.name for field in self.Meta.model._meta.many_to_many}
+        values = {name: value for name, value in attrs.items() if name not in many_to_many}
+        if self.instance is None:
+            return self.Meta.model(**values)
+        # A copy: a rejected request must leave the loaded object untouched.
+        instance = copy.copy(self.instance)
+        for name, value in values.items():
+            setattr(instance, name, value)
+        return instance
+
+
+def field_errors(error: DjangoValidationError) -> dict:
+    if not hasattr(error, "error_dict"):
+        return {api_settings.NON_FIELD_ERRORS_KEY: error.messages}
+    return {
+        api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field: messages
+        for field, messages in error.message_dict.items()
+    }
+
+
+def requesting_user(serializer: serializers.Serializer):
+    return serializer.context["request"].user
+
+
+class UnitSerializer(ModelValidatedSerializer):
+    depth = serializers.IntegerField(
+        read_only=True, help_text=_("0 for a top unit, 1 below it, and so on.")
+    )
+
+    class Meta:
+        model = Unit
+        fields = ["id", "name", "code", "parent", "path", "depth", "description"]
+        read_only_fields = ["path"]
+
+    def validate_parent(self, parent: Unit | None) -> Unit | None:
+        user = requesting_user(self)
+        if user.is_superuser:
+            return parent
+        if parent is None or not coordinates_unit(user, parent):
+            raise serializers.ValidationError(
+                _("Place the unit under one of the units you coordinate.")
+            )
+        return parent
+
+
+class CXRoleSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(read_only=True, help_text=_("The name in the request language."))
+    description = serializers.CharField(
+        read_only=True, help_text=_("The description in the request language.")
+    )
+
+    class Meta:
+        model = CXRole
+        fields = [
+            "id",
+            "slug",
+            "name",
+            "description",
+            "name_sv",
+            "name_en",
+            "description_sv",
+            "description_en",
+            "order",
+        ]
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    """A user and their profile as one object.
+
+    Coordinators keep the people of their units up to date; cxlean roles (groups) and
+    passwords are managed by superusers in the admin, so `roles` is read-only here."""
+
+    unit = serializers.PrimaryKeyRelatedField(source="profile.unit", queryset=Unit.objects.all())
+    cx_roles = serializers.PrimaryKeyRelatedField(
+        source="profile.cx_roles", many=True, queryset=CXRole.objects.all(), required=False
+    )
+    job_title = serializers.CharField(
+        source="profile.job_title", max_length=120, required=False, allow_blank=True
+    )
+    roles = serializers.SerializerMethodField(help_text=_("The person's cxlean roles."))
+
+    class Meta:
+        model = User
+        fields = [
+            "id",
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "is_active",
+            "unit",
+            "cx_roles",
+            "job_title",
+            "roles",
+        ]
+        read_only_fields = ["is_active"]
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=ROLE_GROUPS)))
+    def get_roles(self, user: User) -> list[str]:
+        # From the prefetched groups: no query per person.
+        names = {group.name for group in user.groups.all()}
+        return [name for name in ROLE_GROUPS if name in names]
+
+    def validate_unit(self, unit: Unit) -> Unit:
+        if not coordinates_unit(requesting_user(self), unit):
+            raise serializers.ValidationError(
+                _("You can only place people in units you coordinate.")
+            )
+        return unit
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        has_profile = (
+            self.instance is not None and Profile.objects.filter(user=self.instance).exists()
+        )
+        if not has_profile and "unit" not in attrs.get("profile", {}):
+            raise serializers.ValidationError({"unit": _("Every person belongs to a unit.")})
+        return attrs
+
+    @transaction.atomic
+    def update(self, user: User, validated_data: dict) -> User:
+        profile_data = validated_data.pop("profile", {})
+        for name, value in validated_data.items():
+            setattr(user, name, value)
+        if validated_data:
+            user.save(update_fields=list(validated_data))
+        save_profile(user, profile_data)
+        return user
+
+
+class PersonCreateSerializer(PersonSerializer):
+    password = serializers.CharField(
+        write_only=True,
+        required=False,
+        style={"input_type": "password"},
+        help_text=_("Optional. Without it the person cannot sign in until a password is set."),
+    )
+
+    class Meta(PersonSerializer.Meta):
+        fields = [*PersonSerializer.Meta.fields, "password"]
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if attrs.get("password"):
+            candidate = User(
+                username=attrs.get("username", ""),
+                email=attrs.get("email", ""),
+                first_name=attrs.get("first_name", ""),
+                last_name=attrs.get("last_name", ""),
+            )
+            try:
+                validate_password(attrs["password"], candidate)
+            except DjangoValidationError as error:
+                raise serializers.ValidationError({"password": error.messages}) from error
+        return attrs
+
+    @transaction.atomic
+    def create(self, validated_data: dict) -> User:
+        profile_data = validated_data.pop("profile")
+        password = validated_data.pop("password", None)
+        user = User(**validated_data)
+        user.set_password(password) if password else user.set_unusable_password()
+        user.save()
+        # New people are employees; a superuser gives other roles in the admin.
+        user.groups.add(Group.objects.get_or_create(name=EMPLOYEE)[0])
+        save_profile(user, profile_data)
+        return user
+
+
+def save_profile(user: User, data: dict) -> None:
+    try:
+        profile = user.profile  # the loaded one, so the response shows the change
+    except Profile.DoesNotExist:
+        profile = Profile(user=user)
+    cx_roles = data.pop("cx_roles", None)
+    for name, value in data.items():
+        setattr(profile, name, value)
+    if data or profile.pk is None:
+        profile.save()
+    if cx_roles is not None:
+        profile.cx_roles.set(cx_roles)
