@@ -1,0 +1,104 @@
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from cxlean.core.views import with_progress
+from cxlean.org.models import CXRole, Profile, Unit
+from cxlean.plans.models import Plan
+
+PEOPLE_PER_PAGE = 50
+
+# People who have left keep their user row (history points at it) but are no longer
+# counted or listed.
+ACTIVE_PROFILES = Q(profiles__user__is_active=True)
+
+
+@require_GET
+def role_list(request: HttpRequest) -> HttpResponse:
+    """The CX role catalogue and how many people hold each role."""
+    # Aggregating queries drop Meta.ordering, so every annotated list orders itself.
+    roles = CXRole.objects.annotate(
+        people_count=Count("profiles", filter=ACTIVE_PROFILES)
+    ).order_by("order", "slug")
+    roots = list(Unit.objects.filter(parent=None)[:2])
+    return render(
+        request,
+        "org/roles.html",
+        {
+            "roles": roles,
+            # With a single top unit, a role's head count can link to its people.
+            "top_unit": roots[0] if len(roots) == 1 else None,
+        },
+    )
+
+
+@require_GET
+def unit_list(request: HttpRequest) -> HttpResponse:
+    """The whole unit tree, ordered by path so that sub-units follow their parent."""
+    visible_plans = Plan.objects.visible_to(request.user).values("pk")
+    units = Unit.objects.annotate(
+        people_count=Count("profiles", filter=ACTIVE_PROFILES, distinct=True),
+        plan_count=Count("plans", filter=Q(plans__in=visible_plans), distinct=True),
+    ).order_by("path")
+    return render(request, "org/units.html", {"units": units})
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A unit with everything below it: sub-units, people (by CX role) and plans."""
+    unit = get_object_or_404(Unit, pk=pk)
+    roles = list(CXRole.objects.all())
+    role = role_from_slug(roles, request.GET.get("role", ""))
+    people = Paginator(people_in(unit, role), PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"unit": unit, "roles": roles, "role": role, "people": people}
+    if request.htmx and not request.htmx.history_restore_request:
+        # The role filter swaps only the people list: render just that partial.
+        return render(request, "org/unit_detail.html#people", context)
+    context |= {
+        "ancestors": ancestors_of(unit),
+        "sub_units": sub_units_of(unit),
+        "plans": with_progress(plans_in(unit, request.user)),
+    }
+    return render(request, "org/unit_detail.html", context)
+
+
+def role_from_slug(roles: list[CXRole], slug: str) -> CXRole | None:
+    """The role the people list is filtered by; an unknown slug means no filter."""
+    return next((role for role in roles if role.slug == slug), None)
+
+
+def people_in(unit: Unit, role: CXRole | None) -> QuerySet[Profile]:
+    people = (
+        Profile.objects.filter(unit__in=unit.subtree(), user__is_active=True)
+        .select_related("user", "unit")
+        .prefetch_related("cx_roles")
+        .order_by("user__first_name", "user__last_name", "pk")
+    )
+    return people.filter(cx_roles=role) if role else people
+
+
+def ancestors_of(unit: Unit) -> list[Unit]:
+    """The units above this one, top first, read from the materialised path."""
+    ids = [int(part) for part in unit.path.strip("/").split("/") if part][:-1]
+    return list(Unit.objects.filter(pk__in=ids).order_by("path")) if ids else []
+
+
+def sub_units_of(unit: Unit) -> QuerySet[Unit]:
+    return unit.children.annotate(people_count=Count("profiles", filter=ACTIVE_PROFILES)).order_by(
+        "name"
+    )
+
+
+def plans_in(unit: Unit, user) -> QuerySet[Plan]:
+    """The plans of this unit and its sub-units that the user may see, with figures."""
+    return (
+        Plan.objects.visible_to(user)
+        .filter(unit__in=unit.subtree())
+        .with_figures()
+        .select_related("unit")
+        .order_by(*Plan._meta.ordering)  # with_figures() aggregates, which drops Meta.ordering
+    )

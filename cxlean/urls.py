@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.contrib.auth.decorators import login_required
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from cxlean.core.views import healthz
+
+urlpatterns = [
+    path("", include("cxlean.core.urls")),
+    path("plans/", include("cxlean.plans.urls")),
+    path("guide/", include("cxlean.guide.urls")),
+    path("organisation/", include("cxlean.org.urls")),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("cxlean.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path(
+        "api/docs/",
+        login_required(SpectacularSwaggerView.as_view(url_name="api-schema")),
+        name="api-docs",
+    ),
+    path("healthz/", healthz, name="healthz"),
+]
