@@ -5,6 +5,7 @@ in Customer Service; Carol coordinates Sales; Maria is management; Root is super
 """
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.test import Client
 
@@ -67,8 +68,32 @@ def root(company):
     return user
 
 
+class LanguageClient(Client):
+    """A test client that takes `language="en"` per request, as the language switcher's
+    cookie would set it (web pages ignore the browser's Accept-Language)."""
+
+    def generic(self, *args, language: str | None = None, **extra):
+        if language is None:
+            return super().generic(*args, **extra)
+        name = settings.LANGUAGE_COOKIE_NAME
+        previous = self.cookies.get(name)
+        self.cookies[name] = language
+        try:
+            return super().generic(*args, **extra)
+        finally:
+            if previous is None:
+                del self.cookies[name]
+            else:
+                self.cookies[name] = previous
+
+
+@pytest.fixture
+def client() -> Client:
+    return LanguageClient()
+
+
 def login(user) -> Client:
-    client = Client()
+    client = LanguageClient()
     assert client.login(username=user.username, password=PASSWORD)
     return client
 

@@ -11,7 +11,7 @@ from cxlean.plans.models import Activity, Phase, Plan
 from tests.factories import ActivityFactory
 from tests.plans.conftest import days
 
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+EN = {"language": "en"}
 
 
 def plan_data(unit, coordinator, **changes) -> dict:

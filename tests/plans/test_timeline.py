@@ -230,11 +230,7 @@ def test_timeline_for_a_plan_reads_prefetched_rows_without_queries(
 
 def test_detail_page_draws_an_accessible_svg(alices_activity, other_activity, bob, as_user):
     plan = alices_activity.phase.plan
-    html = (
-        as_user(bob)
-        .get(reverse("plans:detail", args=[plan.pk]), HTTP_ACCEPT_LANGUAGE="en")
-        .content.decode()
-    )
+    html = as_user(bob).get(reverse("plans:detail", args=[plan.pk]), language="en").content.decode()
     assert '<svg class="timeline"' in html
     assert 'role="img"' in html and 'aria-labelledby="timeline-title timeline-desc"' in html
     assert '<title id="timeline-title">' in html and '<desc id="timeline-desc">' in html

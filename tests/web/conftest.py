@@ -16,5 +16,5 @@ def queries_for(client: Client, url: str, **extra) -> int:
 
 @pytest.fixture
 def english():
-    """Request headers that ask for English (a browser's Accept-Language)."""
-    return {"HTTP_ACCEPT_LANGUAGE": "en"}
+    """Request options that choose English, as the language switcher does."""
+    return {"language": "en"}

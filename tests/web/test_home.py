@@ -40,13 +40,13 @@ def test_home_leaves_out_done_and_cancelled_activities(alice, as_user):
 
 def test_home_flags_late_activities_in_words(alice, as_user):
     ActivityFactory(owner=alice, title="Overdue", start_date=PAST, due_date=PAST)
-    html = as_user(alice).get(HOME, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    html = as_user(alice).get(HOME, language="en").content.decode()
     assert 'class="item is-late"' in html
     assert '<span class="late">Late</span>' in html
 
 
 def test_home_says_so_when_i_have_nothing_to_do(alice, as_user):
-    html = as_user(alice).get(HOME, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    html = as_user(alice).get(HOME, language="en").content.decode()
     assert "You have no open activities" in html
 
 
@@ -81,7 +81,7 @@ def test_coordinator_gets_a_new_plan_button(bob, alice, as_user):
 
 def test_home_shows_at_most_ten_plans_and_links_to_all(maria, as_user):
     PlanFactory.create_batch(11)
-    html = as_user(maria).get(HOME, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    html = as_user(maria).get(HOME, language="en").content.decode()
     assert html.count('class="card__title"') == 10
     assert "See all rollout plans" in html
 

@@ -51,6 +51,20 @@ def test_anonymous_can_switch_language_on_the_login_page(client):
     assert '<html lang="en">' in client.get(reverse("login")).content.decode()
 
 
+def test_pages_are_swedish_even_when_the_browser_prefers_english(alice, as_user):
+    html = as_user(alice).get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="sv">' in html
+    assert "Logga ut" in html and "Log out" not in html
+
+
+def test_chosen_english_is_kept_on_every_page(alice, as_user):
+    client = as_user(alice)
+    client.post(reverse("core:set-language"), {"language": "en", "next": "/"})
+    html = client.get(reverse("guide:index")).content.decode()
+    assert '<html lang="en">' in html
+    assert "Log out" in html and "Logga ut" not in html
+
+
 def test_language_switch_refuses_to_redirect_off_site(client):
     response = client.post(
         reverse("core:set-language"), {"language": "en", "next": "https://evil.example/"}
@@ -142,7 +156,7 @@ def test_unknown_page_is_a_friendly_404(alice, as_user, english):
 def test_server_error_page_renders_without_request_or_database(django_assert_num_queries):
     with django_assert_num_queries(0):
         html = loader.get_template("500.html").render({})
-    assert "Something went wrong" in html
+    assert "Något gick fel" in html
 
 
 def test_forbidden_page_explains_and_links_home(rf, alice):
@@ -151,4 +165,4 @@ def test_forbidden_page_explains_and_links_home(rf, alice):
     response = permission_denied(request, PermissionDenied())
     html = response.content.decode()
     assert response.status_code == 403
-    assert "You do not have access to this page" in html and 'href="/"' in html
+    assert "Du har inte åtkomst till den här sidan" in html and 'href="/"' in html
