@@ -22,6 +22,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils.formats import date_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cxlean.org.models import Unit, display_name
 from cxlean.plans.models import Activity, Phase, Plan
@@ -44,7 +45,11 @@ ACTIVITY_FIELDS = [
 TEXT_PREVIEW = 60
 NOTHING = "–"
 
-ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
+ACTIONS = {
+    "+": pgettext_lazy("history action", "created"),
+    "~": pgettext_lazy("history action", "changed"),
+    "-": pgettext_lazy("history action", "deleted"),
+}
 
 
 @dataclass(frozen=True)

@@ -90,7 +90,7 @@ def test_a_unit_cannot_move_under_its_own_sub_unit(api, root, service_unit, serv
 def test_deleting_a_unit_with_people_is_a_400_and_deletes_nothing(api, bob, alice, service_team):
     response = api(bob).delete(reverse("unit-detail", args=[service_team.pk]))
     assert response.status_code == 400
-    assert "people" in response.json()["non_field_errors"][0]
+    assert "personer" in response.json()["non_field_errors"][0]
     assert Unit.objects.filter(pk=service_team.pk).exists()
 
 

@@ -328,7 +328,7 @@ def test_a_dependency_loop_is_a_400_on_depends_on(api, bob, service_phase):
         reverse("activity-detail", args=[first.pk]), {"depends_on": [second.pk]}, format="json"
     )
     assert response.status_code == 400
-    assert "loop" in " ".join(response.json()["depends_on"])
+    assert "cirkulärt beroende" in " ".join(response.json()["depends_on"])
     assert not first.depends_on.exists()
 
 

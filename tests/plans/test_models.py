@@ -144,7 +144,7 @@ def test_dependencies_stay_inside_one_plan():
     mine, other = ActivityFactory(), ActivityFactory()
     with pytest.raises(ValidationError) as error:
         validate_dependencies(mine, [other])
-    assert "another rollout plan" in error.value.message_dict["depends_on"][0]
+    assert "en annan införandeplan" in error.value.message_dict["depends_on"][0]
 
 
 def test_moving_a_due_date_past_a_successors_start_is_rejected():
