@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/history/", views.plan_history, name="history"),
     path("<int:pk>/phases/new/", views.phase_create, name="phase_create"),
     path("phases/<int:pk>/edit/", views.phase_edit, name="phase_edit"),
+    path("phases/<int:pk>/delete/", views.phase_delete, name="phase_delete"),
     path("<int:pk>/activities/new/", views.activity_create, name="activity_create"),
     path("activities/<int:pk>/edit/", views.activity_edit, name="activity_edit"),
     path("activities/<int:pk>/delete/", views.activity_delete, name="activity_delete"),

@@ -308,6 +308,34 @@ def phase_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return phase_form_page(request, phase.plan, form)
 
 
+@require_http_methods(GET_POST)
+def phase_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    phase = editable_phase(request, pk)
+    plan = phase.plan
+    if request.method == "POST":
+        title = phase.title
+        phase.delete()
+        messages.success(request, _("The phase “%(title)s” is deleted.") % {"title": title})
+        return redirect("plans:detail", pk=plan.pk)
+    # Activities in other phases that wait for this phase's activities stop waiting.
+    dependents = (
+        Activity.objects.filter(depends_on__phase=phase)
+        .exclude(phase=phase)
+        .distinct()
+        .order_by("start_date", "pk")
+    )
+    return render(
+        request,
+        "plans/phase_confirm_delete.html",
+        {
+            "phase": phase,
+            "plan": plan,
+            "activity_count": phase.activities.count(),
+            "dependents": dependents,
+        },
+    )
+
+
 def phase_form_page(request: HttpRequest, plan: Plan, form: PhaseForm) -> HttpResponse:
     if form.is_bound and form.is_valid():
         phase = form.save()

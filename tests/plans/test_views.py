@@ -10,7 +10,7 @@ from cxlean.plans.models import Activity, Phase, Plan
 from tests.factories import ActivityFactory, PhaseFactory, PlanFactory, UnitFactory
 from tests.plans.conftest import count_queries, days
 
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+EN = {"language": "en"}
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
@@ -357,6 +357,35 @@ def test_coordinator_adds_and_renames_a_phase(bob, service_plan, service_phase, 
     client.post(reverse("plans:phase_edit", args=[phase.pk]), {"title": "Pilot run", "order": 5})
     phase.refresh_from_db()
     assert phase.title == "Pilot run"
+
+
+def test_coordinator_deletes_a_phase_and_its_activities(
+    bob, service_plan, alices_activity, other_activity, as_user
+):
+    later = PhaseFactory(plan=service_plan, title="Design", order=2)
+    waiting = ActivityFactory(
+        phase=later,
+        title="Prototype",
+        start_date=other_activity.due_date,
+        due_date=other_activity.due_date,
+    )
+    waiting.depends_on.add(other_activity)
+    client = as_user(bob)
+    url = reverse("plans:phase_delete", args=[other_activity.phase_id])
+    page = client.get(url, language="en").content.decode()
+    assert "2 activities will be deleted" in page
+    assert "Prototype" in page  # the activity in another phase that waits for it
+    response = client.post(url)
+    assert response.url == reverse("plans:detail", args=[service_plan.pk])
+    assert list(service_plan.phases.all()) == [later]
+    assert not Activity.objects.filter(pk__in=[alices_activity.pk, other_activity.pk]).exists()
+    assert list(waiting.depends_on.all()) == []
+
+
+def test_management_cannot_delete_a_phase(maria, alices_activity, as_user):
+    url = reverse("plans:phase_delete", args=[alices_activity.phase_id])
+    assert as_user(maria).post(url).status_code == 403
+    assert Activity.objects.filter(pk=alices_activity.pk).exists()
 
 
 def test_adding_an_activity_to_a_plan_without_phases_asks_for_a_phase_first(
