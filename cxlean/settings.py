@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "cxlean.org",
     "cxlean.guide",
     "cxlean.plans",
+    "cxlean.competence",
 ]
 
 MIDDLEWARE = [
@@ -123,6 +124,12 @@ STORAGES = {
 }
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# Competence: how long a Green Card is valid, and when "expiring soon" starts.
+GREEN_CARD_VALIDITY_MONTHS = env.int("GREEN_CARD_VALIDITY_MONTHS", default=24)
+GREEN_CARD_EXPIRY_WARNING_DAYS = env.int("GREEN_CARD_EXPIRY_WARNING_DAYS", default=30)
 
 # E-mail: the console in development; EMAIL_URL (e.g. smtp+tls://user:pass@host:587) in production.
 _email = env.email_url("EMAIL_URL", default="consolemail://")

@@ -4,6 +4,16 @@ from decimal import Decimal
 import factory
 from django.contrib.auth.models import Group, User
 
+from cxlean.competence.models import (
+    Area,
+    CompetenceActivity,
+    Goal,
+    GreenCard,
+    Level,
+    Record,
+    Requirement,
+    TraineePlan,
+)
 from cxlean.guide.models import GuideActivity, GuideStep
 from cxlean.org.models import CXRole, Profile, Unit
 from cxlean.org.roles import COORDINATOR, EMPLOYEE, MANAGEMENT
@@ -129,3 +139,67 @@ class ActivityFactory(factory.django.DjangoModelFactory):
     start_date = dt.date(2026, 2, 1)
     due_date = dt.date(2026, 2, 28)
     planned_cost = Decimal("1000.00")
+
+
+class AreaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Area
+
+    name_sv = factory.Sequence(lambda n: f"Område {n}")
+    name_en = factory.Sequence(lambda n: f"Area {n}")
+    order = factory.Sequence(lambda n: n)
+
+
+class CompetenceActivityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CompetenceActivity
+
+    area = factory.SubFactory(AreaFactory)
+    code = factory.Sequence(lambda n: f"competence-{n}")
+    title_sv = factory.Sequence(lambda n: f"Kompetens {n}")
+    title_en = factory.Sequence(lambda n: f"Competence {n}")
+    order = factory.Sequence(lambda n: n)
+
+
+class RequirementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Requirement
+
+    activity = factory.SubFactory(CompetenceActivityFactory)
+    role = factory.SubFactory(CXRoleFactory)
+    level = Level.U
+
+
+class RecordFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Record
+
+    person = factory.SubFactory(UserFactory)
+    activity = factory.SubFactory(CompetenceActivityFactory)
+
+
+class GreenCardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = GreenCard
+
+    person = factory.SubFactory(UserFactory)
+    issued_on = dt.date(2026, 1, 15)
+    expires_on = dt.date(2028, 1, 15)
+
+
+class TraineePlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TraineePlan
+
+    person = factory.SubFactory(UserFactory)
+    start_date = dt.date(2026, 9, 1)
+
+
+class GoalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Goal
+
+    plan = factory.SubFactory(TraineePlanFactory)
+    activity = factory.SubFactory(CompetenceActivityFactory)
+    target_level = Level.L
+    due_date = dt.date(2026, 10, 1)
