@@ -2,6 +2,17 @@ from django.urls import include, path
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from cxlean.competence.api.views import (
+    AreaViewSet,
+    CompetenceActivityViewSet,
+    GoalViewSet,
+    GreenCardViewSet,
+    MatrixViewSet,
+    ProgressViewSet,
+    RecordViewSet,
+    RequirementViewSet,
+    TraineePlanViewSet,
+)
 from cxlean.guide.api.views import GuideActivityViewSet, GuideStepViewSet
 from cxlean.org.api.views import CXRoleViewSet, PersonViewSet, UnitViewSet
 from cxlean.plans.api.views import ActivityViewSet, PhaseViewSet, PlanViewSet
@@ -15,6 +26,15 @@ router.register("guide-activities", GuideActivityViewSet, basename="guide-activi
 router.register("plans", PlanViewSet, basename="plan")
 router.register("phases", PhaseViewSet, basename="phase")
 router.register("activities", ActivityViewSet, basename="activity")
+router.register("competence-areas", AreaViewSet, basename="competence-area")
+router.register("competence-activities", CompetenceActivityViewSet, basename="competence-activity")
+router.register("competence-requirements", RequirementViewSet, basename="competence-requirement")
+router.register("competence-records", RecordViewSet, basename="competence-record")
+router.register("competence-progress", ProgressViewSet, basename="competence-progress")
+router.register("competence-matrix", MatrixViewSet, basename="competence-matrix")
+router.register("green-cards", GreenCardViewSet, basename="green-card")
+router.register("trainee-plans", TraineePlanViewSet, basename="trainee-plan")
+router.register("trainee-goals", GoalViewSet, basename="trainee-goal")
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),
