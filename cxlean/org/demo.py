@@ -4,7 +4,9 @@ Everything here is deterministic: fixed names, a seeded random generator, and da
 counted from the day the demo is built, so the rollout is always ten weeks in with
 the early phases done, work under way, something blocked and a couple of activities
 late. `manage.py demo` calls `build_demo`; benchmarks pass `people=` to grow the
-organisation to thousands of people with bulk inserts.
+organisation to thousands of people with bulk inserts. Where people stand in the
+competence catalogue (records, Green Cards, a trainee plan) comes from
+`cxlean.competence.demo`.
 
 Plan changes are recorded in history as made by the coordinator, so the plan's
 history reads like a real rollout.
@@ -17,7 +19,7 @@ import math
 import random
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -29,6 +31,7 @@ from django.db.models import Q
 from django.utils import translation
 from simple_history.models import HistoricalRecords
 
+from cxlean.competence import demo as competence_demo
 from cxlean.org.models import CXRole, Profile, Unit
 from cxlean.org.roles import COORDINATOR, EMPLOYEE, MANAGEMENT
 from cxlean.plans.models import Activity, Plan
@@ -39,6 +42,7 @@ ROOT_CODE = "nordljus"
 SEED = 20240607
 # Benchmark organisations get one team for about this many people.
 TEAM_SIZE = 15
+TEAM_CODE_PREFIX = "nordljus-team-"
 
 
 class DemoError(Exception):
@@ -159,8 +163,8 @@ PEOPLE = (
 # fmt: on
 
 LOGINS = (
-    ("coordinator", "Lean coordinator for Kundservice and its teams"),
-    ("employee", "employee in Team Chatt & e-post, owns activities in the rollout"),
+    ("coordinator", "Lean coordinator for Kundservice and its teams, sign-offs waiting"),
+    ("employee", "employee in Team Chatt & e-post: rollout work, competence to sign off"),
     ("manager", "management: reads everything, changes nothing"),
     ("admin", "superuser"),
 )
@@ -185,6 +189,7 @@ class DemoSummary:
     people: int
     units: int
     plan: Plan
+    competence: competence_demo.CompetenceSummary
 
 
 # --- finding and removing the demo ---------------------------------------------------
@@ -195,12 +200,14 @@ def demo_exists() -> bool:
 
 
 def delete_demo() -> None:
-    """Remove the demo organisation: its plans, people and units (history stays)."""
+    """Remove the demo organisation: its competence records, plans, people and units
+    (history stays)."""
     root = Unit.objects.filter(code=ROOT_CODE).first()
     if root is None:
         return
     units = root.subtree()
     people = User.objects.filter(profile__unit__in=units)
+    competence_demo.delete_competence_of(people)
     Plan.objects.filter(Q(unit__in=units) | Q(coordinator__in=people)).delete()
     people.delete()
     # A parent is protected while it has children, so remove the deepest level first.
@@ -224,9 +231,21 @@ def build_demo(*, today: dt.date, people: int = 0) -> DemoSummary:
         units = create_units()
         users = create_people(units, password)
         plan = create_rollout(users, units[PLAN_UNIT], today)
+        with changes_recorded_as(users["coordinator"]):
+            competence = competence_demo.build_competence(users, today)
         extra = max(people - len(PEOPLE), 0)
         teams = add_generated_people(extra, [units[code] for code in DEPARTMENTS], password)
-    return DemoSummary(people=len(PEOPLE) + extra, units=len(units) + teams, plan=plan)
+        if extra:
+            generated = competence_demo.add_generated_records(
+                Profile.objects.filter(unit__code__startswith=TEAM_CODE_PREFIX),
+                coordinator=users["coordinator"],
+                superuser=users["admin"],
+                today=today,
+            )
+            competence = replace(competence, records=competence.records + generated)
+    return DemoSummary(
+        people=len(PEOPLE) + extra, units=len(units) + teams, plan=plan, competence=competence
+    )
 
 
 @contextmanager
@@ -469,7 +488,7 @@ def create_teams(count: int, departments: list[Unit]) -> list[Unit]:
     teams = Unit.objects.bulk_create(
         [
             Unit(
-                code=f"nordljus-team-{n:04d}",
+                code=f"{TEAM_CODE_PREFIX}{n:04d}",
                 parent=departments[n % len(departments)],
                 name=f"Team {TOWNS[n % len(TOWNS)]} {n // len(TOWNS) + 1}",
             )

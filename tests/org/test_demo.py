@@ -1,16 +1,30 @@
-"""`manage.py demo`: the Nordljus Energi AB demo organisation and its rollout."""
+"""`manage.py demo`: the Nordljus Energi AB demo organisation, its rollout and where its
+people stand in the competence catalogue."""
 
 import datetime as dt
 import math
 import time
+from collections import Counter
 from io import StringIO
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db.models import F
 from django.utils import timezone
 
+from cxlean.competence import demo as competence_demo
+from cxlean.competence.models import (
+    CardStatus,
+    CompetenceActivity,
+    GreenCard,
+    Level,
+    Record,
+    TraineePlan,
+    may_sign_off,
+    person_card_progress,
+)
 from cxlean.org import demo
 from cxlean.org.models import CXRole, Profile, Unit
 from cxlean.org.roles import COORDINATOR, EMPLOYEE, MANAGEMENT, coordinates_unit
@@ -215,8 +229,16 @@ def test_reset_builds_the_same_organisation_again(built):
 def test_it_leaves_other_organisations_alone_on_reset(debug):
     other = Unit.objects.create(name="Annat bolag", code="other")
     run_demo()
+    outsider = User.objects.create(username="outsider")
+    Profile.objects.create(user=outsider, unit=other)
+    activity = Record.objects.first().activity
+    kept = Record.objects.create(
+        person=outsider, activity=activity, level=Level.L, signed_off_by=user("coordinator")
+    )
     run_demo("--reset")
     assert Unit.objects.filter(pk=other.pk).exists()
+    kept.refresh_from_db()
+    assert kept.level == Level.L and kept.signed_off_by is None
 
 
 def test_it_refuses_when_someone_outside_the_demo_already_has_a_demo_login(debug):
@@ -263,6 +285,134 @@ def test_large_organisations_reset_cleanly(debug):
     run_demo("--reset")
     assert Profile.objects.count() == len(demo.PEOPLE)
     assert Unit.objects.count() == len(demo.UNITS)
+    assert not Record.objects.exclude(person__username__in=demo_usernames()).exists()
+
+
+def test_generated_people_get_a_record_for_what_their_roles_require(debug):
+    started = time.monotonic()
+    run_demo("--people", "300")
+    assert time.monotonic() - started < 15
+    generated = User.objects.filter(profile__unit__code__startswith=demo.TEAM_CODE_PREFIX)
+    records = Record.objects.filter(person__in=generated)
+    per_person = records.count() / generated.count()
+    assert 5 <= per_person <= 20
+    assert set(records.values_list("level", flat=True)) == {1, 2, 3, 4}
+    assert records.awaiting_sign_off().exists()
+    assert records.filter(expires_on__lt=timezone.localdate()).exists()
+    assert records.filter(signed_off_by__isnull=True).count() == 0
+    # Nothing outside what the person's roles require.
+    assert not records.exclude(activity__requirements__role__profiles__user=F("person")).exists()
+
+
+# --- competence ----------------------------------------------------------------------
+
+
+def demo_usernames() -> list[str]:
+    return [person.username for person in demo.PEOPLE]
+
+
+def test_people_stand_where_a_rollout_two_months_in_leaves_them(built):
+    records = Record.objects.all()
+    assert 200 <= records.count() <= 500
+    levels = Counter(records.values_list("level", flat=True))
+    assert levels[Level.I] + levels[Level.L] > levels[Level.U] + levels[Level.O]
+    assert levels[Level.U] >= 20 and levels[Level.O] >= 10
+    with_records = set(records.values_list("person__username", flat=True))
+    assert with_records == set(demo_usernames())
+    # Everyone signed off by someone the rules allow (never by themselves).
+    for record in records.select_related("person__profile__unit", "activity", "signed_off_by"):
+        if record.level:
+            assert may_sign_off(record.signed_off_by, record.person, record.activity), record
+
+
+def test_the_employee_has_sign_offs_waiting_one_rejected_and_a_card_in_sight(built):
+    employee = user("employee")
+    records = Record.objects.filter(person=employee)
+    waiting = [record for record in records if record.awaits_sign_off]
+    assert len(waiting) == 3
+    assert all(record.evidence_text for record in waiting)
+    rejected = [record for record in records if record.is_rejected]
+    assert len(rejected) == 1
+    assert rejected[0].rejection_comment and rejected[0].rejected_by == user("coordinator")
+    (progress,) = person_card_progress(employee)
+    assert progress.status == CardStatus.IN_PROGRESS
+    assert 0.3 <= progress.done / progress.required <= 0.7
+
+
+def test_the_coordinator_has_a_short_sign_off_queue(built):
+    queue = Record.objects.for_queue(user("coordinator"))
+    assert 3 <= queue.count() <= 8
+    assert queue.filter(person__username="employee").count() == 3
+
+
+def test_trainers_hold_o_and_one_sign_off_has_expired(built):
+    trainers = set(Record.objects.filter(level=Level.O).values_list("person__username", flat=True))
+    assert {"ahmed.hassan", "fatima.ali", "johanna.sandberg"} <= trainers
+    expired = Record.objects.filter(expires_on__lt=timezone.localdate())
+    assert list(expired.values_list("person__username", "activity__code")) == [
+        ("erik.johansson", "active-listening")
+    ]
+
+
+def test_two_green_cards_one_expiring_and_one_person_ready(built):
+    statuses = {
+        username: {p.role.slug: p.status for p in person_card_progress(user(username))}
+        for username in demo_usernames()
+    }
+    assert statuses["ahmed.hassan"]["customer-service"] == CardStatus.EXPIRING
+    assert statuses["elin.wikstrom"]["data-analyst"] == CardStatus.CERTIFIED
+    assert statuses["fatima.ali"]["customer-service"] == CardStatus.READY
+    ready = [name for name, roles in statuses.items() if CardStatus.READY in roles.values()]
+    assert ready == ["fatima.ali"]
+    cards = GreenCard.objects.all()
+    assert cards.count() == 2
+    assert {card.issued_by for card in cards} == {user("coordinator")}
+    soon = [card for card in cards if card.expires_on - timezone.localdate() <= dt.timedelta(30)]
+    assert len(soon) == 1
+
+
+def test_the_newest_hire_has_a_trainee_plan_with_one_late_goal(built):
+    plan = TraineePlan.objects.get()
+    assert plan.person.username == "oskar.lund" and plan.mentor.username == "fatima.ali"
+    records = {r.activity_id: r for r in Record.objects.filter(person=plan.person)}
+    goals = list(plan.goals.all())
+    assert len(goals) == 6
+    assert sum(goal.is_late(records.get(goal.activity_id)) for goal in goals) == 1
+    assert sum(goal.is_reached(records.get(goal.activity_id)) for goal in goals) == 2
+
+
+def test_record_history_names_who_signed_off(built):
+    record = Record.objects.get(person__username="employee", activity__code="touchpoints")
+    entry = record.history.get()
+    assert entry.history_user == user("coordinator")
+    assert entry.history_date.date() == record.signed_off_on
+
+
+def test_reset_builds_the_same_competence_again(built):
+    def snapshot():
+        return sorted(
+            Record.objects.values_list(
+                "person__username", "activity__code", "level", "self_level", "signed_off_on"
+            )
+        ), sorted(GreenCard.objects.values_list("person__username", "role__slug", "expires_on"))
+
+    before = snapshot()
+    run_demo("--reset")
+    assert snapshot() == before
+
+
+def test_the_demo_survives_an_edited_catalogue(debug):
+    call_command("load_catalogue", verbosity=0)
+    CompetenceActivity.objects.filter(code__in=["root-cause", "active-listening"]).delete()
+    run_demo()
+    assert Record.objects.filter(person__username="employee").count() == 11  # of 13
+    assert not Record.objects.filter(activity__code="root-cause").exists()
+    assert TraineePlan.objects.get().goals.count() == 5
+
+
+def test_without_a_catalogue_there_is_no_competence_content(debug):
+    summary = competence_demo.build_competence({}, timezone.localdate())
+    assert summary == competence_demo.CompetenceSummary(0, 0, 0, 0)
 
 
 def test_negative_people_is_an_error(debug):

@@ -1,4 +1,5 @@
-"""`manage.py demo`: the demo organisation with a rollout in progress (see cxlean/org/demo.py)."""
+"""`manage.py demo`: the demo organisation with a rollout in progress and its people's
+competence (see cxlean/org/demo.py and cxlean/competence/demo.py)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ from cxlean.org import demo
 class Command(BaseCommand):
     help = (
         "Build the demo organisation (Nordljus Energi AB) with a Lean CX rollout in "
-        "progress and four logins. Does nothing if it is already there."
+        "progress, competence records, Green Cards and a trainee plan, and four logins. "
+        "Does nothing if it is already there."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -60,10 +62,13 @@ class Command(BaseCommand):
         except demo.DemoError as error:
             raise CommandError(str(error)) from error
         late = summary.plan.activities().late().count()
+        competence = summary.competence
         self.stdout.write(
             f"Built the demo organisation: {summary.people} people in {summary.units} units, "
-            f"rollout “{summary.plan.name}” in progress ({late} activities late) "
-            f"in {time.monotonic() - started:.1f} s."
+            f"rollout “{summary.plan.name}” in progress ({late} activities late), "
+            f"{competence.records} competence records ({competence.waiting} of the named "
+            f"people's waiting for sign-off), {competence.cards} Green Cards and "
+            f"{competence.trainee_plans} trainee plan in {time.monotonic() - started:.1f} s."
         )
 
     def write_logins(self) -> None:
