@@ -8,6 +8,7 @@ from cxlean.core.views import healthz
 urlpatterns = [
     path("", include("cxlean.core.urls")),
     path("plans/", include("cxlean.plans.urls")),
+    path("competence/", include("cxlean.competence.urls")),
     path("guide/", include("cxlean.guide.urls")),
     path("organisation/", include("cxlean.org.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
