@@ -7,6 +7,9 @@ their units, superusers do everything, employees use the web app instead.
 """
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -55,6 +58,70 @@ class RoleAdmin(SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return self.has_change_permission(request, obj)
 
+    # django-simple-history falls back to the historical row when an object is not in
+    # `get_queryset`, and its revert form saves on POST after checking only view rights.
+    # History follows the same scope as the object, and reverting is changing.
+
+    def history_view(self, request, object_id, extra_context=None):
+        self.history_object_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        obj = self.history_object_or_404(request, object_id)
+        may_revert = request.user.is_superuser or (
+            obj is not None and self.has_change_permission(request, obj)
+        )
+        if request.method == "POST" and not may_revert:
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def history_object_or_404(self, request, object_id):
+        """The live object within the user's scope; the history of a deleted object only
+        for those who see everything (management and superusers)."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None:
+            return obj
+        try:
+            exists = self.model._default_manager.filter(pk=unquote(object_id)).exists()
+        except (ValueError, ValidationError):
+            raise Http404 from None
+        if not exists and (request.user.is_superuser or is_management(request.user)):
+            return None
+        raise Http404
+
 
 class CatalogueAdmin(RoleAdmin):
     """Catalogues (CX roles, the guide) are organisation-wide: coordinators curate them."""
+
+
+class RoleInlineMixin:
+    """An inline follows the permissions of the object it belongs to (Django would ask
+    for per-model permissions, which cxlean's roles do not hand out)."""
+
+    extra = 0
+
+    def parent_admin(self) -> RoleAdmin:
+        return self.admin_site.get_model_admin(self.parent_model)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return self.parent_admin().has_view_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        parent = self.parent_admin()
+        if obj is not None:
+            return parent.has_change_permission(request, obj)
+        return parent.has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return self.has_add_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return self.has_add_permission(request, obj)
+
+
+class RoleTabularInline(RoleInlineMixin, admin.TabularInline):
+    pass
+
+
+class RoleStackedInline(RoleInlineMixin, admin.StackedInline):
+    pass

@@ -30,7 +30,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from cxlean.admin import CatalogueAdmin, RoleAdmin
+from cxlean.admin import CatalogueAdmin, RoleAdmin, RoleTabularInline
 from cxlean.competence.coverage import coverage_by_unit, coverage_units
 from cxlean.competence.models import (
     LEVEL_LETTERS,
@@ -78,33 +78,6 @@ class PersonChoiceField(forms.ModelChoiceField):
         return f"{display_name(obj)} ({obj.profile.unit})"
 
 
-class RoleInline(admin.TabularInline):
-    """An inline follows the permissions of the object it belongs to (Django would ask
-    for per-model permissions, which cxlean's roles do not hand out)."""
-
-    extra = 0
-
-    def parent_admin(self) -> RoleAdmin:
-        return self.admin_site.get_model_admin(self.parent_model)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return self.parent_admin().has_view_permission(request, obj)
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        parent = self.parent_admin()
-        return (
-            parent.has_change_permission(request, obj)
-            if obj
-            else parent.has_add_permission(request)
-        )
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return self.has_add_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return self.has_add_permission(request, obj)
-
-
 class PersonScopedAdmin(RoleAdmin):
     """Rows that belong to a person: coordinators change those of their units."""
 
@@ -149,7 +122,7 @@ class AreaAdmin(CatalogueAdmin):
         return obj.activity_count
 
 
-class RequirementInline(RoleInline):
+class RequirementInline(RoleTabularInline):
     model = Requirement
     fields = ["role", "level"]
 
@@ -514,7 +487,7 @@ class GreenCardAdmin(PersonScopedAdmin):
 # --- trainee plans -----------------------------------------------------------------------
 
 
-class GoalInline(RoleInline):
+class GoalInline(RoleTabularInline):
     model = Goal
     fields = ["activity", "target_level", "due_date"]
 

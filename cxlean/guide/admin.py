@@ -2,11 +2,11 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from cxlean.admin import CatalogueAdmin
+from cxlean.admin import CatalogueAdmin, RoleStackedInline
 from cxlean.guide.models import GuideActivity, GuideStep
 
 
-class GuideActivityInline(admin.StackedInline):
+class GuideActivityInline(RoleStackedInline):
     model = GuideActivity
     extra = 0
     fields = [("order", "title_sv", "title_en"), ("description_sv", "description_en")]

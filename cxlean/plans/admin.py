@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from cxlean.admin import RoleAdmin
+from cxlean.admin import RoleAdmin, RoleTabularInline
 from cxlean.org.roles import coordinated_units
 from cxlean.plans.models import Activity, Phase, Plan, progress_percent, validate_dependencies
 
@@ -89,7 +89,7 @@ class ActivityAdminForm(forms.ModelForm):
         return cleaned
 
 
-class ActivityInline(admin.TabularInline):
+class ActivityInline(RoleTabularInline):
     model = Activity
     extra = 0
     fields = [
