@@ -45,15 +45,21 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, live_server):
+def new_page(browser, base_url: str, width: int = 1280, height: int = 900):
+    """A page in a browser context of its own (its own cookies: one person per context)."""
     context = browser.new_context(
-        viewport={"width": 1280, "height": 900}, locale="sv-SE", base_url=live_server.url
+        viewport={"width": width, "height": height}, locale="sv-SE", base_url=base_url
     )
     page = context.new_page()
     page.set_default_timeout(10_000)
+    return page
+
+
+@pytest.fixture
+def page(browser, live_server):
+    page = new_page(browser, live_server.url)
     yield page
-    context.close()
+    page.context.close()
 
 
 def log_in(page, username: str, password: str) -> None:
