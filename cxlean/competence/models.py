@@ -23,7 +23,7 @@ from simple_history.models import HistoricalRecords
 
 from cxlean.core.translation import Translated
 from cxlean.guide.models import GuideStep
-from cxlean.org.models import CXRole, Unit
+from cxlean.org.models import CXRole, Unit, display_name
 from cxlean.org.roles import coordinated_units, coordinates_unit, sees_everything
 
 
@@ -320,7 +320,7 @@ class Record(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.person} – {self.activity}: {LEVEL_LETTERS[self.level]}"
+        return f"{display_name(self.person)} – {self.activity}: {LEVEL_LETTERS[self.level]}"
 
     # --- reading -------------------------------------------------------------------------
 
@@ -656,7 +656,7 @@ class TraineePlan(models.Model):
         ordering = ["start_date", "pk"]
 
     def __str__(self) -> str:
-        return str(_("Trainee plan for %(person)s") % {"person": self.person})
+        return str(_("Trainee plan for %(person)s") % {"person": display_name(self.person)})
 
     def clean(self) -> None:
         if self.mentor_id and self.mentor_id == self.person_id:
