@@ -44,7 +44,7 @@ migrations-check: $(VENV)/.installed
 	$(PY) manage.py makemigrations --check --dry-run
 
 messages: $(VENV)/.installed
-	$(PY) manage.py makemessages -l sv -l en --ignore=.venv --ignore=tests --no-obsolete
+	$(PY) manage.py makemessages -l sv -l en --ignore=.venv --ignore=tests --ignore=test-artifacts --no-obsolete
 	$(PY) manage.py compilemessages --ignore=.venv
 
 bench: $(VENV)/.installed

@@ -172,7 +172,9 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "cxlean API",
     "DESCRIPTION": (
-        "Lean CX rollouts: organisation, CX roles, the seven-step guide and rollout plans. "
+        "Lean CX rollouts: organisation, CX roles, the seven-step guide and rollout plans; "
+        "the competence catalogue, ILUO records with sign-off and rejection, Green Cards, "
+        "trainee plans and a flat competence matrix for reporting tools. "
         "Authenticate with a session or with `Authorization: Token <key>` "
         "(POST username and password to /api/v1/auth/token/)."
     ),

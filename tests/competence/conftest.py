@@ -31,7 +31,7 @@ def agent_role(db):
 
 @pytest.fixture
 def listen_area(db):
-    return AreaFactory(name_sv="Lyssna", name_en="Listen")
+    return AreaFactory(name_sv="Lyssna", name_en="Listen", order=1)
 
 
 @pytest.fixture

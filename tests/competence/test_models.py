@@ -248,7 +248,7 @@ def test_a_card_is_not_issued_before_everything_is_signed_off(
 ):
     signed(agent_alice, listening, Level.L)  # U required
     signed(agent_alice, escalation, Level.L)
-    with pytest.raises(ValidationError, match="1 of 2"):
+    with pytest.raises(ValidationError, match="1 av 2"):
         green_card_issue(person=agent_alice, role=agent_role, by=bob, today=TODAY)
     assert not GreenCard.objects.exists()
 
