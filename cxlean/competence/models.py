@@ -17,6 +17,7 @@ from django.core.validators import FileExtensionValidator, MaxValueValidator, Mi
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -52,7 +53,10 @@ def validate_evidence_size(file) -> None:
     if file.size > EVIDENCE_MAX_BYTES:
         raise ValidationError(
             _("The file is %(size)s MB; evidence files may be at most %(max)s MB."),
-            params={"size": round(file.size / 1024 / 1024, 1), "max": EVIDENCE_MAX_BYTES // 2**20},
+            params={
+                "size": number_format(file.size / 2**20, decimal_pos=1),
+                "max": EVIDENCE_MAX_BYTES // 2**20,
+            },
             code="file_too_large",
         )
 

@@ -772,3 +772,10 @@ def test_other_units_people_are_not_in_the_queue(waiting, carol, erin, listening
     RecordFactory(person=erin, activity=listening, self_level=Level.L)
     html = page(as_user(carol), reverse("competence:queue"))
     assert "Erin" in html and "Alice" not in html
+
+
+def test_the_size_of_an_oversized_file_is_written_the_swedish_way(agent_alice, listening, as_user):
+    url = reverse("competence:evidence", args=[listening.pk])
+    upload = SimpleUploadedFile("big.pdf", b"x" * (6 * 2**20), "application/pdf")
+    response = as_user(agent_alice).post(url, {"evidence_file": upload})
+    assert "Filen är 6,0 MB; filer med underlag får vara högst 5 MB." in response.content.decode()
