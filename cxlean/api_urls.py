@@ -2,6 +2,12 @@ from django.urls import include, path
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from cxlean.backlog.api.views import (
+    AttachmentViewSet,
+    CommentViewSet,
+    ItemRowViewSet,
+    ItemViewSet,
+)
 from cxlean.competence.api.views import (
     AreaViewSet,
     CompetenceActivityViewSet,
@@ -14,6 +20,13 @@ from cxlean.competence.api.views import (
     TraineePlanViewSet,
 )
 from cxlean.guide.api.views import GuideActivityViewSet, GuideStepViewSet
+from cxlean.journeys.api.views import (
+    FeedbackViewSet,
+    JourneyViewSet,
+    StageViewSet,
+    TouchpointViewSet,
+    TransitionViewSet,
+)
 from cxlean.org.api.views import CXRoleViewSet, PersonViewSet, UnitViewSet
 from cxlean.plans.api.views import ActivityViewSet, PhaseViewSet, PlanViewSet
 
@@ -35,6 +48,15 @@ router.register("competence-matrix", MatrixViewSet, basename="competence-matrix"
 router.register("green-cards", GreenCardViewSet, basename="green-card")
 router.register("trainee-plans", TraineePlanViewSet, basename="trainee-plan")
 router.register("trainee-goals", GoalViewSet, basename="trainee-goal")
+router.register("improvements", ItemViewSet, basename="improvement")
+router.register("improvement-rows", ItemRowViewSet, basename="improvement-row")
+router.register("improvement-comments", CommentViewSet, basename="improvement-comment")
+router.register("improvement-attachments", AttachmentViewSet, basename="improvement-attachment")
+router.register("feedback", FeedbackViewSet, basename="feedback")
+router.register("journeys", JourneyViewSet, basename="journey")
+router.register("journey-stages", StageViewSet, basename="journey-stage")
+router.register("touchpoints", TouchpointViewSet, basename="touchpoint")
+router.register("journey-transitions", TransitionViewSet, basename="journey-transition")
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),

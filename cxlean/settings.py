@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "cxlean.guide",
     "cxlean.plans",
     "cxlean.competence",
+    "cxlean.journeys",
+    "cxlean.backlog",
 ]
 
 MIDDLEWARE = [
@@ -174,7 +176,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Lean CX rollouts: organisation, CX roles, the seven-step guide and rollout plans; "
         "the competence catalogue, ILUO records with sign-off and rejection, Green Cards, "
-        "trainee plans and a flat competence matrix for reporting tools. "
+        "trainee plans and a flat competence matrix for reporting tools; the improvement "
+        "backlog with its PDCA moves, comments and attachments, customer feedback (Voice of "
+        "the Customer), customer journeys, and flat improvement rows for Power BI. "
         "Authenticate with a session or with `Authorization: Token <key>` "
         "(POST username and password to /api/v1/auth/token/)."
     ),

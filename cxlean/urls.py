@@ -9,6 +9,8 @@ urlpatterns = [
     path("", include("cxlean.core.urls")),
     path("plans/", include("cxlean.plans.urls")),
     path("competence/", include("cxlean.competence.urls")),
+    path("improvements/", include("cxlean.backlog.urls")),
+    path("", include("cxlean.journeys.urls")),
     path("guide/", include("cxlean.guide.urls")),
     path("organisation/", include("cxlean.org.urls")),
     path("accounts/", include("django.contrib.auth.urls")),

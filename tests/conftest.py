@@ -9,8 +9,19 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.test import Client
 
+from cxlean.backlog.models import MudaKind, Waste
+from cxlean.journeys.models import Channel, Emotion
 from cxlean.org.roles import COORDINATOR, EMPLOYEE, MANAGEMENT
-from tests.factories import PASSWORD, UnitFactory, UserFactory
+from tests.factories import (
+    PASSWORD,
+    ItemFactory,
+    JourneyFactory,
+    StageFactory,
+    TouchpointFactory,
+    TransitionFactory,
+    UnitFactory,
+    UserFactory,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -102,3 +113,65 @@ def login(user) -> Client:
 def as_user():
     """`as_user(alice)` gives a logged-in test client."""
     return login
+
+
+# --- customer journeys and the improvement backlog ---------------------------------------
+# Kundservice owns the "Move house" journey: stage Contact (touchpoints phone queue and
+# web form, a transition between them), stage Follow-up. Alice suggested an idea for her
+# team; `scored_item` is a triaged-ready quick win in Kundservice.
+
+
+@pytest.fixture
+def journey(service_unit):
+    return JourneyFactory(name="Flytta hem", unit=service_unit, persona="Hushållskund som flyttar")
+
+
+@pytest.fixture
+def contact_stage(journey):
+    return StageFactory(journey=journey, order=1, name="Kontakt")
+
+
+@pytest.fixture
+def phone_queue(contact_stage):
+    return TouchpointFactory(
+        stage=contact_stage,
+        order=1,
+        name="Telefonkö",
+        channel=Channel.PHONE,
+        emotion=Emotion.VERY_NEGATIVE,
+    )
+
+
+@pytest.fixture
+def web_form(contact_stage):
+    return TouchpointFactory(
+        stage=contact_stage,
+        order=2,
+        name="Flyttanmälan på webben",
+        channel=Channel.WEB,
+        emotion=Emotion.POSITIVE,
+    )
+
+
+@pytest.fixture
+def handover(phone_queue, web_form):
+    return TransitionFactory(source=phone_queue, target=web_form, friction="Kunden får börja om.")
+
+
+@pytest.fixture
+def idea(alice, service_team):
+    return ItemFactory(title="Ring upp i stället för kö", unit=service_team, submitted_by=alice)
+
+
+@pytest.fixture
+def scored_item(service_unit, phone_queue):
+    return ItemFactory(
+        title="Kortare telefonkö",
+        unit=service_unit,
+        touchpoint=phone_queue,
+        waste=Waste.MUDA,
+        muda_kind=MudaKind.WAITING,
+        impact=5,
+        feasibility=4,
+        customer_value=5,
+    )

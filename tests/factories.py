@@ -4,6 +4,7 @@ from decimal import Decimal
 import factory
 from django.contrib.auth.models import Group, User
 
+from cxlean.backlog.models import Attachment, Comment, Item
 from cxlean.competence.models import (
     Area,
     CompetenceActivity,
@@ -15,6 +16,15 @@ from cxlean.competence.models import (
     TraineePlan,
 )
 from cxlean.guide.models import GuideActivity, GuideStep
+from cxlean.journeys.models import (
+    Channel,
+    Feedback,
+    FeedbackSource,
+    Journey,
+    Stage,
+    Touchpoint,
+    Transition,
+)
 from cxlean.org.models import CXRole, Profile, Unit
 from cxlean.org.roles import COORDINATOR, EMPLOYEE, MANAGEMENT
 from cxlean.plans.models import Activity, Phase, Plan
@@ -203,3 +213,80 @@ class GoalFactory(factory.django.DjangoModelFactory):
     activity = factory.SubFactory(CompetenceActivityFactory)
     target_level = Level.L
     due_date = dt.date(2026, 10, 1)
+
+
+# --- customer journeys, Voice of the Customer, improvement backlog ---------------------
+
+
+class JourneyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Journey
+
+    name = factory.Sequence(lambda n: f"Journey {n}")
+    unit = factory.SubFactory(UnitFactory)
+
+
+class StageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Stage
+
+    journey = factory.SubFactory(JourneyFactory)
+    order = factory.Sequence(lambda n: n)
+    name = factory.Sequence(lambda n: f"Stage {n}")
+
+
+class TouchpointFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Touchpoint
+
+    stage = factory.SubFactory(StageFactory)
+    order = factory.Sequence(lambda n: n)
+    name = factory.Sequence(lambda n: f"Touchpoint {n}")
+    channel = Channel.WEB
+
+
+class TransitionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Transition
+
+    source = factory.SubFactory(TouchpointFactory)
+    target = factory.SubFactory(TouchpointFactory, stage=factory.SelfAttribute("..source.stage"))
+
+
+class FeedbackFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Feedback
+
+    unit = factory.SubFactory(UnitFactory)
+    source = FeedbackSource.SURVEY
+    channel = Channel.PHONE
+    received_on = dt.date(2026, 11, 2)
+    what_happened = factory.Sequence(lambda n: f"The customer waited on the phone ({n}).")
+    how_it_felt = "Frustrated."
+    what_to_improve = "Call back instead of a queue."
+
+
+class ItemFactory(factory.django.DjangoModelFactory):
+    """An improvement idea; pass impact/feasibility/customer_value to score it."""
+
+    class Meta:
+        model = Item
+
+    title = factory.Sequence(lambda n: f"Improvement {n}")
+    unit = factory.SubFactory(UnitFactory)
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Comment
+
+    item = factory.SubFactory(ItemFactory)
+    text = "Good idea."
+
+
+class AttachmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Attachment
+
+    item = factory.SubFactory(ItemFactory)
+    file = factory.django.FileField(filename="notes.txt", data=b"notes")

@@ -31,7 +31,9 @@ from django.db.models import Q
 from django.utils import translation
 from simple_history.models import HistoricalRecords
 
+from cxlean.backlog import demo as backlog_demo
 from cxlean.competence import demo as competence_demo
+from cxlean.journeys import demo as journeys_demo
 from cxlean.org.models import CXRole, Profile, Unit
 from cxlean.org.roles import COORDINATOR, EMPLOYEE, MANAGEMENT
 from cxlean.plans.models import Activity, Plan
@@ -163,8 +165,8 @@ PEOPLE = (
 # fmt: on
 
 LOGINS = (
-    ("coordinator", "Lean coordinator for Kundservice and its teams, sign-offs waiting"),
-    ("employee", "employee in Team Chatt & e-post: rollout work, competence to sign off"),
+    ("coordinator", "Lean coordinator for Kundservice and its teams: sign-offs, ideas to triage"),
+    ("employee", "employee in Team Chatt & e-post: rollout work, competence, improvement ideas"),
     ("manager", "management: reads everything, changes nothing"),
     ("admin", "superuser"),
 )
@@ -190,6 +192,7 @@ class DemoSummary:
     units: int
     plan: Plan
     competence: competence_demo.CompetenceSummary
+    backlog: backlog_demo.BacklogSummary
 
 
 # --- finding and removing the demo ---------------------------------------------------
@@ -208,6 +211,8 @@ def delete_demo() -> None:
     units = root.subtree()
     people = User.objects.filter(profile__unit__in=units)
     competence_demo.delete_competence_of(people)
+    backlog_demo.delete_backlog_of(units)
+    journeys_demo.delete_journeys_of(units)
     Plan.objects.filter(Q(unit__in=units) | Q(coordinator__in=people)).delete()
     people.delete()
     # A parent is protected while it has children, so remove the deepest level first.
@@ -233,6 +238,8 @@ def build_demo(*, today: dt.date, people: int = 0) -> DemoSummary:
         plan = create_rollout(users, units[PLAN_UNIT], today)
         with changes_recorded_as(users["coordinator"]):
             competence = competence_demo.build_competence(users, today)
+        journeys = journeys_demo.build_journeys(units, users, today)
+        backlog = backlog_demo.build_backlog(units, users, journeys, today)
         extra = max(people - len(PEOPLE), 0)
         teams = add_generated_people(extra, [units[code] for code in DEPARTMENTS], password)
         if extra:
@@ -244,7 +251,11 @@ def build_demo(*, today: dt.date, people: int = 0) -> DemoSummary:
             )
             competence = replace(competence, records=competence.records + generated)
     return DemoSummary(
-        people=len(PEOPLE) + extra, units=len(units) + teams, plan=plan, competence=competence
+        people=len(PEOPLE) + extra,
+        units=len(units) + teams,
+        plan=plan,
+        competence=competence,
+        backlog=backlog,
     )
 
 

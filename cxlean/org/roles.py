@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AnonymousUser, Group
+from django.db.models import Q
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -72,6 +73,34 @@ def coordinates_unit(user: User | AnonymousUser, unit: Unit | None) -> bool:
         return True
     home = _home_unit(user)
     return home is not None and unit.is_within(home)
+
+
+def unit_neighbourhood(user: User | AnonymousUser):
+    """The part of the tree a person works in: their own unit, the units above it and
+    the units below it (a team sees its department's backlog, not a sister team's).
+    Coordinators add the units they coordinate; superusers see every unit."""
+    from cxlean.org.models import Unit
+
+    if not user.is_authenticated:
+        return Unit.objects.none()
+    if user.is_superuser:
+        return Unit.objects.all()
+    unit = _home_unit(user)
+    if unit is None:
+        return Unit.objects.none()
+    above = [int(pk) for pk in unit.path.strip("/").split("/") if pk]
+    return Unit.objects.filter(Q(pk__in=above) | Q(path__startswith=unit.path))
+
+
+def contributing_units(user: User | AnonymousUser):
+    """The units someone may contribute to (submit improvement ideas, log customer
+    feedback): their part of the tree. Management reads and contributes nothing;
+    superusers contribute everywhere."""
+    from cxlean.org.models import Unit
+
+    if not user.is_authenticated or (is_management(user) and not user.is_superuser):
+        return Unit.objects.none()
+    return unit_neighbourhood(user)
 
 
 def _home_unit(user: User) -> Unit | None:

@@ -408,7 +408,10 @@ def test_evidence_file_upload_is_stored(api, alice, alices_escalation):
     assert response.status_code == 200, response.json()
     alices_escalation.refresh_from_db()
     assert alices_escalation.evidence_file.name.endswith(".pdf")
-    assert response.json()["evidence_file"].endswith(".pdf")
+    link = response.json()["evidence_file"]
+    assert link.endswith(f"/competence/records/{alices_escalation.pk}/evidence-file/")
+    # The link is the permission-checked download of the web app.
+    assert api(alice).get(link).status_code == 200
 
 
 @pytest.mark.parametrize(

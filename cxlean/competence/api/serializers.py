@@ -36,6 +36,7 @@ from cxlean.competence.models import (
     may_sign_off,
     unit_of,
 )
+from cxlean.core.api import DownloadField
 from cxlean.org.api.serializers import ModelValidatedSerializer, field_errors, requesting_user
 from cxlean.org.models import CXRole, Unit, display_name
 from cxlean.org.roles import coordinated_units, coordinates_unit
@@ -211,6 +212,12 @@ class CompetenceActivitySerializer(ModelValidatedSerializer):
 
 class RecordSerializer(serializers.ModelSerializer):
     """A person's standing in one activity, as `Record.objects.visible_to` shows it."""
+
+    evidence_file = DownloadField(
+        "competence:evidence_file",
+        read_only=True,
+        help_text=_("Link to download the evidence file (for those who may see the record)."),
+    )
 
     person_name = serializers.SerializerMethodField()
     unit = serializers.SerializerMethodField()

@@ -68,7 +68,9 @@ class Command(BaseCommand):
             f"rollout “{summary.plan.name}” in progress ({late} activities late), "
             f"{competence.records} competence records ({competence.waiting} of the named "
             f"people's waiting for sign-off), {competence.cards} Green Cards and "
-            f"{competence.trainee_plans} trainee plan in {time.monotonic() - started:.1f} s."
+            f"{competence.trainee_plans} trainee plan, {summary.backlog.items} improvements "
+            f"({summary.backlog.overdue} overdue, {summary.backlog.from_feedback} from customer "
+            f"feedback) in {time.monotonic() - started:.1f} s."
         )
 
     def write_logins(self) -> None:

@@ -1,0 +1,1 @@
+"""The improvement backlog over the API (items, their moves, comments, attachments)."""

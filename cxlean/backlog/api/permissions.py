@@ -1,0 +1,112 @@
+"""Who may change what in the backlog over the API. Every answer comes from the model
+layer (`Item.can_manage`, `Item.can_edit_plan`, `may_submit`...), in the order every
+cxlean endpoint follows: not signed in 403; not visible 404 (the viewset's
+`visible_to` queryset); visible but not yours to change 403. Management reads
+everything and changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework.permissions import BasePermission
+
+from cxlean.backlog.models import OWNER_FIELDS, Item
+from cxlean.core.api_permissions import is_read, is_signed_in
+from cxlean.org.roles import is_management
+
+# What an item's owner may change besides moving it: the plan and the effect.
+PLAN_FIELDS = frozenset(OWNER_FIELDS)
+# Fields of a move that only a coordinator of the item's unit may set.
+COORDINATOR_MOVE_FIELDS = frozenset({"owner", "rejection_reason"})
+# What only coordinators of the item's unit change.
+MANAGED_FIELDS = frozenset(
+    {
+        "title",
+        "unit",
+        "owner",
+        "source",
+        "touchpoint",
+        "transition",
+        "waste",
+        "muda_kind",
+        "impact",
+        "feasibility",
+        "customer_value",
+        "rejection_reason",
+    }
+)
+
+READ_ONLY_MESSAGE = _("Management reads this but does not change it.")
+
+
+def refuses_management(permission: BasePermission, request) -> bool:
+    """True (and the message set) when a management user tries to write."""
+    if is_read(request) or request.user.is_superuser or not is_management(request.user):
+        return False
+    permission.message = READ_ONLY_MESSAGE
+    return True
+
+
+def sent_fields(data) -> set[str]:
+    return set(data) if isinstance(data, Mapping) else set()
+
+
+class ItemPermission(BasePermission):
+    """Everyone signed in reads the items `Item.objects.visible_to` shows them, and
+    everyone but management submits ideas (the serializer checks `may_submit` for the
+    unit). Coordinators of the item's unit change and delete it and make any allowed
+    move; its owner edits the plan and effect fields (a PATCH holding others is a 403)
+    and moves it forward (`Item.allowed_moves`)."""
+
+    manage_message = _("Only a Lean coordinator of the item's unit can do this.")
+    plan_message = _(
+        "As the item's owner you can change its plan and effect fields only: %(fields)s."
+    )
+    owner_move_message = _("Only a Lean coordinator of the item's unit assigns owners or rejects.")
+
+    def has_permission(self, request, view) -> bool:
+        return is_signed_in(request) and not refuses_management(self, request)
+
+    def has_object_permission(self, request, view, item: Item) -> bool:
+        user = request.user
+        if is_read(request) or item.can_manage(user):
+            return True
+        self.message = self.manage_message
+        if view.action in ("update", "partial_update"):
+            return item.can_edit_plan(user) and self.only_plan_fields(request.data)
+        if view.action == "move":
+            if not item.allowed_moves(user):
+                return False
+            if sent_fields(request.data) & COORDINATOR_MOVE_FIELDS:
+                self.message = self.owner_move_message
+                return False
+            return True
+        return False
+
+    def only_plan_fields(self, data) -> bool:
+        if sent_fields(data) & MANAGED_FIELDS:
+            self.message = self.plan_message % {"fields": ", ".join(sorted(PLAN_FIELDS))}
+            return False
+        return True
+
+
+class AuthorOrCoordinatorDeletes(BasePermission):
+    """Comments and attachments: everyone who may comment on the item
+    (`Item.can_comment`: they see it and are not management) adds them, the viewset
+    checks that; the author or uploader, or a coordinator of the item's unit, deletes.
+    Neither is edited."""
+
+    delete_message = _("Only the author or a Lean coordinator of the item's unit deletes it.")
+    comment_message = _("You cannot comment on this improvement.")
+
+    def has_permission(self, request, view) -> bool:
+        return is_signed_in(request) and not refuses_management(self, request)
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        if is_read(request):
+            return True
+        self.message = self.delete_message
+        author_id = getattr(obj, "author_id", None) or getattr(obj, "uploaded_by_id", None)
+        return author_id == request.user.pk or obj.item.can_manage(request.user)

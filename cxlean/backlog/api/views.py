@@ -1,0 +1,226 @@
+"""The improvement backlog over the API: items with their moves through PDCA as explicit
+actions, their history, comments and attachments, and a flat table for reporting tools.
+
+Who sees what is `Item.objects.visible_to` (anything else is a 404); who changes what
+is the model layer's `can_manage`, `can_edit_plan`, `allowed_moves`, `can_comment` and
+`may_submit` (403, or a 400 on `unit` for a unit you may not submit for). Management
+reads everything and gets 403 on every write.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import filters, mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+
+from cxlean.backlog.api.filters import (
+    AttachmentFilter,
+    CommentFilter,
+    ItemFilter,
+    StrictOrderingFilter,
+)
+from cxlean.backlog.api.permissions import AuthorOrCoordinatorDeletes, ItemPermission
+from cxlean.backlog.api.serializers import (
+    ITEM_RELATED,
+    AttachmentSerializer,
+    CommentSerializer,
+    ItemPlanSerializer,
+    ItemRowSerializer,
+    ItemSerializer,
+    MoveSerializer,
+    StatusChangeSerializer,
+)
+from cxlean.backlog.models import Attachment, Comment, Item
+from cxlean.competence.api.serializers import api_errors
+
+TAGS = ["backlog"]
+FILTER_BACKENDS = [DjangoFilterBackend, StrictOrderingFilter]
+SEARCH_BACKENDS = [*FILTER_BACKENDS, filters.SearchFilter]
+ITEM_ORDERING = ["priority", "due_date", "created_at", "title", "status_changed_at"]
+
+
+def visible_items(user) -> QuerySet[Item]:
+    return Item.objects.visible_to(user).select_related(*ITEM_RELATED)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List the improvements you can see",
+        description="Highest priority first (unscored ideas last) unless `ordering` says "
+        "otherwise. Management and superusers see every unit; others their part of the "
+        "organisation tree and the items they submitted or own.",
+    ),
+    create=extend_schema(
+        summary="Submit an improvement idea",
+        description="Everyone but management submits ideas for a unit of their part of the "
+        "tree (another unit is a 400 on `unit`). It starts as an idea; priority and "
+        "quadrant follow from the scores.",
+    ),
+    update=extend_schema(
+        summary="Change an improvement",
+        description="Coordinators of the item's unit change every editable field; the "
+        "owner only the plan and effect fields (description, due_date, expected_*, "
+        "measured_*, spread, spread_note), with a PATCH; anything else from them is a 403.",
+    ),
+    partial_update=extend_schema(summary="Change some fields of an improvement"),
+    destroy=extend_schema(summary="Delete an improvement (coordinators of its unit)"),
+)
+@extend_schema(tags=TAGS)
+class ItemViewSet(viewsets.ModelViewSet):
+    """Improvement items: waste, scores, priority and quadrant, PDCA status."""
+
+    queryset = Item.objects.all()  # the model, for the schema; get_queryset scopes it
+    serializer_class = ItemSerializer
+    permission_classes = [ItemPermission]
+    filter_backends = SEARCH_BACKENDS
+    filterset_class = ItemFilter
+    search_fields = ["title", "description"]
+    ordering_fields = ITEM_ORDERING
+
+    def get_queryset(self) -> QuerySet[Item]:
+        return visible_items(self.request.user)
+
+    def output(self, item: Item, code: int = status.HTTP_200_OK) -> Response:
+        return Response(ItemSerializer(item, context=self.get_serializer_context()).data, code)
+
+    def update(self, request, *args, **kwargs) -> Response:
+        item = self.get_object()
+        serializer_class = ItemSerializer if item.can_manage(request.user) else ItemPlanSerializer
+        serializer = serializer_class(
+            item,
+            data=request.data,
+            partial=kwargs.get("partial", False),
+            context=self.get_serializer_context(),
+        )
+        serializer.is_valid(raise_exception=True)
+        return self.output(serializer.save())
+
+    @extend_schema(
+        summary="Move an improvement through the workflow",
+        description="idea → triaged → plan → do → check → act, or rejected (and rejected → "
+        "idea; check → plan for another round). Send the fields the target needs: "
+        "triaged needs waste and scores (set them with PATCH first); plan an `owner` and a "
+        "`due_date`; check the `measured_effect` or `measured_change`; act `spread`; "
+        "rejected a `rejection_reason`. Coordinators of the item's unit make any allowed "
+        "move; the owner moves it plan → do → check → act and check → plan. A refused "
+        "move is a 400 with the reasons per field (`status` for a move the workflow does "
+        "not allow) and changes nothing.",
+        request=MoveSerializer,
+        responses=ItemSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def move(self, request, pk=None) -> Response:
+        item = self.get_object()
+        params = MoveSerializer(data=request.data, context=self.get_serializer_context())
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        try:
+            item.move(data["to"], request.user, data["note"], **params.fields_to_set())
+        except DjangoValidationError as error:
+            raise api_errors(error) from error
+        return self.output(item)
+
+    @extend_schema(
+        summary="The item's moves through the workflow",
+        description="Every status change, oldest first: from, to, by whom, when, the note.",
+        responses=StatusChangeSerializer(many=True),
+    )
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def history(self, request, pk=None) -> Response:
+        changes = self.get_object().status_changes.select_related("by")
+        return Response(StatusChangeSerializer(changes, many=True).data)
+
+
+class RowsPagination(PageNumberPagination):
+    page_size = 500
+    page_size_query_param = "page_size"
+    max_page_size = 5000
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="The backlog as a flat table",
+        description="One row per improvement you can see, with plain columns, made for "
+        "Power BI and other reporting tools: codes and labels, scores, priority, "
+        "quadrant, owner, dates, the touchpoint and journey, expected and measured "
+        "change, and the lead time in days from submission to Act. Filters as on "
+        "/improvements/. 500 rows a page (`page_size` up to 5000), in id order.",
+    )
+)
+@extend_schema(tags=TAGS)
+class ItemRowViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    queryset = Item.objects.all()
+    serializer_class = ItemRowSerializer
+    pagination_class = RowsPagination
+    filter_backends = SEARCH_BACKENDS
+    filterset_class = ItemFilter
+    search_fields = ["title", "description"]
+    ordering_fields = [*ITEM_ORDERING, "id"]
+    ordering = ["id"]
+
+    def get_queryset(self) -> QuerySet[Item]:
+        return visible_items(self.request.user)
+
+
+class ItemPartViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Comments and attachments: the parts of the items you can see. Adding one needs
+    `Item.can_comment`; deleting it its author or a coordinator of the item's unit."""
+
+    permission_classes = [AuthorOrCoordinatorDeletes]
+    filter_backends = FILTER_BACKENDS
+    ordering_fields = ["created_at"]
+    ordering = ["created_at", "id"]
+    author_field = "author"
+
+    def get_queryset(self) -> QuerySet:
+        items = Item.objects.visible_to(self.request.user)
+        return self.queryset.filter(item__in=items).select_related("item__unit", self.author_field)
+
+    def perform_create(self, serializer) -> None:
+        if not serializer.validated_data["item"].can_comment(self.request.user):
+            raise PermissionDenied(AuthorOrCoordinatorDeletes.comment_message)
+        serializer.save(**{self.author_field: self.request.user})
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Comments on the improvements you can see (`?item=`)"),
+    create=extend_schema(summary="Comment on an improvement"),
+    destroy=extend_schema(summary="Delete a comment (its author or a coordinator)"),
+)
+@extend_schema(tags=TAGS)
+class CommentViewSet(ItemPartViewSet):
+    queryset = Comment.objects.all()
+    serializer_class = CommentSerializer
+    filterset_class = CommentFilter
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Attachments of the improvements you can see (`?item=`)"),
+    create=extend_schema(
+        summary="Attach a file to an improvement",
+        description="multipart/form-data with `item`, `file` and an optional "
+        "`description`. Allowed types: pdf, png, jpg, jpeg, gif, webp, docx, xlsx, pptx, "
+        "txt, csv; at most 10 MB. Another type or a larger file is a 400 on `file`.",
+    ),
+    destroy=extend_schema(summary="Delete an attachment (its uploader or a coordinator)"),
+)
+@extend_schema(tags=TAGS)
+class AttachmentViewSet(ItemPartViewSet):
+    queryset = Attachment.objects.all()
+    serializer_class = AttachmentSerializer
+    filterset_class = AttachmentFilter
+    parser_classes = [MultiPartParser, FormParser]
+    author_field = "uploaded_by"

@@ -1,0 +1,494 @@
+"""Forms for the backlog pages: the filters of the list, board and chart; submitting an
+idea; editing an item (everything for coordinators, the plan and effect fields for its
+owner); the fields a move asks for; comments and attachments.
+
+Validation is the model layer's: the item forms are ModelForms, so `Item.clean`, the
+score validators and the constraints run in `full_clean` and land on their fields;
+the errors `Item.move` raises are keyed by field name, and `add_model_errors` puts them
+on the form's fields (or above the form for fields it does not show).
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.models import User
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import F, Q, QuerySet
+from django.forms.models import model_to_dict
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cxlean.backlog.models import (
+    CLOSED_STATUSES,
+    OPEN_STATUSES,
+    OWNER_FIELDS,
+    Attachment,
+    Comment,
+    Item,
+    MudaKind,
+    Quadrant,
+    Source,
+    Status,
+    Waste,
+)
+from cxlean.journeys.models import Touchpoint, Transition
+from cxlean.org.models import Unit, display_name
+from cxlean.org.roles import coordinated_units, is_coordinator, unit_neighbourhood
+from cxlean.plans.forms import UnitChoiceField
+
+OPEN, CLOSED, OVERDUE = "open", "closed", "overdue"
+SCORES = ("impact", "feasibility", "customer_value")
+PLAN_FIELDS = list(OWNER_FIELDS)
+# What each move asks for (Item.move_errors says what it needs); a note goes with all.
+MOVE_FIELDS: dict[str, list[str]] = {
+    Status.TRIAGED: ["waste", "muda_kind", *SCORES],
+    Status.PLAN: ["owner", "due_date"],
+    Status.CHECK: ["measured_change", "measured_effect"],
+    Status.ACT: ["spread", "spread_note"],
+    Status.REJECTED: ["rejection_reason"],
+}
+SORTS = {
+    "priority": [F("priority").desc(nulls_last=True), "-created_at", "-pk"],
+    "due": [F("due_date").asc(nulls_last=True), F("priority").desc(nulls_last=True), "-pk"],
+    "created": ["-created_at", "-pk"],
+    "title": ["title", "pk"],
+}
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker; it needs ISO dates whatever the language."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user: User) -> str:
+        return display_name(user)
+
+
+class TouchpointChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, touchpoint: Touchpoint) -> str:
+        return f"{touchpoint.stage.name} · {touchpoint.name}"
+
+
+class TransitionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, transition: Transition) -> str:
+        return f"{transition.source.name} → {transition.target.name}"
+
+
+def grouped_by_journey(field: forms.ModelChoiceField, journey_of) -> None:
+    """Show a touchpoint or transition select as option groups, one per journey (the
+    queryset still validates the choice)."""
+    groups: dict[str, list] = {}
+    for obj in field.queryset:
+        groups.setdefault(journey_of(obj).name, []).append((obj.pk, field.label_from_instance(obj)))
+    field.choices = [("", field.empty_label or "---------"), *groups.items()]
+
+
+def touchpoints() -> QuerySet[Touchpoint]:
+    return Touchpoint.objects.select_related("stage__journey")
+
+
+def transitions() -> QuerySet[Transition]:
+    return Transition.objects.select_related("source__stage__journey", "target")
+
+
+def score_field(label, help_text="") -> forms.TypedChoiceField:
+    """A 1–5 score as a select; anything else gets a clear message."""
+    return forms.TypedChoiceField(
+        label=label,
+        help_text=help_text,
+        choices=[("", "–"), *((n, str(n)) for n in range(1, 6))],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        error_messages={"invalid_choice": _("Score it from 1 to 5.")},
+    )
+
+
+def add_model_errors(form: forms.Form, error: ValidationError) -> None:
+    """Put the model's errors on the form: on a field it shows, else above the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.message_dict.items():
+        target = field if field in form.fields else None
+        if field == NON_FIELD_ERRORS:
+            target = None
+        for message in errors:
+            form.add_error(target, message)
+
+
+def owner_choices(user, item: Item | None = None) -> QuerySet[User]:
+    """People a coordinator may make owner: anyone working in the units they coordinate,
+    and the item's present owner."""
+    units = Unit.objects.all() if user.is_superuser else coordinated_units(user)
+    people = Q(is_active=True, profile__unit__in=units)
+    if item is not None and item.owner_id:
+        people |= Q(pk=item.owner_id)
+    return User.objects.filter(people).order_by("first_name", "last_name", "username")
+
+
+def submit_units(user) -> QuerySet[Unit]:
+    """The units a person may submit ideas for (see `may_submit`)."""
+    if user.is_superuser:
+        return Unit.objects.order_by("path")
+    return Unit.objects.filter(
+        Q(pk__in=unit_neighbourhood(user).values("pk")) | Q(pk__in=coordinated_units(user))
+    ).order_by("path")
+
+
+# --- filters -----------------------------------------------------------------------------
+
+
+class ItemFilterForm(forms.Form):
+    """The filters of the list, the board and the chart. Invalid values are reported
+    and ignored, never a 500."""
+
+    waste = forms.ChoiceField(
+        label=_("Waste"), choices=[("", _("Any waste")), *Waste.choices], required=False
+    )
+    muda_kind = forms.ChoiceField(
+        label=_("Kind of Muda"), choices=[("", _("Any kind")), *MudaKind.choices], required=False
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[
+            ("", _("Any status")),
+            (OPEN, _("Open (idea to check)")),
+            (CLOSED, _("Closed (act or rejected)")),
+            *Status.choices,
+        ],
+        required=False,
+    )
+    quadrant = forms.ChoiceField(
+        label=_("Quadrant"),
+        choices=[("", _("Any quadrant")), *Quadrant.choices, ("none", _("Not scored"))],
+        required=False,
+    )
+    unit = UnitChoiceField(
+        label=_("Unit and its sub-units"),
+        queryset=Unit.objects.order_by("path"),
+        required=False,
+        empty_label=_("All units"),
+    )
+    touchpoint = TouchpointChoiceField(
+        label=_("Touchpoint"), queryset=touchpoints(), required=False, empty_label=_("Any")
+    )
+    owner = PersonChoiceField(
+        label=_("Owner"), queryset=User.objects.none(), required=False, empty_label=_("Anyone")
+    )
+    source = forms.ChoiceField(
+        label=_("Source"), choices=[("", _("Any source")), *Source.choices], required=False
+    )
+    impact = forms.IntegerField(
+        label=_("Impact"), min_value=1, max_value=5, required=False, widget=forms.HiddenInput
+    )
+    feasibility = forms.IntegerField(
+        label=_("Feasibility"), min_value=1, max_value=5, required=False, widget=forms.HiddenInput
+    )
+    overdue = forms.BooleanField(label=_("Only overdue"), required=False)
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        choices=[
+            ("priority", _("Priority")),
+            ("due", _("Due date")),
+            ("created", _("Newest first")),
+            ("title", _("Title")),
+        ],
+        required=False,
+    )
+
+    def __init__(self, *args, viewer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = (
+            User.objects.filter(owned_improvements__in=Item.objects.visible_to(viewer))
+            .distinct()
+            .order_by("first_name", "last_name", "username")
+        )
+
+    def chosen(self) -> dict:
+        self.is_valid()  # cleaned_data then holds the fields that are valid
+        return {name: value for name, value in self.cleaned_data.items() if value}
+
+    def filter(self, items: QuerySet[Item], *, sort: bool = True) -> QuerySet[Item]:
+        chosen = self.chosen()
+        for name in ("waste", "muda_kind", "source", "impact", "feasibility", "touchpoint"):
+            if name in chosen:
+                items = items.filter(**{name: chosen[name]})
+        if "owner" in chosen:
+            items = items.filter(owner=chosen["owner"])
+        if "unit" in chosen:
+            items = items.filter(unit__path__startswith=chosen["unit"].path)
+        status = chosen.get("status")
+        if status == OPEN:
+            items = items.filter(status__in=OPEN_STATUSES)
+        elif status == CLOSED:
+            items = items.filter(status__in=CLOSED_STATUSES)
+        elif status:
+            items = items.filter(status=status)
+        quadrant = chosen.get("quadrant")
+        if quadrant:
+            items = items.filter(quadrant="" if quadrant == "none" else quadrant)
+        if chosen.get("overdue"):
+            items = items.overdue(timezone.localdate())
+        if sort:
+            items = items.order_by(*SORTS[chosen.get("sort", "priority")])
+        return items
+
+    def query(self, **changes) -> str:
+        """The valid filters as a query string, with `changes` (None drops one)."""
+        params = {
+            name: value.pk if hasattr(value, "pk") else value
+            for name, value in self.chosen().items()
+        }
+        params = {**params, **changes}
+        query = QueryDict(mutable=True)
+        for name, value in params.items():
+            if value is not None and value != "":
+                query[name] = "on" if value is True else str(value)
+        return query.urlencode()
+
+    def without_cell(self) -> str:
+        """The query string without the chart cell's impact and feasibility."""
+        return self.query(impact=None, feasibility=None)
+
+
+# --- submit and edit ---------------------------------------------------------------------
+
+
+class JourneyFieldsMixin:
+    """Touchpoint and transition selects grouped by journey."""
+
+    def group_journey_fields(self) -> None:
+        if "touchpoint" in self.fields:
+            grouped_by_journey(self.fields["touchpoint"], lambda t: t.stage.journey)
+        if "transition" in self.fields:
+            grouped_by_journey(self.fields["transition"], lambda t: t.source.stage.journey)
+
+
+class SubmitForm(JourneyFieldsMixin, forms.ModelForm):
+    """A new idea. Everyone picks a unit of their part of the tree; coordinators may
+    score, assign and date it at once."""
+
+    unit = UnitChoiceField(label=_("Unit"), queryset=Unit.objects.none())
+    touchpoint = TouchpointChoiceField(
+        label=_("Touchpoint"),
+        queryset=touchpoints(),
+        required=False,
+        empty_label=_("None"),
+        help_text=_("Where in the customer journey the problem shows, if you know."),
+    )
+    transition = TransitionChoiceField(
+        label=_("Or the hand-over between two touchpoints"),
+        queryset=transitions(),
+        required=False,
+        empty_label=_("None"),
+    )
+    impact = score_field(_("Impact"), Item._meta.get_field("impact").help_text)
+    feasibility = score_field(_("Feasibility"), Item._meta.get_field("feasibility").help_text)
+    customer_value = score_field(
+        _("Customer value"), Item._meta.get_field("customer_value").help_text
+    )
+    owner = PersonChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False)
+
+    class Meta:
+        model = Item
+        fields = [
+            "title",
+            "description",
+            "unit",
+            "source",
+            "touchpoint",
+            "transition",
+            "waste",
+            "muda_kind",
+            *SCORES,
+            "owner",
+            "due_date",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4}), "due_date": DateInput()}
+        help_texts = {
+            "description": _("What happens today, and what could be better."),
+            "waste": _("Muda is waste, Mura unevenness, Muri overburden. Leave empty if unsure."),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = submit_units(user)
+        if not is_coordinator(user):
+            for name in (*SCORES, "owner", "due_date"):
+                del self.fields[name]
+        else:
+            self.fields["owner"].queryset = owner_choices(user)
+        self.group_journey_fields()
+
+
+class ItemForm(JourneyFieldsMixin, forms.ModelForm):
+    """Everything a coordinator of the item's unit may change."""
+
+    unit = UnitChoiceField(label=_("Unit"), queryset=Unit.objects.none())
+    touchpoint = TouchpointChoiceField(
+        label=_("Touchpoint"), queryset=touchpoints(), required=False, empty_label=_("None")
+    )
+    transition = TransitionChoiceField(
+        label=_("Or the hand-over between two touchpoints"),
+        queryset=transitions(),
+        required=False,
+        empty_label=_("None"),
+    )
+    impact = score_field(_("Impact"), Item._meta.get_field("impact").help_text)
+    feasibility = score_field(_("Feasibility"), Item._meta.get_field("feasibility").help_text)
+    customer_value = score_field(
+        _("Customer value"), Item._meta.get_field("customer_value").help_text
+    )
+    owner = PersonChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False)
+
+    class Meta:
+        model = Item
+        fields = [
+            "title",
+            "description",
+            "unit",
+            "source",
+            "touchpoint",
+            "transition",
+            "waste",
+            "muda_kind",
+            *SCORES,
+            "owner",
+            "due_date",
+            "expected_metric",
+            "expected_change",
+            "expected_effect",
+            "measured_change",
+            "measured_effect",
+            "spread",
+            "spread_note",
+            "rejection_reason",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "expected_effect": forms.Textarea(attrs={"rows": 3}),
+            "measured_effect": forms.Textarea(attrs={"rows": 3}),
+            "spread_note": forms.Textarea(attrs={"rows": 2}),
+            "rejection_reason": forms.Textarea(attrs={"rows": 2}),
+            "due_date": DateInput(),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = Unit.objects.all() if user.is_superuser else coordinated_units(user)
+        self.fields["unit"].queryset = units.order_by("path")
+        self.fields["owner"].queryset = owner_choices(user, self.instance)
+        if self.instance.status != Status.REJECTED and not self.instance.rejection_reason:
+            del self.fields["rejection_reason"]
+        self.group_journey_fields()
+
+
+class PlanForm(forms.ModelForm):
+    """What the owner of an item changes: its plan and its effect."""
+
+    class Meta:
+        model = Item
+        fields = PLAN_FIELDS
+        widgets = ItemForm.Meta.widgets
+
+
+# --- moves -------------------------------------------------------------------------------
+
+
+class MoveForm(forms.ModelForm):
+    """The fields a move needs (owner and due date for plan, …) and a note. Built for one
+    target by `move_form`; `Item.move` has the last word."""
+
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Optional: why it moves now. Shown in the item's status changes."),
+    )
+
+    class Meta:
+        model = Item
+        fields: list[str] = []
+
+    def move_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self._meta.fields}
+
+
+def move_form(item: Item, target: str, user, data=None) -> MoveForm:
+    names = list(MOVE_FIELDS.get(target, []))
+    if "owner" in names and not item.can_manage(user):
+        names.remove("owner")  # the owner moves their own item; they do not reassign it
+    extra: dict = {}
+    if set(SCORES) & set(names):
+        for name in SCORES:
+            extra[name] = score_field(
+                Item._meta.get_field(name).verbose_name.capitalize(),
+                Item._meta.get_field(name).help_text,
+            )
+    if "owner" in names:
+        extra["owner"] = PersonChoiceField(
+            label=_("Owner"), queryset=owner_choices(user, item), required=False
+        )
+    if "spread" in names:
+        extra["spread"] = forms.NullBooleanField(
+            label=_("Spread the new standard to other units?"),
+            widget=forms.RadioSelect(choices=[(True, _("Yes")), (False, _("No"))]),
+        )
+    form_class = forms.modelform_factory(
+        Item,
+        form=MoveForm,
+        fields=names,
+        widgets={
+            "due_date": DateInput(),
+            "measured_effect": forms.Textarea(attrs={"rows": 3}),
+            "spread_note": forms.Textarea(attrs={"rows": 2}),
+            "rejection_reason": forms.Textarea(attrs={"rows": 3}),
+        },
+    )
+    form_class = type("TargetMoveForm", (form_class,), extra)
+    form = form_class(keep_unsent(item, names, data), instance=item)
+    for name in names:
+        form.fields[name].required = False  # Item.move says what is missing, in its words
+    return form
+
+
+def keep_unsent(item: Item, names: list[str], data):
+    """The posted data, with the item's present values for fields not sent: a move made
+    with one button keeps what the item has (its scores, its owner …)."""
+    if data is None:
+        return None
+    current = model_to_dict(item, fields=names)
+    merged = data.copy()
+    for name in names:
+        if name not in data:
+            value = current.get(name)
+            merged[name] = "" if value is None else str(value)
+    return merged
+
+
+# --- comments and attachments ------------------------------------------------------------
+
+
+class CommentForm(forms.ModelForm):
+    class Meta:
+        model = Comment
+        fields = ["text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+        labels = {"text": _("Your comment")}
+
+
+class AttachmentForm(forms.ModelForm):
+    class Meta:
+        model = Attachment
+        fields = ["file", "description"]
+        help_texts = {
+            "file": _("PDF, image, Word, Excel, PowerPoint, text or CSV, at most 10 MB."),
+        }

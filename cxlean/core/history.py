@@ -1,0 +1,100 @@
+"""Who changed what and when in one object, read from django-simple-history.
+
+Each historical copy is compared with the one before it, field by field, and drawn by
+the plans' change list template (`Change` / `FieldChange` from cxlean/plans/changes.py).
+An object has few versions: they come in one query, and the names their foreign keys
+point at in one more query per kind of name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import models
+from django.utils.formats import date_format, number_format
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+
+from cxlean.org.models import display_name
+from cxlean.plans.changes import NOTHING, TEXT_PREVIEW, Change, FieldChange
+
+
+def object_changes(
+    obj: models.Model, fields: list[str], subject: str, limit: int = 100
+) -> list[Change]:
+    """The changes to `obj` in `fields`, newest first (the first version is "created")."""
+    model = type(obj)
+    versions = list(
+        model.history.filter(id=obj.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    names = RelatedNames(model, fields, versions)
+    changes = []
+    for before, after in zip([None, *versions], versions, strict=False):
+        differences = names.compare(before, after) if before else []
+        if after.history_type == "~" and not differences:
+            continue  # saved without a change anyone would see
+        changes.append(
+            Change(
+                when=after.history_date,
+                who=after.history_user,
+                kind=after.history_type,
+                subject_type=str(model._meta.verbose_name),
+                subject=subject,
+                fields=differences,
+            )
+        )
+    changes.reverse()
+    return changes[:limit]
+
+
+class RelatedNames:
+    """Shows the values of historical copies: choices by label, foreign keys by the
+    name of what they point at (each related model fetched in one query), dates and
+    numbers the language's way, files by name, long text shortened."""
+
+    def __init__(self, model: type[models.Model], fields: list[str], versions: list):
+        self.fields = [model._meta.get_field(name) for name in fields]
+        self.names: dict[str, dict] = {}
+        for field in self.fields:
+            if isinstance(field, models.ForeignKey):
+                ids = {getattr(version, field.attname) for version in versions} - {None}
+                related = field.related_model
+                self.names[field.name] = related._default_manager.in_bulk(ids) if ids else {}
+
+    def compare(self, before, after) -> list[FieldChange]:
+        changes = []
+        for field in self.fields:
+            old, new = getattr(before, field.attname), getattr(after, field.attname)
+            if old != new:
+                label = str(field.verbose_name)
+                changes.append(
+                    FieldChange(
+                        label[:1].upper() + label[1:], self.show(field, old), self.show(field, new)
+                    )
+                )
+        return changes
+
+    def show(self, field: models.Field, value) -> str:
+        if value is None or value == "":
+            return NOTHING
+        if field.choices:
+            return str(dict(field.flatchoices).get(value, value))
+        if isinstance(field, models.ForeignKey):
+            found = self.names.get(field.name, {}).get(value)
+            if found is None:
+                return _("(removed)")
+            return display_name(found) if isinstance(found, get_user_model()) else str(found)
+        if isinstance(field, models.FileField):
+            return posixpath.basename(str(value))
+        if isinstance(value, bool):
+            return _("Yes") if value else _("No")
+        if isinstance(value, dt.date):
+            return date_format(value)
+        if isinstance(value, Decimal):
+            return number_format(value, decimal_pos=2)
+        return Truncator(str(value)).chars(TEXT_PREVIEW)

@@ -1,0 +1,283 @@
+"""Customer journeys and the Voice of the Customer in the admin.
+
+Access follows `cxlean.admin.RoleAdmin` and the rules in `cxlean.journeys.models`:
+journeys are read by everyone in the admin and changed by coordinators of the
+journey's unit (`may_change_journey`); feedback is read within
+`Feedback.objects.visible_to` and changed by coordinators of its unit; management
+reads. Feedback turns into an improvement with `improvement_from_feedback`, which
+keeps the link and makes one item however often it is asked.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from cxlean.admin import RoleAdmin, RoleTabularInline
+from cxlean.backlog.models import improvement_from_feedback, may_submit
+from cxlean.journeys.models import (
+    Feedback,
+    Journey,
+    Stage,
+    Touchpoint,
+    Transition,
+    may_change_journey,
+)
+from cxlean.org.models import display_name
+from cxlean.org.roles import coordinated_units, coordinates_unit, is_coordinator
+
+
+def changeable_stages(user):
+    """Stages of the journeys a coordinator may change."""
+    stages = Stage.objects.select_related("journey")
+    if user.is_superuser:
+        return stages
+    return stages.filter(journey__unit__in=coordinated_units(user))
+
+
+def changeable_touchpoints(user):
+    touchpoints = Touchpoint.objects.select_related("stage__journey")
+    if user.is_superuser:
+        return touchpoints
+    return touchpoints.filter(stage__journey__unit__in=coordinated_units(user))
+
+
+class StageInline(RoleTabularInline):
+    model = Stage
+    fields = ["order", "name", "description"]
+
+
+@admin.register(Journey)
+class JourneyAdmin(RoleAdmin):
+    list_display = ["name", "unit", "persona", "stages", "touchpoints"]
+    list_filter = [("unit", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["unit"]
+    search_fields = ["name", "persona", "description"]
+    inlines = [StageInline]
+
+    def scope_queryset(self, request, queryset):
+        return queryset.visible_to(request.user).annotate(
+            stage_count=Count("stages", distinct=True),
+            touchpoint_count=Count("stages__touchpoints", distinct=True),
+        )
+
+    def coordinator_may_change(self, request, obj: Journey) -> bool:
+        return may_change_journey(request.user, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "unit" and not request.user.is_superuser:
+            kwargs["queryset"] = coordinated_units(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description=_("stages"), ordering="stage_count")
+    def stages(self, obj: Journey) -> int:
+        return obj.stage_count
+
+    @admin.display(description=_("touchpoints"), ordering="touchpoint_count")
+    def touchpoints(self, obj: Journey) -> int:
+        return obj.touchpoint_count
+
+
+@admin.register(Touchpoint)
+class TouchpointAdmin(RoleAdmin):
+    list_display = [
+        "name",
+        "journey_name",
+        "stage_name",
+        "channel",
+        "owner_role",
+        "partner_controlled",
+        "emotion",
+    ]
+    list_filter = [
+        ("stage__journey", admin.RelatedOnlyFieldListFilter),
+        "channel",
+        "partner_controlled",
+        "emotion",
+        ("owner_role", admin.RelatedOnlyFieldListFilter),
+    ]
+    list_select_related = ["stage__journey", "owner_role"]
+    search_fields = ["name", "description", "stage__name", "stage__journey__name"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("stage__journey__unit", "owner_role")
+
+    def coordinator_may_change(self, request, obj: Touchpoint) -> bool:
+        return may_change_journey(request.user, obj.stage.journey)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "stage":
+            kwargs["queryset"] = changeable_stages(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description=_("journey"), ordering="stage__journey__name")
+    def journey_name(self, obj: Touchpoint) -> str:
+        return obj.stage.journey.name
+
+    @admin.display(description=_("stage"), ordering="stage__order")
+    def stage_name(self, obj: Touchpoint) -> str:
+        return obj.stage.name
+
+
+@admin.register(Transition)
+class TransitionAdmin(RoleAdmin):
+    list_display = ["__str__", "journey_name", "friction"]
+    list_filter = [("source__stage__journey", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["source__name", "target__name", "friction"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("source__stage__journey__unit", "target__stage__journey")
+        )
+
+    def coordinator_may_change(self, request, obj: Transition) -> bool:
+        return may_change_journey(request.user, obj.source.stage.journey)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in ("source", "target"):
+            kwargs["queryset"] = changeable_touchpoints(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description=_("journey"), ordering="source__stage__journey__name")
+    def journey_name(self, obj: Transition) -> str:
+        return obj.source.stage.journey.name
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(RoleAdmin):
+    list_display = [
+        "__str__",
+        "unit",
+        "received_on",
+        "source",
+        "channel",
+        "sentiment",
+        "touchpoint_name",
+        "improvement_link",
+    ]
+    list_filter = [
+        "sentiment",
+        "source",
+        "channel",
+        ("unit", admin.RelatedOnlyFieldListFilter),
+        ("touchpoint__stage__journey", admin.RelatedOnlyFieldListFilter),
+    ]
+    list_select_related = ["unit", "touchpoint", "improvement"]
+    search_fields = ["what_happened", "how_it_felt", "what_to_improve", "customer_reference"]
+    date_hierarchy = "received_on"
+    autocomplete_fields = ["touchpoint"]
+    readonly_fields = ["logger", "created_at", "improvement_link"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "unit",
+                    "received_on",
+                    "source",
+                    "channel",
+                    "touchpoint",
+                    "customer_reference",
+                    "sentiment",
+                ]
+            },
+        ),
+        (
+            _("The feedback loop"),
+            {"fields": ["what_happened", "how_it_felt", "what_to_improve"]},
+        ),
+        (None, {"fields": ["logger", "created_at", "improvement_link"]}),
+    ]
+    actions = ["turn_into_improvements"]
+
+    def scope_queryset(self, request, queryset):
+        return queryset.visible_to(request.user)
+
+    def coordinator_may_change(self, request, obj: Feedback) -> bool:
+        return coordinates_unit(request.user, obj.unit)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # The bulk action would skip the per-row check, so only one at a time for
+        # coordinators (superusers may do both).
+        if obj is None and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def has_improve_permission(self, request) -> bool:
+        return is_coordinator(request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "unit" and not request.user.is_superuser:
+            kwargs["queryset"] = coordinated_units(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj: Feedback, form, change: bool) -> None:
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description=_("touchpoint"), ordering="touchpoint__name")
+    def touchpoint_name(self, obj: Feedback) -> str:
+        return obj.touchpoint.name if obj.touchpoint else "–"
+
+    @admin.display(description=_("logged by"))
+    def logger(self, obj: Feedback) -> str:
+        return display_name(obj.created_by) if obj.created_by else "–"
+
+    @admin.display(description=_("improvement"))
+    def improvement_link(self, obj: Feedback) -> str:
+        item = getattr(obj, "improvement", None)
+        if item is None:
+            return "–"
+        url = reverse("admin:backlog_item_change", args=[item.pk])
+        return format_html('<a href="{}">{}</a>', url, item.title)
+
+    @admin.action(description=_("Turn into improvements"), permissions=["improve"])
+    def turn_into_improvements(self, request, queryset) -> None:
+        made, existing, refused = 0, 0, 0
+        for feedback in queryset.select_related("unit", "touchpoint"):
+            if not may_submit(request.user, feedback.unit):
+                refused += 1
+                continue
+            _item, created = improvement_from_feedback(feedback, by=request.user)
+            made += created
+            existing += not created
+        if made:
+            self.message_user(
+                request,
+                ngettext(
+                    "Made %(count)d improvement from customer feedback.",
+                    "Made %(count)d improvements from customer feedback.",
+                    made,
+                )
+                % {"count": made},
+                messages.SUCCESS,
+            )
+        if existing:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d piece of feedback had already become an improvement.",
+                    "%(count)d pieces of feedback had already become improvements.",
+                    existing,
+                )
+                % {"count": existing},
+                messages.INFO,
+            )
+        if refused:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d piece of feedback belongs to a unit you cannot add ideas to.",
+                    "%(count)d pieces of feedback belong to units you cannot add ideas to.",
+                    refused,
+                )
+                % {"count": refused},
+                messages.ERROR,
+            )

@@ -1,0 +1,1 @@
+"""Customer journeys and the Voice of the Customer over the API."""

@@ -1,0 +1,57 @@
+"""Who may change customer journeys and customer feedback over the API, answered by the
+model layer (`may_change_journey`, `may_log_feedback`, `may_submit`) in the order every
+cxlean endpoint follows: not signed in 403; not visible 404; visible but not yours to
+change 403. Management reads everything and changes nothing.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework.permissions import BasePermission
+
+from cxlean.backlog.api.permissions import refuses_management
+from cxlean.backlog.models import may_submit
+from cxlean.core.api_permissions import is_read, is_signed_in
+from cxlean.journeys.models import Feedback, may_change_journey
+from cxlean.org.roles import coordinates_unit, is_coordinator
+
+
+class FeedbackPermission(BasePermission):
+    """Everyone signed in reads what `Feedback.objects.visible_to` shows; everyone but
+    management logs feedback (the serializer checks `may_log_feedback` for the unit);
+    the person who logged it or a coordinator of its unit changes and deletes it.
+    Turning it into an improvement needs `may_submit` for its unit."""
+
+    change_message = _(
+        "Only the person who logged the feedback or a Lean coordinator of its unit can change it."
+    )
+    submit_message = _("You cannot submit improvements for this feedback's unit.")
+
+    def has_permission(self, request, view) -> bool:
+        return is_signed_in(request) and not refuses_management(self, request)
+
+    def has_object_permission(self, request, view, feedback: Feedback) -> bool:
+        user = request.user
+        if is_read(request):
+            return True
+        if view.action == "make_improvement":
+            self.message = self.submit_message
+            return may_submit(user, feedback.unit)
+        self.message = self.change_message
+        return feedback.created_by_id == user.pk or coordinates_unit(user, feedback.unit)
+
+
+class JourneyPermission(BasePermission):
+    """Everyone signed in reads every journey; coordinators of the journey's unit change
+    it and its stages, touchpoints and transitions (`may_change_journey`). Creating
+    needs the coordinator role; the serializer checks the unit or journey is theirs."""
+
+    message = _("Only a Lean coordinator of the journey's unit can change it.")
+
+    def has_permission(self, request, view) -> bool:
+        if not is_signed_in(request) or refuses_management(self, request):
+            return False
+        return request.method != "POST" or is_coordinator(request.user)
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        return is_read(request) or may_change_journey(request.user, view.journey_of(obj))
