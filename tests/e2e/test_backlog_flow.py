@@ -114,7 +114,7 @@ def test_coordinator_triages_an_idea_and_moves_it_along_the_board(
     card(page, "triaged", neighbours).locator("button.bmove--forward").click()
     alert = page.locator("#board-alert")
     alert.locator(".board-alert__reasons").wait_for()
-    assert "ägare" in alert.inner_text() or "owner" in alert.inner_text()
+    assert "En plan behöver en ansvarig." in alert.inner_text()
     neighbours.refresh_from_db()
     assert neighbours.status == Status.TRIAGED
     screenshot(page, "backlog-board-refused-desktop")

@@ -400,7 +400,7 @@ def test_the_model_rule_refuses_a_transition_across_journeys_too(journey, phone_
         choices=[(phone_queue.pk, "x"), (elsewhere.pk, "y")],
     )
     form.fields["target"].queryset = Touchpoint.objects.all()  # as if the choice were offered
-    assert form.errors == {"target": ["Both touchpoints must belong to the same journey."]}
+    assert form.errors == {"target": ["Båda kontaktpunkterna måste höra till samma kundresa."]}
 
 
 # --- constant query counts ---------------------------------------------------------------
