@@ -194,6 +194,9 @@ def test_an_employee_submits_an_idea_for_her_own_unit_by_default(
     assert 'name="impact"' not in form and 'name="owner"' not in form  # for coordinators
     assert f'<option value="{service_team.pk}" selected' in form
     assert "Flytta hem" in form  # touchpoints are grouped by journey
+    assert "- Select an option -" in form
+    swedish = client.get(NEW).content.decode()
+    assert "– Välj ett alternativ –" in swedish  # Django's own empty choice, in Swedish too
     response = client.post(
         NEW,
         {
