@@ -595,12 +595,17 @@ class Item(models.Model):
                     % {"target": Status(target).label}
                 }
             )
+        before = {name: getattr(self, name) for name in fields}
         for name, value in fields.items():
             setattr(self, name, value)
-        errors = self.move_errors(target)
-        if errors:
-            raise ValidationError(errors)
-        self.full_clean(exclude=["unit", "submitted_by"])
+        try:
+            if errors := self.move_errors(target):
+                raise ValidationError(errors)
+            self.full_clean(exclude=["unit", "submitted_by"])
+        except ValidationError:
+            for name, value in before.items():  # a refused move leaves the item as it was
+                setattr(self, name, value)
+            raise
         previous = self.status
         self.status = target
         self.status_changed_at = timezone.now()

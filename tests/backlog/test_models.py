@@ -496,6 +496,9 @@ def test_plan_needs_an_owner_and_a_due_date(service_unit, bob, alice):
     with pytest.raises(ValidationError) as error:
         item.move(Status.PLAN, by=bob)
     assert field_errors(error) == {"owner", "due_date"}
+    with pytest.raises(ValidationError):
+        item.move(Status.PLAN, by=bob, owner=alice)  # still no due date
+    assert item.owner is None  # a refused move leaves the item as it was, in memory too
     item.move(Status.PLAN, by=bob, owner=alice, due_date=dt.date(2030, 3, 1))
     item.refresh_from_db()
     assert (item.status, item.owner, item.due_date) == (Status.PLAN, alice, dt.date(2030, 3, 1))
