@@ -36,6 +36,7 @@ from django.db import models, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -708,7 +709,9 @@ def improvement_from_feedback(feedback: Feedback, by) -> tuple[Item, bool]:
     if existing is not None:
         return existing, False
     suggestion = feedback.what_to_improve.strip() or feedback.what_happened.strip()
-    title = suggestion.splitlines()[0][:200] if suggestion else str(feedback)
+    # The first line of the suggestion, without a sentence's closing full stop.
+    title = Truncator(suggestion.splitlines()[0].rstrip(" .")).chars(200) if suggestion else ""
+    title = title or str(feedback)
     parts = [
         (_("What happened?"), feedback.what_happened),
         (_("How did it feel?"), feedback.how_it_felt),

@@ -698,8 +698,14 @@ def test_feedback_without_a_suggestion_takes_its_title_from_what_happened(servic
         what_to_improve="",
     )
     item, _created = improvement_from_feedback(feedback, by=bob)
-    assert item.title == "Fakturan kom till fel adress."
+    assert item.title == "Fakturan kom till fel adress"  # a title, not a sentence
     assert item.touchpoint is None
+
+
+def test_a_long_first_line_is_cut_to_fit_the_title(service_unit, bob):
+    feedback = FeedbackFactory(unit=service_unit, what_to_improve="ord " * 80)
+    item, _created = improvement_from_feedback(feedback, by=bob)
+    assert len(item.title) == 200 and item.title.endswith("…")
 
 
 def test_deleting_the_feedback_keeps_the_improvement(feedback, bob):
