@@ -8,6 +8,7 @@ from cxlean.backlog.api.views import (
     ItemRowViewSet,
     ItemViewSet,
 )
+from cxlean.checklists.api.routes import ROUTES as CHECKLIST_ROUTES
 from cxlean.competence.api.views import (
     AreaViewSet,
     CompetenceActivityViewSet,
@@ -19,6 +20,7 @@ from cxlean.competence.api.views import (
     RequirementViewSet,
     TraineePlanViewSet,
 )
+from cxlean.gemba.api.routes import ROUTES as GEMBA_ROUTES
 from cxlean.guide.api.views import GuideActivityViewSet, GuideStepViewSet
 from cxlean.journeys.api.views import (
     FeedbackViewSet,
@@ -57,6 +59,9 @@ router.register("journeys", JourneyViewSet, basename="journey")
 router.register("journey-stages", StageViewSet, basename="journey-stage")
 router.register("touchpoints", TouchpointViewSet, basename="touchpoint")
 router.register("journey-transitions", TransitionViewSet, basename="journey-transition")
+# Newer apps list their own routes: (prefix, viewset, basename).
+for prefix, viewset, basename in (*CHECKLIST_ROUTES, *GEMBA_ROUTES):
+    router.register(prefix, viewset, basename=basename)
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "cxlean.competence",
     "cxlean.journeys",
     "cxlean.backlog",
+    "cxlean.checklists",
+    "cxlean.gemba",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,8 @@ urlpatterns = [
     path("competence/", include("cxlean.competence.urls")),
     path("improvements/", include("cxlean.backlog.urls")),
     path("", include("cxlean.journeys.urls")),
+    path("checklists/", include("cxlean.checklists.urls")),
+    path("gemba/", include("cxlean.gemba.urls")),
     path("guide/", include("cxlean.guide.urls")),
     path("organisation/", include("cxlean.org.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
