@@ -32,7 +32,9 @@ from django.utils import translation
 from simple_history.models import HistoricalRecords
 
 from cxlean.backlog import demo as backlog_demo
+from cxlean.checklists import demo as checklists_demo
 from cxlean.competence import demo as competence_demo
+from cxlean.gemba import demo as gemba_demo
 from cxlean.journeys import demo as journeys_demo
 from cxlean.org.models import CXRole, Profile, Unit
 from cxlean.org.roles import COORDINATOR, EMPLOYEE, MANAGEMENT
@@ -193,6 +195,8 @@ class DemoSummary:
     plan: Plan
     competence: competence_demo.CompetenceSummary
     backlog: backlog_demo.BacklogSummary
+    checklists: int
+    walks: int
 
 
 # --- finding and removing the demo ---------------------------------------------------
@@ -211,6 +215,8 @@ def delete_demo() -> None:
     units = root.subtree()
     people = User.objects.filter(profile__unit__in=units)
     competence_demo.delete_competence_of(people)
+    checklists_demo.delete_checklists_of(units)
+    gemba_demo.delete_gemba_of(units, people)
     backlog_demo.delete_backlog_of(units)
     journeys_demo.delete_journeys_of(units)
     Plan.objects.filter(Q(unit__in=units) | Q(coordinator__in=people)).delete()
@@ -240,6 +246,8 @@ def build_demo(*, today: dt.date, people: int = 0) -> DemoSummary:
             competence = competence_demo.build_competence(users, today)
         journeys = journeys_demo.build_journeys(units, users, today)
         backlog = backlog_demo.build_backlog(units, users, journeys, today)
+        checklists = checklists_demo.build_checklists(units, users, today)
+        walks = gemba_demo.build_gemba(units, users, journeys, today)
         extra = max(people - len(PEOPLE), 0)
         teams = add_generated_people(extra, [units[code] for code in DEPARTMENTS], password)
         if extra:
@@ -256,6 +264,8 @@ def build_demo(*, today: dt.date, people: int = 0) -> DemoSummary:
         plan=plan,
         competence=competence,
         backlog=backlog,
+        checklists=checklists,
+        walks=walks,
     )
 
 

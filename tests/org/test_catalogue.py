@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import translation
 
+from cxlean.checklists.models import ChecklistTemplate
 from cxlean.guide.models import GuideActivity, GuideStep
 from cxlean.org.management.commands.load_catalogue import GUIDE_FIXTURE, ROLES_FIXTURE
 from cxlean.org.models import CXRole
@@ -113,6 +114,7 @@ def test_it_keeps_what_the_organisation_edited():
 
 def test_it_adds_only_what_is_missing():
     load()
+    ChecklistTemplate.objects.filter(role__slug="ux-designer").delete()  # they protect the role
     CXRole.objects.filter(slug="ux-designer").delete()
     GuideStep.objects.filter(number=7).delete()
 
@@ -122,6 +124,8 @@ def test_it_adds_only_what_is_missing():
     assert GuideStep.objects.get(number=7).activities.count() == 4
     assert "CX roles: 1 created, 12 already there" in output
     assert "Guide steps: 1 created with 4 recommended activities, 6 already there" in output
+    assert "Checklist templates: 1 created, 12 already there" in output
+    assert "Gemba question sets: 0 created, 3 already there" in output
 
 
 def test_verbosity_zero_is_silent():

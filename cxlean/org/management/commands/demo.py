@@ -70,7 +70,8 @@ class Command(BaseCommand):
             f"people's waiting for sign-off), {competence.cards} Green Cards and "
             f"{competence.trainee_plans} trainee plan, {summary.backlog.items} improvements "
             f"({summary.backlog.overdue} overdue, {summary.backlog.from_feedback} from customer "
-            f"feedback) in {time.monotonic() - started:.1f} s."
+            f"feedback), {summary.checklists} checklist assignments and {summary.walks} Gemba "
+            f"walks in {time.monotonic() - started:.1f} s."
         )
 
     def write_logins(self) -> None:

@@ -27,7 +27,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from cxlean.checklists.catalogue import create_missing_templates
 from cxlean.competence.models import Area, CompetenceActivity, Requirement
+from cxlean.gemba.catalogue import create_missing_question_sets
 from cxlean.guide.models import GuideActivity, GuideStep
 from cxlean.org.models import CXRole
 
@@ -125,6 +127,8 @@ class Command(BaseCommand):
         areas_created, competences_created, requirements_created, areas_kept = (
             create_missing_areas()
         )
+        templates_created, templates_kept = create_missing_templates()
+        question_sets_created, question_sets_kept = create_missing_question_sets()
         if options["verbosity"] >= 1:
             self.stdout.write(
                 f"CX roles: {roles_created} created, {roles_kept} already there.\n"
@@ -132,5 +136,9 @@ class Command(BaseCommand):
                 f"activities, {steps_kept} already there (left as they are).\n"
                 f"Competence areas: {areas_created} created with {competences_created} "
                 f"activities and {requirements_created} requirements, {areas_kept} already "
-                f"there (left as they are)."
+                f"there (left as they are).\n"
+                f"Checklist templates: {templates_created} created, {templates_kept} already "
+                f"there (left as they are).\n"
+                f"Gemba question sets: {question_sets_created} created, {question_sets_kept} "
+                f"already there (left as they are)."
             )
