@@ -180,7 +180,10 @@ SPECTACULAR_SETTINGS = {
         "the competence catalogue, ILUO records with sign-off and rejection, Green Cards, "
         "trainee plans and a flat competence matrix for reporting tools; the improvement "
         "backlog with its PDCA moves, comments and attachments, customer feedback (Voice of "
-        "the Customer), customer journeys, and flat improvement rows for Power BI. "
+        "the Customer), customer journeys, and flat improvement rows for Power BI; role "
+        "checklists with assignments, ticks and a flat progress table; Gemba walks with "
+        "schedules, question sets, answers, observations (photos) that become improvements, "
+        "and a flat walks-done-against-planned table. "
         "Authenticate with a session or with `Authorization: Token <key>` "
         "(POST username and password to /api/v1/auth/token/)."
     ),

@@ -548,7 +548,7 @@ def test_feedback_becomes_an_improvement_once(api, alice, team_feedback, service
     assert (item.status, item.submitted_by, item.title) == (
         Status.IDEA,
         alice,
-        "Ring upp mig i stället.",
+        "Ring upp mig i stället",  # the suggestion, as a title
     )
     assert "Väntade 40 minuter i telefonkön." in item.description
     again = make_improvement(api(alice), team_feedback)
