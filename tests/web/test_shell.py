@@ -108,7 +108,7 @@ def test_logout_by_get_is_refused(alice, as_user):
 
 def test_employee_sees_the_daily_pages_but_no_admin_links(alice, as_user):
     html = as_user(alice).get(reverse("core:home")).content.decode()
-    for name in ("core:home", "guide:index", "org:roles", "org:units"):
+    for name in ("core:home", "guide:index", "org:units", "checklists:mine", "gemba:list"):
         assert f'href="{reverse(name)}"' in html, name
     assert f'href="{reverse("admin:index")}"' not in html
     assert f'href="{reverse("api-docs")}"' not in html
@@ -128,9 +128,16 @@ def test_navigation_links_to_the_rollout_plans(alice, as_user):
 
 
 def test_navigation_marks_the_current_section(alice, as_user):
-    html = as_user(alice).get(reverse("org:roles")).content.decode()
-    assert f'<a href="{reverse("org:roles")}" aria-current="page">' in html
-    assert f'<a href="{reverse("org:units")}" aria-current="page">' not in html
+    html = as_user(alice).get(reverse("gemba:list")).content.decode()
+    assert f'<a href="{reverse("gemba:list")}" aria-current="page">' in html
+    assert f'<a href="{reverse("checklists:mine")}" aria-current="page">' not in html
+
+
+def test_the_cx_roles_are_reached_from_the_organisation(alice, as_user):
+    client = as_user(alice)
+    assert f'href="{reverse("org:roles")}"' in client.get(reverse("org:units")).content.decode()
+    html = client.get(reverse("org:roles")).content.decode()
+    assert f'<a href="{reverse("org:units")}" aria-current="page">' in html
 
 
 def test_pages_have_landmarks_a_skip_link_and_no_cdn(alice, as_user):
