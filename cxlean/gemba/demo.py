@@ -36,6 +36,7 @@ from cxlean.gemba.models import (
     Schedule,
     Severity,
     Walk,
+    WalkStatus,
     Weekday,
     improvement_from_observation,
 )
@@ -354,6 +355,11 @@ def build_gemba(
             improver=coordinator,
             now=now,
         )
+
+    # The chat team is signed up for its coming walks (the overdue one too), so the demo
+    # employee can answer questions and log observations on one.
+    for walk in chat.walks.filter(status=WalkStatus.PLANNED):
+        walk.participants.set(chat_people)
 
     if billing.planned_start < now:
         walk_done(

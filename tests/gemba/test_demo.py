@@ -73,6 +73,10 @@ def test_done_cancelled_overdue_and_planned_walks(built):
         assert walk.answers.count() == walk.question_set.questions.count()
         walk.full_clean()
     assert not Observation.objects.filter(walk__status=WalkStatus.PLANNED).exists()
+    # The demo employee takes part in the chat team's coming walks, the overdue one too.
+    employee_walks = Walk.objects.filter(participants__username="employee")
+    assert employee_walks.filter(status=WalkStatus.PLANNED).count() >= 2
+    assert Walk.objects.overdue().get().participants.filter(username="employee").exists()
 
 
 def test_some_observations_are_improvements_others_open_follow_ups(built):
