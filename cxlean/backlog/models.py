@@ -35,12 +35,12 @@ from django.core.validators import FileExtensionValidator, MaxValueValidator, Mi
 from django.db import models, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from cxlean.core.uploads import DOCUMENT_EXTENSIONS, refuse_if_larger
 from cxlean.journeys.models import Feedback, Touchpoint, Transition
 from cxlean.org.models import Unit
 from cxlean.org.roles import (
@@ -143,32 +143,16 @@ OWNER_FIELDS = (
     "spread_note",
 )
 SCORE_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
-ATTACHMENT_EXTENSIONS = [
-    "pdf",
-    "png",
-    "jpg",
-    "jpeg",
-    "gif",
-    "webp",
-    "docx",
-    "xlsx",
-    "pptx",
-    "txt",
-    "csv",
-]
+ATTACHMENT_EXTENSIONS = DOCUMENT_EXTENSIONS
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 
 
 def validate_attachment_size(file) -> None:
-    if file.size > ATTACHMENT_MAX_BYTES:
-        raise ValidationError(
-            _("The file is %(size)s MB; attachments may be at most %(max)s MB."),
-            params={
-                "size": number_format(file.size / 2**20, decimal_pos=1),
-                "max": ATTACHMENT_MAX_BYTES // 2**20,
-            },
-            code="file_too_large",
-        )
+    refuse_if_larger(
+        file,
+        ATTACHMENT_MAX_BYTES,
+        _("The file is %(size)s MB; attachments may be at most %(max)s MB."),
+    )
 
 
 # --- scoring -----------------------------------------------------------------------------

@@ -36,11 +36,11 @@ from django.core.validators import FileExtensionValidator
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cxlean.core.translation import Translated
+from cxlean.core.uploads import DOCUMENT_EXTENSIONS, refuse_if_larger
 from cxlean.guide.models import GuideStep
 from cxlean.org.models import CXRole, Unit, display_name
 from cxlean.org.roles import (
@@ -52,32 +52,16 @@ from cxlean.org.roles import (
 )
 
 # Evidence files follow the backlog's attachment rules: these types, at most 10 MB.
-EVIDENCE_EXTENSIONS = [
-    "pdf",
-    "png",
-    "jpg",
-    "jpeg",
-    "gif",
-    "webp",
-    "docx",
-    "xlsx",
-    "pptx",
-    "txt",
-    "csv",
-]
+EVIDENCE_EXTENSIONS = DOCUMENT_EXTENSIONS
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 
 
 def validate_evidence_size(file) -> None:
-    if file.size > EVIDENCE_MAX_BYTES:
-        raise ValidationError(
-            _("The file is %(size)s MB; evidence files may be at most %(max)s MB."),
-            params={
-                "size": number_format(file.size / 2**20, decimal_pos=1),
-                "max": EVIDENCE_MAX_BYTES // 2**20,
-            },
-            code="file_too_large",
-        )
+    refuse_if_larger(
+        file,
+        EVIDENCE_MAX_BYTES,
+        _("The file is %(size)s MB; evidence files may be at most %(max)s MB."),
+    )
 
 
 def read_only(user) -> bool:
