@@ -52,6 +52,8 @@ from cxlean.backlog.models import (
     may_submit,
 )
 from cxlean.core.history import object_changes
+from cxlean.gemba.models import Walk
+from cxlean.journeys.models import Feedback
 from cxlean.org.roles import is_management
 from cxlean.plans.changes import Change
 
@@ -366,8 +368,15 @@ def render_detail(
 ) -> HttpResponse:
     user = request.user
     may_comment = not read_only(user) and item.can_comment(user)
+    observation = getattr(item, "gemba_observation", None)
     context = {
         "item": item,
+        # Where the item came from is linked only for those who may open it (an owner
+        # from another unit sees the item, not the other unit's feedback or walk).
+        "opens_feedback": item.source_feedback_id is not None
+        and Feedback.objects.visible_to(user).filter(pk=item.source_feedback_id).exists(),
+        "opens_walk": observation is not None
+        and Walk.objects.visible_to(user).filter(pk=observation.walk_id).exists(),
         "steps": pdca_steps(item),
         "moves": moves_for(item, user),
         "may_edit": not read_only(user) and (item.can_manage(user) or item.can_edit_plan(user)),

@@ -17,7 +17,13 @@ from django.urls import reverse
 from PIL import Image
 
 from cxlean.backlog.models import Item, MudaKind, Source, Status, Waste
-from cxlean.gemba.models import Answer, Observation, Severity, WalkStatus
+from cxlean.gemba.models import (
+    Answer,
+    Observation,
+    Severity,
+    WalkStatus,
+    improvement_from_observation,
+)
 from tests.factories import ItemFactory
 from tests.gemba.factories import AnswerFactory, ObservationFactory, WalkFactory
 from tests.gemba.test_views import EN, days, html_of, local, messages_of, queries_for
@@ -448,6 +454,19 @@ def test_an_observation_becomes_an_improvement_once(as_user, alice, walk, phone_
     item_page = html_of(client, reverse("backlog:detail", args=[item.pk]))
     assert "From a Gemba walk" in item_page
     assert f"{url('detail', walk)}#observation-{observation.pk}" in item_page
+
+
+def test_the_item_links_to_the_walk_only_for_those_who_may_open_it(as_user, walk, bob, carol):
+    observation = ObservationFactory(walk=walk, text="Kön syns inte")
+    item, _created = improvement_from_observation(observation, by=bob)
+    item.owner = carol  # an owner from another unit sees the item, not Kundservice's walk
+    item.save()
+    walk_link = f"{url('detail', walk)}#observation-{observation.pk}"
+    assert walk_link in html_of(as_user(bob), reverse("backlog:detail", args=[item.pk]))
+    page = html_of(as_user(carol), reverse("backlog:detail", args=[item.pk]))
+    assert "From a Gemba walk" in page and "Kön syns inte" in page
+    assert walk_link not in page
+    assert as_user(carol).get(url("detail", walk)).status_code == 404
 
 
 @pytest.mark.parametrize("person", ["dave", "maria"])
