@@ -25,7 +25,6 @@ from cxlean.admin import CatalogueAdmin, RoleAdmin, RoleStackedInline, RoleTabul
 from cxlean.backlog.admin import UnitTreeFilter
 from cxlean.gemba.models import (
     Answer,
-    Frequency,
     Observation,
     Question,
     QuestionSet,
@@ -86,26 +85,6 @@ class QuestionSetAdmin(CatalogueAdmin):
 
 
 # --- schedules ---------------------------------------------------------------------------
-
-
-def rule_text(schedule: Schedule) -> str:
-    """ "Every 2 weeks on Tuesday at 09:00", "Every month on day 31 at 09:00"."""
-    time = schedule.start_time.strftime("%H:%M") if schedule.start_time else ""
-    if schedule.frequency == Frequency.MONTHLY:
-        return ngettext(
-            "Every month on day %(day)s at %(time)s",
-            "Every %(count)d months on day %(day)s at %(time)s",
-            schedule.interval,
-        ) % {"count": schedule.interval, "day": schedule.day_of_month, "time": time}
-    return ngettext(
-        "Every week on %(weekday)s at %(time)s",
-        "Every %(count)d weeks on %(weekday)s at %(time)s",
-        schedule.interval,
-    ) % {
-        "count": schedule.interval,
-        "weekday": schedule.get_weekday_display() if schedule.weekday is not None else "?",
-        "time": time,
-    }
 
 
 class UnitScopedAdmin(RoleAdmin):
@@ -175,7 +154,7 @@ class ScheduleAdmin(UnitScopedAdmin):
 
     @admin.display(description=_("recurrence"))
     def rule(self, obj: Schedule) -> str:
-        return rule_text(obj)
+        return obj.rule_text()
 
     @admin.display(description=_("leader"), ordering="leader__first_name")
     def leader_name(self, obj: Schedule) -> str:

@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.models import HistoricalRecords
 
 from cxlean.backlog.models import Item, MudaKind, Source, Waste, may_submit
@@ -258,6 +259,25 @@ class Schedule(models.Model):
         if self.touchpoint_id:
             return self.touchpoint.name
         return self.place or self.process or self.title
+
+    def rule_text(self) -> str:
+        """ "Every 2 weeks on Tuesday at 09:00", "Every month on day 31 at 09:00"."""
+        time = self.start_time.strftime("%H:%M") if self.start_time else ""
+        if self.frequency == Frequency.MONTHLY:
+            return ngettext(
+                "Every month on day %(day)s at %(time)s",
+                "Every %(count)d months on day %(day)s at %(time)s",
+                self.interval,
+            ) % {"count": self.interval, "day": self.day_of_month, "time": time}
+        return ngettext(
+            "Every week on %(weekday)s at %(time)s",
+            "Every %(count)d weeks on %(weekday)s at %(time)s",
+            self.interval,
+        ) % {
+            "count": self.interval,
+            "weekday": self.get_weekday_display() if self.weekday is not None else "?",
+            "time": time,
+        }
 
     def occurrences(self, start: dt.date, end: dt.date) -> list[dt.date]:
         """The days in [start, end] (both included) on which the schedule has a walk,

@@ -32,7 +32,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cxlean.backlog.forms import add_model_errors
 from cxlean.backlog.models import may_submit
-from cxlean.gemba.admin import rule_text  # the schedule's rule in words, as the admin says it
 from cxlean.gemba.forms import (
     AnswerForm,
     DoneForm,
@@ -499,7 +498,7 @@ def schedule_list(request: HttpRequest) -> HttpResponse:
         upcoming = schedule.occurrences(today, today + dt.timedelta(days=400))
         schedule.next_day = upcoming[0] if upcoming and schedule.active else None
         schedule.may_edit = not read_only(user) and schedule.can_edit(user)
-        schedule.rule = rule_text(schedule)
+        schedule.rule = schedule.rule_text()
     return render(
         request,
         "gemba/schedule_list.html",
