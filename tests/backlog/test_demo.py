@@ -3,10 +3,9 @@ content from cxlean/backlog/demo.py and cxlean/journeys/demo.py)."""
 
 import datetime as dt
 from collections import Counter
-from io import StringIO
+from collections.abc import Iterator
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from cxlean.backlog import demo as backlog_demo
@@ -14,20 +13,21 @@ from cxlean.backlog.models import Comment, Item, Status, StatusChange
 from cxlean.journeys import demo as journeys_demo
 from cxlean.journeys.models import Feedback, Journey, Stage, Touchpoint, Transition
 from cxlean.org.roles import coordinates_unit
+from tests.demo_once import demo_for_module, run_demo
 
 pytestmark = pytest.mark.django_db
 
 
-def run_demo(*args: str) -> str:
-    out = StringIO()
-    call_command("demo", *args, stdout=out)
-    return out.getvalue()
+@pytest.fixture(scope="module")
+def built(django_db_setup, django_db_blocker) -> Iterator[str]:
+    """The demo, built once for this module (see tests/demo_once.py)."""
+    with demo_for_module(django_db_blocker) as output:
+        yield output
 
 
 @pytest.fixture
-def built(settings) -> str:
+def debug(settings):
     settings.DEBUG = True
-    return run_demo()
 
 
 def snapshot() -> tuple:
@@ -127,22 +127,21 @@ def test_feedback_over_three_months_some_turned_into_improvements(built):
         assert item.created_at.date() >= item.source_feedback.received_on
 
 
-def test_running_the_demo_twice_changes_nothing(built):
+def test_running_the_demo_twice_changes_nothing(built, debug):
     before = snapshot()
     assert "already there" in run_demo()
     assert snapshot() == before
 
 
-def test_reset_rebuilds_the_same_backlog(built):
+def test_reset_rebuilds_the_same_backlog(built, debug):
     before, old = snapshot(), set(Item.objects.values_list("pk", flat=True))
     run_demo("--reset")
     assert snapshot() == before
     assert not old & set(Item.objects.values_list("pk", flat=True))
 
 
-def test_a_large_organisation_gets_the_same_backlog(settings):
-    settings.DEBUG = True
-    run_demo("--people", "60")
+def test_a_large_organisation_gets_the_same_backlog(built, debug):
+    run_demo("--reset", "--people", "60")
     assert Item.objects.filter(gemba_observation=None).count() == len(backlog_demo.ITEMS)
     assert Feedback.objects.count() == len(journeys_demo.FEEDBACK)
     run_demo("--reset")

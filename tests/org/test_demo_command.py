@@ -1,0 +1,145 @@
+"""`manage.py demo` run by each test on its own: options, refusals, large organisations
+and resets beside other data (the demo's content is checked in test_demo.py)."""
+
+import math
+import time
+from io import StringIO
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db.models import F
+from django.utils import timezone
+
+from cxlean.competence import demo as competence_demo
+from cxlean.competence.models import (
+    CompetenceActivity,
+    Level,
+    Record,
+    TraineePlan,
+)
+from cxlean.org import demo
+from cxlean.org.models import Profile, Unit
+from cxlean.org.roles import EMPLOYEE
+
+pytestmark = pytest.mark.django_db
+
+
+def run_demo(*args: str) -> str:
+    out = StringIO()
+    call_command("demo", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def debug(settings):
+    settings.DEBUG = True
+
+
+def user(username: str) -> User:
+    return User.objects.select_related("profile__unit").get(username=username)
+
+
+def demo_usernames() -> list[str]:
+    return [person.username for person in demo.PEOPLE]
+
+
+def test_it_leaves_other_organisations_alone_on_reset(debug):
+    other = Unit.objects.create(name="Annat bolag", code="other")
+    run_demo()
+    outsider = User.objects.create(username="outsider")
+    Profile.objects.create(user=outsider, unit=other)
+    activity = Record.objects.first().activity
+    kept = Record.objects.create(
+        person=outsider, activity=activity, level=Level.L, signed_off_by=user("coordinator")
+    )
+    run_demo("--reset")
+    assert Unit.objects.filter(pk=other.pk).exists()
+    kept.refresh_from_db()
+    assert kept.level == Level.L and kept.signed_off_by is None
+
+
+def test_it_refuses_when_someone_outside_the_demo_already_has_a_demo_login(debug):
+    User.objects.create(username="admin")
+    with pytest.raises(CommandError, match="admin"):
+        run_demo()
+    assert not Unit.objects.filter(code=demo.ROOT_CODE).exists()
+
+
+def test_it_refuses_to_run_with_debug_off(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="--force"):
+        run_demo()
+    assert not User.objects.exists()
+
+
+def test_force_runs_it_with_debug_off(settings):
+    settings.DEBUG = False
+    run_demo("--force")
+    assert User.objects.filter(username="coordinator").exists()
+
+
+def test_people_builds_a_large_organisation_quickly(debug):
+    started = time.monotonic()
+    output = run_demo("--people", "200")
+    assert time.monotonic() - started < 15
+    assert Profile.objects.count() == 200
+    assert "200 people" in output
+    root = Unit.objects.get(code=demo.ROOT_CODE)
+    extra_teams = math.ceil((200 - len(demo.PEOPLE)) / demo.TEAM_SIZE)
+    assert root.subtree().count() == len(demo.UNITS) + extra_teams
+    for unit in Unit.objects.select_related("parent"):
+        assert unit.path == f"{unit.parent.path if unit.parent else '/'}{unit.pk}/"
+    assert Profile.objects.filter(unit__in=root.subtree()).count() == 200
+    generated = User.objects.filter(username__regex=r"\.\d+$")
+    assert generated.count() == 200 - len(demo.PEOPLE)
+    assert set(generated.values_list("groups__name", flat=True)) == {EMPLOYEE}
+    assert generated.first().check_password("cxlean-demo")
+    assert Profile.cx_roles.through.objects.filter(profile__user__in=generated).count() >= 174
+
+
+def test_large_organisations_reset_cleanly(debug):
+    run_demo("--people", "100")
+    run_demo("--reset")
+    assert Profile.objects.count() == len(demo.PEOPLE)
+    assert Unit.objects.count() == len(demo.UNITS)
+    assert not Record.objects.exclude(person__username__in=demo_usernames()).exists()
+
+
+def test_generated_people_get_a_record_for_what_their_roles_require(debug):
+    started = time.monotonic()
+    run_demo("--people", "300")
+    assert time.monotonic() - started < 15
+    generated = User.objects.filter(profile__unit__code__startswith=demo.TEAM_CODE_PREFIX)
+    records = Record.objects.filter(person__in=generated)
+    per_person = records.count() / generated.count()
+    assert 5 <= per_person <= 20
+    assert set(records.values_list("level", flat=True)) == {1, 2, 3, 4}
+    assert records.awaiting_sign_off().exists()
+    assert records.filter(expires_on__lt=timezone.localdate()).exists()
+    assert records.filter(signed_off_by__isnull=True).count() == 0
+    # Nothing outside what the person's roles require.
+    assert not records.exclude(activity__requirements__role__profiles__user=F("person")).exists()
+
+
+# --- competence ----------------------------------------------------------------------
+
+
+def test_the_demo_survives_an_edited_catalogue(debug):
+    call_command("load_catalogue", verbosity=0)
+    CompetenceActivity.objects.filter(code__in=["root-cause", "active-listening"]).delete()
+    run_demo()
+    assert Record.objects.filter(person__username="employee").count() == 11  # of 13
+    assert not Record.objects.filter(activity__code="root-cause").exists()
+    assert TraineePlan.objects.get().goals.count() == 5
+
+
+def test_without_a_catalogue_there_is_no_competence_content(debug):
+    summary = competence_demo.build_competence({}, timezone.localdate())
+    assert summary == competence_demo.CompetenceSummary(0, 0, 0, 0)
+
+
+def test_negative_people_is_an_error(debug):
+    with pytest.raises(CommandError):
+        run_demo("--people", "-5")
