@@ -91,7 +91,7 @@ def visible_item(request: HttpRequest, pk: int) -> Item:
             "transition__source__stage__journey",
             "transition__target",
             "source_feedback",
-            "gemba_observation__walk",
+            "gemba_observation__walk__touchpoint",
         ),
         pk=pk,
     )
