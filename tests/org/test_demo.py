@@ -177,6 +177,12 @@ def test_it_prints_the_logins(built):
     assert "http://127.0.0.1:8000/" in built
 
 
+def test_it_sums_up_what_it_built(built):
+    assert "34 improvements" in built
+    assert "6 checklist assignments" in built
+    assert "5 improvements made from their observations" in built
+
+
 def test_running_it_twice_changes_nothing(built, debug):
     counts = (
         User.objects.count(),

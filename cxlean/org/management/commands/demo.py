@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
+from cxlean.backlog.models import Item
 from cxlean.org import demo
 
 
@@ -63,6 +64,7 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         late = summary.plan.activities().late().count()
         competence = summary.competence
+        from_walks = Item.objects.filter(gemba_observation__isnull=False).count()
         self.stdout.write(
             f"Built the demo organisation: {summary.people} people in {summary.units} units, "
             f"rollout “{summary.plan.name}” in progress ({late} activities late), "
@@ -71,7 +73,8 @@ class Command(BaseCommand):
             f"{competence.trainee_plans} trainee plan, {summary.backlog.items} improvements "
             f"({summary.backlog.overdue} overdue, {summary.backlog.from_feedback} from customer "
             f"feedback), {summary.checklists} checklist assignments and {summary.walks} Gemba "
-            f"walks in {time.monotonic() - started:.1f} s."
+            f"walks ({from_walks} improvements made from their observations) in "
+            f"{time.monotonic() - started:.1f} s."
         )
 
     def write_logins(self) -> None:
