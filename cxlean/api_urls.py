@@ -22,6 +22,7 @@ from cxlean.competence.api.views import (
 )
 from cxlean.gemba.api.routes import ROUTES as GEMBA_ROUTES
 from cxlean.guide.api.views import GuideActivityViewSet, GuideStepViewSet
+from cxlean.insights.api.routes import ROUTES as INSIGHTS_ROUTES
 from cxlean.journeys.api.views import (
     FeedbackViewSet,
     JourneyViewSet,
@@ -29,6 +30,8 @@ from cxlean.journeys.api.views import (
     TouchpointViewSet,
     TransitionViewSet,
 )
+from cxlean.maturity.api.routes import ROUTES as MATURITY_ROUTES
+from cxlean.metrics.api.routes import ROUTES as METRICS_ROUTES
 from cxlean.org.api.views import CXRoleViewSet, PersonViewSet, UnitViewSet
 from cxlean.plans.api.views import ActivityViewSet, PhaseViewSet, PlanViewSet
 
@@ -60,7 +63,13 @@ router.register("journey-stages", StageViewSet, basename="journey-stage")
 router.register("touchpoints", TouchpointViewSet, basename="touchpoint")
 router.register("journey-transitions", TransitionViewSet, basename="journey-transition")
 # Newer apps list their own routes: (prefix, viewset, basename).
-for prefix, viewset, basename in (*CHECKLIST_ROUTES, *GEMBA_ROUTES):
+for prefix, viewset, basename in (
+    *CHECKLIST_ROUTES,
+    *GEMBA_ROUTES,
+    *METRICS_ROUTES,
+    *MATURITY_ROUTES,
+    *INSIGHTS_ROUTES,
+):
     router.register(prefix, viewset, basename=basename)
 
 urlpatterns = [

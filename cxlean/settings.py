@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "cxlean.backlog",
     "cxlean.checklists",
     "cxlean.gemba",
+    "cxlean.metrics",
+    "cxlean.maturity",
+    "cxlean.insights",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,3 @@
+"""The maturity API's routes, registered by cxlean/api_urls.py: (prefix, viewset, basename)."""
+
+ROUTES: list[tuple] = []
