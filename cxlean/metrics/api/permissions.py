@@ -1,0 +1,26 @@
+"""Who may change what in the metrics API, in the order every cxlean endpoint follows: not
+signed in 403; not visible 404 (the viewsets' `visible_to` querysets); visible but not
+yours to change 403. Coordinators create for the units they coordinate (the serializer
+checks the unit) and change what belongs to those units (`can_edit`); management reads
+everything and changes nothing."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework.permissions import BasePermission
+
+from cxlean.backlog.api.permissions import refuses_management
+from cxlean.core.api_permissions import is_read, is_signed_in
+from cxlean.org.roles import is_coordinator
+
+
+class RecordingPermission(BasePermission):
+    message = _("Only a Lean coordinator of the unit can do this.")
+
+    def has_permission(self, request, view) -> bool:
+        if not is_signed_in(request) or refuses_management(self, request):
+            return False
+        return is_read(request) or is_coordinator(request.user)
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        return is_read(request) or obj.can_edit(request.user)

@@ -1,0 +1,304 @@
+"""CX metrics over the API: the metric catalogue, targets, survey answers, entered figures
+(measurements) and `metric-results`, the flat table of figures per unit, metric and
+period made for Power BI.
+
+Who sees what is `visible_to` (their part of the organisation tree; management and
+superusers everything; anything else is a 404); who changes what is `can_edit`
+(coordinators of the unit, 403 otherwise). Management reads everything and gets 403 on
+every write.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import ProtectedError, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import filters, mixins, serializers, viewsets
+from rest_framework.response import Response
+
+from cxlean.backlog.api.filters import StrictOrderingFilter
+from cxlean.core.api_permissions import CoordinatorsWrite
+from cxlean.metrics.api.filters import (
+    MeasurementFilter,
+    MetricFilter,
+    SurveyAnswerFilter,
+    TargetFilter,
+)
+from cxlean.metrics.api.permissions import RecordingPermission
+from cxlean.metrics.api.serializers import (
+    MeasurementSerializer,
+    MetricSerializer,
+    ResultRowSerializer,
+    SurveyAnswerSerializer,
+    TargetSerializer,
+)
+from cxlean.metrics.models import Kind, Metric, PeriodKind
+from cxlean.metrics.reports import Period, Result, periods_back, results
+from cxlean.metrics.scope import counted_units, readable_units
+from cxlean.org.models import Unit
+
+TAGS = ["metrics"]
+FILTER_BACKENDS = [DjangoFilterBackend, StrictOrderingFilter]
+SEARCH_BACKENDS = [*FILTER_BACKENDS, filters.SearchFilter]
+MAX_PERIODS = 120
+
+
+# --- the catalogue -----------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List the CX metrics",
+        description="The metric definitions (NPS, CSAT, CES, churn rate, CLV) with their "
+        "answer scales, whether higher is better and the small-sample limit. Everyone "
+        "signed in reads them; Lean coordinators curate them.",
+    ),
+    retrieve=extend_schema(summary="A CX metric"),
+    create=extend_schema(summary="Create a metric definition (coordinators)"),
+    update=extend_schema(summary="Change a metric definition (coordinators)"),
+    partial_update=extend_schema(summary="Change some fields of a metric (coordinators)"),
+    destroy=extend_schema(
+        summary="Delete a metric definition (coordinators)",
+        description="A metric with targets, answers or figures cannot be deleted (400); "
+        "set `active` to false instead.",
+    ),
+)
+@extend_schema(tags=TAGS)
+class MetricViewSet(viewsets.ModelViewSet):
+    queryset = Metric.objects.all()
+    serializer_class = MetricSerializer
+    permission_classes = [CoordinatorsWrite]
+    filter_backends = SEARCH_BACKENDS
+    filterset_class = MetricFilter
+    search_fields = ["name_sv", "name_en", "kind"]
+    ordering_fields = ["order", "kind", "id"]
+    ordering = ["order", "kind"]
+
+    def perform_destroy(self, instance: Metric) -> None:
+        try:
+            instance.delete()
+        except ProtectedError as error:
+            raise serializers.ValidationError(
+                {"non_field_errors": [_("The metric has targets, answers or figures; keep it.")]}
+            ) from error
+
+
+# --- targets, answers and figures --------------------------------------------------------
+
+
+class ScopedViewSet(viewsets.ModelViewSet):
+    permission_classes = [RecordingPermission]
+    filter_backends = FILTER_BACKENDS
+
+    def get_queryset(self) -> QuerySet:
+        model = self.serializer_class.Meta.model
+        return model.objects.visible_to(self.request.user).select_related(*self.related)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List the metric targets you can see",
+        description="Each target holds from `valid_from` on. A unit without a target of its "
+        "own follows the nearest unit above it (the `metric-results` rows say which target "
+        "applies). Filter by `metric` (kind) and `unit` (with its sub-units).",
+    ),
+    retrieve=extend_schema(summary="A metric target"),
+    create=extend_schema(
+        summary="Set a target (coordinators of the unit)",
+        description="One per metric, unit and `valid_from` (400 otherwise: change that one).",
+    ),
+    update=extend_schema(summary="Change a target (coordinators of its unit)"),
+    partial_update=extend_schema(summary="Change some fields of a target"),
+    destroy=extend_schema(summary="Delete a target (coordinators of its unit)"),
+)
+@extend_schema(tags=TAGS)
+class TargetViewSet(ScopedViewSet):
+    serializer_class = TargetSerializer
+    filterset_class = TargetFilter
+    related = ["metric", "unit"]
+    ordering_fields = ["valid_from", "id"]
+    ordering = ["unit__path", "metric__order", "-valid_from", "id"]
+
+    def perform_create(self, serializer) -> None:
+        serializer.save(set_by=self.request.user)
+
+    def perform_update(self, serializer) -> None:
+        serializer.save(set_by=self.request.user)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List the survey answers you can see",
+        description="Raw NPS (0–10), CSAT (1–5) and CES (1–7) answers, newest first. Filter "
+        "by `metric` (kind), `unit` (with its sub-units), `touchpoint`, `score` and the "
+        "day answered (`from`, `to`).",
+    ),
+    retrieve=extend_schema(summary="A survey answer"),
+    create=extend_schema(
+        summary="Record a survey answer (coordinators of the unit)",
+        description="`score` must lie on the metric's scale (an NPS of 11 or a CSAT of 0 is "
+        "a 400 on `score`); churn and CLV are not survey answers (400 on `metric`); "
+        "`answered_on` cannot be in the future.",
+    ),
+    update=extend_schema(summary="Change an answer (coordinators of its unit)"),
+    partial_update=extend_schema(summary="Change some fields of an answer"),
+    destroy=extend_schema(summary="Delete an answer (coordinators of its unit)"),
+)
+@extend_schema(tags=TAGS)
+class SurveyAnswerViewSet(ScopedViewSet):
+    serializer_class = SurveyAnswerSerializer
+    filterset_class = SurveyAnswerFilter
+    related = ["metric", "unit", "touchpoint"]
+    ordering_fields = ["answered_on", "score", "id"]
+    ordering = ["-answered_on", "-id"]
+
+    def perform_create(self, serializer) -> None:
+        serializer.save(created_by=self.request.user)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List the entered figures you can see",
+        description="Figures entered per unit, month or quarter and optionally touchpoint. "
+        "Filter by `metric` (kind), `unit` (with its sub-units), `touchpoint`, "
+        "`period_kind` and the period start (`from`, `to`).",
+    ),
+    retrieve=extend_schema(summary="An entered figure"),
+    create=extend_schema(
+        summary="Enter a figure (coordinators of the unit)",
+        description="`period_start` may be any day of the period: it is saved as the "
+        "first day of its month or quarter. NPS, CSAT and CES need `value` and "
+        "`sample_size`; churn is computed from `customers_at_start` and `customers_lost` "
+        "when `value` is left out; CLV from `average_revenue`, `margin_percent` and the "
+        "churn (this row's customers, or the churn figure of the same unit and period). "
+        "One figure per metric, unit, touchpoint and period (400 otherwise).",
+    ),
+    update=extend_schema(summary="Change a figure (coordinators of its unit)"),
+    partial_update=extend_schema(summary="Change some fields of a figure"),
+    destroy=extend_schema(summary="Delete a figure (coordinators of its unit)"),
+)
+@extend_schema(tags=TAGS)
+class MeasurementViewSet(ScopedViewSet):
+    serializer_class = MeasurementSerializer
+    filterset_class = MeasurementFilter
+    related = ["metric", "unit", "touchpoint"]
+    ordering_fields = ["period_start", "id"]
+    ordering = ["unit__path", "metric__order", "-period_start", "id"]
+
+    def perform_create(self, serializer) -> None:
+        serializer.save(entered_by=self.request.user)
+
+    def perform_update(self, serializer) -> None:
+        serializer.save(entered_by=self.request.user)
+
+
+# --- the results table -------------------------------------------------------------------
+
+
+ResultParams = type(
+    "ResultParams",
+    (serializers.Serializer,),
+    {
+        "unit": serializers.IntegerField(required=False, min_value=1),
+        "metric": serializers.ChoiceField(choices=Kind.choices, required=False),
+        "period_kind": serializers.ChoiceField(
+            choices=PeriodKind.choices, required=False, default=PeriodKind.MONTH
+        ),
+        "from": serializers.DateField(required=False),
+        "to": serializers.DateField(required=False),
+    },
+)
+
+
+def result_row(result: Result) -> dict:
+    return {
+        "unit": result.unit.pk,
+        "unit_name": result.unit.name,
+        "metric": result.metric.kind,
+        "metric_name": result.metric.name,
+        "period_kind": result.period.kind,
+        "period_start": result.period.start,
+        "period_end": result.period.end,
+        "period_label": result.period.label,
+        "value": result.value,
+        "sample_size": result.sample_size,
+        "small_sample": result.small_sample,
+        "source": result.source,
+        "target": result.target,
+        "meets_target": result.meets_target,
+    }
+
+
+def periods_between(kind: str, first: dt.date, last: dt.date) -> list[Period]:
+    period, end, periods = Period.of(kind, first), Period.of(kind, last), []
+    while period <= end and len(periods) <= MAX_PERIODS:
+        periods.append(period)
+        period = period.next()
+    return periods
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="CX metric results: one row per unit, metric and period",
+        description="A flat, paginated table for Power BI and other reporting tools. Each "
+        "row holds the figure of a unit for a metric and a month or quarter: computed from "
+        "the survey answers of the unit and its sub-units (`source` answers; quarters count "
+        "the answers of their three months together), or entered for the unit itself "
+        "(`source` entered, which wins over answers), or none (`value` empty). "
+        "`small_sample` flags figures resting on fewer answers than the metric's limit. "
+        "`target` is the unit's own target for the period, else the nearest unit's above "
+        "it. Rows for every unit you can see (management: all), in tree order; `unit` "
+        "narrows to a unit and its sub-units. By default the last twelve periods up to "
+        "today; at most 120 periods.",
+        parameters=[
+            OpenApiParameter("unit", int, description="A unit id: it and its sub-units."),
+            OpenApiParameter("metric", str, enum=Kind.values, description="One metric's kind."),
+            OpenApiParameter(
+                "period_kind", str, enum=PeriodKind.values, description="month (default)"
+            ),
+            OpenApiParameter("from", dt.date, description="The first period holds this day."),
+            OpenApiParameter("to", dt.date, description="The last period holds this day."),
+        ],
+    )
+)
+@extend_schema(tags=TAGS)
+class ResultViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = ResultRowSerializer
+    filter_backends: list = []
+    queryset = Unit.objects.none()  # for the schema
+
+    def list(self, request, *args, **kwargs) -> Response:
+        params = ResultParams(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        kind = data["period_kind"]
+        last = data.get("to") or timezone.localdate()
+        first = data.get("from") or periods_back(kind, last, 12)[0].start
+        if first > last:
+            raise serializers.ValidationError({"to": [_("“to” cannot be before “from”.")]})
+        periods = periods_between(kind, first, last)
+        if len(periods) > MAX_PERIODS:
+            raise serializers.ValidationError(
+                {"from": [_("At most %(count)d periods at a time.") % {"count": MAX_PERIODS}]}
+            )
+        units = list(readable_units(request.user))
+        if "unit" in data:
+            within = next((unit for unit in units if unit.pk == data["unit"]), None)
+            if within is None:
+                raise serializers.ValidationError({"unit": [_("You cannot see this unit.")]})
+            units = [unit for unit in units if unit.path.startswith(within.path)]
+        metrics = Metric.objects.all() if "metric" in data else Metric.objects.active()
+        if "metric" in data:
+            metrics = metrics.filter(kind=data["metric"])
+        shown = {unit.pk for unit in units}
+        rows = [
+            result_row(result)
+            for result in results(counted_units(units), list(metrics), periods)
+            if result.unit.pk in shown
+        ]
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(ResultRowSerializer(page, many=True).data)

@@ -1,0 +1,509 @@
+"""CX metrics: the metric catalogue (NPS, CSAT, CES, churn rate, CLV), targets per unit,
+raw survey answers and entered figures (measurements).
+
+A figure for a unit and a period comes either from the survey answers recorded for
+the unit (and its sub-units) or from a measurement entered for the unit itself; the
+entered figure wins (`cxlean.metrics.reports`). The formulas are in
+`cxlean.metrics.formulas`.
+
+Who may do what (the same in the web UI, the API and the admin):
+- everyone signed in reads the metric catalogue; the figures, targets and answers of
+  their part of the tree (their unit, the units above and below it); management and
+  superusers read everything;
+- coordinators record answers, enter figures and set targets for the units they
+  coordinate (`coordinates_unit`) and curate the catalogue;
+- management reads and changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from cxlean.core.translation import Translated
+from cxlean.journeys.models import Touchpoint
+from cxlean.metrics import formulas
+from cxlean.org.models import Unit
+from cxlean.org.roles import coordinates_unit, sees_everything, unit_neighbourhood
+
+ALREADY_ENTERED = _(
+    "A figure for this metric, unit, touchpoint and period is already entered: change that one."
+)
+PERCENT_VALIDATORS = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
+
+
+class Kind(models.TextChoices):
+    """The same codes as `cxlean.backlog.models.Metric` (an improvement's expected
+    effect points at one of them)."""
+
+    NPS = "nps", "NPS"
+    CSAT = "csat", "CSAT"
+    CES = "ces", "CES"
+    CHURN = "churn", _("Churn rate")
+    CLV = "clv", "CLV"
+
+
+SURVEY_KINDS = (Kind.NPS, Kind.CSAT, Kind.CES)
+# The answer scale each survey metric is defined on; NPS is 0–10 by definition.
+STANDARD_SCALES = {Kind.NPS: (0, 10), Kind.CSAT: (1, 5), Kind.CES: (1, 7)}
+
+
+class PeriodKind(models.TextChoices):
+    MONTH = "month", _("Month")
+    QUARTER = "quarter", _("Quarter")
+
+
+def period_start(kind: str, day: dt.date) -> dt.date:
+    """The first day of the month or quarter that holds `day`."""
+    if kind == PeriodKind.QUARTER:
+        return dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    return day.replace(day=1)
+
+
+# --- the catalogue -----------------------------------------------------------------------
+
+
+class MetricQuerySet(models.QuerySet):
+    def active(self) -> MetricQuerySet:
+        return self.filter(active=True)
+
+
+class Metric(models.Model):
+    """A CX metric's definition (catalogue data the organisation may reword)."""
+
+    kind = models.CharField(_("metric"), max_length=8, choices=Kind.choices, unique=True)
+    name_sv = models.CharField(_("name (Swedish)"), max_length=120)
+    name_en = models.CharField(_("name (English)"), max_length=120)
+    description_sv = models.TextField(_("description (Swedish)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    scale_min = models.SmallIntegerField(
+        _("lowest answer"),
+        null=True,
+        blank=True,
+        help_text=_("The answer scale of a survey metric (NPS 0–10, CSAT 1–5, CES 1–7)."),
+    )
+    scale_max = models.SmallIntegerField(_("highest answer"), null=True, blank=True)
+    higher_is_better = models.BooleanField(
+        _("higher is better"),
+        default=True,
+        help_text=_("Untick for metrics where lower is better, such as churn."),
+    )
+    small_sample = models.PositiveIntegerField(
+        _("small sample below"),
+        default=30,
+        validators=[MinValueValidator(1)],
+        help_text=_("Figures from fewer answers than this are flagged as a small sample."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    objects = MetricQuerySet.as_manager()
+
+    name = Translated()
+    description = Translated()
+
+    class Meta:
+        verbose_name = _("CX metric")
+        verbose_name_plural = _("CX metrics")
+        ordering = ["order", "kind"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_survey(self) -> bool:
+        return self.kind in SURVEY_KINDS
+
+    @property
+    def is_percentage(self) -> bool:
+        return self.kind in (Kind.CSAT, Kind.CHURN)
+
+    def clean(self) -> None:
+        errors = {}
+        if self.is_survey:
+            if self.scale_min is None or self.scale_max is None:
+                errors["scale_max"] = _("A survey metric needs its answer scale.")
+            elif self.scale_max - self.scale_min < 2:
+                errors["scale_max"] = _("The scale needs at least three answers.")
+            elif self.kind == Kind.NPS and (self.scale_min, self.scale_max) != (0, 10):
+                errors["scale_max"] = _("NPS is defined on answers from 0 to 10.")
+        elif self.scale_min is not None or self.scale_max is not None:
+            errors["scale_max"] = _(
+                "Churn rate and CLV are not survey answers: leave the scale empty."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def scale_message(self) -> str:
+        return _("%(metric)s answers run from %(min)s to %(max)s.") % {
+            "metric": self.get_kind_display(),
+            "min": self.scale_min,
+            "max": self.scale_max,
+        }
+
+    def value_errors(self, value: Decimal | None) -> str | None:
+        """Why an entered figure or target is impossible for this metric, or None."""
+        if value is None:
+            return None
+        if self.kind == Kind.NPS and not -100 <= value <= 100:
+            return _("NPS runs from −100 to +100.")
+        if self.is_percentage and not 0 <= value <= 100:
+            return _("A percentage runs from 0 to 100.")
+        scale = (self.scale_min, self.scale_max)
+        if self.kind == Kind.CES and None not in scale and not scale[0] <= value <= scale[1]:
+            return _("CES is a mean answer from %(min)s to %(max)s.") % {
+                "min": self.scale_min,
+                "max": self.scale_max,
+            }
+        if self.kind == Kind.CLV and value < 0:
+            return _("CLV cannot be negative.")
+        return None
+
+
+# --- scope -------------------------------------------------------------------------------
+
+
+class UnitScopedQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Management and superusers everything; others their part of the tree (their
+        unit, the units above and below it, a coordinator's units)."""
+        if not user.is_authenticated:
+            return self.none()
+        if sees_everything(user):
+            return self
+        return self.filter(unit__in=unit_neighbourhood(user))
+
+
+class UnitScoped(models.Model):
+    """What targets, answers and measurements share: they belong to a unit."""
+
+    class Meta:
+        abstract = True
+
+    def can_edit(self, user) -> bool:
+        """Coordinators of the unit (and superusers); never management."""
+        return coordinates_unit(user, self.unit)
+
+
+# --- targets -----------------------------------------------------------------------------
+
+
+class Target(UnitScoped):
+    """The value a unit aims for from a date on. A unit without a target of its own
+    follows its nearest parent unit's (`reports.target_for`)."""
+
+    metric = models.ForeignKey(
+        Metric, verbose_name=_("metric"), on_delete=models.PROTECT, related_name="targets"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="metric_targets"
+    )
+    value = models.DecimalField(_("target"), max_digits=12, decimal_places=2)
+    valid_from = models.DateField(_("valid from"))
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("set by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    set_at = models.DateTimeField(_("set at"), auto_now=True)
+    history = HistoricalRecords()
+
+    objects = UnitScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("metric target")
+        verbose_name_plural = _("metric targets")
+        ordering = ["unit__path", "metric__order", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["metric", "unit", "valid_from"],
+                name="metrics_target_once_per_day",
+                violation_error_message=_(
+                    "The unit already has a target for this metric from this day: change it."
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.metric} {self.unit}: {self.value}"
+
+    def clean(self) -> None:
+        if self.metric_id and (message := self.metric.value_errors(self.value)):
+            raise ValidationError({"value": message})
+
+
+# --- survey answers ----------------------------------------------------------------------
+
+
+class SurveyAnswer(UnitScoped):
+    """One customer's answer to an NPS, CSAT or CES question."""
+
+    metric = models.ForeignKey(
+        Metric, verbose_name=_("metric"), on_delete=models.PROTECT, related_name="answers"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="survey_answers"
+    )
+    touchpoint = models.ForeignKey(
+        Touchpoint,
+        verbose_name=_("touchpoint"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="survey_answers",
+    )
+    answered_on = models.DateField(_("answered on"))
+    score = models.SmallIntegerField(_("answer"))
+    comment = models.TextField(_("comment"), blank=True)
+    respondent = models.CharField(
+        _("respondent"),
+        max_length=120,
+        blank=True,
+        help_text=_("A reference to the customer or the survey response, not a name."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = UnitScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("survey answer")
+        verbose_name_plural = _("survey answers")
+        ordering = ["-answered_on", "-pk"]
+        indexes = [
+            models.Index(fields=["metric", "answered_on"], name="metrics_answer_metric_day"),
+            models.Index(fields=["unit", "answered_on"], name="metrics_answer_unit_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.metric} {self.score} · {self.answered_on}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.metric_id:
+            metric = self.metric
+            if not metric.is_survey:
+                errors["metric"] = _(
+                    "%(metric)s is not a survey answer: enter it as a figure for a period."
+                ) % {"metric": metric.get_kind_display()}
+            elif self.score is not None and not metric.scale_min <= self.score <= metric.scale_max:
+                errors["score"] = metric.scale_message()
+        if self.answered_on and self.answered_on > timezone.localdate():
+            errors["answered_on"] = _("An answer cannot be from the future.")
+        if errors:
+            raise ValidationError(errors)
+
+
+# --- entered figures ---------------------------------------------------------------------
+
+
+class Measurement(UnitScoped):
+    """A figure entered for a unit and a month or quarter, optionally for one
+    touchpoint: a survey result from another tool (with its sample size), the churn
+    (given as customers at the start and lost, or as a rate) or the CLV (given, or
+    computed from average revenue, margin and churn)."""
+
+    metric = models.ForeignKey(
+        Metric, verbose_name=_("metric"), on_delete=models.PROTECT, related_name="measurements"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="metric_measurements"
+    )
+    touchpoint = models.ForeignKey(
+        Touchpoint,
+        verbose_name=_("touchpoint"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="metric_measurements",
+    )
+    period_kind = models.CharField(
+        _("period"), max_length=8, choices=PeriodKind.choices, default=PeriodKind.MONTH
+    )
+    period_start = models.DateField(
+        _("period start"), help_text=_("The first day of the month or quarter.")
+    )
+    value = models.DecimalField(
+        _("value"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for churn and CLV to compute it from the figures below."),
+    )
+    sample_size = models.PositiveIntegerField(
+        _("sample size"),
+        null=True,
+        blank=True,
+        help_text=_("How many answers (or customers) the figure rests on."),
+    )
+    customers_at_start = models.PositiveIntegerField(
+        _("customers at the start"), null=True, blank=True
+    )
+    customers_lost = models.PositiveIntegerField(
+        _("customers lost"), null=True, blank=True, help_text=_("During the period.")
+    )
+    average_revenue = models.DecimalField(
+        _("average revenue per customer"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+        help_text=_("Per customer and period (month or quarter), for CLV."),
+    )
+    margin_percent = models.DecimalField(
+        _("margin %"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=PERCENT_VALIDATORS,
+        help_text=_("For CLV, 0 to 100."),
+    )
+    note = models.TextField(_("note"), blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    entered_at = models.DateTimeField(_("entered at"), auto_now=True)
+    history = HistoricalRecords()
+
+    objects = UnitScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("measurement")
+        verbose_name_plural = _("measurements")
+        ordering = ["unit__path", "metric__order", "-period_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["metric", "unit", "touchpoint", "period_kind", "period_start"],
+                name="metrics_measurement_once_per_touchpoint",
+                violation_error_message=ALREADY_ENTERED,
+            ),
+            # A NULL touchpoint is never equal to another in SQL: one unit-wide figure.
+            models.UniqueConstraint(
+                fields=["metric", "unit", "period_kind", "period_start"],
+                condition=Q(touchpoint__isnull=True),
+                name="metrics_measurement_once_per_unit",
+                violation_error_message=ALREADY_ENTERED,
+            ),
+            models.CheckConstraint(
+                violation_error_message=_(
+                    "More customers cannot be lost than there were at the start."
+                ),
+                condition=Q(customers_lost__isnull=True)
+                | Q(customers_at_start__isnull=True)
+                | Q(customers_lost__lte=models.F("customers_at_start")),
+                name="metrics_measurement_lost_within_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.metric} {self.unit} {self.period_start:%Y-%m}"
+
+    def clean(self) -> None:
+        if self.period_start and self.period_kind in PeriodKind.values:
+            self.period_start = period_start(self.period_kind, self.period_start)
+        errors: dict[str, str] = {}
+        if self.period_start and self.period_start > timezone.localdate():
+            errors["period_start"] = _("A figure cannot be for a period that has not begun.")
+        self.check_customers(errors)
+        if self.metric_id and not errors:
+            self.fill_value(errors)
+        message = self.metric.value_errors(self.value) if self.metric_id else None
+        if message and "value" not in errors:
+            errors["value"] = message
+        if errors:
+            raise ValidationError(errors)
+
+    def check_customers(self, errors: dict) -> None:
+        start, lost = self.customers_at_start, self.customers_lost
+        if start is not None and start <= 0 and lost is not None:
+            errors["customers_at_start"] = _("The period must start with at least one customer.")
+        elif start is not None and lost is not None and lost > start:
+            errors["customers_lost"] = _(
+                "More customers cannot be lost than there were at the start."
+            )
+        elif (start is None) != (lost is None):
+            field = "customers_lost" if lost is None else "customers_at_start"
+            errors[field] = _("Give both the customers at the start and the customers lost.")
+
+    def fill_value(self, errors: dict) -> None:
+        """Compute the value of churn and CLV when it is not given; survey results
+        entered from another tool need their value and sample size."""
+        kind = self.metric.kind
+        if kind in SURVEY_KINDS:
+            if self.value is None:
+                errors["value"] = _("Enter the figure.")
+            if self.sample_size is None:
+                errors["sample_size"] = _("Say how many answers the figure rests on.")
+        elif kind == Kind.CHURN and self.value is None:
+            self.value = formulas.churn_rate(self.customers_lost, self.customers_at_start)
+            if self.value is None:
+                errors["value"] = _(
+                    "Enter the churn rate, or the customers at the start and the customers lost."
+                )
+        elif kind == Kind.CLV and self.value is None:
+            self.value = formulas.clv(
+                self.average_revenue, self.margin_percent, self.churn_for_clv()
+            )
+            if self.value is None:
+                errors["value"] = _(
+                    "Enter the CLV, or the average revenue, the margin and a churn above 0 "
+                    "(customers at the start and lost here, or a churn figure entered for "
+                    "the same unit and period)."
+                )
+
+    def churn_for_clv(self) -> Decimal | None:
+        """The churn of the period: from this row's customers, else the churn figure
+        entered for the same unit, touchpoint and period."""
+        own = formulas.churn_rate(self.customers_lost, self.customers_at_start)
+        if own is not None or not self.unit_id:
+            return own
+        churn = (
+            Measurement.objects.filter(
+                metric__kind=Kind.CHURN,
+                unit_id=self.unit_id,
+                touchpoint_id=self.touchpoint_id,
+                period_kind=self.period_kind,
+                period_start=self.period_start,
+            )
+            .values_list("value", flat=True)
+            .first()
+        )
+        return churn
+
+    @property
+    def period_end(self) -> dt.date:
+        from cxlean.metrics.reports import Period
+
+        return Period(self.period_kind, self.period_start).end
