@@ -6,10 +6,13 @@ admin, the web UI and the API answer "who may do what" from the same functions i
 their units, superusers do everything, employees use the web app instead.
 """
 
+from functools import partial
+
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.urls import path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -24,6 +27,23 @@ class CxleanAdminSite(admin.AdminSite):
     def has_permission(self, request) -> bool:
         user = request.user
         return user.is_active and (user.is_superuser or is_coordinator(user) or is_management(user))
+
+    def index(self, request, extra_context=None):
+        """The first page is management's maturity dashboard, above the app list."""
+        from cxlean.insights.admin_views import dashboard_context
+
+        return super().index(request, {**dashboard_context(request), **(extra_context or {})})
+
+    def get_urls(self):
+        from cxlean.insights.admin_views import unit_view
+
+        unit_page = self.admin_view(partial(unit_view, self))
+        # LoginRequiredMiddleware sends strangers to the admin's login, as for admin pages.
+        unit_page.login_url = reverse_lazy("admin:login", current_app=self.name)
+        return [
+            path("insights/unit/<int:unit_id>/", unit_page, name="insights_unit"),
+            *super().get_urls(),
+        ]
 
 
 class RoleAdmin(SimpleHistoryAdmin):

@@ -1,0 +1,190 @@
+"""Management's maturity dashboard, the admin's first page, and a unit's drill-down:
+who sees what, that they lead with the answer and link on, that they offer no forms,
+and that they run a constant number of queries as units grow.
+
+Alice (employee, Team Chatt), Bob (coordinator, Kundservice), Carol (coordinator,
+Försäljning), Maria (management) and Root (superuser) come from tests/conftest.py; the
+data from tests/insights/conftest.py (`review`: assessments and NPS figures relative to
+today)."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import ItemFactory, PhaseFactory, PlanFactory, UnitFactory
+from tests.insights.conftest import completed_assessment, entered
+
+pytestmark = pytest.mark.django_db
+INDEX = "/admin/"
+
+
+def unit_page(unit) -> str:
+    return reverse("admin:insights_unit", args=[unit.pk])
+
+
+def forms_in(html: str) -> list[str]:
+    """The forms of a page other than the header's log-out form."""
+    forms = re.findall(r"<form[^>]*>", html)
+    return [form for form in forms if "logout" not in form]
+
+
+def test_management_sees_the_dashboard_of_every_unit(review, maria, as_user, service_unit):
+    response = as_user(maria).get(INDEX, language="en")
+    assert response.status_code == 200
+    html = response.content.decode()
+    dashboard = response.context["dashboard"]
+    assert [row.unit.name for row in dashboard.rows] == [
+        "Företaget",
+        "Kundservice",
+        "Team Chatt",
+        "Försäljning",
+    ]
+    assert "Level 4 Managed" in html
+    assert "up from level 2 Aware" in html
+    assert unit_page(service_unit) in html
+
+
+def test_the_dashboard_leads_with_what_moved_and_what_is_off_target(review, maria, as_user):
+    dashboard = as_user(maria).get(INDEX, language="en").context["dashboard"]
+    assert [row.unit.name for row in dashboard.moved] == ["Kundservice"]
+    assert [(row.unit.name, line.metric.kind) for row, line in dashboard.off_target] == [
+        ("Försäljning", "nps")
+    ]
+
+
+def test_the_dashboard_offers_management_no_forms_and_no_add_or_change_links(
+    review, maria, as_user
+):
+    html = as_user(maria).get(INDEX, language="en").content.decode()
+    assert forms_in(html) == []
+    assert "/add/" not in html
+    assert "addlink" not in html
+
+
+def test_the_metrics_show_the_latest_figure_target_and_small_sample(review, maria, as_user):
+    response = as_user(maria).get(INDEX, language="en")
+    service = next(row for row in response.context["dashboard"].rows if row.unit.code == "service")
+    line = service.metrics[0]
+    assert (line.latest.value, line.latest.target, line.on_target) == (35, 20, True)
+    assert line.latest.small_sample is True
+    assert line.trend_words == "improving"
+    assert "small sample" in response.content.decode()
+
+
+def test_a_coordinator_sees_their_units_only(review, bob, as_user):
+    dashboard = as_user(bob).get(INDEX).context["dashboard"]
+    assert [row.unit.name for row in dashboard.rows] == ["Kundservice", "Team Chatt"]
+
+
+def test_the_dashboard_renders_in_swedish_by_default(review, maria, as_user):
+    response = as_user(maria).get(INDEX)
+    assert response.status_code == 200
+    assert 'lang="sv"' in response.content.decode()
+    assert "Styrd" in response.content.decode()  # the level's Swedish name
+
+
+@pytest.mark.parametrize("who", ["alice", "anonymous"])
+def test_employees_and_strangers_are_sent_to_the_admin_login(
+    review, alice, as_user, client, who, service_team
+):
+    browser = as_user(alice) if who == "alice" else client
+    for url in (INDEX, unit_page(service_team)):
+        response = browser.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_a_superuser_sees_every_unit(review, root, as_user):
+    assert len(as_user(root).get(INDEX).context["dashboard"].rows) == 4
+
+
+def test_a_coordinator_opens_a_sub_unit_of_their_own(review, bob, as_user, service_team):
+    response = as_user(bob).get(unit_page(service_team))
+    assert response.status_code == 200
+    assert response.context["page"].overview.unit == service_team
+
+
+def test_every_link_on_the_dashboard_opens_for_management(review, maria, as_user):
+    """The click-throughs lead to admin pages that exist and that management may read."""
+    client = as_user(maria)
+    html = client.get(INDEX).content.decode()
+    links = set(re.findall(r'href="(/admin/[^"#]+)"', html.replace("&amp;", "&")))
+    assert len(links) > 20
+    for link in sorted(links):
+        if "logout" in link or "password_change" in link:
+            continue
+        assert client.get(link).status_code == 200, link
+
+
+def test_management_drills_into_a_unit(review, maria, as_user, service_unit, service_team):
+    response = as_user(maria).get(unit_page(service_unit), language="en")
+    assert response.status_code == 200
+    page = response.context["page"]
+    assert page.overview.unit == service_unit
+    assert [row.unit for row in page.subunits] == [service_team]
+    assert len(page.assessments) == 2
+    overall = page.history[0]
+    assert [str(score) for score, _level in overall.cells] == ["2.00", "3.50"]
+    assert [history.metric.kind for history in page.metrics] == ["nps"]
+    html = response.content.decode()
+    assert "<svg" in html and "<table" in html
+    assert forms_in(html) == []
+
+
+def test_a_coordinator_cannot_open_another_units_page(
+    review, bob, as_user, sales_unit, service_unit
+):
+    client = as_user(bob)
+    assert client.get(unit_page(sales_unit)).status_code == 404
+    assert client.get(unit_page(service_unit)).status_code == 200
+
+
+def test_an_unknown_unit_is_a_404(review, maria, as_user):
+    assert as_user(maria).get(reverse("admin:insights_unit", args=[999999])).status_code == 404
+
+
+def grow(company, maturity_model, nps, bob, count: int) -> None:
+    """`count` more departments, each with a team, an assessment, a plan, improvements
+    and NPS figures."""
+    for _index in range(count):
+        department = UnitFactory(parent=company)
+        team = UnitFactory(parent=department)
+        completed_assessment(department, 40, [3, 3], maturity_model, bob)
+        completed_assessment(department, 10, [4, 3], maturity_model, bob)
+        PhaseFactory(plan=PlanFactory(unit=department))
+        ItemFactory(unit=team)
+        entered(nps, department, 1, "15")
+        entered(nps, team, 1, "40", sample=3)
+
+
+def test_the_dashboard_runs_a_constant_number_of_queries(
+    review, maria, as_user, company, maturity_model, nps, bob
+):
+    client = as_user(maria)
+    client.get(INDEX)  # the session and the user's groups are read once
+
+    def queries_after_growing(count: int) -> int:
+        grow(company, maturity_model, nps, bob, count)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(INDEX).status_code == 200
+        return len(captured)
+
+    assert queries_after_growing(1) == queries_after_growing(6)
+
+
+def test_the_unit_page_runs_a_constant_number_of_queries(
+    review, maria, as_user, company, maturity_model, nps, bob
+):
+    client = as_user(maria)
+
+    def queries_after_growing(count: int) -> int:
+        grow(company, maturity_model, nps, bob, count)
+        completed_assessment(company, 5 + count, [2, 3], maturity_model, bob)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(unit_page(company)).status_code == 200
+        return len(captured)
+
+    assert queries_after_growing(1) == queries_after_growing(6)
