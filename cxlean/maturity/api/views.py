@@ -1,0 +1,409 @@
+"""The CX maturity assessment over the API: the maturity model (levels, dimensions,
+questions with their level descriptors), assessments with their computed scores and
+`complete` / `reopen`, the assessors' answers, and the flat score rows for Power BI.
+
+Who sees what is `visible_to` (anything else is a 404); who changes what is the model
+layer's `can_manage`, `can_edit` and `may_answer` (403). Management reads everything and
+gets 403 on every write.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import ProtectedError, Q, QuerySet
+from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import filters, mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from cxlean.backlog.api.filters import StrictOrderingFilter
+from cxlean.backlog.api.views import RowsPagination
+from cxlean.competence.api.serializers import api_errors
+from cxlean.core.api_permissions import CoordinatorsWrite
+from cxlean.maturity.api.filters import (
+    OVERALL,
+    AssessmentAnswerFilter,
+    AssessmentFilter,
+    MaturityDimensionFilter,
+    MaturityQuestionFilter,
+    ScoreRowFilter,
+)
+from cxlean.maturity.api.permissions import AnswerPermission, AssessmentPermission
+from cxlean.maturity.api.serializers import (
+    AssessmentAnswerSerializer,
+    AssessmentSerializer,
+    MaturityDimensionSerializer,
+    MaturityLevelSerializer,
+    MaturityQuestionSerializer,
+    MaturityScoreRowSerializer,
+)
+from cxlean.maturity.models import (
+    Assessment,
+    AssessmentAnswer,
+    Dimension,
+    MaturityLevel,
+    Question,
+    Status,
+    completed_message,
+)
+from cxlean.maturity.scoring import Model, load_model, scores_for
+
+TAGS = ["maturity"]
+FILTER_BACKENDS = [DjangoFilterBackend, StrictOrderingFilter]
+SEARCH_BACKENDS = [*FILTER_BACKENDS, filters.SearchFilter]
+
+
+def protected(instance, message: str) -> None:
+    try:
+        instance.delete()
+    except ProtectedError as error:
+        raise serializers.ValidationError({"non_field_errors": [message]}) from error
+
+
+# --- the maturity model ------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="The maturity levels",
+        description="From 1 reactive to 5 proactive and strategic. A score at or above a "
+        "level's `lower_bound` (and below the next one's) reaches it; the bounds rise "
+        "strictly from 1.00 (400 otherwise). Everyone signed in reads them; Lean "
+        "coordinators change them.",
+    ),
+    retrieve=extend_schema(summary="A maturity level"),
+    create=extend_schema(summary="Add a maturity level (coordinators)"),
+    update=extend_schema(summary="Change a maturity level (coordinators)"),
+    partial_update=extend_schema(summary="Change some fields of a maturity level"),
+    destroy=extend_schema(summary="Delete a maturity level (coordinators)"),
+)
+@extend_schema(tags=TAGS)
+class MaturityLevelViewSet(viewsets.ModelViewSet):
+    queryset = MaturityLevel.objects.all()
+    serializer_class = MaturityLevelSerializer
+    permission_classes = [CoordinatorsWrite]
+    filter_backends = [StrictOrderingFilter]
+    ordering_fields = ["number"]
+    ordering = ["number"]
+    pagination_class = None
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="The maturity dimensions",
+        description="The sides of how CX is built, in order, each with the ids of its "
+        "questions. Everyone signed in reads them; Lean coordinators curate them.",
+    ),
+    retrieve=extend_schema(summary="A maturity dimension"),
+    create=extend_schema(summary="Add a dimension (coordinators)"),
+    update=extend_schema(summary="Change a dimension (coordinators)"),
+    partial_update=extend_schema(summary="Change some fields of a dimension"),
+    destroy=extend_schema(
+        summary="Delete a dimension (coordinators)",
+        description="A dimension with questions cannot be deleted (400): make it inactive.",
+    ),
+)
+@extend_schema(tags=TAGS)
+class MaturityDimensionViewSet(viewsets.ModelViewSet):
+    queryset = Dimension.objects.prefetch_related("questions")
+    serializer_class = MaturityDimensionSerializer
+    permission_classes = [CoordinatorsWrite]
+    filter_backends = SEARCH_BACKENDS
+    filterset_class = MaturityDimensionFilter
+    search_fields = ["name_sv", "name_en", "code"]
+    ordering_fields = ["order", "code", "id"]
+    ordering = ["order", "id"]
+
+    def perform_destroy(self, instance: Dimension) -> None:
+        protected(instance, _("The dimension has questions; make it inactive instead."))
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="The maturity questions with their level descriptors",
+        description="Each question with a descriptor per level 1–5: what one sees in the "
+        "organisation at that level. Filter by dimension.",
+    ),
+    retrieve=extend_schema(summary="A maturity question"),
+    create=extend_schema(
+        summary="Add a question (coordinators)",
+        description="`descriptors`: a list of {level, text_sv, text_en}, one per level.",
+    ),
+    update=extend_schema(summary="Change a question (coordinators)"),
+    partial_update=extend_schema(
+        summary="Change some fields of a question",
+        description="Sending `descriptors` replaces the question's descriptors.",
+    ),
+    destroy=extend_schema(
+        summary="Delete a question (coordinators)",
+        description="A question that has answers cannot be deleted (400): make it inactive.",
+    ),
+)
+@extend_schema(tags=TAGS)
+class MaturityQuestionViewSet(viewsets.ModelViewSet):
+    queryset = Question.objects.select_related("dimension").prefetch_related("descriptors")
+    serializer_class = MaturityQuestionSerializer
+    permission_classes = [CoordinatorsWrite]
+    filter_backends = SEARCH_BACKENDS
+    filterset_class = MaturityQuestionFilter
+    search_fields = ["text_sv", "text_en", "code"]
+    ordering_fields = ["order", "code", "id"]
+    ordering = ["dimension__order", "dimension_id", "order", "id"]
+
+    def perform_destroy(self, instance: Question) -> None:
+        protected(instance, _("The question has answers; make it inactive instead."))
+
+
+# --- assessments -------------------------------------------------------------------------
+
+
+def assessments_for(user) -> QuerySet[Assessment]:
+    return Assessment.objects.visible_to(user).select_related("unit").prefetch_related("assessors")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="The maturity assessments you can see",
+        description="Management sees every assessment; others those of their part of the "
+        "organisation tree and those they assess. Each with its computed `scores`: a "
+        "question's score is the mean of its assessors' answers, a dimension's the mean "
+        "of its answered questions, the overall score the mean of the dimensions with "
+        "answers (each rounded to two decimals); the level is the highest whose lower "
+        "bound the score reaches. Newest first.",
+    ),
+    retrieve=extend_schema(summary="A maturity assessment with its scores"),
+    create=extend_schema(
+        summary="Start an assessment (coordinators of the unit)",
+        description="`assessors`: user ids of people of the unit, the units above and "
+        "below it (not management), or yourself. `assessed_on` not in the future. It "
+        "starts in progress.",
+    ),
+    update=extend_schema(summary="Change an assessment in progress (its coordinators)"),
+    partial_update=extend_schema(summary="Change some fields of an assessment in progress"),
+    destroy=extend_schema(summary="Delete an assessment in progress (its coordinators)"),
+)
+@extend_schema(tags=TAGS)
+class AssessmentViewSet(viewsets.ModelViewSet):
+    queryset = Assessment.objects.all()
+    serializer_class = AssessmentSerializer
+    permission_classes = [AssessmentPermission]
+    filter_backends = SEARCH_BACKENDS
+    filterset_class = AssessmentFilter
+    search_fields = ["title", "note"]
+    ordering_fields = ["assessed_on", "id"]
+    ordering = ["-assessed_on", "-id"]
+
+    def get_queryset(self) -> QuerySet[Assessment]:
+        return assessments_for(self.request.user)
+
+    def list(self, request, *args, **kwargs) -> Response:
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        rows = list(page if page is not None else queryset)
+        serializer = self.scored_serializer(rows, many=True)
+        return (
+            self.get_paginated_response(serializer.data)
+            if page is not None
+            else Response(serializer.data)
+        )
+
+    def scored_serializer(self, instance, **kwargs) -> AssessmentSerializer:
+        rows = instance if kwargs.get("many") else [instance]
+        model = load_model()
+        context = {**self.get_serializer_context(), "model": model}
+        context["scores"] = scores_for(rows, model)
+        return AssessmentSerializer(instance, context=context, **kwargs)
+
+    def perform_create(self, serializer) -> None:
+        serializer.save(created_by=self.request.user)
+
+    def output(self, assessment: Assessment) -> Response:
+        assessment = self.get_queryset().get(pk=assessment.pk)
+        return Response(self.scored_serializer(assessment).data)
+
+    @extend_schema(
+        summary="Complete an assessment",
+        description="A coordinator of the unit. It needs at least one answer (400 "
+        "otherwise); a completed assessment is read-only until reopened.",
+        request=None,
+        responses=AssessmentSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None) -> Response:
+        assessment = self.get_object()
+        try:
+            assessment.complete()
+        except DjangoValidationError as error:
+            raise api_errors(error) from error
+        return self.output(assessment)
+
+    @extend_schema(
+        summary="Reopen a completed assessment",
+        description="A coordinator of the unit; the assessors can answer again.",
+        request=None,
+        responses=AssessmentSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None) -> Response:
+        assessment = self.get_object()
+        try:
+            assessment.reopen()
+        except DjangoValidationError as error:
+            raise api_errors(error) from error
+        return self.output(assessment)
+
+
+# --- answers -----------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Answers of the assessments you can see (`?assessment=`)"),
+    retrieve=extend_schema(summary="An answer"),
+    create=extend_schema(
+        summary="Answer a question of an assessment (its assessors)",
+        description="You answer as yourself, once per question (a second answer is a "
+        "400: change the first). `score` is the level 1–5 (anything else is a 400 on "
+        "`score`). Only while the assessment is in progress.",
+    ),
+    update=extend_schema(summary="Change your answer"),
+    partial_update=extend_schema(summary="Change your answer's score or comment"),
+    destroy=extend_schema(summary="Take your answer back"),
+)
+@extend_schema(tags=TAGS)
+class AssessmentAnswerViewSet(viewsets.ModelViewSet):
+    queryset = AssessmentAnswer.objects.all()
+    serializer_class = AssessmentAnswerSerializer
+    permission_classes = [AnswerPermission]
+    filter_backends = FILTER_BACKENDS
+    filterset_class = AssessmentAnswerFilter
+    ordering_fields = ["answered_at", "id"]
+    ordering = ["assessment", "question__dimension__order", "question__order", "id"]
+
+    def get_queryset(self) -> QuerySet[AssessmentAnswer]:
+        visible = Assessment.objects.visible_to(self.request.user).values("pk")
+        return AssessmentAnswer.objects.filter(assessment__in=visible).select_related(
+            "question", "assessor", "assessment__unit"
+        )
+
+    def perform_create(self, serializer) -> None:
+        assessment = serializer.validated_data["assessment"]
+        if not assessment.may_answer(self.request.user):
+            raise PermissionDenied(
+                completed_message() if assessment.is_completed else AnswerPermission.message
+            )
+        serializer.save(assessor=self.request.user)
+
+
+# --- flat score rows ---------------------------------------------------------------------
+
+
+def quarter_start(day: dt.date) -> dt.date:
+    return dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+class ScoreRows:
+    """The rows of a queryset of assessments, one per assessment and figure, made a
+    page at a time: the paginator asks for `count()` and a slice, and only the
+    assessments of that slice are scored (a fixed number of queries a page)."""
+
+    def __init__(self, assessments: QuerySet[Assessment], figures: list, model: Model):
+        self.assessments = assessments
+        self.figures = figures  # (code, Dimension or None for overall)
+        self.model = model
+
+    def count(self) -> int:
+        return self.assessments.count() * len(self.figures)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        per = len(self.figures) or 1
+        start, stop = index.start or 0, index.stop
+        first = start // per
+        last = math.ceil(stop / per) if stop is not None else None
+        chunk = list(self.assessments[first:last])
+        scores = scores_for(chunk, self.model)
+        rows = [self.row(a, scores[a.pk], code, d) for a in chunk for code, d in self.figures]
+        offset = first * per
+        return rows[start - offset : (stop - offset) if stop is not None else None]
+
+    def row(self, assessment: Assessment, scores, code: str, dimension) -> dict:
+        if dimension is None:
+            score, level = scores.overall, scores.level
+            answered, questions, name = scores.answered, scores.questions, _("Overall")
+        else:
+            score = scores.dimensions.get(dimension.pk)
+            level = scores.dimension_levels.get(dimension.pk)
+            answered = scores.dimension_answered.get(dimension.pk, 0)
+            questions = scores.dimension_questions.get(dimension.pk, 0)
+            name = dimension.name
+        return {
+            "unit": assessment.unit_id,
+            "unit_name": assessment.unit.name,
+            "assessment": assessment.pk,
+            "assessed_on": assessment.assessed_on,
+            "period_kind": "quarter",
+            "period_start": quarter_start(assessment.assessed_on),
+            "figure": code,
+            "figure_name": name,
+            "score": score,
+            "level": level.number if level else None,
+            "level_name": level.name if level else None,
+            "answered": answered,
+            "questions": questions,
+        }
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Maturity scores as a flat table",
+        description="One row per completed assessment you can see and figure: `overall` "
+        "and each dimension (by code), with the unit, the assessment's date and quarter "
+        "(`period_kind` quarter, `period_start`), the score (1.00–5.00, empty without "
+        "answers), the level and how many questions were answered. Made for Power BI: "
+        "filter by `unit` (with sub-units), `figure`, `from` and `to` (the assessment "
+        "date); 500 rows a page (`page_size` up to 5000), by date and assessment.",
+    )
+)
+@extend_schema(tags=TAGS)
+class MaturityScoreViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    queryset = Assessment.objects.none()
+    serializer_class = MaturityScoreRowSerializer
+    pagination_class = RowsPagination
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ScoreRowFilter
+
+    def get_queryset(self) -> QuerySet[Assessment]:
+        return (
+            Assessment.objects.visible_to(self.request.user)
+            .filter(status=Status.COMPLETED)
+            .select_related("unit")
+            .order_by("assessed_on", "pk")
+        )
+
+    def list(self, request, *args, **kwargs) -> Response:
+        assessments = self.filter_queryset(self.get_queryset())
+        model = load_model()
+        figure = request.query_params.get("figure")
+        answered_dimensions = set(
+            Dimension.objects.filter(
+                Q(active=True) | Q(questions__answers__isnull=False)
+            ).values_list("pk", flat=True)
+        )
+        figures = [(OVERALL, None)] + [
+            (d.code, d) for d in model.dimensions if d.pk in answered_dimensions
+        ]
+        if figure:
+            figures = [(code, d) for code, d in figures if code == figure]
+        rows = ScoreRows(assessments, figures, model)
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(MaturityScoreRowSerializer(page, many=True).data)
