@@ -186,7 +186,10 @@ SPECTACULAR_SETTINGS = {
         "the Customer), customer journeys, and flat improvement rows for Power BI; role "
         "checklists with assignments, ticks and a flat progress table; Gemba walks with "
         "schedules, question sets, answers, observations (photos) that become improvements, "
-        "and a flat walks-done-against-planned table. "
+        "and a flat walks-done-against-planned table; CX metric definitions, targets, survey "
+        "answers, entered figures and flat metric results; the maturity model, assessments, "
+        "answers and flat maturity scores; and flat evidence rows (the indicators the system "
+        "measures beside a self-assessment). "
         "Authenticate with a session or with `Authorization: Token <key>` "
         "(POST username and password to /api/v1/auth/token/)."
     ),

@@ -123,10 +123,10 @@ ITEMS = (
              "oskar.lund", Status.ACT, age=65, quiet=20, source=Source.VOC,
              feedback="credit-note-confusion", waste=MUDA, kind=MudaKind.DEFECTS,
              scores=(3, 5, 4), owner="elin.wikstrom", due=-30,
-             expected=(CES, "-0.3", "Färre samtal om kreditfakturor."),
-             measured=("-0.4", "Inga inbetalningar av kreditfakturor i februari (tidigare "
-                               "omkring 14 i månaden); CES för fakturaärenden från 3,1 till "
-                               "2,7."),
+             expected=(CES, "0.3", "Färre samtal om kreditfakturor."),
+             measured=("0.4", "Inga inbetalningar av kreditfakturor i februari (tidigare "
+                               "omkring 14 i månaden); CES för fakturaärenden från 4,6 till "
+                               "5,0."),
              spread=False, spread_note="Fakturamallen är gemensam, så alla kunder har redan "
                                        "fått den nya rubriken."),
     ItemSpec("Standardsvar för de tio vanligaste fakturafrågorna i chatten", "nordljus-chatt",
@@ -161,15 +161,15 @@ ITEMS = (
              description="Ingen ser hur många fakturaärenden som väntar eller hur gamla de "
                          "är förrän kunderna ringer igen.",
              waste=MUDA, kind=MudaKind.INVENTORY, scores=(4, 4, 4), owner="elin.wikstrom",
-             due=-15, expected=(CES, "-0.3", "Snabbare besked till kunder med fakturafel."),
-             measured=("-0.2", "Ärenden äldre än fem arbetsdagar minskade från 140 till 35."),
+             due=-15, expected=(CES, "0.3", "Snabbare besked till kunder med fakturafel."),
+             measured=("0.2", "Ärenden äldre än fem arbetsdagar minskade från 140 till 35."),
              spread=True, spread_note="Team Företagskunder har samma typ av kö."),
     # --- check ---------------------------------------------------------------------------
     ItemSpec("Berätta om nätägarens flyttanmälan redan i vårt formulär",
              "nordljus-kundservice", "ahmed.hassan", Status.CHECK, age=78, quiet=4,
              source=Source.VOC, feedback="grid-owner-surprise", transition="form-to-grid",
              waste=MUDA, kind=MudaKind.DEFECTS, scores=(4, 5, 4), owner="sofia.bergstrom",
-             due=-5, expected=(CES, "-0.5", "Färre samtal om avstängningsbrev från nätägaren."),
+             due=-5, expected=(CES, "0.5", "Färre samtal om avstängningsbrev från nätägaren."),
              measured=("-0.3", "Samtal om nätägarens flyttanmälan minskade från 61 till 22 i "
                                "månaden; CES-mätningen för flyttar kommer i nästa månad."),
              comments=(("sofia.bergstrom", 10, "Texten och länken till nätägaren ligger ute "
@@ -205,7 +205,7 @@ ITEMS = (
              Status.DO, age=69, quiet=6, source=Source.VOC, feedback="chatbot-evening",
              transition="chatbot-to-phone", waste=MUDA, kind=MudaKind.WAITING,
              scores=(4, 4, 4), owner="fatima.ali", due=10,
-             expected=(CES, "-0.4", "Kunden slipper ringa nästa dag och börja om.")),
+             expected=(CES, "0.4", "Kunden slipper ringa nästa dag och börja om.")),
     ItemSpec("Sms när fakturaärendet skickas vidare och när det är klart",
              "nordljus-kundservice", "coordinator", Status.DO, age=55, quiet=14,
              source=Source.VOC, feedback="billing-no-news", transition="call-to-billing",

@@ -36,6 +36,8 @@ from cxlean.checklists import demo as checklists_demo
 from cxlean.competence import demo as competence_demo
 from cxlean.gemba import demo as gemba_demo
 from cxlean.journeys import demo as journeys_demo
+from cxlean.maturity import demo as maturity_demo
+from cxlean.metrics import demo as metrics_demo
 from cxlean.org.models import CXRole, Profile, Unit
 from cxlean.org.roles import COORDINATOR, EMPLOYEE, MANAGEMENT
 from cxlean.plans.models import Activity, Plan
@@ -197,6 +199,8 @@ class DemoSummary:
     backlog: backlog_demo.BacklogSummary
     checklists: int
     walks: int
+    survey_answers: int
+    assessments: int
 
 
 # --- finding and removing the demo ---------------------------------------------------
@@ -217,6 +221,8 @@ def delete_demo() -> None:
     competence_demo.delete_competence_of(people)
     checklists_demo.delete_checklists_of(units)
     gemba_demo.delete_gemba_of(units, people)
+    metrics_demo.delete_metrics_of(units)
+    maturity_demo.delete_maturity_of(units)
     backlog_demo.delete_backlog_of(units)
     journeys_demo.delete_journeys_of(units)
     Plan.objects.filter(Q(unit__in=units) | Q(coordinator__in=people)).delete()
@@ -248,6 +254,8 @@ def build_demo(*, today: dt.date, people: int = 0) -> DemoSummary:
         backlog = backlog_demo.build_backlog(units, users, journeys, today)
         checklists = checklists_demo.build_checklists(units, users, today)
         walks = gemba_demo.build_gemba(units, users, journeys, today)
+        survey_answers = metrics_demo.build_metrics(units, users, journeys, today)
+        assessments = maturity_demo.build_maturity(units, users, today)
         extra = max(people - len(PEOPLE), 0)
         teams = add_generated_people(extra, [units[code] for code in DEPARTMENTS], password)
         if extra:
@@ -266,6 +274,8 @@ def build_demo(*, today: dt.date, people: int = 0) -> DemoSummary:
         backlog=backlog,
         checklists=checklists,
         walks=walks,
+        survey_answers=survey_answers,
+        assessments=assessments,
     )
 
 

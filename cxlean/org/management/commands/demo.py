@@ -72,8 +72,10 @@ class Command(BaseCommand):
             f"people's waiting for sign-off), {competence.cards} Green Cards and "
             f"{competence.trainee_plans} trainee plan, {summary.backlog.items} improvements "
             f"({summary.backlog.overdue} overdue, {summary.backlog.from_feedback} from customer "
-            f"feedback), {summary.checklists} checklist assignments and {summary.walks} Gemba "
-            f"walks ({from_walks} improvements made from their observations) in "
+            f"feedback), {summary.checklists} checklist assignments, {summary.walks} Gemba "
+            f"walks ({from_walks} improvements made from their observations), "
+            f"{summary.survey_answers} survey answers and {summary.assessments} maturity "
+            f"assessments in "
             f"{time.monotonic() - started:.1f} s."
         )
 

@@ -1,4 +1,5 @@
-"""Load the CX roles, the seven-step guide and the competence catalogue from fixtures/.
+"""Load the catalogues from fixtures/: CX roles, the seven-step guide, competence, checklist
+templates, Gemba question sets, CX metrics and the maturity model.
 
 The catalogues are data the organisation adapts, so this command only ever ADDS:
 a CX role is matched by its slug and a guide step by its number; a missing one is
@@ -31,6 +32,8 @@ from cxlean.checklists.catalogue import create_missing_templates
 from cxlean.competence.models import Area, CompetenceActivity, Requirement
 from cxlean.gemba.catalogue import create_missing_question_sets
 from cxlean.guide.models import GuideActivity, GuideStep
+from cxlean.maturity.catalogue import create_missing_maturity_model
+from cxlean.metrics.catalogue import create_missing_metrics
 from cxlean.org.models import CXRole
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
@@ -129,6 +132,8 @@ class Command(BaseCommand):
         )
         templates_created, templates_kept = create_missing_templates()
         question_sets_created, question_sets_kept = create_missing_question_sets()
+        metrics_created, metrics_kept = create_missing_metrics()
+        dimensions_created, dimensions_kept = create_missing_maturity_model()
         if options["verbosity"] >= 1:
             self.stdout.write(
                 f"CX roles: {roles_created} created, {roles_kept} already there.\n"
@@ -140,5 +145,9 @@ class Command(BaseCommand):
                 f"Checklist templates: {templates_created} created, {templates_kept} already "
                 f"there (left as they are).\n"
                 f"Gemba question sets: {question_sets_created} created, {question_sets_kept} "
+                f"already there (left as they are).\n"
+                f"CX metrics: {metrics_created} created, {metrics_kept} already there (left "
+                f"as they are).\n"
+                f"Maturity model dimensions: {dimensions_created} created, {dimensions_kept} "
                 f"already there (left as they are)."
             )
