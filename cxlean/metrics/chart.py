@@ -62,6 +62,11 @@ class Marker:
     title: str
     day: dt.date
     url: str
+    row: int = 0  # badges of improvements close in time are stacked, not drawn on each other
+
+    @property
+    def badge_y(self) -> int:
+        return TOP - 18 + self.row * BADGE_GAP
 
 
 @dataclass(frozen=True)
@@ -208,6 +213,9 @@ def target_path(results: Sequence[Result], x_of, y_of) -> str:
     return " ".join(parts)
 
 
+BADGE_GAP = 32  # px between the centres of two badges on one row (each is 30 px wide)
+
+
 def markers(improvements: Sequence[Improvement], periods: Sequence[Period], x_of) -> list:
     """Numbered in date order; only those whose day falls within the periods shown."""
     placed = []
@@ -218,7 +226,11 @@ def markers(improvements: Sequence[Improvement], periods: Sequence[Period], x_of
                 offset = (improvement.day - period.start).days / days
                 placed.append((x_of(index + offset), improvement))
                 break
-    return [
-        Marker(number, x, improvement.title, improvement.day, improvement.url)
-        for number, (x, improvement) in enumerate(placed, 1)
-    ]
+    marks, row_ends = [], []  # row_ends[r]: the x of the last badge on badge row r
+    for number, (x, improvement) in enumerate(placed, 1):
+        row = next((r for r, end in enumerate(row_ends) if x - end >= BADGE_GAP), len(row_ends))
+        if row == len(row_ends):
+            row_ends.append(x)
+        row_ends[row] = x
+        marks.append(Marker(number, x, improvement.title, improvement.day, improvement.url, row))
+    return marks
