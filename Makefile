@@ -30,7 +30,8 @@ run: $(VENV)/.installed
 	@echo ""
 	@echo "cxlean is starting on http://127.0.0.1:$(PORT)/  (demo logins, password cxlean-demo:"
 	@echo "  coordinator  employee  manager  admin)"
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@echo "  with a worker for reminders, one for exports and imports, and beat (Procfile)."
+	PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile
 
 test: $(VENV)/.installed
 	$(PY) manage.py makemigrations --check --dry-run

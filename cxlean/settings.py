@@ -8,6 +8,7 @@ ALLOWED_HOSTS, so an insecure default can never reach production.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -159,6 +160,50 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="cxlean <noreply@cxlean.local>")
+
+# Background work (cxlean/celery.py). Without CELERY_BROKER_URL, a broker that needs no
+# server: Kombu's filesystem transport, its messages kept as files in CELERY_DATA_DIR.
+CELERY_DATA_DIR = env.path("CELERY_DATA_DIR", default=BASE_DIR / "var" / "celery")
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://localhost/")
+if CELERY_BROKER_URL.startswith("filesystem:"):
+    for _folder in ("queue", "control"):
+        Path(CELERY_DATA_DIR, _folder).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(Path(CELERY_DATA_DIR, "queue")),
+        "data_folder_out": str(Path(CELERY_DATA_DIR, "queue")),
+        "control_folder": str(Path(CELERY_DATA_DIR, "control")),
+        "store_processed": False,
+    }
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {
+    "cxlean.exports.run": {"queue": "exports"},
+    "cxlean.imports.run": {"queue": "exports"},
+}
+CELERY_TASK_IGNORE_RESULT = True  # jobs record their own state in the database
+CELERY_TASK_ACKS_LATE = True  # a task lost with its worker is delivered again
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A web request that enqueues must not hang when the broker is down: give up quickly
+# (the job stays "queued" in the database and the requeue sweep sends it again).
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+# The beat schedule is static (django-celery-beat does not support Django 6.1); each
+# task decides from the database what is due, so a tick that runs twice or late sends
+# nothing twice and misses nothing.
+CELERY_BEAT_SCHEDULE = {
+    "reminders": {"task": "cxlean.sweeps.reminders", "schedule": crontab(minute="*/15")},
+    "digests": {"task": "cxlean.sweeps.digests", "schedule": crontab(minute=5)},
+    "requeue-exports": {"task": "cxlean.sweeps.requeue_exports", "schedule": crontab(minute="*/5")},
+    "requeue-imports": {"task": "cxlean.sweeps.requeue_imports", "schedule": crontab(minute="*/5")},
+    "expire-exports": {
+        "task": "cxlean.sweeps.expire_exports",
+        "schedule": crontab(minute=30, hour=3),
+    },
+    "gemba-plan": {"task": "cxlean.sweeps.gemba_plan", "schedule": crontab(minute=15, hour=2)},
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

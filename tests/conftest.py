@@ -24,6 +24,15 @@ from tests.factories import (
 )
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _celery_eager():
+    """Tasks run in the test's own process and raise their errors; the integration tests
+    in tests/integration/ switch this off to use a real worker."""
+    from cxlean.celery import app
+
+    app.conf.update(task_always_eager=True, task_eager_propagates=True)
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     settings.LANGUAGE_CODE = "sv"

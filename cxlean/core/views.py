@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from cxlean.core.tasks import broker_status
 from cxlean.plans.models import Activity, Plan, progress_percent
 
 # The start page shows the most recent plans; the plan list has the rest.
@@ -16,16 +17,22 @@ HOME_PLAN_LIMIT = 10
 @require_GET
 @transaction.non_atomic_requests
 def healthz(request):
-    """Liveness for load balancers: 200 when the database answers, 503 when not."""
+    """Liveness for load balancers: 200 when the database answers, 503 when not.
+
+    The broker is reported too: without it the web app keeps working (background work
+    waits, recorded in the database), so it makes the status "degraded", not an error.
+    """
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
         database = "ok"
     except Exception as exc:  # any driver error means "not healthy", never a 500
         database = f"error: {exc.__class__.__name__}"
+    broker = broker_status()
     healthy = database == "ok"
+    status = "error" if not healthy else ("ok" if broker == "ok" else "degraded")
     return JsonResponse(
-        {"status": "ok" if healthy else "error", "database": database},
+        {"status": status, "database": database, "broker": broker},
         status=200 if healthy else 503,
     )
 

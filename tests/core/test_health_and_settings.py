@@ -11,10 +11,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.django_db
-def test_healthz_reports_the_database_without_login(client):
+def test_healthz_reports_the_database_and_the_broker_without_login(client):
+    # The default broker needs no server (files in CELERY_DATA_DIR), so it is always there.
     response = client.get("/healthz/")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
 
 
 @pytest.mark.django_db

@@ -1,6 +1,7 @@
 """Create the planned Gemba walks of every active schedule for the coming weeks.
 
-Run it daily (cron; a Celery beat task later). It is idempotent: walks already created
+Beat runs the same each night (cxlean.sweeps.gemba_plan); run it by hand after editing
+schedules in bulk. It is idempotent: walks already created
 are neither duplicated nor changed.
 """
 
