@@ -127,7 +127,12 @@ def test_an_employee_logs_a_walk_on_a_phone(browser, live_server, alice, walk, t
         assert observation.photo_display
         card = page.locator(f"#observation-{observation.pk}")
         assert "▲▲▲" in card.inner_text()  # high severity, in marks and words
-        assert card.locator("img").evaluate("img => img.complete && img.naturalWidth > 0")
+        # The thumbnail loads after the card (wait for it: a busy machine is slow).
+        page.wait_for_function(
+            "img => img.complete && img.naturalWidth > 0",
+            arg=card.locator("img").element_handle(),
+            timeout=15_000,
+        )
         # The draft is forgotten once the walk lists the observation.
         assert (
             page.evaluate(
