@@ -200,6 +200,16 @@ def results(
 AnswerCounts = dict[tuple[int, int, dt.date], dict[int, int]]
 
 
+class MonthStart(TruncMonth):
+    """The first day of a date's month. On SQLite, its own `date(x, 'start of month')`
+    rather than Django's TruncMonth, which SQLite runs as a Python function for every row
+    (about 0.9 s for 200,000 answers against under 0.1 s; see bench/review.py)."""
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.lhs)
+        return f"date({sql}, 'start of month')", params
+
+
 def answer_counts(units, metrics, periods, first, last, touchpoint) -> AnswerCounts:
     """(unit, metric, month) -> {score: number of answers}, one query. A unit's counts
     hold its own answers and those of its sub-units among `units`."""
@@ -217,7 +227,7 @@ def answer_counts(units, metrics, periods, first, last, touchpoint) -> AnswerCou
         answers = answers.filter(touchpoint=touchpoint)
     rows = (
         answers.order_by()
-        .annotate(month=TruncMonth("answered_on"))
+        .annotate(month=MonthStart("answered_on"))
         .values_list("unit", "metric", "month", "score")
         .annotate(n=Count("pk"))
     )
