@@ -1,0 +1,109 @@
+"""A person's notifications and notification preferences over the API.
+
+Everyone signed in reads and changes only their own: someone else's notification is a
+404. Management may too (their notifications and preferences are their own things).
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from cxlean.backlog.api.filters import StrictOrderingFilter
+from cxlean.notifications.api.filters import NotificationFilter
+from cxlean.notifications.api.serializers import (
+    MarkedSerializer,
+    NotificationSerializer,
+    PreferenceSerializer,
+)
+from cxlean.notifications.models import Notification, Preference
+
+TAGS = ["notifications"]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List my notifications",
+        description="The signed-in person's notifications, newest first. `?unread=true` "
+        "for the unread ones only; `?kind=` for one reminder rule.",
+    ),
+    retrieve=extend_schema(summary="One of my notifications"),
+)
+@extend_schema(tags=TAGS)
+class NotificationViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    serializer_class = NotificationSerializer
+    filter_backends = [
+        DjangoFilterBackend,
+        StrictOrderingFilter,
+    ]
+    filterset_class = NotificationFilter
+    ordering_fields = ["created_at", "id"]
+    ordering = ["-created_at", "-id"]
+
+    def get_queryset(self):
+        return Notification.objects.of(self.request.user)
+
+    @extend_schema(
+        summary="Mark a notification as read",
+        request=None,
+        responses=NotificationSerializer,
+    )
+    @action(detail=True, methods=["post"], url_path="mark-read")
+    def mark_read(self, request: Request, pk=None) -> Response:
+        notification = self.get_object()
+        if notification.read_at is None:
+            notification.read_at = timezone.now()
+            notification.save(update_fields=["read_at"])
+        return Response(self.get_serializer(notification).data)
+
+    @extend_schema(
+        summary="Mark all my notifications as read",
+        request=None,
+        responses=MarkedSerializer,
+    )
+    @action(detail=False, methods=["post"], url_path="mark-all-read")
+    def mark_all_read(self, request: Request) -> Response:
+        marked = Notification.objects.of(request.user).mark_read()
+        return Response({"marked": marked}, status=status.HTTP_200_OK)
+
+
+@extend_schema(tags=TAGS)
+class PreferenceViewSet(viewsets.GenericViewSet):
+    """The signed-in person's notification preferences at `me/` (the defaults until
+    they are first changed)."""
+
+    serializer_class = PreferenceSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return Preference.objects.filter(user=self.request.user)
+
+    def get_object(self) -> Preference:
+        return self.get_queryset().first() or Preference(user=self.request.user)
+
+    @extend_schema(
+        methods=["GET"],
+        summary="My notification preferences",
+        description="E-mail on or off, right away or a daily digest at `digest_hour` "
+        "(local time), and the language of notifications and e-mail.",
+    )
+    @extend_schema(methods=["PUT"], summary="Replace my notification preferences")
+    @extend_schema(methods=["PATCH"], summary="Change some of my notification preferences")
+    @action(detail=False, methods=["get", "put", "patch"], url_path="me")
+    def me(self, request: Request) -> Response:
+        preference = self.get_object()
+        if request.method == "GET":
+            return Response(self.get_serializer(preference).data)
+        serializer = self.get_serializer(
+            preference, data=request.data, partial=request.method == "PATCH"
+        )
+        serializer.is_valid(raise_exception=True)
+        serializer.save(user=request.user)
+        return Response(serializer.data)

@@ -1,0 +1,201 @@
+"""Notifications: what the reminder sweep tells people, in the app and by e-mail.
+
+- `Preference`: how one person wants to hear (e-mail on or off, at once or in a daily
+  digest at a chosen hour, in Swedish or English). Created on demand; someone without a
+  row has the defaults.
+- `Notification`: one message in a person's in-app list, its title and body written in
+  their language when it was created, with the page to act on and when it was read and
+  e-mailed.
+- `Reminder`: the once-only record. Its unique `key` names the rule, the subject, the
+  date or state that makes it due, and the person; a sweep inserts the keys it finds and
+  only the keys that are new produce notifications (see `cxlean.notifications.sweep`).
+
+Notification and Reminder are append-mostly logs written by a background sweep for a
+whole organisation (tens of thousands of rows a month): they carry their own timestamps
+(created, read, e-mailed) and keep no django-simple-history copy, which would double
+every write for no added trace. Preferences are changed by people and keep history.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from cxlean.org.roles import coordinated_units, sees_everything
+
+
+class Kind(models.TextChoices):
+    """The reminder rules (`cxlean.notifications.rules`)."""
+
+    ACTIVITY_DUE_SOON = "activity_due_soon", _("Activity due soon")
+    ACTIVITY_LATE = "activity_late", _("Activity late")
+    SIGN_OFF_WAITING = "sign_off_waiting", _("Sign-off waiting")
+    CARD_EXPIRING = "card_expiring", _("Green Card expiring")
+    CARD_EXPIRED = "card_expired", _("Green Card expired")
+    CHECKLIST_OVERDUE = "checklist_overdue", _("Checklist overdue")
+    WALK_UPCOMING = "walk_upcoming", _("Gemba walk coming up")
+    IMPROVEMENT_OVERDUE = "improvement_overdue", _("Improvement past due")
+
+
+DIGEST_RULE = "digest"
+
+
+class Delivery(models.TextChoices):
+    IMMEDIATE = "immediate", _("Right away")
+    DIGEST = "digest", _("Once a day, in a digest")
+
+
+class Language(models.TextChoices):
+    SWEDISH = "sv", _("Swedish")
+    ENGLISH = "en", _("English")
+
+
+class Preference(models.Model):
+    """How one person wants to be told. The defaults (e-mail right away, in Swedish) hold
+    for everyone without a row."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="notification_preference",
+    )
+    email = models.BooleanField(
+        _("send e-mail"),
+        default=True,
+        help_text=_("Off: you see your notifications in cxlean only."),
+    )
+    delivery = models.CharField(
+        _("e-mail delivery"), max_length=10, choices=Delivery.choices, default=Delivery.IMMEDIATE
+    )
+    digest_hour = models.PositiveSmallIntegerField(
+        _("digest hour"),
+        default=7,
+        validators=[MaxValueValidator(23)],
+        help_text=_("The hour of the day (0–23, local time) after which the daily digest is sent."),
+    )
+    language = models.CharField(
+        _("language of notifications"),
+        max_length=2,
+        choices=Language.choices,
+        default=Language.SWEDISH,
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        ordering = ["user__username"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(digest_hour__gte=0, digest_hour__lte=23),
+                name="notification_digest_hour_0_23",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    @classmethod
+    def of(cls, user) -> Preference:
+        """The person's preferences, saved with the defaults the first time."""
+        preference, _created = cls.objects.get_or_create(user=user)
+        return preference
+
+
+class NotificationQuerySet(models.QuerySet):
+    def of(self, user) -> NotificationQuerySet:
+        """Everyone's own notifications, and nobody else's (the web app and the API)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(user=user)
+
+    def unread(self) -> NotificationQuerySet:
+        return self.filter(read_at__isnull=True)
+
+    def visible_to(self, user) -> NotificationQuerySet:
+        """The admin: management and superusers read all; coordinators those of the
+        people in their units; everyone their own."""
+        if not user.is_authenticated:
+            return self.none()
+        if sees_everything(user):
+            return self
+        return self.filter(Q(user=user) | Q(user__profile__unit__in=coordinated_units(user)))
+
+    def mark_read(self, now=None) -> int:
+        return self.unread().update(read_at=now or timezone.now())
+
+
+class Notification(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    subject_type = models.ForeignKey(
+        ContentType,
+        verbose_name=_("about (type)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    subject_id = models.PositiveBigIntegerField(_("about (id)"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["user", "read_at"], name="notification_user_read"),
+            models.Index(fields=["user", "-created_at"], name="notification_user_created"),
+            models.Index(fields=["emailed_at", "created_at"], name="notification_emailed"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+
+class Reminder(models.Model):
+    """A reminder that has been sent: the key is unique, so it is sent once."""
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    rule = models.CharField(_("rule"), max_length=30)
+    # Which insert made the row: the sweep tags each batch and reads back its own rows,
+    # so only keys new to this batch make notifications (see sweep.record_new).
+    run = models.CharField(_("run"), max_length=32, db_index=True, editable=False)
+    created_at = models.DateTimeField(_("sent"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("sent reminder")
+        verbose_name_plural = _("sent reminders")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.key

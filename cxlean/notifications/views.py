@@ -1,0 +1,82 @@
+"""A person's notifications: the list (newest first, unread marked in words), opening one
+(marks it read and goes to the page to act on), marking all read, and the preferences.
+
+Everyone sees and changes only their own: someone else's notification is a 404.
+Management may too — their notifications and preferences are their own things."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cxlean.notifications.forms import PreferenceForm
+from cxlean.notifications.models import Notification, Preference
+
+PAGE_SIZE = 25
+
+
+@require_GET
+def notification_list(request: HttpRequest) -> HttpResponse:
+    mine = Notification.objects.of(request.user)
+    only_unread = request.GET.get("show") == "unread"
+    shown = mine.unread() if only_unread else mine
+    page = Paginator(shown.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "notifications/list.html",
+        {
+            "page": page,
+            "only_unread": only_unread,
+            "page_has_unread": any(not n.is_read for n in page.object_list),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark it read and go to the page it is about (a link in an e-mail opens it too)."""
+    notification = get_object_or_404(Notification.objects.of(request.user), pk=pk)
+    Notification.objects.filter(pk=notification.pk).mark_read()
+    target = notification.url
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect("notifications:list")
+
+
+@require_POST
+def mark_all_read(request: HttpRequest) -> HttpResponse:
+    count = Notification.objects.of(request.user).mark_read(timezone.now())
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s notification marked as read.",
+            "%(count)s notifications marked as read.",
+            count,
+        )
+        % {"count": count},
+    )
+    return redirect("notifications:list")
+
+
+@require_http_methods(["GET", "POST"])
+def preferences(request: HttpRequest) -> HttpResponse:
+    preference = Preference.objects.filter(user=request.user).first() or Preference(
+        user=request.user
+    )
+    form = PreferenceForm(request.POST or None, instance=preference)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your notification settings are saved."))
+        return redirect("notifications:preferences")
+    return render(request, "notifications/preferences.html", {"form": form})
