@@ -1,0 +1,163 @@
+"""An Excel export requested by someone, and its way through the background worker.
+
+A job is created "queued" (`services.request_export`), claimed by the worker with a
+conditional UPDATE (queued → running: a message delivered twice writes once), written,
+and ends "done" with its file and an expiry date, or "failed" with a message for the
+person who asked. The expiry sweep deletes the file of a done job after
+`EXPORT_KEEP_DAYS` days and marks it "expired".
+
+Only the person who asked sees a job and downloads its file (superusers every job). The
+file lies under MEDIA_ROOT/exports/ and is served only by the permission-checked
+download view, never from a public URL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+DEFAULT_KEEP_DAYS = 7
+
+
+def keep_days() -> int:
+    """How many days a finished export can be downloaded (setting EXPORT_KEEP_DAYS)."""
+    return int(getattr(settings, "EXPORT_KEEP_DAYS", DEFAULT_KEEP_DAYS))
+
+
+class Kind(models.TextChoices):
+    COMPETENCE_MATRIX = "competence_matrix", _("Competence matrix")
+    BACKLOG = "backlog", _("Improvement backlog")
+    PLAN = "plan", _("Rollout plan")
+    GEMBA_LOG = "gemba_log", _("Gemba walk log")
+    METRICS_MATURITY = "metrics_maturity", _("CX metrics and maturity report")
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Being written")
+    DONE = "done", _("Ready to download")
+    FAILED = "failed", _("Failed")
+    EXPIRED = "expired", _("Expired")
+
+
+ACTIVE_STATUSES = (JobStatus.QUEUED, JobStatus.RUNNING)
+
+
+def export_path(job: ExportJob, filename: str) -> str:
+    """exports/2026/05/backlog-42.xlsx (Django adds a random suffix if the name is taken)."""
+    now = timezone.localtime()
+    return f"exports/{now:%Y/%m}/{job.kind.replace('_', '-')}-{job.pk}.xlsx"
+
+
+class ExportJobQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ExportJobQuerySet:
+        """One's own jobs; superusers every job."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(requested_by=user)
+
+    def active(self) -> ExportJobQuerySet:
+        return self.filter(status__in=ACTIVE_STATUSES)
+
+
+class ExportJob(models.Model):
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.CASCADE,
+        related_name="export_jobs",
+    )
+    kind = models.CharField(_("export"), max_length=20, choices=Kind.choices)
+    params = models.JSONField(
+        _("filters"),
+        default=dict,
+        blank=True,
+        help_text=_("The filters the export was asked with."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    rows = models.PositiveIntegerField(_("rows written"), default=0)
+    file = models.FileField(_("file"), upload_to=export_path, blank=True, max_length=255)
+    error = models.TextField(_("error"), blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        default="sv",
+        help_text=_("The language the export is written in: the requester's at the time."),
+    )
+    attempts = models.PositiveSmallIntegerField(
+        _("attempts"), default=0, help_text=_("How many times a worker has started the export.")
+    )
+    created_at = models.DateTimeField(_("requested"), default=timezone.now, editable=False)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    progress_at = models.DateTimeField(
+        _("last progress"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When the worker last reported progress; a running job silent for long "
+            "has lost its worker and is queued again."
+        ),
+    )
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    # The progress ticks are cheap UPDATEs every few thousand rows; history records the
+    # request and how it ended, not every tick.
+    history = HistoricalRecords(excluded_fields=["progress", "progress_at", "rows"])
+
+    objects = ExportJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["requested_by", "created_at"], name="export_job_owner_created"),
+            models.Index(fields=["status", "created_at"], name="export_job_status_created"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__gte=0, progress__lte=100), name="export_job_progress_0_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == JobStatus.DONE
+
+    def is_expired(self, now: dt.datetime | None = None) -> bool:
+        if self.status == JobStatus.EXPIRED:
+            return True
+        return self.expires_at is not None and self.expires_at <= (now or timezone.now())
+
+    def is_downloadable(self, now: dt.datetime | None = None) -> bool:
+        return self.is_done and bool(self.file) and not self.is_expired(now)
+
+    def waited_long(self, seconds: int, now: dt.datetime | None = None) -> bool:
+        """Still queued `seconds` after it was asked for."""
+        now = now or timezone.now()
+        return self.status == JobStatus.QUEUED and self.created_at <= now - dt.timedelta(
+            seconds=seconds
+        )
+
+    def download_name(self) -> str:
+        """What the browser saves it as: cxlean-backlog-2026-05-04.xlsx."""
+        day = timezone.localtime(self.finished_at or self.created_at)
+        return f"cxlean-{self.kind.replace('_', '-')}-{day:%Y-%m-%d}.xlsx"

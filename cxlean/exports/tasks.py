@@ -1,0 +1,31 @@
+"""Exports in the background: the `exports` queue writes them, beat sweeps the jobs.
+
+Thin on purpose (an id in, a service call): the rules are in cxlean/exports/services.py.
+"""
+
+from celery import shared_task
+
+from cxlean.exports import services
+
+
+@shared_task(
+    name="cxlean.exports.run",
+    bind=True,
+    autoretry_for=services.TRANSIENT_ERRORS,
+    retry_backoff=True,
+    max_retries=3,
+)
+def run_export(self, job_id: int) -> str:
+    """Write one export. Idempotent: a job is claimed once (queued → running), so a
+    message delivered twice, or sent again by the requeue sweep, writes once."""
+    return services.run_job(job_id)
+
+
+@shared_task(name="cxlean.sweeps.requeue_exports")
+def requeue_exports() -> int:
+    return services.requeue_stale_jobs()
+
+
+@shared_task(name="cxlean.sweeps.expire_exports")
+def expire_exports() -> int:
+    return services.expire_jobs()
