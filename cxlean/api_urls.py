@@ -20,8 +20,10 @@ from cxlean.competence.api.views import (
     RequirementViewSet,
     TraineePlanViewSet,
 )
+from cxlean.exports.api.routes import ROUTES as EXPORT_ROUTES
 from cxlean.gemba.api.routes import ROUTES as GEMBA_ROUTES
 from cxlean.guide.api.views import GuideActivityViewSet, GuideStepViewSet
+from cxlean.imports.api.routes import ROUTES as IMPORT_ROUTES
 from cxlean.insights.api.routes import ROUTES as INSIGHTS_ROUTES
 from cxlean.journeys.api.views import (
     FeedbackViewSet,
@@ -32,6 +34,7 @@ from cxlean.journeys.api.views import (
 )
 from cxlean.maturity.api.routes import ROUTES as MATURITY_ROUTES
 from cxlean.metrics.api.routes import ROUTES as METRICS_ROUTES
+from cxlean.notifications.api.routes import ROUTES as NOTIFICATION_ROUTES
 from cxlean.org.api.views import CXRoleViewSet, PersonViewSet, UnitViewSet
 from cxlean.plans.api.views import ActivityViewSet, PhaseViewSet, PlanViewSet
 
@@ -69,6 +72,9 @@ for prefix, viewset, basename in (
     *METRICS_ROUTES,
     *MATURITY_ROUTES,
     *INSIGHTS_ROUTES,
+    *EXPORT_ROUTES,
+    *IMPORT_ROUTES,
+    *NOTIFICATION_ROUTES,
 ):
     router.register(prefix, viewset, basename=basename)
 

@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "cxlean.metrics",
     "cxlean.maturity",
     "cxlean.insights",
+    "cxlean.exports",
+    "cxlean.imports",
+    "cxlean.notifications",
 ]
 
 MIDDLEWARE = [
@@ -91,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "cxlean.core.context_processors.roles",
+                "cxlean.notifications.context_processors.notifications",
             ],
         },
     },
@@ -159,6 +163,8 @@ MAILERS = {
         },
     }
 }
+# The address people open cxlean at, for links in e-mail (reminders, digests).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="cxlean <noreply@cxlean.local>")
 
 # Background work (cxlean/celery.py). Without CELERY_BROKER_URL, a broker that needs no

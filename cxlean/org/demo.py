@@ -38,6 +38,7 @@ from cxlean.gemba import demo as gemba_demo
 from cxlean.journeys import demo as journeys_demo
 from cxlean.maturity import demo as maturity_demo
 from cxlean.metrics import demo as metrics_demo
+from cxlean.notifications.sweep import run_sweep
 from cxlean.org.models import CXRole, Profile, Unit
 from cxlean.org.roles import COORDINATOR, EMPLOYEE, MANAGEMENT
 from cxlean.plans.models import Activity, Plan
@@ -201,6 +202,7 @@ class DemoSummary:
     walks: int
     survey_answers: int
     assessments: int
+    notifications: int
 
 
 # --- finding and removing the demo ---------------------------------------------------
@@ -266,6 +268,9 @@ def build_demo(*, today: dt.date, people: int = 0) -> DemoSummary:
                 today=today,
             )
             competence = replace(competence, records=competence.records + generated)
+        # The reminders due now, in-app, as beat's first sweep would make them (e-mail, for
+        # those who want it right away, goes out with the worker's next sweep).
+        notifications = run_sweep().total
     return DemoSummary(
         people=len(PEOPLE) + extra,
         units=len(units) + teams,
@@ -276,6 +281,7 @@ def build_demo(*, today: dt.date, people: int = 0) -> DemoSummary:
         walks=walks,
         survey_answers=survey_answers,
         assessments=assessments,
+        notifications=notifications,
     )
 
 

@@ -432,8 +432,9 @@ def test_the_feedback_list_runs_a_constant_number_of_queries(
     assert queries(client, url) == small
     # session, user, groups, home unit, touchpoint choices (filter), unit choices (filter),
     # count, units open to the user, the page of feedback with unit, touchpoint, journey
-    # and improvement joined; and the request's savepoint and its release.
-    assert small <= 11
+    # and improvement joined; the header's unread notifications; and the request's
+    # savepoint and its release.
+    assert small <= 12
 
 
 def test_the_journey_list_runs_a_constant_number_of_queries(as_user, alice, service_unit):
@@ -476,8 +477,9 @@ def test_the_map_runs_a_constant_number_of_queries(as_user, carol, journey, cont
     add(10)
     assert queries(client, url) == small
     # session, user, groups, home unit, journey, stages, touchpoints and transitions (each
-    # with its open improvements counted); and the request's savepoint and its release.
-    assert small <= 10
+    # with its open improvements counted); the header's unread notifications; and the
+    # request's savepoint and its release.
+    assert small <= 11
 
 
 def test_the_editing_pages_render_without_a_query_per_row(as_user, bob, journey, contact_stage):

@@ -74,8 +74,8 @@ class Command(BaseCommand):
             f"({summary.backlog.overdue} overdue, {summary.backlog.from_feedback} from customer "
             f"feedback), {summary.checklists} checklist assignments, {summary.walks} Gemba "
             f"walks ({from_walks} improvements made from their observations), "
-            f"{summary.survey_answers} survey answers and {summary.assessments} maturity "
-            f"assessments in "
+            f"{summary.survey_answers} survey answers, {summary.assessments} maturity "
+            f"assessments and {summary.notifications} reminders in "
             f"{time.monotonic() - started:.1f} s."
         )
 
