@@ -25,10 +25,11 @@ RETRY = {
 )
 def reminders() -> int:
     """Create the notifications now due, then hand the e-mail to its own task, so that a
-    mail server that is down retries the e-mail and not the sweep."""
+    mail server that is down retries the e-mail and not the sweep. The e-mail task runs
+    after every sweep, not only one that created something: what an earlier run could not
+    e-mail (broker or mail server down) goes out with the next one."""
     created = run_sweep().total
-    if created:
-        send(email_notifications)
+    send(email_notifications)
     return created
 
 

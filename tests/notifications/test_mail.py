@@ -13,6 +13,7 @@ from cxlean.notifications import mail as notification_mail
 from cxlean.notifications.mail import MailNotSent, send_digests, send_immediate
 from cxlean.notifications.models import Delivery, Kind, Notification, Preference, Reminder
 from cxlean.notifications.tasks import digests, email_notifications, reminders
+from tests.notifications.factories import NotificationFactory
 
 
 def prefer(user, **fields) -> Preference:
@@ -29,6 +30,14 @@ def at_hour(now, hour: int):
 
 
 # --- right away --------------------------------------------------------------------------
+
+
+def test_a_sweep_with_nothing_new_still_emails_what_an_earlier_run_could_not(db, alice):
+    # E.g. made while the broker or the mail server was down: in-app, not yet e-mailed.
+    NotificationFactory(user=alice, title="Sen: Kartlägg kundresan")
+    assert reminders.delay().get() == 0
+    assert [message.to for message in mail.outbox] == [[alice.email]]
+    assert Notification.objects.get(user=alice).emailed_at is not None
 
 
 def test_the_sweep_task_emails_right_away_once(make_activity, alice, bob):
