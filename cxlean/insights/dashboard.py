@@ -39,7 +39,15 @@ from cxlean.insights.evidence import BAD, Indicator, evidence_by_unit
 from cxlean.maturity.models import Assessment, Dimension, MaturityLevel
 from cxlean.maturity.scoring import Scores, latest_by_unit, load_model, scores_for
 from cxlean.metrics.models import Metric, PeriodKind
-from cxlean.metrics.reports import Period, Result, Trend, latest_vs_target, periods_back, results
+from cxlean.metrics.reports import (
+    Period,
+    Result,
+    Trend,
+    latest_vs_target,
+    periods_back,
+    results,
+    shared_answer_counts,
+)
 from cxlean.org.models import Unit
 from cxlean.org.roles import coordinated_units, sees_everything
 from cxlean.plans.models import Activity, Plan, PlanFigures
@@ -400,7 +408,11 @@ class Dashboard(Sections):
 
 
 def build_dashboard(units: QuerySet[Unit], today: dt.date) -> Dashboard:
-    units = list(units.order_by("path"))
+    with shared_answer_counts():  # the evidence and the metric table read them once
+        return dashboard_of(list(units.order_by("path")), today)
+
+
+def dashboard_of(units: list[Unit], today: dt.date) -> Dashboard:
     start = twelve_months_before(today)
     if not units:
         return Dashboard(today, start, [], [])
@@ -475,6 +487,11 @@ class UnitPage(Sections):
 def build_unit_page(unit: Unit, scope: QuerySet[Unit], today: dt.date) -> UnitPage:
     """The unit with its sub-units within `scope`: the dashboard's figures, every
     completed assessment of the unit, and its metrics over the last twelve months."""
+    with shared_answer_counts():  # read once for the evidence and both metric tables
+        return unit_page_of(unit, scope, today)
+
+
+def unit_page_of(unit: Unit, scope: QuerySet[Unit], today: dt.date) -> UnitPage:
     units = scope.filter(path__startswith=unit.path)
     dashboard = build_dashboard(units, today)
     assessments = list(

@@ -26,7 +26,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
@@ -210,13 +212,42 @@ class MonthStart(TruncMonth):
         return f"date({sql}, 'start of month')", params
 
 
+_shared_counts: ContextVar[dict | None] = ContextVar("shared_answer_counts", default=None)
+
+
+@contextmanager
+def shared_answer_counts() -> Iterator[None]:
+    """Within the block, `results` calls over the same units, metrics and touchpoint read
+    the answers once: a call whose months lie within an earlier call's reuses its counts
+    (the admin dashboard asks for the evidence's months, then for the metric table's)."""
+    if _shared_counts.get() is not None:  # an enclosing block shares already
+        yield
+        return
+    token = _shared_counts.set({})
+    try:
+        yield
+    finally:
+        _shared_counts.reset(token)
+
+
 def answer_counts(units, metrics, periods, first, last, touchpoint) -> AnswerCounts:
-    """(unit, metric, month) -> {score: number of answers}, one query. A unit's counts
-    hold its own answers and those of its sub-units among `units`."""
+    """(unit, metric, month) -> {score: number of answers}, one query (none when a
+    `shared_answer_counts` block already read them). A unit's counts hold its own answers
+    and those of its sub-units among `units`."""
     survey = [metric.pk for metric in metrics if metric.is_survey]
     counts: AnswerCounts = defaultdict(dict)
     if not survey:
         return counts
+    shared = _shared_counts.get()
+    key = (
+        tuple(sorted(unit.pk for unit in units)),
+        tuple(sorted(survey)),
+        getattr(touchpoint, "pk", touchpoint),
+    )
+    if shared is not None and key in shared:
+        read_first, read_last, read = shared[key]
+        if read_first <= first and last <= read_last:
+            return read  # months outside the periods asked for are never summed
     answers = SurveyAnswer.objects.filter(
         unit__in=[unit.pk for unit in units],
         metric__in=survey,
@@ -239,6 +270,8 @@ def answer_counts(units, metrics, periods, first, last, touchpoint) -> AnswerCou
         for counted in above[unit]:
             cell = counts[(counted, metric, month)]
             cell[score] = cell.get(score, 0) + n
+    if shared is not None:
+        shared[key] = (first, last, counts)
     return counts
 
 

@@ -14,6 +14,7 @@ from cxlean.metrics.reports import (
     latest_vs_target,
     periods_back,
     results,
+    shared_answer_counts,
     target_for,
 )
 from cxlean.org.models import Unit
@@ -278,3 +279,27 @@ def test_latest_vs_target_runs_five_queries_whatever_the_size(
         trends = latest_vs_target(Unit.objects.all(), dt.date(2026, 3, 31))
     assert len(trends) == (1 + 3 * size) * len(metrics)
     assert all(t.latest for t in trends if t.metric.kind == "nps")
+
+
+def test_a_shared_block_reads_the_answers_once_for_months_within_those_read(
+    metrics, django_assert_num_queries
+):
+    grow(metrics, 2)
+    units = list(Unit.objects.all())
+    metric_list = list(metrics.values())
+    wide = periods_back(MONTH, dt.date(2026, 3, 31), 6) + periods_back(
+        PeriodKind.QUARTER, dt.date(2026, 3, 31), 2
+    )
+    narrow = periods_back(MONTH, dt.date(2026, 3, 31), 2)
+    expected = [
+        (r.unit.pk, r.metric.pk, r.period, r.value) for r in results(units, metric_list, narrow)
+    ]
+    with shared_answer_counts():
+        results(units, metric_list, wide)
+        with django_assert_num_queries(2):  # entered figures and targets; no answers
+            rows = results(units, metric_list, narrow)
+        with django_assert_num_queries(3):  # a range not read yet is read
+            results(units, metric_list, periods_back(MONTH, dt.date(2026, 6, 30), 1))
+    assert [(r.unit.pk, r.metric.pk, r.period, r.value) for r in rows] == expected
+    with django_assert_num_queries(3):  # outside the block, nothing is kept
+        results(units, metric_list, narrow)
