@@ -175,3 +175,19 @@ def test_management_manages_their_own_preferences(as_user, maria):
     )
     assert response.status_code == 302
     assert Preference.objects.get(user=maria).email is False  # unticked box
+
+
+def test_the_unread_count_is_counted_only_where_a_page_shows_it(
+    rf, alice, django_assert_num_queries
+):
+    from cxlean.notifications.context_processors import notifications
+    from tests.notifications.factories import NotificationFactory
+
+    NotificationFactory(user=alice)
+    request = rf.get("/")
+    request.user = alice
+    with django_assert_num_queries(0):
+        unread = notifications(request)["unread_notifications"]
+    with django_assert_num_queries(1):
+        assert unread() == 1
+        assert unread() == 1  # counted once per request
