@@ -436,7 +436,7 @@ def backlog_by_unit(units: QuerySet[Unit], today: dt.date) -> list[UnitBacklog]:
     top = min(row.unit.depth for row in rows.values())
     for row in rows.values():
         row.depth = row.unit.depth - top
-    lines = {pk: [rows[a] for a in ancestors(row.unit) if a in rows] for pk, row in rows.items()}
+    lines = {pk: [rows[a] for a in row.unit.line if a in rows] for pk, row in rows.items()}
     items = Item.objects.filter(unit__in=units.values("pk")).order_by()
 
     for counts in counts_by_unit(items, today):
@@ -452,11 +452,6 @@ def backlog_by_unit(units: QuerySet[Unit], today: dt.date) -> list[UnitBacklog]:
         for row in lines[unit_id]:
             row.lead_days.append(days)
     return list(rows.values())
-
-
-def ancestors(unit: Unit) -> list[int]:
-    """The ids on the unit's path, itself included ("/1/4/9/" -> [1, 4, 9])."""
-    return [int(part) for part in unit.path.strip("/").split("/") if part]
 
 
 def counts_by_unit(items: QuerySet[Item], today: dt.date) -> QuerySet:

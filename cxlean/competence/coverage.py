@@ -76,7 +76,7 @@ def coverage_by_unit(units: Iterable[Unit], today: dt.date) -> list[UnitCoverage
     top = min(unit.depth for unit in units)
     for row in rows.values():
         row.depth = row.unit.depth - top
-    lines = {unit.pk: [rows[a] for a in ancestors(unit) if a in rows] for unit in units}
+    lines = {unit.pk: [rows[a] for a in unit.line if a in rows] for unit in units}
     profiles = Profile.objects.filter(unit__in=units, user__is_active=True)
 
     for unit_id, has_roles, required in people_figures(profiles):
@@ -97,11 +97,6 @@ def coverage_by_unit(units: Iterable[Unit], today: dt.date) -> list[UnitCoverage
         for row in lines[unit_id]:
             row.holders[activity_id] += holders
     return list(rows.values())
-
-
-def ancestors(unit: Unit) -> list[int]:
-    """The ids on the unit's path, itself included ("/1/4/9/" -> [1, 4, 9])."""
-    return [int(part) for part in unit.path.strip("/").split("/") if part]
 
 
 def people_figures(profiles: QuerySet[Profile]):

@@ -97,7 +97,7 @@ def cadence(units: QuerySet[Unit], start_month: dt.date, months: int) -> list[Un
         row.depth = row.unit.depth - top
         row.months = [MonthCadence(month) for month in starts]
     index = {month: position for position, month in enumerate(starts)}
-    lines = {pk: [rows[a] for a in ancestors(row.unit) if a in rows] for pk, row in rows.items()}
+    lines = {pk: [rows[a] for a in row.unit.line if a in rows] for pk, row in rows.items()}
     following = month_starts(starts[-1], 2)[1]
     walks = Walk.objects.filter(
         unit__in=[*rows],
@@ -147,8 +147,3 @@ def flat_rows(rows: list[UnitCadence]) -> list[dict]:
         for row in rows
         for cell in row.months
     ]
-
-
-def ancestors(unit: Unit) -> list[int]:
-    """The ids on the unit's path, itself included ("/1/4/9/" -> [1, 4, 9])."""
-    return [int(part) for part in unit.path.strip("/").split("/") if part]

@@ -44,7 +44,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cxlean.backlog.models import Item, Status, StatusChange
-from cxlean.competence.coverage import ancestors, coverage_by_unit
+from cxlean.competence.coverage import coverage_by_unit
 from cxlean.gemba.models import Walk, WalkStatus, local_zone
 from cxlean.gemba.reports import local_midnight
 from cxlean.metrics.models import Metric, PeriodKind
@@ -129,7 +129,7 @@ class Tree:
     def __init__(self, units: list[Unit]) -> None:
         self.units = units
         ids = {unit.pk for unit in units}
-        self.lines = {unit.pk: [a for a in ancestors(unit) if a in ids] for unit in units}
+        self.lines = {unit.pk: [a for a in unit.line if a in ids] for unit in units}
 
     def roll_up(self, pairs) -> dict[int, list]:
         """(unit id, value) pairs -> unit id -> the values of it and its sub-units."""

@@ -141,11 +141,6 @@ class Result:
         return self.value is not None
 
 
-def line_of(unit: Unit) -> list[int]:
-    """The ids on the unit's path, from the top down, itself last ("/1/4/9/" -> [1, 4, 9])."""
-    return [int(part) for part in unit.path.strip("/").split("/") if part]
-
-
 def value_from_counts(metric: Metric, counts: dict[int, int]) -> Decimal | None:
     if metric.kind == Kind.NPS:
         return formulas.nps_of(counts)
@@ -263,7 +258,7 @@ def answer_counts(units, metrics, periods, first, last, touchpoint) -> AnswerCou
         .annotate(n=Count("pk"))
     )
     by_pk = {unit.pk: unit for unit in units}
-    above = {pk: [a for a in line_of(unit) if a in by_pk] for pk, unit in by_pk.items()}
+    above = {pk: [a for a in unit.line if a in by_pk] for pk, unit in by_pk.items()}
     for unit, metric, month, score, n in rows:
         if isinstance(month, dt.datetime):
             month = month.date()
@@ -315,7 +310,7 @@ class TargetBook:
     """The targets of the units asked for and of every unit above them, one query."""
 
     def __init__(self, units: Sequence[Unit], metrics: Sequence[Metric], until: dt.date):
-        lines = {pk for unit in units for pk in line_of(unit)}
+        lines = {pk for unit in units for pk in unit.line}
         self.targets: dict[tuple[int, int], list[tuple[dt.date, Decimal]]] = defaultdict(list)
         rows = (
             Target.objects.filter(
@@ -332,7 +327,7 @@ class TargetBook:
     def find(self, unit: Unit, metric: Metric, day: dt.date) -> FoundTarget | None:
         """The target valid on `day`: the unit's own latest from on or before it, else
         its nearest parent's."""
-        for pk in reversed(line_of(unit)):
+        for pk in reversed(unit.line):
             found = None
             for valid_from, value in self.targets.get((pk, metric.pk), ()):
                 if valid_from > day:

@@ -69,6 +69,12 @@ class Unit(models.Model):
     def depth(self) -> int:
         return max(self.path.count("/") - 2, 0)
 
+    @property
+    def line(self) -> list[int]:
+        """The ids on the unit's path from the top down, itself last ("/1/4/9/" -> [1, 4, 9]):
+        the units whose figures include this one's when reports roll up the tree."""
+        return [int(part) for part in self.path.strip("/").split("/") if part]
+
     def subtree(self) -> UnitQuerySet:
         return Unit.objects.with_descendants(self)
 

@@ -31,6 +31,8 @@ def test_path_holds_the_ids_from_the_root_down(tree):
     assert company.path == f"/{company.pk}/"
     assert fresh(night).path == f"/{company.pk}/{service.pk}/{chat.pk}/{night.pk}/"
     assert [u.depth for u in (company, service, chat, night)] == [0, 1, 2, 3]
+    assert fresh(night).line == [company.pk, service.pk, chat.pk, night.pk]
+    assert company.line == [company.pk]
 
 
 def test_subtree_is_the_unit_and_everything_below_it(tree):
