@@ -204,3 +204,9 @@ def test_sign_ins_and_failed_sign_ins_are_audited(client, alice):
         ("logged_in", "alice", alice.pk, "web"),
     ]
     assert SignInEvent.objects.last().ip_address == "127.0.0.1"
+
+
+def test_the_login_page_links_to_the_password_reset(db, client):
+    page = client.get(reverse("login"), language="en")
+    assert reverse("password_reset") in page.text and "Forgot your password?" in page.text
+    assert client.get(reverse("password_reset")).status_code == 200
