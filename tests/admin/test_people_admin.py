@@ -91,6 +91,7 @@ def test_a_superuser_sets_an_address_and_roles_directly_and_it_is_audited(
     request_email_change(alice, "pending@x.org", actor=bob, surface=Surface.API)
     coordinator = Group.objects.get(name=COORDINATOR)
     old = alice.email
+    assert "pending@x.org" in as_user(root).get(change_url(alice)).text
     response = as_user(root).post(
         change_url(alice), user_form(alice, email="alice@direct.org", groups=[coordinator.pk])
     )
