@@ -21,6 +21,7 @@ urlpatterns = [
     path("notifications/", include("cxlean.notifications.urls")),
     path("guide/", include("cxlean.guide.urls")),
     path("organisation/", include("cxlean.org.urls")),
+    path("accounts/", include("cxlean.org.account_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -1,12 +1,20 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group, User
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from cxlean.admin import CatalogueAdmin, RoleAdmin
-from cxlean.org.models import CXRole, Profile, Unit
-from cxlean.org.roles import coordinated_units, coordinates_unit
+from cxlean.org.accounts import What, active_event, record, role_events
+from cxlean.org.models import CXRole, EmailChange, Profile, SignInEvent, Surface, Unit
+from cxlean.org.roles import (
+    coordinated_units,
+    coordinates_unit,
+    is_coordinator,
+    may_change_sign_in,
+    sees_everything,
+)
 
 
 @admin.register(Unit)
@@ -59,7 +67,10 @@ class CXRoleAdmin(CatalogueAdmin):
 @admin.register(Profile)
 class ProfileAdmin(RoleAdmin):
     """People's place in the organisation. Coordinators keep the profiles of their
-    units up to date; logins and passwords stay with superusers (User admin)."""
+    units up to date for the people below their own rank (`may_change_sign_in`: not
+    another coordinator's, not management's, whom they could otherwise move about);
+    logins and passwords stay with superusers (User admin), and so does giving a login
+    a profile (coordinators add people through the API or an import)."""
 
     list_display = ["__str__", "unit", "job_title", "roles"]
     list_filter = ["unit", "cx_roles"]
@@ -76,7 +87,17 @@ class ProfileAdmin(RoleAdmin):
         )
 
     def coordinator_may_change(self, request, obj) -> bool:
-        return coordinates_unit(request.user, obj.unit)
+        return coordinates_unit(request.user, obj.unit) and may_change_sign_in(
+            request.user, obj.user
+        )
+
+    def has_add_permission(self, request) -> bool:
+        return request.user.is_superuser
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return super().get_readonly_fields(request, obj)
+        return [*super().get_readonly_fields(request, obj), "user"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "unit" and not request.user.is_superuser:
@@ -98,14 +119,87 @@ admin.site.unregister(User)
 admin.site.unregister(Group)
 
 
+ACCESS_FIELDS = ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")
+
+
 @admin.register(User)
 class PersonAdmin(UserAdmin):
-    """Logins are managed by superusers; coordinators and management may look."""
+    """Logins are managed by superusers; coordinators and management may look.
+
+    A superuser here sets an e-mail address directly (no confirmation e-mail), as the
+    only surface that does; nobody changes their own roles or active flag. Every change
+    of username, e-mail, password, roles, superuser status or active goes into the
+    sign-in audit."""
 
     inlines = [ProfileInline]
     list_display = ["username", "first_name", "last_name", "email", "unit", "is_active"]
     list_select_related = ["profile__unit"]
     list_filter = ["groups", "is_active", "profile__unit"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = [*super().get_readonly_fields(request, obj), "pending_email"]
+        if obj is not None and obj.pk == request.user.pk:
+            fields += ACCESS_FIELDS
+        return fields
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        return [
+            (name, {**options, "fields": [*options["fields"], "pending_email"]})
+            if "email" in options["fields"]
+            else (name, options)
+            for name, options in fieldsets
+        ]
+
+    @admin.display(description=_("e-mail address waiting for confirmation"))
+    def pending_email(self, obj: User) -> str:
+        change = EmailChange.objects.pending().filter(user=obj).first()
+        return change.new_email if change else "–"
+
+    def save_model(self, request, obj, form, change) -> None:
+        before = User.objects.filter(pk=obj.pk).first() if change else None
+        request._cxlean_roles_before = (
+            set(before.groups.values_list("name", flat=True)) if before else set()
+        )
+        super().save_model(request, obj, form, change)
+        audit = PersonAudit(request, obj)
+        if before is None:
+            audit.add(What.CREATED, new=obj.email)
+            if obj.has_usable_password():
+                audit.add(What.PASSWORD_SET)
+            return
+        if before.username != obj.username:
+            audit.add(What.USERNAME_CHANGED, old=before.username, new=obj.username)
+        if before.email != obj.email:
+            EmailChange.objects.filter(user=obj, confirmed_at__isnull=True).delete()
+            audit.add(What.EMAIL_CHANGED, old=before.email, new=obj.email)
+        if before.is_superuser != obj.is_superuser:
+            audit.add(What.SUPERUSER_CHANGED, old=before.is_superuser, new=obj.is_superuser)
+        if before.is_active != obj.is_active:
+            active_event(obj, actor=request.user, surface=Surface.ADMIN).save()
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        person = form.instance
+        after = set(person.groups.values_list("name", flat=True))
+        before = getattr(request, "_cxlean_roles_before", set())
+        SignInEvent.objects.bulk_create(
+            role_events(person, before, after, actor=request.user, surface=Surface.ADMIN)
+        )
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        changed = (
+            request.method == "POST"
+            and response.status_code == 302
+            and response.url != request.get_full_path()
+        )
+        if changed:
+            person = User.objects.get(pk=unquote(id))
+            PersonAudit(request, person).add(What.PASSWORD_SET)
+        return response
 
     @admin.display(description=_("unit"), ordering="profile__unit__path")
     def unit(self, obj: User):
@@ -146,3 +240,86 @@ class RoleGroupAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return request.user.is_superuser
+
+
+class PersonAudit:
+    """Sign-in audit rows for one person changed in the admin."""
+
+    def __init__(self, request, person: User):
+        self.request, self.person = request, person
+
+    def add(self, what: str, *, old: object = "", new: object = "") -> None:
+        record(
+            what,
+            person=self.person,
+            actor=self.request.user,
+            surface=Surface.ADMIN,
+            old=old,
+            new=new,
+            request=self.request,
+        )
+
+
+class ReadOnlyAuditAdmin(admin.ModelAdmin):
+    """Superusers and management read every row; coordinators those about the people
+    of their units. Nobody edits a row here."""
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if sees_everything(request.user):
+            return queryset
+        if is_coordinator(request.user):
+            return queryset.filter(
+                **{self.person_field + "__profile__unit__in": coordinated_units(request.user)}
+            )
+        return queryset.none()
+
+    def has_module_permission(self, request) -> bool:
+        return self.admin_site.has_permission(request)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return self.admin_site.has_permission(request)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(EmailChange)
+class EmailChangeAdmin(ReadOnlyAuditAdmin):
+    """New e-mail addresses and whether they were confirmed. A superuser may delete a
+    pending one to withdraw it (its link then confirms nothing)."""
+
+    person_field = "user"
+    list_display = ["user", "new_email", "requested_by", "surface", "created_at", "confirmed_at"]
+    list_filter = ["surface", ("confirmed_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["user", "requested_by"]
+    search_fields = ["user__username", "new_email"]
+    date_hierarchy = "created_at"
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser and (obj is None or obj.confirmed_at is None)
+
+
+@admin.register(SignInEvent)
+class SignInEventAdmin(ReadOnlyAuditAdmin):
+    person_field = "person"
+    list_display = [
+        "created_at",
+        "what",
+        "username",
+        "actor",
+        "old_value",
+        "new_value",
+        "surface",
+        "ip_address",
+    ]
+    list_filter = ["what", "surface"]
+    list_select_related = ["actor"]
+    search_fields = ["username", "old_value", "new_value", "actor__username"]
+    date_hierarchy = "created_at"

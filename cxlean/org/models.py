@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -140,3 +142,145 @@ class Profile(models.Model):
 
 def display_name(user) -> str:
     return user.get_full_name() or user.get_username()
+
+
+class Surface(models.TextChoices):
+    """Where a change to someone's sign-in was made."""
+
+    API = "api", _("API")
+    WEB = "web", _("web")
+    ADMIN = "admin", _("admin")
+    IMPORT = "import", _("import")
+
+
+class EmailChangeQuerySet(models.QuerySet):
+    def pending(self) -> EmailChangeQuerySet:
+        """Not confirmed yet and still within the time the link is valid."""
+        from django.utils import timezone
+
+        return self.filter(
+            confirmed_at__isnull=True, created_at__gt=timezone.now() - EmailChange.VALID_FOR
+        )
+
+
+class EmailChange(models.Model):
+    """A new e-mail address waiting to be confirmed from that address.
+
+    `User.email` keeps the confirmed address until then, and the password reset only ever
+    mails `User.email`: whoever types in someone else's address cannot receive their
+    reset link. The link in the confirmation e-mail is signed (see `cxlean.org.accounts`),
+    so no secret is kept in the database."""
+
+    VALID_FOR = dt.timedelta(days=3)
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="email_changes",
+    )
+    new_email = models.EmailField(_("new e-mail address"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    surface = models.CharField(_("where"), max_length=10, choices=Surface.choices)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+
+    objects = EmailChangeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("e-mail change")
+        verbose_name_plural = _("e-mail changes")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.new_email}"
+
+    @property
+    def expires_at(self):
+        return self.created_at + self.VALID_FOR
+
+
+class SignInEventQuerySet(models.QuerySet):
+    def visible_to(self, user) -> SignInEventQuerySet:
+        """Superusers and management read every event; coordinators those about the
+        people of their units; nobody else any."""
+        from cxlean.org.roles import coordinated_units, is_coordinator, sees_everything
+
+        if sees_everything(user):
+            return self
+        if is_coordinator(user):
+            return self.filter(person__profile__unit__in=coordinated_units(user))
+        return self.none()
+
+
+class SignInEvent(models.Model):
+    """The sign-in audit: every change to how someone signs in (username, e-mail address,
+    password, roles, active), and every sign-in, failed sign-in and password reset.
+
+    Written explicitly by the code that makes the change, never a password."""
+
+    class What(models.TextChoices):
+        CREATED = "created", _("person created")
+        USERNAME_CHANGED = "username_changed", _("username changed")
+        EMAIL_REQUESTED = "email_requested", _("e-mail change requested")
+        EMAIL_CONFIRMED = "email_confirmed", _("e-mail change confirmed")
+        EMAIL_CHANGED = "email_changed", _("e-mail address changed")
+        PASSWORD_SET = "password_set", _("password set")
+        PASSWORD_CHANGED = "password_changed", _("password changed")
+        PASSWORD_RESET_REQUESTED = "password_reset_requested", _("password reset requested")
+        PASSWORD_RESET = "password_reset", _("password reset")
+        ROLE_GRANTED = "role_granted", _("role granted")
+        ROLE_REMOVED = "role_removed", _("role removed")
+        SUPERUSER_CHANGED = "superuser_changed", _("superuser status changed")
+        ACTIVATED = "activated", _("activated")
+        DEACTIVATED = "deactivated", _("deactivated")
+        LOGGED_IN = "logged_in", _("signed in")
+        LOGIN_FAILED = "login_failed", _("sign-in failed")
+
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Empty: the person themselves without signing in, or nobody known."),
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="sign_in_events",
+    )
+    username = models.CharField(
+        _("username"),
+        max_length=150,
+        blank=True,
+        help_text=_("As it was at the time (also for failed sign-ins of unknown names)."),
+    )
+    what = models.CharField(_("what"), max_length=30, choices=What.choices)
+    old_value = models.CharField(_("old value"), max_length=254, blank=True)
+    new_value = models.CharField(_("new value"), max_length=254, blank=True)
+    surface = models.CharField(_("where"), max_length=10, choices=Surface.choices)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    objects = SignInEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("sign-in event")
+        verbose_name_plural = _("sign-in audit")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["person", "-created_at"], name="signin_person_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.get_what_display()}: {self.username}"

@@ -110,3 +110,121 @@ def _home_unit(user: User) -> Unit | None:
         profile = Profile.objects.select_related("unit").filter(user=user).first()
         user._cxlean_home_unit = profile.unit if profile else None
     return user._cxlean_home_unit
+
+
+# --- rank and sign-in identity -------------------------------------------------------------
+# Who may change how someone signs in. A coordinator who could set a Management person's
+# e-mail address could reset their password and sign in as them; one who could hand out
+# the coordinator role could make a second coordinator to sign off their own records. So:
+#
+# * Everyone has a rank: employee < coordinator < management < superuser. A person with
+#   several roles has the highest; a group that is not a rank here counts as employee.
+# * The sign-in identity of a person (username, e-mail address, password, roles, active)
+#   and their record as a whole are changed only by someone who outranks them: a
+#   superuser, or a coordinator for the people of their units below their own rank.
+#   Management reads and changes nothing. People of equal rank (two coordinators) cannot
+#   change each other.
+# * Only superusers give roles above employee (coordinator, management, any other).
+# * Nobody changes their own roles or active flag here; a coordinator may keep their own
+#   names and e-mail address up to date (a new address is confirmed from that address).
+# API, admin and the people import all ask these functions.
+
+EMPLOYEE_RANK = 0
+COORDINATOR_RANK = 1
+MANAGEMENT_RANK = 2
+SUPERUSER_RANK = 3
+GROUP_RANKS = {EMPLOYEE: EMPLOYEE_RANK, COORDINATOR: COORDINATOR_RANK, MANAGEMENT: MANAGEMENT_RANK}
+
+
+def rank(user: User | AnonymousUser) -> int:
+    """The person's highest rank; -1 for someone not signed in."""
+    if not user.is_authenticated:
+        return -1
+    if user.is_superuser:
+        return SUPERUSER_RANK
+    names = _loaded_group_names(user)
+    return max((GROUP_RANKS.get(name, EMPLOYEE_RANK) for name in names), default=EMPLOYEE_RANK)
+
+
+def _loaded_group_names(user: User) -> frozenset[str]:
+    """The groups, from `prefetch_related("groups")` when the user came with them."""
+    prefetched = getattr(user, "_prefetched_objects_cache", {}).get("groups")
+    if prefetched is not None:
+        return frozenset(group.name for group in prefetched)
+    return _group_names(user)
+
+
+def outranks(actor: User | AnonymousUser, person: User) -> bool:
+    return rank(actor) > rank(person)
+
+
+def sign_in_refusal(actor: User | AnonymousUser, person: User) -> str | None:
+    """Why `actor` may not change `person`'s sign-in identity (or their record), or None
+    when they may. The reasons are the messages the API, admin and import show."""
+    from django.utils.translation import gettext as _
+
+    if actor.is_authenticated and actor.is_superuser:
+        return None
+    if not is_coordinator(actor) or is_management(actor):
+        return _("Only Lean coordinators and superusers change people.")
+    if person.pk == actor.pk:
+        return None
+    values = {"value": person.get_username()}
+    if person.is_superuser:
+        return _("'%(value)s' is a superuser: only a superuser changes them.") % values
+    unit = _unit_of_person(person)
+    if not coordinates_unit(actor, unit):
+        return _(
+            "'%(value)s' belongs to %(unit)s, a unit you do not coordinate: ask a "
+            "coordinator of that unit."
+        ) % {**values, "unit": unit.name if unit else _("no unit")}
+    if MANAGEMENT in _loaded_group_names(person):
+        return _("'%(value)s' is management: only a superuser changes them.") % values
+    if not outranks(actor, person):
+        return (
+            _(
+                "'%(value)s' has a role equal to yours: only a superuser changes them or how "
+                "they sign in."
+            )
+            % values
+        )
+    return None
+
+
+def _unit_of_person(person: User) -> Unit | None:
+    """The person's unit, from the profile when it was loaded with them."""
+    if "profile" in person._state.fields_cache:
+        profile = person._state.fields_cache["profile"]
+        return profile.unit if profile else None
+    return _home_unit(person)
+
+
+def may_change_sign_in(actor: User | AnonymousUser, person: User) -> bool:
+    """Username, e-mail address, password and the rest of the person's record."""
+    return sign_in_refusal(actor, person) is None
+
+
+def may_change_access(actor: User | AnonymousUser, person: User) -> bool:
+    """Roles and the active flag: as `may_change_sign_in`, but never one's own."""
+    return person.pk != actor.pk and may_change_sign_in(actor, person)
+
+
+def may_grant_role(actor: User | AnonymousUser, role: str) -> bool:
+    """Superusers give every role; coordinators only the employee role (every new person's)."""
+    if not actor.is_authenticated:
+        return False
+    if actor.is_superuser:
+        return True
+    return role == EMPLOYEE and is_coordinator(actor) and not is_management(actor)
+
+
+def may_set_password(actor: User | AnonymousUser, person: User | None = None) -> bool:
+    """Only superusers type in a password for someone else; everyone else chooses their
+    own through "Forgot your password?", which mails the confirmed address."""
+    if not actor.is_authenticated:
+        return False
+    return actor.is_superuser or (person is not None and person.pk == actor.pk)
+
+
+def reads_sign_in_audit(user: User | AnonymousUser) -> bool:
+    return sees_everything(user) or is_coordinator(user)

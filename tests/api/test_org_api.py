@@ -179,7 +179,7 @@ def new_person(unit, **extra) -> dict:
 
 def test_coordinator_adds_an_employee_to_their_unit(api, bob, service_team):
     role = CXRoleFactory()
-    data = new_person(service_team, cx_roles=[role.pk], password=PASSWORD)
+    data = new_person(service_team, cx_roles=[role.pk])
     response = api(bob).post(reverse("person-list"), data, format="json")
     assert response.status_code == 201, response.json()
     body = response.json()
@@ -190,6 +190,14 @@ def test_coordinator_adds_an_employee_to_their_unit(api, bob, service_team):
     )
     dave = User.objects.get(username="dave")
     assert dave.profile.job_title == "Agent"
+
+
+def test_a_superuser_adds_a_person_with_a_password(api, root, service_team):
+    response = api(root).post(
+        reverse("person-list"), new_person(service_team, password=PASSWORD), format="json"
+    )
+    assert response.status_code == 201, response.json()
+    dave = User.objects.get(username="dave")
     assert api_client(dave).get(reverse("plan-list")).status_code == 200  # can sign in
 
 

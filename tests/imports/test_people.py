@@ -40,7 +40,7 @@ def test_people_are_created_and_updated_with_history_as_the_importer(
             "cx_roles": "customer-service, data-analyst",
             "active": "yes",
         },
-        {"username": "alice", "last_name": "Andersson", "unit": "service", "role": "coordinator"},
+        {"username": "alice", "last_name": "Andersson", "unit": "service", "role": "employee"},
     )
     job = run_import(bob, PEOPLE, content)
 
@@ -55,7 +55,7 @@ def test_people_are_created_and_updated_with_history_as_the_importer(
     alice.refresh_from_db()
     assert (alice.first_name, alice.last_name) == ("Alice", "Andersson")  # empty keeps
     assert alice.profile.unit == service_unit
-    assert groups_of("alice") == {COORDINATOR} and alice.is_staff
+    assert groups_of("alice") == {EMPLOYEE}
     assert anna.profile.history.first().history_user == bob
     assert alice.profile.history.first().history_user == bob
     assert job.progress == 100 and job.finished_at is not None
@@ -92,6 +92,9 @@ def test_a_superuser_makes_someone_management_and_deactivates(run_import, root, 
         ({"username": "new.person", "unit": ""}, "unit", "required"),
         ({"username": "bob", "unit": "service", "active": "no"}, "active", "deactivate yourself"),
         ({"username": "maria", "unit": "service"}, "username", "do not coordinate"),
+        ({"username": "alice", "unit": "chat", "role": "coordinator"}, "role", "superuser"),
+        ({"username": "new.person", "unit": "chat", "role": "coordinator"}, "role", "superuser"),
+        ({"username": "bob", "unit": "service", "role": "employee"}, "role", "your own role"),
     ],
 )
 def test_a_bad_row_fails_the_job_and_changes_nothing(
@@ -162,3 +165,74 @@ def test_an_empty_file_fails_with_a_message(run_import, bob):
 def test_error_messages_are_in_the_requesters_language(run_import, bob):
     job = run_import(bob, PEOPLE, rows_of(PEOPLE, {"username": "x"}), language="sv")
     assert job.language == "sv" and job.errors[0]["column"] == "unit"
+
+
+# --- sign-in identity: the rule of cxlean.org.roles, as in the API and the admin ---------
+
+
+def test_a_coordinator_cannot_change_another_coordinator_of_their_unit(
+    run_import, bob, service_team
+):
+    UserFactory(username="tove", role=COORDINATOR, unit=service_team, email="tove@example.org")
+    job = run_import(
+        bob,
+        PEOPLE,
+        rows_of(PEOPLE, {"username": "tove", "unit": "chat", "email": "evil@example.org"}),
+    )
+    assert job.status == Status.FAILED
+    assert errors_of(job)[0][:2] == (2, "username")
+    assert "equal to yours" in errors_of(job)[0][2]
+    assert User.objects.get(username="tove").email == "tove@example.org"
+
+
+def test_a_new_email_address_waits_for_confirmation_and_is_audited(
+    run_import, bob, alice, mailoutbox
+):
+    from cxlean.org.models import EmailChange, SignInEvent
+
+    old = alice.email
+    job = run_import(
+        bob, PEOPLE, rows_of(PEOPLE, {"username": "alice", "unit": "chat", "email": "a@x.org"})
+    )
+    assert job.status == Status.DONE, job.errors
+    alice.refresh_from_db()
+    assert alice.email == old
+    assert EmailChange.objects.pending().get(user=alice).new_email == "a@x.org"
+    assert [m.to for m in mailoutbox] == [["a@x.org"]]
+    event = SignInEvent.objects.get(person=alice, what="email_requested")
+    assert (event.actor, event.surface, event.old_value, event.new_value) == (
+        bob,
+        "import",
+        old,
+        "a@x.org",
+    )
+
+
+def test_a_superuser_makes_someone_coordinator_and_it_is_audited(run_import, root, alice):
+    from cxlean.org.models import SignInEvent
+
+    job = run_import(
+        root,
+        PEOPLE,
+        rows_of(PEOPLE, {"username": "alice", "unit": "chat", "role": "coordinator"}),
+    )
+    assert job.status == Status.DONE, job.errors
+    assert groups_of("alice") == {COORDINATOR}
+    events = {
+        (e.what, e.old_value, e.new_value, e.actor, e.surface)
+        for e in SignInEvent.objects.filter(person=alice)
+    }
+    assert events == {
+        ("role_granted", "", COORDINATOR, root, "import"),
+        ("role_removed", EMPLOYEE, "", root, "import"),
+    }
+
+
+def test_new_people_are_audited(run_import, bob, service_team):
+    from cxlean.org.models import SignInEvent
+
+    job = run_import(bob, PEOPLE, rows_of(PEOPLE, {"username": "nils", "unit": "chat"}))
+    assert job.status == Status.DONE, job.errors
+    assert set(
+        SignInEvent.objects.filter(username="nils").values_list("what", "actor", "surface")
+    ) == {("created", bob.pk, "import"), ("role_granted", bob.pk, "import")}

@@ -4,9 +4,11 @@ through "forgot password"), existing ones (by username) updated.
 An empty cell of an existing person keeps what is there (so a file of usernames and
 units moves people without touching their names); a new person without a role is an
 employee, without `active` active. A coordinator imports people into the units they
-coordinate, and changes only people who are in those units already; making someone
-management (who reads the whole organisation) and changing a superuser are for
-superusers. Nobody deactivates themselves.
+coordinate, and changes only people who are in those units already and below their own
+rank; giving any role but employee is for superusers; nobody changes their own role or
+deactivates themselves (all decided in `cxlean.org.roles`, as for the API and admin).
+A new e-mail address of an existing person waits for confirmation from that address;
+every change of e-mail, role or active goes into the sign-in audit.
 """
 
 from __future__ import annotations
@@ -19,10 +21,19 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cxlean.imports.kinds.base import Importer, Units, people_by_username, unit_of
+from cxlean.imports.kinds.base import Importer, Units, people_by_username
 from cxlean.imports.rows import Column, Row, as_yes_no, suggestion
-from cxlean.org.models import CXRole, Profile, Unit
-from cxlean.org.roles import COORDINATOR, EMPLOYEE, MANAGEMENT, ROLE_GROUPS
+from cxlean.org.accounts import What, active_event, event, request_email_change, role_events
+from cxlean.org.models import CXRole, Profile, SignInEvent, Surface, Unit
+from cxlean.org.roles import (
+    COORDINATOR,
+    EMPLOYEE,
+    MANAGEMENT,
+    ROLE_GROUPS,
+    may_change_access,
+    may_grant_role,
+    sign_in_refusal,
+)
 
 # The `role` column's values and the groups of cxlean/org/roles.py they stand for.
 ROLES = {"employee": EMPLOYEE, "coordinator": COORDINATOR, "management": MANAGEMENT}
@@ -82,8 +93,8 @@ class PeopleImporter(Importer):
             "role",
             False,
             gettext_lazy(
-                "employee, coordinator or management (management only by a superuser). Empty: a "
-                "new person is an employee, an existing one keeps their role."
+                "employee, coordinator or management (coordinator and management only by a "
+                "superuser). Empty: a new person is an employee, an existing one keeps their role."
             ),
             "employee / coordinator / management",
             "employee",
@@ -118,10 +129,8 @@ class PeopleImporter(Importer):
         self.too_long(row, "first_name", first_name, NAME_LIMIT)
         self.too_long(row, "last_name", last_name, NAME_LIMIT)
         cx_roles = self.roles_of(row)
-        role = self.role(row)
-        active = self.parsed(row, "active", as_yes_no)
-        if active is False and user is not None and user.pk == self.user.pk:
-            self.error(row, "active", _("You cannot deactivate yourself."))
+        role = self.role(row, user)
+        active = self.active(row, user)
         if len(self.errors) > errors_before or username is None or unit is None:
             return None
         return PersonRow(
@@ -156,23 +165,10 @@ class PeopleImporter(Importer):
         return username
 
     def may_change(self, row: Row, user: User) -> bool:
-        if self.user.is_superuser:
-            return True
-        unit = unit_of(user)
-        if user.is_superuser:
-            message = _("'%(value)s' is a superuser: only a superuser changes them.")
-        elif unit is None or not self.units.may_import_into(unit):
-            message = _(
-                "'%(value)s' belongs to %(unit)s, a unit you do not coordinate: ask a "
-                "coordinator of that unit."
-            )
-        elif MANAGEMENT in {group.name for group in user.groups.all()}:
-            message = _("'%(value)s' is management: only a superuser changes them.")
-        else:
-            return True
-        unit_name = unit.name if unit else _("no unit")
-        self.error(row, "username", message % {"value": user.username, "unit": unit_name})
-        return False
+        refusal = sign_in_refusal(self.user, user)
+        if refusal is not None:
+            self.error(row, "username", refusal)
+        return refusal is None
 
     def email(self, row: Row) -> str:
         email = row.text("email")
@@ -203,7 +199,7 @@ class PeopleImporter(Importer):
             roles.append(self.cx_roles[slug])
         return roles
 
-    def role(self, row: Row) -> str | None:
+    def role(self, row: Row, user: User | None) -> str | None:
         text = row.text("role")
         if not text:
             return None
@@ -212,15 +208,33 @@ class PeopleImporter(Importer):
             message = _("'%(value)s' is not a role: write employee, coordinator or management.")
             self.error(row, "role", message % {"value": text})
             return None
-        if group == MANAGEMENT and not self.user.is_superuser:
-            self.error(row, "role", _("Only a superuser makes someone management."))
+        if user is not None and {g.name for g in user.groups.all()} & set(ROLE_GROUPS) == {group}:
+            return None  # the role they have: nothing changes
+        if not may_grant_role(self.user, group):
+            if group == MANAGEMENT:
+                self.error(row, "role", _("Only a superuser makes someone management."))
+            else:
+                self.error(row, "role", _("Only a superuser makes someone a Lean coordinator."))
+            return None
+        if user is not None and not may_change_access(self.user, user):
+            self.error(row, "role", _("You cannot change your own role."))
             return None
         return group
+
+    def active(self, row: Row, user: User | None) -> bool | None:
+        active = self.parsed(row, "active", as_yes_no)
+        if active is None or user is None or active == user.is_active:
+            return active
+        if not may_change_access(self.user, user):
+            self.error(row, "active", _("You cannot deactivate yourself."))
+            return None
+        return active
 
     # --- writing -------------------------------------------------------------------------
 
     def write(self, planned: list[PersonRow]) -> tuple[int, int]:
         groups = {name: Group.objects.get_or_create(name=name)[0] for name in ROLE_GROUPS}
+        self.audit: list[SignInEvent] = []
         created = updated = 0
         for person in planned:
             if person.user is None:
@@ -229,7 +243,13 @@ class PeopleImporter(Importer):
             else:
                 self.update(person, groups)
                 updated += 1
+        SignInEvent.objects.bulk_create(self.audit)
         return created, updated
+
+    def audited(self, what: str, user: User, **values) -> None:
+        self.audit.append(
+            event(what, person=user, actor=self.user, surface=Surface.IMPORT, **values)
+        )
 
     def create(self, person: PersonRow, groups: dict[str, Group]) -> None:
         user = User(
@@ -243,6 +263,8 @@ class PeopleImporter(Importer):
         user.set_unusable_password()  # they choose one through "forgot password"
         user.save()
         user.groups.add(groups[person.role or EMPLOYEE])
+        self.audited(What.CREATED, user, new=user.email)
+        self.audited(What.ROLE_GRANTED, user, new=person.role or EMPLOYEE)
         profile = Profile.objects.create(user=user, unit=person.unit)
         if person.cx_roles:
             profile.cx_roles.set(person.cx_roles)
@@ -250,17 +272,24 @@ class PeopleImporter(Importer):
     def update(self, person: PersonRow, groups: dict[str, Group]) -> None:
         user = person.user
         changed = []
-        for name in ("first_name", "last_name", "email"):
+        for name in ("first_name", "last_name"):
             value = getattr(person, name)
             if value and value != getattr(user, name):
                 setattr(user, name, value)
                 changed.append(name)
+        if person.email and person.email.lower() != user.email.lower():
+            # Confirmed from the new address before a password reset goes there.
+            request_email_change(user, person.email, actor=self.user, surface=Surface.IMPORT)
         if person.active is not None and person.active != user.is_active:
             user.is_active = person.active
             changed.append("is_active")
+            self.audit.append(active_event(user, actor=self.user, surface=Surface.IMPORT))
         if person.role is not None:
+            before = {group.name for group in user.groups.all()}
             user.groups.remove(*[groups[name] for name in ROLE_GROUPS if name != person.role])
             user.groups.add(groups[person.role])
+            after = (before - set(ROLE_GROUPS)) | {person.role}
+            self.audit += role_events(user, before, after, actor=self.user, surface=Surface.IMPORT)
             staff = person.role in (COORDINATOR, MANAGEMENT) or user.is_superuser
             if staff != user.is_staff:
                 user.is_staff = staff

@@ -18,8 +18,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
-from cxlean.org.models import CXRole, Profile, Unit
-from cxlean.org.roles import EMPLOYEE, ROLE_GROUPS, coordinates_unit
+from cxlean.org.accounts import What, event, record, request_email_change
+from cxlean.org.models import CXRole, EmailChange, Profile, SignInEvent, Surface, Unit
+from cxlean.org.roles import EMPLOYEE, ROLE_GROUPS, coordinates_unit, may_set_password
 
 
 class ModelValidatedSerializer(serializers.ModelSerializer):
@@ -112,8 +113,11 @@ class CXRoleSerializer(serializers.ModelSerializer):
 class PersonSerializer(serializers.ModelSerializer):
     """A user and their profile as one object.
 
-    Coordinators keep the people of their units up to date; cxlean roles (groups) and
-    passwords are managed by superusers in the admin, so `roles` is read-only here."""
+    Coordinators keep the people of their units up to date (those below their own rank,
+    see `cxlean.org.roles.may_change_sign_in`); cxlean roles (groups) and passwords are
+    managed by superusers in the admin, so `roles` is read-only here. A new `email` is
+    not used until it is confirmed from that address: until then it is `pending_email`
+    and `email` keeps the confirmed one."""
 
     unit = serializers.PrimaryKeyRelatedField(source="profile.unit", queryset=Unit.objects.all())
     cx_roles = serializers.PrimaryKeyRelatedField(
@@ -123,6 +127,12 @@ class PersonSerializer(serializers.ModelSerializer):
         source="profile.job_title", max_length=120, required=False, allow_blank=True
     )
     roles = serializers.SerializerMethodField(help_text=_("The person's cxlean roles."))
+    pending_email = serializers.SerializerMethodField(
+        help_text=_(
+            "A new e-mail address waiting to be confirmed from that address; `email` (where "
+            "password-reset links go) changes once it is."
+        )
+    )
 
     class Meta:
         model = User
@@ -132,6 +142,7 @@ class PersonSerializer(serializers.ModelSerializer):
             "first_name",
             "last_name",
             "email",
+            "pending_email",
             "is_active",
             "unit",
             "cx_roles",
@@ -145,6 +156,13 @@ class PersonSerializer(serializers.ModelSerializer):
         # From the prefetched groups: no query per person.
         names = {group.name for group in user.groups.all()}
         return [name for name in ROLE_GROUPS if name in names]
+
+    @extend_schema_field(serializers.EmailField(allow_null=True))
+    def get_pending_email(self, user: User) -> str | None:
+        changes = getattr(user, "pending_email_changes", None)
+        if changes is None:  # not prefetched (a single person)
+            changes = list(EmailChange.objects.pending().filter(user=user)[:1])
+        return changes[0].new_email if changes else None
 
     def validate_unit(self, unit: Unit) -> Unit:
         if not coordinates_unit(requesting_user(self), unit):
@@ -164,7 +182,24 @@ class PersonSerializer(serializers.ModelSerializer):
 
     @transaction.atomic
     def update(self, user: User, validated_data: dict) -> User:
+        actor = requesting_user(self)
+        request = self.context["request"]
         profile_data = validated_data.pop("profile", {})
+        if "email" in validated_data:
+            change = request_email_change(
+                user, validated_data.pop("email"), actor=actor, surface=Surface.API, request=request
+            )
+            user.pending_email_changes = [change] if change else []
+        if validated_data.get("username", user.username) != user.username:
+            record(
+                What.USERNAME_CHANGED,
+                person=user,
+                actor=actor,
+                surface=Surface.API,
+                old=user.username,
+                new=validated_data["username"],
+                request=request,
+            )
         for name, value in validated_data.items():
             setattr(user, name, value)
         if validated_data:
@@ -178,11 +213,24 @@ class PersonCreateSerializer(PersonSerializer):
         write_only=True,
         required=False,
         style={"input_type": "password"},
-        help_text=_("Optional. Without it the person cannot sign in until a password is set."),
+        help_text=_(
+            "Superusers only, optional. Without it the person chooses a password through "
+            '"Forgot your password?", which mails their e-mail address.'
+        ),
     )
 
     class Meta(PersonSerializer.Meta):
         fields = [*PersonSerializer.Meta.fields, "password"]
+
+    def validate_password(self, password: str) -> str:
+        if password and not may_set_password(requesting_user(self)):
+            raise serializers.ValidationError(
+                _(
+                    "Only a superuser sets a password for someone else: leave it out, and the "
+                    'person chooses one through "Forgot your password?".'
+                )
+            )
+        return password
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
@@ -209,6 +257,15 @@ class PersonCreateSerializer(PersonSerializer):
         # New people are employees; a superuser gives other roles in the admin.
         user.groups.add(Group.objects.get_or_create(name=EMPLOYEE)[0])
         save_profile(user, profile_data)
+        actor = requesting_user(self)
+        audit = [
+            event(What.CREATED, person=user, actor=actor, surface=Surface.API, new=user.email),
+            event(What.ROLE_GRANTED, person=user, actor=actor, surface=Surface.API, new=EMPLOYEE),
+        ]
+        if password:
+            audit.append(event(What.PASSWORD_SET, person=user, actor=actor, surface=Surface.API))
+        SignInEvent.objects.bulk_create(audit)
+        user.pending_email_changes = []
         return user
 
 
@@ -224,3 +281,26 @@ def save_profile(user: User, data: dict) -> None:
         profile.save()
     if cx_roles is not None:
         profile.cx_roles.set(cx_roles)
+
+
+class SignInEventSerializer(serializers.ModelSerializer):
+    actor_username = serializers.CharField(
+        source="actor.username", read_only=True, allow_null=True, default=None
+    )
+
+    class Meta:
+        model = SignInEvent
+        fields = [
+            "id",
+            "created_at",
+            "what",
+            "person",
+            "username",
+            "actor",
+            "actor_username",
+            "old_value",
+            "new_value",
+            "surface",
+            "ip_address",
+        ]
+        read_only_fields = fields

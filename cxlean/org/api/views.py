@@ -4,10 +4,11 @@ within the units they coordinate (the CX role catalogue by any coordinator)."""
 from __future__ import annotations
 
 from django.contrib.auth.models import User
-from django.db.models import ProtectedError
+from django.db.models import Prefetch, ProtectedError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, permissions, serializers, viewsets
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.settings import api_settings
 
 from cxlean.core.api_permissions import ChangesInScope, CoordinatorsWrite
@@ -16,10 +17,11 @@ from cxlean.org.api.serializers import (
     CXRoleSerializer,
     PersonCreateSerializer,
     PersonSerializer,
+    SignInEventSerializer,
     UnitSerializer,
 )
-from cxlean.org.models import CXRole, Profile, Unit
-from cxlean.org.roles import coordinates_unit
+from cxlean.org.models import CXRole, EmailChange, SignInEvent, Unit
+from cxlean.org.roles import coordinates_unit, reads_sign_in_audit, sign_in_refusal
 
 
 @extend_schema_view(
@@ -82,9 +84,23 @@ class CXRoleViewSet(viewsets.ModelViewSet):
     create=extend_schema(
         summary="Add a person",
         description="Coordinators add people to the units they coordinate. New people are "
-        "employees; other roles are given by a superuser in the admin.",
+        "employees; other roles are given by a superuser in the admin. Only superusers send "
+        'a `password`; without one the person chooses theirs through "Forgot your '
+        'password?".',
         request=PersonCreateSerializer,
         responses=PersonSerializer,
+    ),
+)
+@extend_schema_view(
+    update=extend_schema(
+        description="Coordinators change the people of their units whose role is below their "
+        "own (employees); a person of equal or higher rank (another coordinator, management, "
+        "a superuser) is a 403. A new `email` is mailed a confirmation link and shows as "
+        "`pending_email` until confirmed; `email` keeps the confirmed address."
+    ),
+    partial_update=extend_schema(
+        description="As PUT, for the fields sent. A new `email` waits in `pending_email` until "
+        "it is confirmed from that address."
     ),
 )
 @extend_schema(tags=["organisation"])
@@ -99,9 +115,6 @@ class PersonViewSet(
     reads; coordinators change the people of their units. People are not deleted over
     the API (they own plan history); a superuser deactivates them in the admin."""
 
-    queryset = User.objects.select_related("profile__unit").prefetch_related(
-        "profile__cx_roles", "groups"
-    )
     serializer_class = PersonSerializer
     permission_classes = [ChangesInScope]
     filterset_class = PersonFilter
@@ -109,15 +122,51 @@ class PersonViewSet(
     ordering_fields = ["username", "first_name", "last_name", "email"]
     ordering = ["first_name", "last_name", "username"]
 
+    def get_queryset(self):
+        pending = Prefetch(
+            "email_changes",
+            queryset=EmailChange.objects.pending(),
+            to_attr="pending_email_changes",
+        )
+        return User.objects.select_related("profile__unit").prefetch_related(
+            "profile__cx_roles", "groups", pending
+        )
+
     def get_serializer_class(self):
         return PersonCreateSerializer if self.action == "create" else PersonSerializer
 
     def may_change(self, user, person: User) -> bool:
-        """Coordinators change the people of their units, but never a superuser's account."""
-        if person.is_superuser and not user.is_superuser:
-            return False
-        try:
-            unit = person.profile.unit
-        except Profile.DoesNotExist:
-            unit = None
-        return coordinates_unit(user, unit) or user.is_superuser
+        """The rule of `cxlean.org.roles.may_change_sign_in`: coordinators change the
+        people of their units below their own rank; the 403 says why not."""
+        refusal = sign_in_refusal(user, person)
+        if refusal is not None:
+            raise PermissionDenied(refusal)
+        return True
+
+
+class ReadsSignInAudit(permissions.BasePermission):
+    message = _("Only Lean coordinators, management and superusers read the sign-in audit.")
+
+    def has_permission(self, request, view) -> bool:
+        return reads_sign_in_audit(request.user)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List sign-in events",
+        description="The sign-in audit, newest first: sign-ins (and failed ones), password "
+        "resets, and every change of a person's username, e-mail address, password, roles or "
+        "active flag, with who made it and where (`surface`). Superusers and management read "
+        "every event, coordinators those about the people of their units. Read-only.",
+    ),
+)
+@extend_schema(tags=["organisation"])
+class SignInEventViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = SignInEventSerializer
+    permission_classes = [ReadsSignInAudit]
+    filterset_fields = ["person", "what", "surface"]
+    ordering_fields = ["created_at"]
+    ordering = ["-created_at", "-pk"]
+
+    def get_queryset(self):
+        return SignInEvent.objects.visible_to(self.request.user).select_related("actor", "person")
