@@ -82,3 +82,43 @@ def test_not_future_judges_moments_against_now():
     assert accepts(validate_not_future, timezone.now() - dt.timedelta(seconds=1))
     assert not accepts(validate_not_future, timezone.now() + dt.timedelta(minutes=1))
     assert accepts(validate_not_future, None) and accepts(validate_sane_date, None)
+
+
+# Set by the system, never typed by a person (read-only in the admin, absent from forms
+# and serializers' writable fields): they need no bounds.
+SYSTEM_SET = {
+    "backlog.StatusChange.at",
+    "notifications.Notification.created_at",
+    "notifications.Notification.read_at",
+    "notifications.Notification.emailed_at",
+    "notifications.Reminder.created_at",
+    "exports.ExportJob.started_at",
+    "exports.ExportJob.progress_at",
+    "exports.ExportJob.finished_at",
+    "exports.ExportJob.expires_at",
+    "imports.ImportJob.started_at",
+    "imports.ImportJob.finished_at",
+}
+
+
+def test_every_date_a_person_can_enter_has_sane_bounds():
+    from django.apps import apps
+    from django.db import models
+
+    unbounded, seen = [], set()
+    for model in apps.get_models():
+        if not model.__module__.startswith("cxlean.") or model.__name__.startswith("Historical"):
+            continue
+        for field in model._meta.get_fields():
+            if not isinstance(field, models.DateField) or not field.editable:
+                continue
+            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+                continue
+            name = f"{model._meta.app_label}.{model.__name__}.{field.name}"
+            seen.add(name)
+            if name in SYSTEM_SET:
+                continue
+            if not any(isinstance(v, YearRangeValidator) for v in field.validators):
+                unbounded.append(name)
+    assert unbounded == []
+    assert SYSTEM_SET <= seen  # the list names real fields
