@@ -103,7 +103,3 @@ validate_sane_date = YearRangeValidator()
 # Datetimes are checked on the local clock, so one rule serves both kinds of field.
 validate_sane_datetime = validate_sane_date
 validate_not_future = NotFutureValidator()
-
-
-def clamp(day: dt.date, first: dt.date, last: dt.date) -> dt.date:
-    return min(max(day, first), last)
