@@ -40,6 +40,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from cxlean.core.dates import validate_sane_date
 from cxlean.core.uploads import DOCUMENT_EXTENSIONS, refuse_if_larger
 from cxlean.journeys.models import Feedback, Touchpoint, Transition
 from cxlean.org.models import Unit
@@ -326,7 +327,9 @@ class Item(models.Model):
         on_delete=models.SET_NULL,
         related_name="owned_improvements",
     )
-    due_date = models.DateField(_("due date"), null=True, blank=True)
+    due_date = models.DateField(
+        _("due date"), null=True, blank=True, validators=[validate_sane_date]
+    )
     source = models.CharField(
         _("source"), max_length=12, choices=Source.choices, default=Source.EMPLOYEE
     )

@@ -39,6 +39,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from cxlean.core.dates import validate_not_future, validate_sane_date, validate_sane_datetime
 from cxlean.core.translation import Translated
 from cxlean.core.uploads import DOCUMENT_EXTENSIONS, refuse_if_larger
 from cxlean.guide.models import GuideStep
@@ -253,7 +254,7 @@ class Assignment(models.Model):
         on_delete=models.PROTECT,
         related_name="checklist_assignments",
     )
-    due_date = models.DateField(_("due date"))
+    due_date = models.DateField(_("due date"), validators=[validate_sane_date])
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("assigned by"),
@@ -372,7 +373,12 @@ class Completion(models.Model):
         related_name="checklist_completions",
     )
     done = models.BooleanField(_("ticked off"), default=False)
-    done_at = models.DateTimeField(_("ticked off at"), null=True, blank=True)
+    done_at = models.DateTimeField(
+        _("ticked off at"),
+        null=True,
+        blank=True,
+        validators=[validate_sane_datetime, validate_not_future],
+    )
     note = models.TextField(_("note"), blank=True)
     evidence = models.FileField(
         _("evidence"),

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from cxlean.core.dates import validate_sane_date
 from cxlean.core.translation import Translated
 from cxlean.core.uploads import refuse_if_larger
 from cxlean.guide.models import GuideStep
@@ -288,8 +289,12 @@ class Record(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    signed_off_on = models.DateField(_("signed off on"), null=True, blank=True)
-    expires_on = models.DateField(_("sign-off valid until"), null=True, blank=True)
+    signed_off_on = models.DateField(
+        _("signed off on"), null=True, blank=True, validators=[validate_sane_date]
+    )
+    expires_on = models.DateField(
+        _("sign-off valid until"), null=True, blank=True, validators=[validate_sane_date]
+    )
     rejected_level = models.PositiveSmallIntegerField(
         _("rejected level"), choices=Level.choices, null=True, blank=True
     )
@@ -429,7 +434,7 @@ class GreenCard(models.Model):
         help_text=_("Empty: the card for the Lean CX concept as a whole."),
     )
     number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
-    issued_on = models.DateField(_("issued on"))
+    issued_on = models.DateField(_("issued on"), validators=[validate_sane_date])
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("issued by"),
@@ -437,7 +442,7 @@ class GreenCard(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    expires_on = models.DateField(_("valid until"))
+    expires_on = models.DateField(_("valid until"), validators=[validate_sane_date])
     history = HistoricalRecords()
 
     objects = GreenCardQuerySet.as_manager()
@@ -644,7 +649,7 @@ class TraineePlan(models.Model):
         on_delete=models.SET_NULL,
         related_name="mentees",
     )
-    start_date = models.DateField(_("start date"))
+    start_date = models.DateField(_("start date"), validators=[validate_sane_date])
     notes = models.TextField(_("notes"), blank=True)
     history = HistoricalRecords()
 
@@ -681,7 +686,7 @@ class Goal(models.Model):
         default=Level.L,
         validators=[MinValueValidator(Level.I)],
     )
-    due_date = models.DateField(_("reach by"))
+    due_date = models.DateField(_("reach by"), validators=[validate_sane_date])
     history = HistoricalRecords()
 
     class Meta:

@@ -15,6 +15,7 @@ import uuid
 
 from django import forms
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
@@ -205,7 +206,15 @@ class WalkForm(forms.ModelForm):
         cleaned = super().clean()
         day, time = cleaned.get("day"), cleaned.get("time")
         if day and time:
-            self.instance.planned_start = local_start(day, time)
+            # planned_start is not a field of the form, so its model validators (the
+            # sane range of years) are run here, on the value the day and time make.
+            try:
+                planned_start = local_start(day, time)
+                Walk._meta.get_field("planned_start").run_validators(planned_start)
+            except ValidationError as error:
+                self.add_error("day", error)
+            else:
+                self.instance.planned_start = planned_start
         return cleaned
 
 

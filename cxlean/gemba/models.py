@@ -35,6 +35,7 @@ from django.utils.translation import ngettext
 from simple_history.models import HistoricalRecords
 
 from cxlean.backlog.models import Item, MudaKind, Source, Waste, may_submit
+from cxlean.core.dates import validate_sane_date, validate_sane_datetime
 from cxlean.core.translation import Translated
 from cxlean.gemba.photos import make_display_copy, validate_photo
 from cxlean.journeys.models import Touchpoint
@@ -204,8 +205,8 @@ class Schedule(models.Model):
     duration_minutes = models.PositiveSmallIntegerField(
         _("duration (minutes)"), default=30, validators=MINUTES_VALIDATORS
     )
-    starts_on = models.DateField(_("starts on"))
-    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    starts_on = models.DateField(_("starts on"), validators=[validate_sane_date])
+    ends_on = models.DateField(_("ends on"), null=True, blank=True, validators=[validate_sane_date])
     active = models.BooleanField(_("active"), default=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -362,7 +363,7 @@ class Walk(models.Model):
         on_delete=models.SET_NULL,
         related_name="walks",
     )
-    planned_start = models.DateTimeField(_("planned start"))
+    planned_start = models.DateTimeField(_("planned start"), validators=[validate_sane_datetime])
     duration_minutes = models.PositiveSmallIntegerField(
         _("planned duration (minutes)"), default=30, validators=MINUTES_VALIDATORS
     )

@@ -9,8 +9,6 @@ the permission functions again when cleaning, so a forged choice is refused too.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Max, QuerySet
@@ -139,12 +137,6 @@ class FeedbackForm(forms.ModelForm):
         if not may_log_feedback(self.user, unit):
             raise ValidationError(_("You cannot log feedback for this unit."), code="unit")
         return unit
-
-    def clean_received_on(self) -> dt.date:
-        received_on = self.cleaned_data["received_on"]
-        if received_on > timezone.localdate():
-            raise ValidationError(_("The date cannot be in the future."), code="future")
-        return received_on
 
 
 class FeedbackFilterForm(forms.Form):

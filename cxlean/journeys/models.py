@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from cxlean.core.dates import validate_not_future, validate_sane_date
 from cxlean.org.models import CXRole, Unit
 from cxlean.org.roles import (
     contributing_units,
@@ -258,7 +259,11 @@ class Feedback(models.Model):
         on_delete=models.SET_NULL,
         related_name="feedback",
     )
-    received_on = models.DateField(_("date"), default=timezone.localdate)
+    received_on = models.DateField(
+        _("date"),
+        default=timezone.localdate,
+        validators=[validate_sane_date, validate_not_future],
+    )
     what_happened = models.TextField(_("What happened?"))
     how_it_felt = models.TextField(_("How did it feel?"), blank=True)
     what_to_improve = models.TextField(_("What can be improved?"), blank=True)

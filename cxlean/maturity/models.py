@@ -31,6 +31,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from cxlean.core.dates import validate_sane_date
 from cxlean.core.translation import Translated
 from cxlean.org.models import Unit
 from cxlean.org.roles import coordinates_unit, is_management, sees_everything, unit_neighbourhood
@@ -252,7 +253,7 @@ class Assessment(models.Model):
         on_delete=models.PROTECT,
         related_name="maturity_assessments",
     )
-    assessed_on = models.DateField(_("assessed on"))
+    assessed_on = models.DateField(_("assessed on"), validators=[validate_sane_date])
     title = models.CharField(_("title"), max_length=160)
     note = models.TextField(_("note"), blank=True)
     assessors = models.ManyToManyField(

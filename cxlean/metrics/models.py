@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from cxlean.core.dates import validate_sane_date
 from cxlean.core.translation import Translated
 from cxlean.journeys.models import Touchpoint
 from cxlean.metrics import formulas
@@ -209,7 +210,7 @@ class Target(UnitScoped):
         Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="metric_targets"
     )
     value = models.DecimalField(_("target"), max_digits=12, decimal_places=2)
-    valid_from = models.DateField(_("valid from"))
+    valid_from = models.DateField(_("valid from"), validators=[validate_sane_date])
     set_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("set by"),
@@ -266,7 +267,7 @@ class SurveyAnswer(UnitScoped):
         on_delete=models.SET_NULL,
         related_name="survey_answers",
     )
-    answered_on = models.DateField(_("answered on"))
+    answered_on = models.DateField(_("answered on"), validators=[validate_sane_date])
     score = models.SmallIntegerField(_("answer"))
     comment = models.TextField(_("comment"), blank=True)
     respondent = models.CharField(
@@ -344,7 +345,9 @@ class Measurement(UnitScoped):
         _("period"), max_length=8, choices=PeriodKind.choices, default=PeriodKind.MONTH
     )
     period_start = models.DateField(
-        _("period start"), help_text=_("The first day of the month or quarter.")
+        _("period start"),
+        help_text=_("The first day of the month or quarter."),
+        validators=[validate_sane_date],
     )
     value = models.DecimalField(
         _("value"),

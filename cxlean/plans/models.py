@@ -13,8 +13,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.models import HistoricalRecords
 
+from cxlean.core.dates import validate_sane_date
 from cxlean.guide.models import GuideActivity, GuideStep
 from cxlean.org.models import Unit
 from cxlean.org.roles import (
@@ -102,8 +104,8 @@ class Plan(models.Model):
         on_delete=models.PROTECT,
         related_name="coordinated_plans",
     )
-    start_date = models.DateField(_("start date"))
-    end_date = models.DateField(_("end date"))
+    start_date = models.DateField(_("start date"), validators=[validate_sane_date])
+    end_date = models.DateField(_("end date"), validators=[validate_sane_date])
     budget = money_field(_("budget"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -128,6 +130,30 @@ class Plan(models.Model):
     def clean(self) -> None:
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": _("The end date cannot be before the start date.")})
+        if self.pk and self.start_date and self.end_date:
+            self.validate_activities_inside()
+
+    def validate_activities_inside(self) -> None:
+        """New dates must still hold every activity of the plan (see `Activity.clean`):
+        the coordinator moves those activities first, or picks dates that include them."""
+        outside = self.activities().filter(
+            Q(start_date__lt=self.start_date) | Q(due_date__gt=self.end_date)
+        )
+        count = outside.count()
+        if not count:
+            return
+        first, last = self.start_date, self.end_date
+        for start, due in outside.values_list("start_date", "due_date"):
+            first, last = min(first, start), max(last, due)
+        message = ngettext(
+            "%(count)d activity lies outside these dates. Move it first, or choose dates "
+            "that include it (from %(first)s to %(last)s).",
+            "%(count)d activities lie outside these dates. Move them first, or choose dates "
+            "that include them (from %(first)s to %(last)s).",
+            count,
+        ) % {"count": count, "first": date_format(first), "last": date_format(last)}
+        field = "start_date" if first < self.start_date else "end_date"
+        raise ValidationError({field: message})
 
     def can_edit(self, user) -> bool:
         return coordinates_unit(user, self.unit)
@@ -265,8 +291,8 @@ class Activity(models.Model):
         on_delete=models.SET_NULL,
         related_name="plan_activities",
     )
-    start_date = models.DateField(_("start"))
-    due_date = models.DateField(_("due"))
+    start_date = models.DateField(_("start"), validators=[validate_sane_date])
+    due_date = models.DateField(_("due"), validators=[validate_sane_date])
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
     )
@@ -321,6 +347,7 @@ class Activity(models.Model):
     def clean(self) -> None:
         if self.start_date and self.due_date and self.due_date < self.start_date:
             raise ValidationError({"due_date": _("The due date cannot be before the start date.")})
+        self.validate_inside_plan()
         if self.pk and self.due_date:
             for successor in self.dependents.all():
                 if successor.start_date < self.due_date:
@@ -336,6 +363,24 @@ class Activity(models.Model):
                             }
                         }
                     )
+
+    def validate_inside_plan(self) -> None:
+        """An activity lies within its plan's dates: the plan's period is what is
+        budgeted and followed, and the timeline is drawn over it."""
+        if not self.phase_id:
+            return
+        plan = self.phase.plan
+        message = _(
+            "The rollout plan runs from %(start)s to %(end)s: the activity must lie within "
+            "those dates."
+        ) % {"start": date_format(plan.start_date), "end": date_format(plan.end_date)}
+        errors = {}
+        if self.start_date and not plan.start_date <= self.start_date <= plan.end_date:
+            errors["start_date"] = message
+        if self.due_date and not plan.start_date <= self.due_date <= plan.end_date:
+            errors["due_date"] = message
+        if errors:
+            raise ValidationError(errors)
 
 
 def validate_dependencies(activity: Activity, predecessors) -> None:

@@ -6,8 +6,13 @@ browser. Days are whole cells: an activity from Monday to Friday covers five cel
 and "today" is the middle of today's cell.
 
 The chart covers the plan's dates, widened to take in any activity that starts before
-or ends after them (nothing is cut off); the plan's own period is drawn as a band so
-such activities stand out.
+or ends after them (by at most MAX_WIDENING_DAYS on each side: an activity further out,
+from before activities had to lie within their plan, is cut at the chart's edge); the
+plan's own period is drawn as a band so such activities stand out.
+
+Any span from date.min to date.max can be drawn: the chart is at most MAX_CHART_WIDTH
+wide, and its header has at most MAX_MONTH_COLUMNS months, or years (several to a
+column when there are many) for longer spans, so the work does not grow with the span.
 """
 
 from __future__ import annotations
@@ -34,6 +39,10 @@ LABEL_CHARS = 27
 MIN_MONTH_LABEL_WIDTH = 32  # "Sep" in 12 px bold, with its offset
 MIN_YEAR_LABEL_WIDTH = 60  # "Sep 2026"
 MIN_WEEK_SPACING = 22
+MAX_CHART_WIDTH = 8000  # beyond this, days get narrower than MIN_DAY_WIDTH
+MAX_WIDENING_DAYS = 366
+MAX_MONTH_COLUMNS = 120  # ten years of months; longer spans are drawn in years
+MAX_YEAR_COLUMNS = 100
 
 # A symbol per status, so the chart does not rely on colour (same as the badges' CSS).
 STATUS_SYMBOLS = {"planned": "○", "in_progress": "◐", "done": "✓", "blocked": "⊘", "cancelled": "✕"}
@@ -68,13 +77,15 @@ class Scale:
 
 @dataclass(frozen=True)
 class MonthSpan:
-    """The part of a month inside the chart; `x` is where its grid line goes."""
+    """The part of a month inside the chart; `x` is where its grid line goes. On long
+    charts a column is `years` whole years instead (labelled with its first year)."""
 
     first_day: dt.date
     x: float
     width: float
     show_label: bool
     show_year: bool
+    years: int = 0
 
 
 @dataclass(frozen=True)
@@ -271,8 +282,24 @@ def layout(
 def scale_for(start: dt.date, end: dt.date, activities: Sequence) -> Scale:
     first = min([start, *(a.start_date for a in activities)])
     last = max([end, *(a.due_date for a in activities)])
+    first = max(first, shifted(start, -MAX_WIDENING_DAYS) or dt.date.min)
+    last = min(last, shifted(end, MAX_WIDENING_DAYS) or dt.date.max)
     days = (last - first).days + 1
-    return Scale(first=first, last=last, day_width=max(CHART_WIDTH / days, MIN_DAY_WIDTH))
+    day_width = min(max(CHART_WIDTH / days, MIN_DAY_WIDTH), MAX_CHART_WIDTH / days)
+    return Scale(first=first, last=last, day_width=max(day_width, 0.0))
+
+
+def within(scale: Scale, day: dt.date) -> dt.date:
+    """The day, or the chart's edge for a day beyond it."""
+    return min(max(day, scale.first), scale.last)
+
+
+def shifted(day: dt.date, days: int) -> dt.date | None:
+    """`day` moved by `days`, or None past the calendar's ends (year 1 and 9999)."""
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return None
 
 
 def row_y(row: int) -> float:
@@ -280,13 +307,13 @@ def row_y(row: int) -> float:
 
 
 def bar_for(activity, row: int, scale: Scale, start: dt.date, end: dt.date, today: dt.date) -> Bar:
-    x = scale.x(activity.start_date)
+    x = scale.x(within(scale, activity.start_date))
     return Bar(
         activity=activity,
         row=row,
         y=row_y(row),
         x=x,
-        width=scale.x_after(activity.due_date) - x,
+        width=scale.x_after(within(scale, activity.due_date)) - x,
         status=activity.status,
         late=activity.is_late_on(today),
         outside_plan=activity.start_date < start or activity.due_date > end,
@@ -298,24 +325,24 @@ def phase_row_for(title: str, row: int, activities: Sequence, scale: Scale) -> P
     label = Truncator(title).chars(LABEL_CHARS)
     if not activities:
         return PhaseRow(title=label, row=row, y=row_y(row))
-    x = scale.x(min(a.start_date for a in activities))
-    width = scale.x_after(max(a.due_date for a in activities)) - x
+    x = scale.x(within(scale, min(a.start_date for a in activities)))
+    width = scale.x_after(within(scale, max(a.due_date for a in activities))) - x
     return PhaseRow(title=label, row=row, y=row_y(row), x=x, width=width)
 
 
 def month_spans(scale: Scale) -> list[MonthSpan]:
     """Each month the chart touches, clipped to the chart. A month is labelled when its
     visible part is wide enough for the label; the first label and January's carry the
-    year (the year waits for the next month when the first is too narrow for it)."""
+    year (the year waits for the next month when the first is too narrow for it).
+    Charts over MAX_MONTH_COLUMNS months get year columns instead (`year_spans`)."""
+    first_index, last_index = month_index(scale.first), month_index(scale.last)
+    if last_index - first_index + 1 > MAX_MONTH_COLUMNS:
+        return year_spans(scale)
     spans: list[MonthSpan] = []
     year_pending = True
-    month = scale.first.replace(day=1)
-    while month <= scale.last:
-        following = next_month(month)
-        visible_from = max(month, scale.first)
-        visible_to = min(following - dt.timedelta(days=1), scale.last)
-        x = scale.x(visible_from)
-        width = scale.x_after(visible_to) - x
+    for index in range(first_index, last_index + 1):
+        month = month_of(index)
+        x, width = column_geometry(scale, month, month_of(index + 1))
         show_year = (year_pending or month.month == 1) and width >= MIN_YEAR_LABEL_WIDTH
         year_pending = year_pending and not show_year
         spans.append(
@@ -327,19 +354,63 @@ def month_spans(scale: Scale) -> list[MonthSpan]:
                 show_year=show_year,
             )
         )
-        month = following
     return spans
+
+
+def year_spans(scale: Scale) -> list[MonthSpan]:
+    """Columns of whole years (1, 2, 5, 10 … years each, at most MAX_YEAR_COLUMNS of
+    them), starting on a multiple of the step, clipped to the chart."""
+    years = scale.last.year - scale.first.year + 1
+    step = next(n for n in YEAR_STEPS if years / n <= MAX_YEAR_COLUMNS)
+    spans = []
+    for year in range(scale.first.year - scale.first.year % step, scale.last.year + 1, step):
+        column = dt.date(max(year, 1), 1, 1)
+        following = dt.date(year + step, 1, 1) if year + step <= dt.MAXYEAR else None
+        x, width = column_geometry(scale, column, following)
+        spans.append(
+            MonthSpan(
+                first_day=column,
+                x=x,
+                width=width,
+                show_label=width >= MIN_MONTH_LABEL_WIDTH,
+                show_year=True,
+                years=step,
+            )
+        )
+    return spans
+
+
+YEAR_STEPS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 10000)
+
+
+def column_geometry(scale: Scale, first: dt.date, following: dt.date | None) -> tuple[float, float]:
+    """x and width of the part of [first, following) inside the chart; `following` is
+    None after the calendar's last day."""
+    x = scale.x(max(first, scale.first))
+    if following is None or following > scale.last:
+        return x, scale.x_after(scale.last) - x
+    return x, scale.x(following) - x
+
+
+def month_index(day: dt.date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def month_of(index: int) -> dt.date | None:
+    """The first day of the month `index` counts from year 0, None past year 9999."""
+    year, month = divmod(index, 12)
+    return dt.date(year, month + 1, 1) if dt.MINYEAR <= year <= dt.MAXYEAR else None
 
 
 def week_ticks(scale: Scale) -> list[WeekTick]:
     """Mondays, when weeks are wide enough to label; month lines suffice otherwise."""
     if scale.day_width * 7 < MIN_WEEK_SPACING:
         return []
-    monday = scale.first + dt.timedelta(days=-scale.first.weekday() % 7)
+    monday = shifted(scale.first, -scale.first.weekday() % 7)
     ticks = []
-    while monday <= scale.last:
+    while monday is not None and monday <= scale.last:
         ticks.append(WeekTick(day=monday, x=scale.x(monday)))
-        monday += dt.timedelta(days=7)
+        monday = shifted(monday, 7)
     return ticks
 
 
@@ -377,10 +448,6 @@ def arrow_points(predecessor: Bar, successor: Bar) -> tuple[tuple[float, float],
         (x2 - ARROW_GAP, y2),
         (x2, y2),
     )
-
-
-def next_month(day: dt.date) -> dt.date:
-    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
 
 def timeline_for(plan, phases: Sequence, today: dt.date) -> Timeline:

@@ -2,9 +2,12 @@
 
 import datetime as dt
 import re
+import time
 
 import pytest
 from django.urls import reverse
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cxlean.plans.models import Activity
 from cxlean.plans.timeline import (
@@ -13,6 +16,9 @@ from cxlean.plans.timeline import (
     CHART_WIDTH,
     HEADER_HEIGHT,
     LABEL_WIDTH,
+    MAX_CHART_WIDTH,
+    MAX_MONTH_COLUMNS,
+    MAX_WIDENING_DAYS,
     MIN_DAY_WIDTH,
     ROW_HEIGHT,
     layout,
@@ -247,3 +253,73 @@ def test_svg_numbers_use_a_dot_even_in_swedish(alices_activity, bob, as_user):
     svg = html[start : html.index("</svg>", start)]
     coordinates = re.findall(r' (?:x|y|width|height|x1|x2)="([^"]*)"', svg)
     assert coordinates and all("," not in value for value in coordinates)
+
+
+# --- any span, drawn in bounded time ------------------------------------------------------
+
+
+@st.composite
+def spans(draw) -> tuple[dt.date, dt.date]:
+    first, second = draw(st.dates()), draw(st.dates())
+    return min(first, second), max(first, second)
+
+
+@settings(max_examples=80, deadline=None)
+@given(plan=spans(), activity_spans=st.lists(spans(), max_size=4), today=st.dates())
+def test_any_span_is_drawn_quickly_with_a_bounded_number_of_columns(plan, activity_spans, today):
+    start, end = plan
+    activities = [activity(pk, first, last) for pk, (first, last) in enumerate(activity_spans, 1)]
+    predecessors = {pk: [pk - 1] for pk in range(2, len(activities) + 1)}
+    began = time.monotonic()
+    timeline = layout(
+        start=start,
+        end=end,
+        phases=[("Phase", activities)],
+        predecessors=predecessors,
+        today=today,
+    )
+    assert time.monotonic() - began < 1
+    assert 1 <= len(timeline.months) <= MAX_MONTH_COLUMNS + 2
+    assert len(timeline.weeks) <= 60
+    assert timeline.scale.chart_width <= MAX_CHART_WIDTH + 1e-6
+    assert timeline.first_day <= start <= end <= timeline.last_day
+    left, right = timeline.chart_x, timeline.chart_right + 1e-6
+    for bar in timeline.bars:
+        assert left <= bar.x <= bar.end_x <= right
+    for column in timeline.months:
+        assert left <= column.x and column.width >= 0 and column.x + column.width <= right
+    assert left <= timeline.plan_x and timeline.plan_x + timeline.plan_width <= right
+
+
+def test_a_plan_to_the_year_9999_gets_columns_of_years():
+    timeline = layout(
+        start=dt.date(2026, 1, 1),
+        end=dt.date(9999, 12, 31),
+        phases=[("Phase", [activity(1, dt.date(2026, 1, 1), dt.date(2026, 3, 1))])],
+        predecessors={},
+        today=dt.date(2026, 1, 1),
+    )
+    assert all(column.years == 100 for column in timeline.months)
+    assert timeline.months[0].first_day == dt.date(2000, 1, 1)
+    assert timeline.months[-1].first_day == dt.date(9900, 1, 1)
+    assert timeline.scale.chart_width == pytest.approx(MAX_CHART_WIDTH)
+
+
+def test_an_activity_far_outside_its_plan_is_cut_at_the_charts_edge():
+    early = activity(1, dt.date(1990, 1, 1), dt.date(1990, 2, 1))
+    timeline = layout(
+        start=JAN_1, end=on(31, 12), phases=[("Phase", [early])], predecessors={}, today=JAN_1
+    )
+    [bar] = timeline.bars
+    assert timeline.first_day == JAN_1 - dt.timedelta(days=MAX_WIDENING_DAYS)
+    assert bar.outside_plan and bar.x == LABEL_WIDTH
+    assert len(timeline.months) <= 26  # two years of months, not 38 years
+
+
+def test_the_page_of_a_plan_to_the_year_9999_opens(service_plan, alices_activity, bob, as_user):
+    type(service_plan).objects.filter(pk=service_plan.pk).update(end_date=dt.date(9999, 12, 31))
+    began = time.monotonic()
+    response = as_user(bob).get(reverse("plans:detail", args=[service_plan.pk]))
+    assert response.status_code == 200
+    assert time.monotonic() - began < 5
+    assert "9900" in response.content.decode()
