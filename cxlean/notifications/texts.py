@@ -16,9 +16,7 @@ from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from cxlean.notifications.models import Kind
-
-TITLE_MAX = 200
+from cxlean.notifications.models import TITLE_MAX, Kind
 
 TEXTS = {
     Kind.ACTIVITY_DUE_SOON: (
