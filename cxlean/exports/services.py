@@ -261,9 +261,7 @@ def requeue_stale_jobs(now: dt.datetime | None = None) -> int:
                 ) % {"count": MAX_ATTEMPTS}
                 fail(job, message, tell=True)
         revived = list(
-            ExportJob.objects.filter(silent, attempts__lt=MAX_ATTEMPTS).values_list(
-                "pk", flat=True
-            )
+            ExportJob.objects.filter(silent, attempts__lt=MAX_ATTEMPTS).values_list("pk", flat=True)
         )
         ExportJob.objects.filter(pk__in=revived, status=JobStatus.RUNNING).update(
             status=JobStatus.QUEUED
