@@ -180,6 +180,10 @@ if CELERY_BROKER_URL.startswith("filesystem:"):
         "control_folder": str(Path(CELERY_DATA_DIR, "control")),
         "store_processed": False,
     }
+# Reminders: how many one person gets from one sweep at most; the rest are folded into one
+# message ("And 37 more reminders — see cxlean"), so a backlog never floods anyone's inbox.
+REMINDERS_PER_SWEEP = env.int("REMINDERS_PER_SWEEP", default=10)
+
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # Long work on queues of its own, each served by its own worker (Procfile): an import

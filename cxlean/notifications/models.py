@@ -163,6 +163,14 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(
+        _("failed e-mail attempts"),
+        default=0,
+        help_text=_(
+            "How often e-mailing it failed for a reason other than the mail server being "
+            "away; after a few it stays in the app only."
+        ),
+    )
 
     objects = NotificationQuerySet.as_manager()
 
