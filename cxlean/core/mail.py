@@ -22,13 +22,16 @@ _BREAKS = {"\u2028", "\u2029", "\u0085"}
 
 def safe_subject(text: object, max_length: int = SUBJECT_MAX) -> str:
     """`text` as one line of at most `max_length` characters, without control characters."""
-    characters = (
-        " " if unicodedata.category(char) == "Cc" or char in _BREAKS else char for char in str(text)
-    )
+    characters = (" " if is_break(char) else char for char in str(text))
     subject = re.sub(r"\s+", " ", "".join(characters)).strip()
     if len(subject) > max_length:
         subject = subject[: max_length - 1].rstrip() + "…"
     return subject
+
+
+def is_break(char: str) -> bool:
+    """A control character, a line or paragraph separator, or half a surrogate pair."""
+    return char in _BREAKS or unicodedata.category(char) in ("Cc", "Cs")
 
 
 def new_email(

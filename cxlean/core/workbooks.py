@@ -1,9 +1,10 @@
 """Text in Excel cells: the one cleaner every workbook cxlean writes goes through
 (exports, import templates), whatever the text came from.
 
-- Characters XML cannot hold (control characters such as \\x00–\\x08, \\x0b, \\x1b) are
-  dropped: openpyxl refuses them with IllegalCharacterError, so one CX role or unit name
-  holding one would break every file that lists it.
+- Characters XML cannot hold are dropped: control characters such as \\x00–\\x08,
+  \\x0b, \\x1b (openpyxl refuses them with IllegalCharacterError, so one CX role or unit
+  name holding one would break every file that lists it), and U+FFFE, U+FFFF and lone
+  surrogates (openpyxl writes those, and the file cannot be opened again).
 - XML reads a carriage return as a line feed, so one is written as a line feed to begin
   with: what the file holds is exactly what comes back.
 - Text is cut at Excel's 32,767 characters.
@@ -14,11 +15,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from django.utils.functional import Promise
-from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ERROR_CODES
 
+# Everything XML 1.0 cannot hold, except \r (see clean_text): openpyxl's own
+# ILLEGAL_CHARACTERS_RE leaves out the last three ranges.
+NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 MAX_TEXT = 32_767
 
@@ -27,8 +32,8 @@ def clean_text(text: str) -> str:
     """The text as the file will keep it (see the module's documentation)."""
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if ILLEGAL_CHARACTERS_RE.search(text):
-        text = ILLEGAL_CHARACTERS_RE.sub("", text)
+    if NOT_XML.search(text):
+        text = NOT_XML.sub("", text)
     return text[:MAX_TEXT]
 
 
