@@ -30,7 +30,7 @@ run: $(VENV)/.installed
 	@echo ""
 	@echo "cxlean is starting on http://127.0.0.1:$(PORT)/  (demo logins, password cxlean-demo:"
 	@echo "  coordinator  employee  manager  admin)"
-	@echo "  with a worker for reminders, one for exports and imports, and beat (Procfile)."
+	@echo "  with a worker for reminders, one for exports, one for imports, and beat (Procfile)."
 	PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile
 
 test: $(VENV)/.installed

@@ -180,12 +180,23 @@ if CELERY_BROKER_URL.startswith("filesystem:"):
         "control_folder": str(Path(CELERY_DATA_DIR, "control")),
         "store_processed": False,
     }
+# Reminders: how many one person gets from one sweep at most; the rest are folded into one
+# message ("And 37 more reminders — see cxlean"), so a backlog never floods anyone's inbox.
+REMINDERS_PER_SWEEP = env.int("REMINDERS_PER_SWEEP", default=10)
+
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# Long work on queues of its own, each served by its own worker (Procfile): an import
+# never waits behind an export, an export never behind an import, a reminder behind neither.
 CELERY_TASK_ROUTES = {
     "cxlean.exports.run": {"queue": "exports"},
-    "cxlean.imports.run": {"queue": "exports"},
+    "cxlean.imports.run": {"queue": "imports"},
 }
+# Every task has a time limit: the soft one raises SoftTimeLimitExceeded in the task (a job
+# is marked failed with a message), the hard one ends the worker process that did not stop.
+# Exports and imports set their own (cxlean/exports/services.py, cxlean/imports/services.py).
+CELERY_TASK_SOFT_TIME_LIMIT = 10 * 60
+CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 60
 CELERY_TASK_IGNORE_RESULT = True  # jobs record their own state in the database
 CELERY_TASK_ACKS_LATE = True  # a task lost with its worker is delivered again
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -16,9 +16,11 @@ import tempfile
 import time
 from dataclasses import dataclass
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.files import File
 from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -27,6 +29,8 @@ from cxlean.exports.kinds import RequestRefused, clean_params
 from cxlean.exports.models import ExportJob, JobStatus, keep_days
 from cxlean.exports.progress import Progress
 from cxlean.exports.writers.base import ExportError, Request, new_workbook
+from cxlean.notifications.models import Kind as NotificationKind
+from cxlean.notifications.models import Notification
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +40,10 @@ TRANSIENT_ERRORS = (OperationalError, InterfaceError)
 QUEUED_RESEND_AFTER = dt.timedelta(minutes=2)
 SILENT_RUNNING_AFTER = dt.timedelta(minutes=30)
 MAX_ATTEMPTS = 3  # a job whose worker died this often (out of memory?) is failed
+# The worker's time for one export (cxlean/exports/tasks.py): the soft limit stops the
+# writer and fails the job with a message; the hard one ends a worker that did not stop.
+SOFT_TIME_LIMIT = 15 * 60
+HARD_TIME_LIMIT = SOFT_TIME_LIMIT + 60
 
 
 # --- asking for an export ----------------------------------------------------------------
@@ -87,10 +95,13 @@ def write_export(kind: str, user, params: dict, out, progress: Progress | None =
 
 
 def claim(job_id: int) -> bool:
-    """queued → running, at most once per job whatever the number of deliveries."""
+    """queued → running, at most once per job whatever the number of deliveries, and
+    never a job started MAX_ATTEMPTS times already (the sweep fails it)."""
     now = timezone.now()
     return (
-        ExportJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
+        ExportJob.objects.filter(
+            pk=job_id, status=JobStatus.QUEUED, attempts__lt=MAX_ATTEMPTS
+        ).update(
             status=JobStatus.RUNNING,
             started_at=now,
             progress_at=now,
@@ -121,6 +132,9 @@ def run_job(job_id: int) -> str:
             )
         except ExportError as error:
             return fail(job, str(error))
+        except SoftTimeLimitExceeded:
+            logger.warning("Export %s (%s) stopped at its time limit", job_id, job.kind)
+            return fail(job, too_long_message(), tell=True)
         except TRANSIENT_ERRORS:
             # Let the task retry: give the job back first (if the database answers).
             requeue_after_error(job_id)
@@ -139,6 +153,9 @@ def run_job(job_id: int) -> str:
     except TRANSIENT_ERRORS:
         requeue_after_error(job_id)
         raise
+    except SoftTimeLimitExceeded:
+        with translation.override(job.language):
+            return fail(job, too_long_message(), tell=True)
     except Exception:
         logger.exception("Export %s (%s) could not be saved", job_id, job.kind)
         return fail(job, _("The export was written but could not be saved. Try again later."))
@@ -177,12 +194,35 @@ def finish(job: ExportJob, path: str, written: Written) -> None:
     )
 
 
-def fail(job: ExportJob, message: str) -> str:
+def too_long_message() -> str:
+    return _(
+        "The export took longer than %(minutes)s minutes and was stopped. Ask for a smaller "
+        "one (fewer units or a shorter period), or tell your administrator."
+    ) % {"minutes": SOFT_TIME_LIMIT // 60}
+
+
+def fail(job: ExportJob, message: str, *, tell: bool = False) -> str:
+    """Failed with `message` for the requester; `tell` also sends them a notification
+    (for failures they are not watching: a time limit, a worker that kept dying)."""
     job.status = JobStatus.FAILED
     job.error = message
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "error", "finished_at"])
+    if tell:
+        tell_requester(job)
     return job.status
+
+
+def tell_requester(job: ExportJob) -> None:
+    """A notification to the person who asked, in the language they asked in."""
+    with translation.override(job.language):
+        Notification.tell(
+            job.requested_by,
+            kind=NotificationKind.JOB_FAILED,
+            title=_("Your export “%(export)s” failed") % {"export": job.get_kind_display()},
+            body=job.error,
+            url=reverse("exports:detail", args=[job.pk]),
+        )
 
 
 def requeue_after_error(job_id: int) -> None:
@@ -200,8 +240,9 @@ def requeue_after_error(job_id: int) -> None:
 def requeue_stale_jobs(now: dt.datetime | None = None) -> int:
     """Send again the jobs queued for more than two minutes (the broker was down, or a
     message was lost), and queue again the running jobs silent for thirty minutes (their
-    worker died) — failing those that have been started MAX_ATTEMPTS times. Sending
-    twice is harmless: the worker claims a job once. Returns how many were sent."""
+    worker died) — failing for good those started MAX_ATTEMPTS times, and telling their
+    requesters. Sending twice is harmless: the worker claims a job once. Returns how
+    many were sent."""
     from cxlean.exports.tasks import run_export
 
     now = now or timezone.now()
@@ -209,22 +250,26 @@ def requeue_stale_jobs(now: dt.datetime | None = None) -> int:
         Q(progress_at__lt=now - SILENT_RUNNING_AFTER)
         | Q(progress_at__isnull=True, started_at__lt=now - SILENT_RUNNING_AFTER)
     )
+    # Queued again after a database error, but started as often as a job may be.
+    worn_out = Q(attempts__gte=MAX_ATTEMPTS) & (silent | Q(status=JobStatus.QUEUED))
     with transaction.atomic():
-        ExportJob.objects.filter(silent, attempts__gte=MAX_ATTEMPTS).update(
-            status=JobStatus.FAILED,
-            finished_at=now,
-            error=_(
-                "The export stopped %(count)s times before it was written. Try a smaller "
-                "one (fewer units), or tell your administrator."
-            )
-            % {"count": MAX_ATTEMPTS},
+        for job in ExportJob.objects.filter(worn_out).select_related("requested_by"):
+            with translation.override(job.language):
+                message = _(
+                    "The export stopped %(count)s times before it was written. Try a smaller "
+                    "one (fewer units), or tell your administrator."
+                ) % {"count": MAX_ATTEMPTS}
+                fail(job, message, tell=True)
+        revived = list(
+            ExportJob.objects.filter(silent, attempts__lt=MAX_ATTEMPTS).values_list("pk", flat=True)
         )
-        revived = list(ExportJob.objects.filter(silent).values_list("pk", flat=True))
         ExportJob.objects.filter(pk__in=revived, status=JobStatus.RUNNING).update(
             status=JobStatus.QUEUED
         )
     waiting = ExportJob.objects.filter(
-        status=JobStatus.QUEUED, created_at__lt=now - QUEUED_RESEND_AFTER
+        status=JobStatus.QUEUED,
+        created_at__lt=now - QUEUED_RESEND_AFTER,
+        attempts__lt=MAX_ATTEMPTS,
     ).values_list("pk", flat=True)
     sent = 0
     for job_id in sorted({*waiting, *revived}):

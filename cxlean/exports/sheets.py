@@ -11,7 +11,8 @@ Every writer goes through `Sheet.row`, so the rules hold for every export:
   one is written as a line feed to begin with ("\\r=x" is stored as "\\n=x", as text):
   what the file holds is exactly what comes back.
 - Characters XML cannot hold (control characters) are dropped instead of failing the
-  export; text is cut at Excel's 32,767 characters; aware datetimes are written in the
+  export; text is cut at Excel's 32,767 characters (`cxlean.core.workbooks`, the cleaner
+  the import templates use too); aware datetimes are written in the
   organisation's local time (Excel has no time zones); translated (lazy) texts are
   rendered in the active language.
 
@@ -28,14 +29,13 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.functional import Promise
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-MAX_TEXT = 32_767
+from cxlean.core.workbooks import clean_text, is_risky
+
 WRAP = Alignment(wrap_text=True, vertical="top")
 
 
@@ -55,20 +55,6 @@ class Styled:
 
     value: object
     style: Style
-
-
-def is_risky(text: str) -> bool:
-    """Whether a spreadsheet could take the text for a formula (or an error value)."""
-    return text.startswith(FORMULA_TRIGGERS) or text in ERROR_CODES
-
-
-def clean_text(text: str) -> str:
-    """The text as the file will keep it (see the module's documentation)."""
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if ILLEGAL_CHARACTERS_RE.search(text):
-        text = ILLEGAL_CHARACTERS_RE.sub("", text)
-    return text[:MAX_TEXT]
 
 
 def plain(value):
@@ -163,6 +149,7 @@ class Sheet:
 
 def safe_title(title: str) -> str:
     """A sheet title Excel accepts: no []:*?/\\ and at most 31 characters."""
+    title = clean_text(title).replace("\n", " ")
     for char in "[]:*?/\\":
         title = title.replace(char, " ")
     return title.strip()[:31] or "Sheet"

@@ -14,6 +14,8 @@ from cxlean.exports import services
     autoretry_for=services.TRANSIENT_ERRORS,
     retry_backoff=True,
     max_retries=3,
+    soft_time_limit=services.SOFT_TIME_LIMIT,
+    time_limit=services.HARD_TIME_LIMIT,
 )
 def run_export(self, job_id: int) -> str:
     """Write one export. Idempotent: a job is claimed once (queued → running), so a

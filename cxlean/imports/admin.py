@@ -41,6 +41,7 @@ class ImportJobAdmin(RoleAdmin):
         "updated_count",
         "error_count",
         "errors",
+        "attempts",
         "send_failed",
         "created_at",
         "started_at",

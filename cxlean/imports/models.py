@@ -101,6 +101,9 @@ class ImportJob(models.Model):
         blank=True,
         help_text=_("A list of {row, column, message}; the first 500 are kept."),
     )
+    attempts = models.PositiveSmallIntegerField(
+        _("attempts"), default=0, help_text=_("How many times a worker has started the import.")
+    )
     send_failed = models.BooleanField(
         _("worker not reached"),
         default=False,

@@ -4,6 +4,12 @@ yes/no, with messages a coordinator understands.
 The first sheet holds the data; its first row names the columns with fixed keys
 (`username`, `unit`, ...), so a template downloaded in Swedish imports in English too.
 Empty rows are skipped; row numbers are the ones Excel shows.
+
+The sheet's size is what its cells say, never its <dimension> element: openpyxl's
+read-only sheet pads every row to the declared width and yields every row up to the
+declared height, so a 5 KB file declaring A1:XFD1048576 would make 17 billion empty
+cells. The dimension is dropped before reading, rows come as long as their last cell,
+and a value beyond MAX_COLUMNS or MAX_SHEET_ROWS fails the file at once, naming the cell.
 """
 
 from __future__ import annotations
@@ -19,8 +25,13 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
-MAX_ROWS = 20_000
+MAX_ROWS = 20_000  # rows with data
+# Where data may stand at all: the templates have fewer than 20 columns, and empty rows
+# between data rows are allowed (and skipped), within reason.
+MAX_COLUMNS = 100
+MAX_SHEET_ROWS = 50_000
 HEADER_ROW = 1
 YES = {"yes", "y", "ja", "j", "true", "1", "x"}
 NO = {"no", "n", "nej", "false", "0"}
@@ -75,7 +86,7 @@ def read_rows(path_or_file, columns: Sequence[Column]) -> list[Row]:
         raise unreadable(error) from error
     try:
         sheet = workbook.worksheets[0]
-        cells = sheet.iter_rows(values_only=True)
+        cells = within_bounds(sheet)
         positions = header_positions(next(cells, None), columns)
         return list(data_rows(cells, positions))
     except FileErrors:
@@ -84,6 +95,36 @@ def read_rows(path_or_file, columns: Sequence[Column]) -> list[Row]:
         raise unreadable(error) from error
     finally:
         workbook.close()
+
+
+def within_bounds(sheet) -> Iterator[tuple]:
+    """The sheet's rows from row 1, each cut to MAX_COLUMNS values; FileErrors as soon as
+    a value stands beyond MAX_COLUMNS or MAX_SHEET_ROWS. A row missing from the file
+    costs nothing (an empty tuple), so a far-away cell is reached in well under a second."""
+    sheet.reset_dimensions()  # the declared size may lie, or be absent
+    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        if not values:
+            yield values
+            continue
+        beyond = values[MAX_COLUMNS:] if number <= MAX_SHEET_ROWS else values
+        for index, value in enumerate(beyond):
+            if as_text(value):
+                column = index + 1 + (len(values) - len(beyond))
+                raise out_of_bounds(f"{get_column_letter(column)}{number}", number)
+        yield values[:MAX_COLUMNS]
+
+
+def out_of_bounds(cell: str, row: int) -> FileErrors:
+    message = _(
+        "Cell %(cell)s holds a value, but an import sheet may use only columns A to "
+        "%(last_column)s and rows 1 to %(max_rows)s. Delete what lies outside (or split the "
+        "file) and upload it again."
+    ) % {
+        "cell": cell,
+        "last_column": get_column_letter(MAX_COLUMNS),
+        "max_rows": f"{MAX_SHEET_ROWS:,}".replace(",", " "),
+    }
+    return FileErrors([RowError(row, "", message)])
 
 
 def unreadable(error: BaseException) -> FileErrors:

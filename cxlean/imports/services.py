@@ -16,8 +16,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from types import SimpleNamespace
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, OperationalError, transaction
+from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
@@ -27,11 +30,18 @@ from cxlean.imports.kinds import IMPORTERS
 from cxlean.imports.models import MAX_STORED_ERRORS, ImportJob, Status
 from cxlean.imports.rows import FileErrors, RowError, read_rows
 from cxlean.imports.safety import check_workbook
+from cxlean.notifications.models import Kind as NotificationKind
+from cxlean.notifications.models import Notification
 
 logger = logging.getLogger(__name__)
 
 VALIDATION_SHARE = 90  # % of the progress bar for reading and checking the rows
 PROGRESS_STEPS = 20  # progress is saved about this many times while rows are checked
+MAX_ATTEMPTS = 3  # a job whose worker died (or was stopped) this often is failed for good
+# The worker's time for one import (cxlean/imports/tasks.py): 20 000 rows take well under
+# a minute; the soft limit fails the job with a message, the hard one ends the worker.
+SOFT_TIME_LIMIT = 10 * 60
+HARD_TIME_LIMIT = SOFT_TIME_LIMIT + 60
 
 
 def import_create(*, user, kind: str, file, language: str) -> ImportJob:
@@ -57,9 +67,13 @@ def mark_send_failed(job_id: int) -> None:
 
 
 def claim(job_id: int) -> bool:
+    """queued → validating once per job, and never for a job started MAX_ATTEMPTS times."""
     return (
-        ImportJob.objects.filter(pk=job_id, status=Status.QUEUED).update(
-            status=Status.VALIDATING, started_at=timezone.now(), progress=0
+        ImportJob.objects.filter(pk=job_id, status=Status.QUEUED, attempts__lt=MAX_ATTEMPTS).update(
+            status=Status.VALIDATING,
+            started_at=timezone.now(),
+            progress=0,
+            attempts=F("attempts") + 1,
         )
         == 1
     )
@@ -83,6 +97,16 @@ def import_run(job_id: int) -> ImportJob | None:
     except OperationalError:
         release(job_id)
         raise
+    except SoftTimeLimitExceeded:
+        logger.warning("Import job %s stopped at its time limit", job_id)
+        with translation.override(job.language):
+            message = _(
+                "The import took longer than %(minutes)s minutes and was stopped; nothing was "
+                "written. Split the file into smaller ones and import them one at a time."
+            ) % {"minutes": SOFT_TIME_LIMIT // 60}
+        finish(job, failed([RowError(0, "", message)], rows_total=job.rows_total))
+        tell_requester(job)
+        return job
     except Exception:
         logger.exception("Import job %s stopped with an unexpected error", job_id)
         with translation.override(job.language):
@@ -159,6 +183,18 @@ def finish(job: ImportJob, outcome: dict) -> None:
     job.save()
 
 
+def tell_requester(job: ImportJob) -> None:
+    """A notification for a job that stopped for good, in the language of the upload."""
+    with translation.override(job.language):
+        Notification.tell(
+            job.requested_by,
+            kind=NotificationKind.JOB_FAILED,
+            title=_("Your import of “%(file)s” failed") % {"file": job.original_name},
+            body=" ".join(error["message"] for error in job.errors[:3]),
+            url=reverse("imports:detail", args=[job.pk]),
+        )
+
+
 def set_progress(job_id: int, percent: int) -> None:
     try:
         ImportJob.objects.filter(pk=job_id).update(progress=min(percent, 99))
@@ -183,11 +219,17 @@ def recorded_as(user) -> Iterator[None]:
 
 def requeue(*, queued_before, stuck_before) -> int:
     """Send again the jobs still queued (the broker was down) and put back in the queue
-    the jobs a dead worker left half-done; the claim makes sending twice harmless."""
+    the jobs a dead worker left half-done; the claim makes sending twice harmless. A job
+    started MAX_ATTEMPTS times is failed for good instead, and its requester told."""
     from cxlean.imports.tasks import run
 
-    stuck = ImportJob.objects.stuck_validating(stuck_before).values_list("pk", flat=True)
-    for job_id in list(stuck):
+    stuck = ImportJob.objects.stuck_validating(stuck_before)
+    worn_out = stuck.filter(attempts__gte=MAX_ATTEMPTS) | ImportJob.objects.filter(
+        status=Status.QUEUED, attempts__gte=MAX_ATTEMPTS
+    )
+    for job in worn_out.select_related("requested_by"):
+        give_up(job)
+    for job_id in list(stuck.values_list("pk", flat=True)):
         release(job_id)
     sent = 0
     for job_id in list(ImportJob.objects.stale_queued(queued_before).values_list("pk", flat=True)):
@@ -195,3 +237,13 @@ def requeue(*, queued_before, stuck_before) -> int:
             ImportJob.objects.filter(pk=job_id, send_failed=True).update(send_failed=False)
             sent += 1
     return sent
+
+
+def give_up(job: ImportJob) -> None:
+    with translation.override(job.language):
+        message = _(
+            "The import stopped %(count)s times before it was finished; nothing was written. "
+            "Split the file into smaller ones, or tell your administrator."
+        ) % {"count": MAX_ATTEMPTS}
+    finish(job, failed([RowError(0, "", message)], rows_total=job.rows_total))
+    tell_requester(job)

@@ -1,6 +1,7 @@
 """Imports in the background: thin tasks that take a job id and call the service.
 
-`cxlean.imports.run` is routed to the `exports` queue (long work); the sweep
+`cxlean.imports.run` is routed to the `imports` queue, served by its own worker, so an
+import never waits behind an export nor an export behind an import; the sweep
 `cxlean.sweeps.requeue_imports` runs from beat every five minutes on `default`.
 """
 
@@ -10,7 +11,7 @@ from celery import shared_task
 from django.db import OperationalError
 from django.utils import timezone
 
-from cxlean.imports.services import import_run, requeue
+from cxlean.imports.services import HARD_TIME_LIMIT, SOFT_TIME_LIMIT, import_run, requeue
 
 REQUEUE_AFTER = timedelta(minutes=2)
 # A job "validating" this long has lost its worker: a real import takes seconds.
@@ -25,6 +26,8 @@ STUCK_AFTER = timedelta(minutes=30)
     retry_backoff_max=300,
     max_retries=5,
     acks_late=True,
+    soft_time_limit=SOFT_TIME_LIMIT,
+    time_limit=HARD_TIME_LIMIT,
 )
 def run(self, job_id: int) -> None:
     """Idempotent: a job that is not queued any more (running, done, failed) is skipped."""

@@ -6,6 +6,10 @@ imports as it is. The "Instructions" sheet, in the reader's language, says what 
 column means, whether it is required, its allowed values and an example row, then
 lists the values the database allows: the units the reader may import into, CX
 roles, activities and levels, metrics with their scales, touchpoints.
+
+Names come from the database: every cell goes through `cxlean.core.workbooks` (control
+characters dropped, text that looks like a formula kept as text), so one odd name never
+breaks the download.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from cxlean.competence.models import LEVEL_LETTERS, CompetenceActivity, Level
+from cxlean.core.workbooks import append_row, clean_text
 from cxlean.imports.kinds import IMPORTERS
 from cxlean.imports.models import Kind
 from cxlean.journeys.models import Touchpoint
@@ -41,7 +46,7 @@ def template_workbook(kind: str, user) -> bytes:
     data = workbook.active
     data.title = DATA_SHEET
     for index, column in enumerate(columns, start=1):
-        cell = data.cell(row=1, column=index, value=column.key)
+        cell = data.cell(row=1, column=index, value=clean_text(column.key))
         cell.font, cell.fill = BOLD, HEADER_FILL
         data.column_dimensions[get_column_letter(index)].width = max(14, len(column.key) + 4)
     data.freeze_panes = "A2"
@@ -94,20 +99,12 @@ def write_instructions(sheet, kind: str, columns, user) -> None:
         header_rows.append(len(lines))
         lines += values
     for line in lines:
-        sheet.append(line)
-        keep_as_text(sheet[sheet.max_row])
+        append_row(sheet, line)
     for number in header_rows:
         for cell in sheet[number]:
             cell.font = BOLD
     for letter, width in zip("ABCDE", (22, 12, 70, 30, 24), strict=True):
         sheet.column_dimensions[letter].width = width
-
-
-def keep_as_text(cells) -> None:
-    """Names come from the database: one starting with "=" stays text, not a formula."""
-    for cell in cells:
-        if cell.data_type == "f":
-            cell.data_type = "s"
 
 
 def allowed_values(kind: str, user) -> list[tuple[str, list[str], list[list]]]:

@@ -66,7 +66,7 @@ class NotificationAdmin(LogAdmin):
         "body",
         "url",
         ("subject_type", "subject_id"),
-        ("created_at", "read_at", "emailed_at"),
+        ("created_at", "read_at", "emailed_at", "email_attempts"),
     ]
 
 

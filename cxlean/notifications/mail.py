@@ -1,11 +1,15 @@
 """E-mail: right away for those who want it, or one digest a day at their hour.
 
 Each e-mail lists a person's notifications not e-mailed yet, in their language, as plain
-text with a simple HTML alternative; `emailed_at` records which went out. A transient
-failure (the mail server down or busy) stops the run after recording what did go out and
-raises `MailNotSent`, so the Celery task retries with backoff and sends only the rest:
-notifications are never created again by a retry. A permanent refusal of one address is
-logged and skipped.
+text with a simple HTML alternative; its subject is made safe in `cxlean.core.mail`.
+
+Each e-mail is sent and recorded on its own: `emailed_at` is set the moment it went out,
+so nothing a later failure interrupts is ever sent twice. A transient failure (the mail
+server down or busy) stops the run and raises `MailNotSent`, so the Celery task retries
+with backoff and sends only the rest; notifications are never created again by a retry.
+Any other failure of one e-mail (an address refused, a message that cannot be built) is
+logged, counted on its notifications (`email_attempts`) and skipped: the others still go
+out, and after MAX_EMAIL_ATTEMPTS failures a notification stays in the app only.
 
 Links are absolute when settings.SITE_URL (e.g. https://cxlean.example.org) is set, and
 paths on the site otherwise.
@@ -22,14 +26,14 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.mail import EmailMultiAlternatives, mailers
-from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from cxlean.core.mail import new_email
 from cxlean.notifications.models import (
     DIGEST_RULE,
     Delivery,
@@ -46,6 +50,8 @@ logger = logging.getLogger(__name__)
 IMMEDIATE_WINDOW = dt.timedelta(hours=24)
 # A digest lists the week's notifications at most (e.g. after e-mail was off for months).
 DIGEST_LOOKBACK = dt.timedelta(days=7)
+# An e-mail that failed this often for a reason other than the mail server is not retried.
+MAX_EMAIL_ATTEMPTS = 3
 
 
 class MailNotSent(Exception):
@@ -120,28 +126,28 @@ def compose(letter: Letter, *, digest: bool) -> EmailMultiAlternatives:
         }
         text = render_to_string("notifications/email/notifications.txt", context)
         html = render_to_string("notifications/email/notifications.html", context)
-    message = EmailMultiAlternatives(subject, text, to=[letter.user.email])
-    message.attach_alternative(html, "text/html")
-    return message
+    return new_email(subject, text, to=[letter.user.email], html=html)
 
 
-def post(letters: list[Letter], *, digest: bool) -> tuple[list[Letter], Exception | None]:
-    """Send the letters over one connection; those sent, and the transient error that
-    stopped the run (if one did)."""
+def post(letters: list[Letter], *, digest: bool, now) -> tuple[list[Letter], Exception | None]:
+    """Send the letters over one connection, each marked e-mailed as soon as it is sent
+    (or counted as failed); those sent, and the transient error that stopped the run (if
+    one did)."""
     sent: list[Letter] = []
     if not letters:
         return sent, None
     try:
         with mailers.default as connection:
             for letter in letters:
-                message = compose(letter, digest=digest)
                 try:
-                    connection.send_messages([message])
-                except OSError as error:  # smtplib's errors are OSErrors
-                    if is_transient(error):
+                    connection.send_messages([compose(letter, digest=digest)])
+                except Exception as error:
+                    if isinstance(error, OSError) and is_transient(error):
                         raise
-                    logger.warning("E-mail to user %s refused: %r", letter.user.pk, error)
+                    logger.warning("E-mail to user %s not sent: %r", letter.user.pk, error)
+                    count_failure(letter)
                     continue
+                mark_emailed(letter, now)
                 sent.append(letter)
     except OSError as error:
         if not is_transient(error):
@@ -151,9 +157,18 @@ def post(letters: list[Letter], *, digest: bool) -> tuple[list[Letter], Exceptio
     return sent, None
 
 
-def mark_emailed(letters: list[Letter], now) -> None:
-    ids = [notification.pk for letter in letters for notification in letter.notifications]
-    Notification.objects.filter(pk__in=ids).update(emailed_at=now)
+def ids_of(letter: Letter) -> list[int]:
+    return [notification.pk for notification in letter.notifications]
+
+
+def mark_emailed(letter: Letter, now) -> None:
+    Notification.objects.filter(pk__in=ids_of(letter)).update(emailed_at=now)
+
+
+def count_failure(letter: Letter) -> None:
+    Notification.objects.filter(pk__in=ids_of(letter)).update(
+        email_attempts=F("email_attempts") + 1
+    )
 
 
 def chunks(values: list, size: int = BATCH_SIZE):
@@ -179,7 +194,10 @@ def send_immediate(now=None) -> int:
     now = now or timezone.now()
     pending = (
         Notification.objects.filter(
-            emailed_at__isnull=True, created_at__gte=now - IMMEDIATE_WINDOW, user__is_active=True
+            emailed_at__isnull=True,
+            email_attempts__lt=MAX_EMAIL_ATTEMPTS,
+            created_at__gte=now - IMMEDIATE_WINDOW,
+            user__is_active=True,
         )
         .exclude(user__email="")
         .filter(wants_immediate_email())
@@ -187,8 +205,7 @@ def send_immediate(now=None) -> int:
     people = list(pending.order_by("user_id").values_list("user_id", flat=True).distinct())
     emailed = 0
     for chunk in chunks(people):
-        sent, error = post(letters_of(pending.filter(user__in=chunk)), digest=False)
-        mark_emailed(sent, now)
+        sent, error = post(letters_of(pending.filter(user__in=chunk)), digest=False, now=now)
         emailed += sum(len(letter.notifications) for letter in sent)
         if error is not None:
             raise MailNotSent(str(error)) from error
@@ -206,15 +223,15 @@ def send_digests(now=None) -> int:
     """One digest per person and day, once their digest hour has come (local time),
     listing what was not e-mailed yet. Returns the number of digests sent.
 
-    A Reminder "digest:<user>:<date>" guards each: inserted with the e-mail in one
-    transaction, and removed again for the people a failing mail server left out, so a
-    retry sends exactly those."""
+    A Reminder "digest:<user>:<date>" guards each: inserted before the e-mail, and
+    removed again for the people a failing mail server left out, so a retry sends exactly
+    those. Each digest is marked as it goes out: a run that stops half-way (the worker
+    killed) leaves the rest for the next day's digest, never sends one twice."""
     now = now or timezone.now()
     local = timezone.localtime(now)
     since = now - DIGEST_LOOKBACK
-    waiting = Notification.objects.filter(
-        user=OuterRef("user"), emailed_at__isnull=True, created_at__gte=since
-    )
+    unsent = Q(emailed_at__isnull=True, email_attempts__lt=MAX_EMAIL_ATTEMPTS)
+    waiting = Notification.objects.filter(unsent, user=OuterRef("user"), created_at__gte=since)
     due = (
         Preference.objects.filter(
             delivery=Delivery.DIGEST,
@@ -227,32 +244,27 @@ def send_digests(now=None) -> int:
     )
     digests = 0
     for batch in in_batches(due):
-        with transaction.atomic():
-            run = uuid.uuid4().hex
-            Reminder.objects.bulk_create(
-                [
-                    Reminder(
-                        key=digest_key(preference.user_id, local.date()),
-                        user_id=preference.user_id,
-                        rule=DIGEST_RULE,
-                        run=run,
-                    )
-                    for preference in batch
-                ],
-                ignore_conflicts=True,
-            )
-            fresh = list(Reminder.objects.filter(run=run).values_list("user_id", flat=True))
-            letters = letters_of(
-                Notification.objects.filter(
-                    user__in=fresh, emailed_at__isnull=True, created_at__gte=since
+        run = uuid.uuid4().hex
+        Reminder.objects.bulk_create(
+            [
+                Reminder(
+                    key=digest_key(preference.user_id, local.date()),
+                    user_id=preference.user_id,
+                    rule=DIGEST_RULE,
+                    run=run,
                 )
-            )
-            sent, error = post(letters, digest=True)
-            mark_emailed(sent, now)
-            digests += len(sent)
-            if error is not None:
-                sent_to = {letter.user.pk for letter in sent}
-                Reminder.objects.filter(run=run).exclude(user__in=sent_to).delete()
+                for preference in batch
+            ],
+            ignore_conflicts=True,
+        )
+        fresh = list(Reminder.objects.filter(run=run).values_list("user_id", flat=True))
+        letters = letters_of(
+            Notification.objects.filter(unsent, user__in=fresh, created_at__gte=since)
+        )
+        sent, error = post(letters, digest=True, now=now)
+        digests += len(sent)
         if error is not None:
+            sent_to = {letter.user.pk for letter in sent}
+            Reminder.objects.filter(run=run).exclude(user__in=sent_to).delete()
             raise MailNotSent(str(error)) from error
     return digests

@@ -41,6 +41,11 @@ class Kind(models.TextChoices):
     CHECKLIST_OVERDUE = "checklist_overdue", _("Checklist overdue")
     WALK_UPCOMING = "walk_upcoming", _("Gemba walk coming up")
     IMPROVEMENT_OVERDUE = "improvement_overdue", _("Improvement past due")
+    # Not reminder rules: the reminders one sweep folded into one message (a person is
+    # told of at most REMINDERS_PER_SWEEP things at a time), and a background job
+    # (export, import) that stopped for good.
+    MORE_REMINDERS = "more_reminders", _("More reminders")
+    JOB_FAILED = "job_failed", _("Export or import failed")
 
 
 DIGEST_RULE = "digest"
@@ -109,6 +114,9 @@ class Preference(models.Model):
         return preference
 
 
+TITLE_MAX = 200
+
+
 class NotificationQuerySet(models.QuerySet):
     def of(self, user) -> NotificationQuerySet:
         """Everyone's own notifications, and nobody else's (the web app and the API)."""
@@ -140,7 +148,7 @@ class Notification(models.Model):
         related_name="notifications",
     )
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=TITLE_MAX)
     body = models.TextField(_("text"), blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)
     subject_type = models.ForeignKey(
@@ -155,6 +163,14 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(
+        _("failed e-mail attempts"),
+        default=0,
+        help_text=_(
+            "How often e-mailing it failed for a reason other than the mail server being "
+            "away; after a few it stays in the app only."
+        ),
+    )
 
     objects = NotificationQuerySet.as_manager()
 
@@ -170,6 +186,16 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @classmethod
+    def tell(cls, user, *, kind: str, title: str, body: str = "", url: str = "") -> Notification:
+        """One message to one person, outside the reminder sweep (e-mailed like the
+        others, as their preferences say). The texts are written by the caller, in the
+        person's language."""
+        title = " ".join(str(title).split())
+        if len(title) > TITLE_MAX:
+            title = title[: TITLE_MAX - 1] + "…"
+        return cls.objects.create(user=user, kind=kind, title=title, body=body, url=url)
 
     @property
     def is_read(self) -> bool:

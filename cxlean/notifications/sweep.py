@@ -12,6 +12,10 @@ for the other transaction and then does nothing).
 Who gets nothing: inactive people, and management who hold no other role (management
 reads everything and has nothing of its own to do). A coordinator who is also management
 is reminded as a coordinator.
+
+How many: at most settings.REMINDERS_PER_SWEEP notifications per person and sweep (the
+first rules first). The rest are recorded as sent like the others, and folded into one
+message per person: "And 37 more reminders — see cxlean", listing their titles.
 """
 
 from __future__ import annotations
@@ -25,11 +29,12 @@ from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 
-from cxlean.notifications.models import Notification, Reminder
+from cxlean.notifications.models import Kind, Notification, Reminder
 from cxlean.notifications.rules import RULES, Candidate, Context
-from cxlean.notifications.texts import render
+from cxlean.notifications.texts import more_reminders, render
 from cxlean.org.roles import COORDINATOR, MANAGEMENT
 
 
@@ -41,6 +46,53 @@ class SweepResult:
     @property
     def total(self) -> int:
         return sum(self.created.values())
+
+    def add(self, notification: Notification) -> None:
+        self.created[notification.kind] += 1
+        if notification.pk:
+            self.notifications.append(notification.pk)
+
+
+def per_sweep() -> int:
+    """How many reminders one person gets in one sweep at most (the rest are folded)."""
+    return int(getattr(settings, "REMINDERS_PER_SWEEP", 10))
+
+
+@dataclass
+class Allowance:
+    """What each person may still be told in this sweep, and what was folded."""
+
+    limit: int = field(default_factory=per_sweep)
+    given: Counter = field(default_factory=Counter)
+    folded: dict[int, list[str]] = field(default_factory=dict)
+    languages: dict[int, str] = field(default_factory=dict)
+
+    def admit(self, notifications: list[Notification]) -> list[Notification]:
+        kept = []
+        for notification in notifications:
+            if self.given[notification.user_id] < self.limit:
+                self.given[notification.user_id] += 1
+                kept.append(notification)
+            else:
+                self.folded.setdefault(notification.user_id, []).append(notification.title)
+        return kept
+
+    def summaries(self, now) -> list[Notification]:
+        """One message per person for what was folded."""
+        summaries = []
+        for user_id, titles in self.folded.items():
+            title, body = more_reminders(titles, self.languages[user_id])
+            summaries.append(
+                Notification(
+                    user_id=user_id,
+                    kind=Kind.MORE_REMINDERS,
+                    title=title,
+                    body=body,
+                    url=reverse("core:home"),
+                    created_at=now,
+                )
+            )
+        return summaries
 
 
 def member_of(group: str) -> Exists:
@@ -89,10 +141,19 @@ def notification_for(candidate: Candidate, language: str, now) -> Notification:
     )
 
 
-def deliver(candidates: list[Candidate], now, *, dry_run: bool = False) -> list[Notification]:
-    """Notifications for the candidates not reminded of before (saved unless dry_run)."""
+def deliver(
+    candidates: list[Candidate],
+    now,
+    *,
+    dry_run: bool = False,
+    allowance: Allowance | None = None,
+) -> list[Notification]:
+    """Notifications for the candidates not reminded of before (saved unless dry_run),
+    within each person's `allowance` for this sweep (the rest are folded into it)."""
+    allowance = allowance if allowance is not None else Allowance()
     unique = {candidate.key: candidate for candidate in candidates}
     languages = recipients({candidate.user_id for candidate in unique.values()})
+    allowance.languages.update(languages)
     wanted = [candidate for candidate in unique.values() if candidate.user_id in languages]
     if not wanted:
         return []
@@ -103,7 +164,7 @@ def deliver(candidates: list[Candidate], now, *, dry_run: bool = False) -> list[
     )
     wanted = [candidate for candidate in wanted if candidate.key not in sent]
     if dry_run or not wanted:
-        return [notification_for(c, languages[c.user_id], now) for c in wanted]
+        return allowance.admit([notification_for(c, languages[c.user_id], now) for c in wanted])
     with transaction.atomic():
         fresh = record_new(wanted)
         notifications = [
@@ -111,7 +172,7 @@ def deliver(candidates: list[Candidate], now, *, dry_run: bool = False) -> list[
             for candidate in wanted
             if candidate.key in fresh
         ]
-        return Notification.objects.bulk_create(notifications)
+        return Notification.objects.bulk_create(allowance.admit(notifications))
 
 
 def run_sweep(now=None, *, dry_run: bool = False) -> SweepResult:
@@ -119,10 +180,14 @@ def run_sweep(now=None, *, dry_run: bool = False) -> SweepResult:
     now = now or timezone.now()
     context = Context(now=now, today=timezone.localdate(now))
     result = SweepResult()
+    allowance = Allowance()
     for rule in RULES:
         for candidates in rule(context):
-            for notification in deliver(candidates, now, dry_run=dry_run):
-                result.created[notification.kind] += 1
-                if notification.pk:
-                    result.notifications.append(notification.pk)
+            for notification in deliver(candidates, now, dry_run=dry_run, allowance=allowance):
+                result.add(notification)
+    summaries = allowance.summaries(now)
+    if summaries and not dry_run:
+        summaries = Notification.objects.bulk_create(summaries)
+    for notification in summaries:
+        result.add(notification)
     return result

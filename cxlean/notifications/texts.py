@@ -15,10 +15,9 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from cxlean.notifications.models import Kind
-
-TITLE_MAX = 200
+from cxlean.notifications.models import TITLE_MAX, Kind
 
 TEXTS = {
     Kind.ACTIVITY_DUE_SOON: (
@@ -98,3 +97,26 @@ def render(kind: str, params: dict, language: str) -> tuple[str, str]:
         if len(title_text) > TITLE_MAX:
             title_text = title_text[: TITLE_MAX - 1] + "…"
         return title_text, str(body) % words
+
+
+# The titles a summary of folded reminders lists; the rest are counted.
+LISTED_IN_SUMMARY = 20
+
+
+def more_reminders(titles: list[str], language: str) -> tuple[str, str]:
+    """(title, body) of the one message that stands for the reminders a sweep folded."""
+    count = len(titles)
+    with translation.override(language):
+        title = ngettext(
+            "And %(count)s more reminder — see cxlean",
+            "And %(count)s more reminders — see cxlean",
+            count,
+        ) % {"count": count}
+        lines = [str(_("You have more reminders than one round of reminders shows:"))]
+        lines += [f"- {line}" for line in titles[:LISTED_IN_SUMMARY]]
+        if count > LISTED_IN_SUMMARY:
+            rest = count - LISTED_IN_SUMMARY
+            lines.append(
+                ngettext("… and %(count)s more.", "… and %(count)s more.", rest) % {"count": rest}
+            )
+        return title, "\n".join(lines)

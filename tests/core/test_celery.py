@@ -17,10 +17,10 @@ def test_every_beat_entry_names_a_registered_task():
         assert entry["task"] in app.tasks, name
 
 
-def test_exports_and_imports_go_to_their_own_queue():
+def test_exports_and_imports_go_to_queues_of_their_own():
     routes = settings.CELERY_TASK_ROUTES
     assert routes["cxlean.exports.run"] == {"queue": "exports"}
-    assert routes["cxlean.imports.run"] == {"queue": "exports"}
+    assert routes["cxlean.imports.run"] == {"queue": "imports"}
     assert settings.CELERY_TASK_DEFAULT_QUEUE == "default"
 
 

@@ -17,6 +17,7 @@ from cxlean.exports.models import ExportJob, JobStatus
 from cxlean.exports.progress import Progress
 from cxlean.exports.services import request_export
 from cxlean.exports.tasks import expire_exports, requeue_exports, run_export
+from cxlean.notifications.models import Notification
 from tests.factories import ItemFactory
 
 pytestmark = pytest.mark.django_db
@@ -277,3 +278,79 @@ def test_items_of_other_units_never_reach_the_file(bob, carol, sales_unit, score
         sheet = load_workbook(io.BytesIO(content.read())).worksheets[0]
     titles = [row[2] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert titles == ["Snabbare offerter"]
+
+
+# --- time limits and attempts --------------------------------------------------------------
+
+
+def test_the_export_task_has_soft_and_hard_time_limits_and_every_task_has_defaults(settings):
+    assert run_export.soft_time_limit == services.SOFT_TIME_LIMIT == 15 * 60
+    assert run_export.time_limit == services.HARD_TIME_LIMIT > services.SOFT_TIME_LIMIT
+    assert settings.CELERY_TASK_SOFT_TIME_LIMIT == 10 * 60
+    assert settings.CELERY_TASK_TIME_LIMIT > settings.CELERY_TASK_SOFT_TIME_LIMIT
+    from cxlean.celery import app
+
+    assert app.conf.task_soft_time_limit == settings.CELERY_TASK_SOFT_TIME_LIMIT
+    assert app.conf.task_time_limit == settings.CELERY_TASK_TIME_LIMIT
+
+
+def test_the_soft_time_limit_firing_mid_write_fails_the_job_in_words_and_tells_the_owner(
+    bob, monkeypatch
+):
+    """The worker's pool delivers the soft limit as a signal whose handler raises
+    SoftTimeLimitExceeded wherever the writer is: here a timer does the same."""
+    import signal
+    import time
+
+    from billiard.pool import soft_timeout_sighandler
+
+    job = queued_job(bob, language="en")
+
+    def endless(*args, **kwargs):
+        while True:
+            time.sleep(0.01)
+
+    monkeypatch.setattr(services, "write_export", endless)
+    previous = signal.signal(signal.SIGALRM, soft_timeout_sighandler)
+    signal.setitimer(signal.ITIMER_REAL, 0.2)
+    try:
+        assert run_export.delay(job.pk).get() == JobStatus.FAILED
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    job.refresh_from_db()
+    assert job.error.startswith("The export took longer than 15 minutes and was stopped")
+    notice = Notification.objects.get(user=bob)
+    assert (notice.kind, notice.body) == ("job_failed", job.error)
+    assert notice.title == "Your export “Improvement backlog” failed"
+    assert notice.url == f"/exports/{job.pk}/"
+
+
+def test_a_job_that_used_its_attempts_is_failed_for_good_told_and_never_sent_again(bob, sent):
+    now = timezone.now()
+    dead = queued_job(
+        bob,
+        status=JobStatus.RUNNING,
+        attempts=3,
+        started_at=now - dt.timedelta(hours=3),
+        progress_at=now - dt.timedelta(hours=2),
+        created_at=now - dt.timedelta(hours=3),
+        language="en",
+    )
+    back_in_queue = queued_job(
+        bob, attempts=3, created_at=now - dt.timedelta(minutes=10), language="en"
+    )
+    assert services.requeue_stale_jobs(now) == 0
+    assert services.requeue_stale_jobs(now + dt.timedelta(hours=1)) == 0
+    assert sent == []
+    for job in (dead, back_in_queue):
+        job.refresh_from_db()
+        assert job.status == JobStatus.FAILED
+        assert "stopped 3 times" in job.error
+    notices = Notification.objects.filter(user=bob, kind="job_failed")
+    assert notices.count() == 2  # one per job, not one per sweep
+
+
+def test_a_job_that_used_its_attempts_is_not_claimed(bob):
+    job = queued_job(bob, attempts=3)
+    assert run_export.delay(job.pk).get() == "skipped"

@@ -11,6 +11,7 @@ from django.utils import timezone
 from cxlean.imports import services, tasks
 from cxlean.imports.models import ImportJob, Status
 from cxlean.imports.services import import_create
+from cxlean.notifications.models import Notification
 from tests.imports.conftest import PEOPLE, rows_of, upload
 
 pytestmark = pytest.mark.django_db
@@ -103,4 +104,74 @@ def test_the_tasks_are_routed_and_named_as_beat_and_the_router_expect():
 
     assert tasks.run.name == "cxlean.imports.run"
     assert tasks.requeue_imports.name == "cxlean.sweeps.requeue_imports"
-    assert app.amqp.router.route({}, "cxlean.imports.run")["queue"].name == "exports"
+    assert app.amqp.router.route({}, "cxlean.imports.run")["queue"].name == "imports"
+    assert app.amqp.router.route({}, "cxlean.exports.run")["queue"].name == "exports"
+
+
+# --- time limits and attempts --------------------------------------------------------------
+
+
+def test_the_import_task_has_soft_and_hard_time_limits():
+    assert tasks.run.soft_time_limit == services.SOFT_TIME_LIMIT == 600
+    assert tasks.run.time_limit == services.HARD_TIME_LIMIT > services.SOFT_TIME_LIMIT
+
+
+def test_an_import_stopped_at_its_time_limit_fails_in_words_and_its_owner_is_told(
+    queued_job, monkeypatch
+):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    def slow(self, row):
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr("cxlean.imports.kinds.people.PeopleImporter.check", slow)
+    tasks.run.delay(queued_job.pk)
+    queued_job.refresh_from_db()
+    assert queued_job.status == Status.FAILED
+    message = queued_job.errors[0]["message"]
+    assert message.startswith("The import took longer than 10 minutes and was stopped")
+    assert not User.objects.filter(username="new.one").exists()
+    assert not queued_job.file  # the personal data is gone with the job
+    notice = Notification.objects.get(user=queued_job.requested_by)
+    assert notice.kind == "job_failed"
+    assert notice.title == "Your import of “import.xlsx” failed"
+    assert notice.body == message
+    assert notice.url == f"/imports/{queued_job.pk}/"
+
+
+def test_a_job_started_three_times_is_failed_for_good_told_and_never_sent_again(
+    queued_job, monkeypatch
+):
+    long_ago = timezone.now() - dt.timedelta(hours=2)
+    ImportJob.objects.filter(pk=queued_job.pk).update(
+        status=Status.VALIDATING, attempts=3, started_at=long_ago, created_at=long_ago
+    )
+    sent = []
+    monkeypatch.setattr(services, "send", lambda task, *args: sent.append(args) or True)
+    assert tasks.requeue_imports.delay().get() == 0
+    assert tasks.requeue_imports.delay().get() == 0
+    queued_job.refresh_from_db()
+    assert sent == []
+    assert queued_job.status == Status.FAILED
+    assert "stopped 3 times" in queued_job.errors[0]["message"]
+    assert not queued_job.file
+    [notice] = Notification.objects.filter(user=queued_job.requested_by)
+    assert notice.kind == "job_failed" and "stopped 3 times" in notice.body
+
+
+def test_a_job_back_in_the_queue_after_its_attempts_is_not_claimed_but_failed(queued_job):
+    ImportJob.objects.filter(pk=queued_job.pk).update(attempts=3)
+    assert services.import_run(queued_job.pk) is None  # not claimed
+    ImportJob.objects.filter(pk=queued_job.pk).update(
+        created_at=timezone.now() - dt.timedelta(minutes=5)
+    )
+    assert tasks.requeue_imports.delay().get() == 0
+    queued_job.refresh_from_db()
+    assert queued_job.status == Status.FAILED
+    assert not User.objects.filter(username="new.one").exists()
+
+
+def test_each_start_counts_as_an_attempt(queued_job):
+    services.import_run(queued_job.pk)
+    queued_job.refresh_from_db()
+    assert (queued_job.status, queued_job.attempts) == (Status.DONE, 1)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from cxlean.imports.models import ImportJob, Kind, Status
+from tests.factories import CXRoleFactory
 from tests.imports.conftest import PEOPLE, rows_of, upload
 
 pytestmark = pytest.mark.django_db
@@ -217,3 +218,27 @@ def test_the_admin_list_runs_a_constant_number_of_queries(as_user, maria, bob):
             assert client.get(reverse("admin:imports_importjob_changelist")).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_a_control_character_in_a_role_or_unit_name_does_not_break_the_template(
+    as_user, bob, service_unit
+):
+    """Names come from the database; the file keeps them without the characters XML
+    cannot hold (the same cleaner as the exports)."""
+    CXRoleFactory(slug="odd", name_sv="Roll\x1b med\x00 styrtecken", name_en="Role\x07 odd")
+    service_unit.name = "Kund\x0bservice"
+    service_unit.save()
+    response = as_user(bob).get(url("template", "people"))
+    assert response.status_code == 200
+    instructions = load_workbook(io.BytesIO(response.content)).worksheets[1]
+    text = {str(cell.value) for row in instructions.iter_rows() for cell in row if cell.value}
+    assert {"Roll med styrtecken", "Kundservice"} <= text
+
+
+def test_a_name_that_looks_like_a_formula_stays_text_in_the_template(as_user, bob):
+    CXRoleFactory(slug="formula", name_sv='=HYPERLINK("http://evil")')
+    response = as_user(bob).get(url("template", "people"))
+    instructions = load_workbook(io.BytesIO(response.content)).worksheets[1]
+    cells = [cell for row in instructions.iter_rows() for cell in row if cell.value]
+    cell = next(cell for cell in cells if str(cell.value).startswith("=HYPERLINK"))
+    assert cell.data_type == "s" and cell.quotePrefix

@@ -187,3 +187,54 @@ def test_a_worker_on_redis_writes_the_export(real_broker, media):
         assert_the_file_is_the_backlog(export_through_the_worker(bob, "redis"))
     finally:
         redis.Redis.from_url(REDIS_URL).flushdb()
+
+
+def test_imports_have_a_worker_of_their_own_and_do_not_wait_for_exports(
+    real_broker, media, tmp_path
+):
+    """A worker serving only `imports` runs an import while an export waits on its own
+    queue for the exports worker: neither waits behind the other."""
+    from django.contrib.auth.models import Group
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cxlean.imports.models import ImportJob, Status
+    from cxlean.imports.services import import_create
+    from cxlean.org.roles import COORDINATOR
+    from tests.imports.conftest import PEOPLE, rows_of
+
+    folders = {name: tmp_path / "broker" / name for name in ("queue", "control")}
+    for folder in folders.values():
+        folder.mkdir(parents=True)
+    real_broker(
+        "filesystem://localhost/",
+        {
+            "data_folder_in": str(folders["queue"]),
+            "data_folder_out": str(folders["queue"]),
+            "control_folder": str(folders["control"]),
+            "store_processed": False,
+        },
+    )
+    bob = backlog_data()
+    Group.objects.get_or_create(name=COORDINATOR)[0].user_set.add(bob)
+    content = rows_of(PEOPLE, {"username": "new.one", "unit": "service"})
+    with start_worker(
+        app, pool="solo", perform_ping_check=False, queues=["imports"], shutdown_timeout=20
+    ):
+        export = request_export(bob, "backlog", {})
+        job = import_create(
+            user=bob, kind=PEOPLE, file=SimpleUploadedFile("people.xlsx", content), language="en"
+        )
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            try:
+                job.refresh_from_db()
+            except OperationalError:
+                continue
+            if job.status in (Status.DONE, Status.FAILED):
+                break
+            time.sleep(0.1)
+    assert job.status == Status.DONE, job.errors
+    assert job.attempts == 1
+    export.refresh_from_db()
+    assert export.status == JobStatus.QUEUED  # its worker is another one
+    assert ImportJob.objects.get(pk=job.pk).finished_at is not None
