@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group, User
@@ -5,12 +6,27 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from cxlean.admin import CatalogueAdmin, RoleAdmin
-from cxlean.org.models import CXRole, Profile, Unit
-from cxlean.org.roles import coordinated_units, coordinates_unit
+from cxlean.org.models import CXRole, Profile, Unit, unit_placement_message
+from cxlean.org.roles import coordinated_units, coordinates_unit, may_place_unit
+
+
+class UnitAdminForm(forms.ModelForm):
+    """Where a unit may hang is `may_place_unit`'s decision, as in the API: the parent
+    field alone would accept an empty parent (a new top unit) from anyone."""
+
+    user = None  # set by UnitAdmin.get_form
+
+    def clean(self):
+        cleaned = super().clean()
+        if "parent" in self.fields and "parent" not in self.errors:
+            if not may_place_unit(self.user, self.instance, cleaned.get("parent")):
+                self.add_error("parent", unit_placement_message(self.instance))
+        return cleaned
 
 
 @admin.register(Unit)
 class UnitAdmin(RoleAdmin):
+    form = UnitAdminForm
     list_display = ["indented_name", "code", "parent", "people"]
     list_filter = ["parent"]
     search_fields = ["name", "code"]
@@ -26,6 +42,20 @@ class UnitAdmin(RoleAdmin):
 
     def coordinator_may_change(self, request, obj) -> bool:
         return coordinates_unit(request.user, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        # A unit a coordinator may not move (their home unit, a top unit) shows its
+        # parent instead of offering choices it could not keep.
+        fields = list(super().get_readonly_fields(request, obj))
+        user = request.user
+        if obj is not None and not user.is_superuser and not coordinates_unit(user, obj.parent):
+            fields.append("parent")
+        return fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)  # a new class per call
+        form.user = request.user
+        return form
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "parent" and not request.user.is_superuser:

@@ -88,6 +88,16 @@ class Unit(models.Model):
             )
 
 
+def unit_placement_message(unit: Unit) -> str:
+    """Why `may_place_unit` refused: the same words in the admin and the API."""
+    if unit.pk is not None:
+        return _(
+            "You can move a unit only under one of the units you coordinate, and not "
+            "the unit you belong to."
+        )
+    return _("Place the unit under one of the units you coordinate.")
+
+
 class CXRole(models.Model):
     """A role in the customer-experience catalogue (data the organisation edits)."""
 

@@ -20,7 +20,11 @@ if TYPE_CHECKING:
 COORDINATOR = "Lean coordinator"
 EMPLOYEE = "Employee"
 MANAGEMENT = "Management"
-ROLE_GROUPS = (COORDINATOR, EMPLOYEE, MANAGEMENT)
+# Owns the organisation-wide catalogues (CX roles, the guide, the competence catalogue
+# and its Green Card rules, checklist templates, Gemba question sets, metric
+# definitions, the maturity model); unit coordinators propose changes to them.
+CX_OWNER = "CX owner"
+ROLE_GROUPS = (COORDINATOR, EMPLOYEE, MANAGEMENT, CX_OWNER)
 
 
 def ensure_role_groups(**kwargs) -> None:
@@ -43,6 +47,16 @@ def is_coordinator(user: User | AnonymousUser) -> bool:
 
 def is_management(user: User | AnonymousUser) -> bool:
     return user.is_authenticated and MANAGEMENT in _group_names(user)
+
+
+def is_cx_owner(user: User | AnonymousUser) -> bool:
+    return user.is_authenticated and CX_OWNER in _group_names(user)
+
+
+def may_edit_catalogue(user: User | AnonymousUser) -> bool:
+    """The organisation-wide catalogues are changed by their owner (the CX owner) and
+    superusers; unit coordinators propose changes (`CatalogueProposal`)."""
+    return user.is_authenticated and (user.is_superuser or is_cx_owner(user))
 
 
 def sees_everything(user: User | AnonymousUser) -> bool:
@@ -110,3 +124,27 @@ def _home_unit(user: User) -> Unit | None:
         profile = Profile.objects.select_related("unit").filter(user=user).first()
         user._cxlean_home_unit = profile.unit if profile else None
     return user._cxlean_home_unit
+
+
+def may_place_unit(user: User | AnonymousUser, unit: Unit, parent: Unit | None) -> bool:
+    """Whether `user` may give `unit` (new, or already stored) the parent `parent`.
+
+    Superusers place units anywhere, the top level included. Keeping a unit where it
+    is is always allowed (whether the unit may be changed at all is asked separately).
+    Otherwise a coordinator places units under the units they coordinate, never at the
+    top level, moves only units they coordinate, and never their own home unit: it
+    would leave their scope."""
+    from cxlean.org.models import Unit
+
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    if unit.pk is not None:
+        stored = Unit.objects.filter(pk=unit.pk).values_list("parent_id", flat=True).first()
+        if stored == (parent.pk if parent is not None else None):
+            return True
+        home = _home_unit(user)
+        if (home is not None and home.pk == unit.pk) or not coordinates_unit(user, unit):
+            return False
+    return parent is not None and coordinates_unit(user, parent)

@@ -18,8 +18,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
-from cxlean.org.models import CXRole, Profile, Unit
-from cxlean.org.roles import EMPLOYEE, ROLE_GROUPS, coordinates_unit
+from cxlean.org.models import CXRole, Profile, Unit, unit_placement_message
+from cxlean.org.roles import EMPLOYEE, ROLE_GROUPS, coordinates_unit, may_place_unit
 
 
 class ModelValidatedSerializer(serializers.ModelSerializer):
@@ -78,14 +78,17 @@ class UnitSerializer(ModelValidatedSerializer):
         read_only_fields = ["path"]
 
     def validate_parent(self, parent: Unit | None) -> Unit | None:
-        user = requesting_user(self)
-        if user.is_superuser:
-            return parent
-        if parent is None or not coordinates_unit(user, parent):
-            raise serializers.ValidationError(
-                _("Place the unit under one of the units you coordinate.")
-            )
+        unit = self.instance if self.instance is not None else Unit()
+        if not may_place_unit(requesting_user(self), unit, parent):
+            raise serializers.ValidationError(unit_placement_message(unit))
         return parent
+
+    def validate(self, attrs):
+        # A new unit without `parent` would be a top unit: the same rule decides.
+        if self.instance is None and "parent" not in attrs:
+            if not may_place_unit(requesting_user(self), Unit(), None):
+                raise serializers.ValidationError({"parent": unit_placement_message(Unit())})
+        return super().validate(attrs)
 
 
 class CXRoleSerializer(serializers.ModelSerializer):
