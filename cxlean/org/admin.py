@@ -18,9 +18,9 @@ class UnitAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if "parent" in self.fields and "parent" not in self.errors:
-            if not may_place_unit(self.user, self.instance, cleaned.get("parent")):
-                self.add_error("parent", unit_placement_message(self.instance))
+        placed = "parent" in self.fields and "parent" not in self.errors
+        if placed and not may_place_unit(self.user, self.instance, cleaned.get("parent")):
+            self.add_error("parent", unit_placement_message(self.instance))
         return cleaned
 
 

@@ -60,9 +60,7 @@ def test_admin_coordinator_cannot_add_a_top_unit(as_user, bob):
     assert not Unit.objects.filter(code="rogue").exists()
 
 
-def test_admin_coordinator_adds_a_sub_unit_and_renames_their_home_unit(
-    as_user, bob, service_unit
-):
+def test_admin_coordinator_adds_a_sub_unit_and_renames_their_home_unit(as_user, bob, service_unit):
     client = as_user(bob)
     data = {"name": "Team Mail", "code": "mail", "description": "", "parent": service_unit.pk}
     assert client.post(reverse("admin:org_unit_add"), data).status_code == 302

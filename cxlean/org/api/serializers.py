@@ -85,9 +85,9 @@ class UnitSerializer(ModelValidatedSerializer):
 
     def validate(self, attrs):
         # A new unit without `parent` would be a top unit: the same rule decides.
-        if self.instance is None and "parent" not in attrs:
-            if not may_place_unit(requesting_user(self), Unit(), None):
-                raise serializers.ValidationError({"parent": unit_placement_message(Unit())})
+        top_unit = self.instance is None and "parent" not in attrs
+        if top_unit and not may_place_unit(requesting_user(self), Unit(), None):
+            raise serializers.ValidationError({"parent": unit_placement_message(Unit())})
         return super().validate(attrs)
 
 
