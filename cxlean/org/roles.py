@@ -59,6 +59,11 @@ def may_edit_catalogue(user: User | AnonymousUser) -> bool:
     return user.is_authenticated and (user.is_superuser or is_cx_owner(user))
 
 
+def may_propose_change(user: User | AnonymousUser) -> bool:
+    """Lean coordinators propose changes to the catalogues (`CatalogueProposal`)."""
+    return is_coordinator(user)
+
+
 def sees_everything(user: User | AnonymousUser) -> bool:
     """Management reads across the whole organisation; superusers do everything."""
     return user.is_authenticated and (user.is_superuser or is_management(user))

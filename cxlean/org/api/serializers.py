@@ -18,7 +18,16 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
-from cxlean.org.models import CXRole, Profile, Unit, unit_placement_message
+from cxlean.org.models import (
+    DECISIONS,
+    CatalogueProposal,
+    CXRole,
+    Profile,
+    Unit,
+    display_name,
+    may_propose_for,
+    unit_placement_message,
+)
 from cxlean.org.roles import EMPLOYEE, ROLE_GROUPS, coordinates_unit, may_place_unit
 
 
@@ -227,3 +236,71 @@ def save_profile(user: User, data: dict) -> None:
         profile.save()
     if cx_roles is not None:
         profile.cx_roles.set(cx_roles)
+
+
+class CatalogueProposalSerializer(serializers.ModelSerializer):
+    """A proposal to change a catalogue. Coordinators send `catalogue`, `entry` (which
+    entry, if one), `title`, `change`, `reason` and `unit` (a unit they coordinate);
+    the decision is made with POST .../decide/."""
+
+    catalogue_label = serializers.CharField(source="get_catalogue_display", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    proposed_by_name = serializers.SerializerMethodField()
+    decided_by_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CatalogueProposal
+        fields = [
+            "id",
+            "catalogue",
+            "catalogue_label",
+            "entry",
+            "title",
+            "change",
+            "reason",
+            "unit",
+            "unit_name",
+            "proposed_by",
+            "proposed_by_name",
+            "created_at",
+            "status",
+            "status_label",
+            "decided_by",
+            "decided_by_name",
+            "decided_at",
+            "decision_note",
+        ]
+        read_only_fields = [
+            "proposed_by",
+            "created_at",
+            "status",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+        ]
+
+    def get_proposed_by_name(self, proposal: CatalogueProposal) -> str | None:
+        return display_name(proposal.proposed_by) if proposal.proposed_by else None
+
+    def get_decided_by_name(self, proposal: CatalogueProposal) -> str | None:
+        return display_name(proposal.decided_by) if proposal.decided_by else None
+
+    def validate_unit(self, unit: Unit) -> Unit:
+        if not may_propose_for(requesting_user(self), unit):
+            raise serializers.ValidationError(_("Propose on behalf of a unit you coordinate."))
+        return unit
+
+    def create(self, validated_data: dict) -> CatalogueProposal:
+        validated_data["proposed_by"] = requesting_user(self)
+        return super().create(validated_data)
+
+
+class ProposalDecisionSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=[(status.value, status.label) for status in DECISIONS],
+        help_text=_("accepted or declined."),
+    )
+    decision_note = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text=_("Why, for the proposer.")
+    )
