@@ -16,7 +16,12 @@ from django.urls import path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from cxlean.org.roles import is_coordinator, is_management
+from cxlean.org.roles import (
+    is_coordinator,
+    is_cx_owner,
+    is_management,
+    may_edit_catalogue,
+)
 
 
 class CxleanAdminSite(admin.AdminSite):
@@ -26,7 +31,9 @@ class CxleanAdminSite(admin.AdminSite):
 
     def has_permission(self, request) -> bool:
         user = request.user
-        return user.is_active and (user.is_superuser or is_coordinator(user) or is_management(user))
+        return user.is_active and (
+            user.is_superuser or is_coordinator(user) or is_management(user) or is_cx_owner(user)
+        )
 
     def index(self, request, extra_context=None):
         """The first page is management's maturity dashboard, above the app list."""
@@ -111,7 +118,19 @@ class RoleAdmin(SimpleHistoryAdmin):
 
 
 class CatalogueAdmin(RoleAdmin):
-    """Catalogues (CX roles, the guide) are organisation-wide: coordinators curate them."""
+    """The organisation-wide catalogues (CX roles, the guide, the competence catalogue and
+    its requirements, checklist templates, Gemba question sets, metric definitions, the
+    maturity model): everyone with admin access reads them, the CX owner and superusers
+    change them (`may_edit_catalogue`), coordinators propose changes."""
+
+    def has_add_permission(self, request) -> bool:
+        return may_edit_catalogue(request.user)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return may_edit_catalogue(request.user)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return may_edit_catalogue(request.user)
 
 
 class RoleInlineMixin:

@@ -36,6 +36,7 @@ from cxlean.maturity.api.routes import ROUTES as MATURITY_ROUTES
 from cxlean.metrics.api.routes import ROUTES as METRICS_ROUTES
 from cxlean.notifications.api.routes import ROUTES as NOTIFICATION_ROUTES
 from cxlean.org.api.views import (
+    CatalogueProposalViewSet,
     CXRoleViewSet,
     PersonViewSet,
     SignInEventViewSet,
@@ -48,6 +49,7 @@ router.register("units", UnitViewSet, basename="unit")
 router.register("cx-roles", CXRoleViewSet, basename="cx-role")
 router.register("people", PersonViewSet, basename="person")
 router.register("sign-in-events", SignInEventViewSet, basename="sign-in-event")
+router.register("catalogue-proposals", CatalogueProposalViewSet, basename="catalogue-proposal")
 router.register("guide-steps", GuideStepViewSet, basename="guide-step")
 router.register("guide-activities", GuideActivityViewSet, basename="guide-activity")
 router.register("plans", PlanViewSet, basename="plan")

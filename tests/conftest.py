@@ -1,7 +1,8 @@
 """Named people for access tests.
 
 Two sibling departments under one company. Alice is an employee and Bob a coordinator
-in Customer Service; Carol coordinates Sales; Maria is management; Root is superuser.
+in Customer Service; Carol coordinates Sales; Maria is management; Olivia is the CX
+owner (she keeps the organisation-wide catalogues); Root is superuser.
 """
 
 import pytest
@@ -11,7 +12,7 @@ from django.test import Client
 
 from cxlean.backlog.models import MudaKind, Waste
 from cxlean.journeys.models import Channel, Emotion
-from cxlean.org.roles import COORDINATOR, EMPLOYEE, MANAGEMENT
+from cxlean.org.roles import COORDINATOR, CX_OWNER, EMPLOYEE, MANAGEMENT
 from tests.factories import (
     PASSWORD,
     ItemFactory,
@@ -78,6 +79,11 @@ def carol(sales_unit):
 @pytest.fixture
 def maria(company):
     return UserFactory(username="maria", first_name="Maria", role=MANAGEMENT, unit=company)
+
+
+@pytest.fixture
+def olivia(company):
+    return UserFactory(username="olivia", first_name="Olivia", role=CX_OWNER, unit=company)
 
 
 @pytest.fixture

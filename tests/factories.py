@@ -26,7 +26,7 @@ from cxlean.journeys.models import (
     Transition,
 )
 from cxlean.org.models import CXRole, Profile, Unit
-from cxlean.org.roles import COORDINATOR, EMPLOYEE, MANAGEMENT
+from cxlean.org.roles import COORDINATOR, CX_OWNER, EMPLOYEE, MANAGEMENT
 from cxlean.plans.models import Activity, Phase, Plan
 
 PASSWORD = "correct-horse-battery"
@@ -81,7 +81,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     first_name = factory.Faker("first_name")
     last_name = factory.Faker("last_name")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
-    is_staff = factory.LazyAttribute(lambda u: u.role in (COORDINATOR, MANAGEMENT))
+    is_staff = factory.LazyAttribute(lambda u: u.role in (COORDINATOR, MANAGEMENT, CX_OWNER))
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
     profile = factory.RelatedFactory(
         ProfileFactory, factory_related_name="user", unit=factory.SelfAttribute("..unit")

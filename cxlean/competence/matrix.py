@@ -42,6 +42,7 @@ from cxlean.competence.models import (
     card_progress,
     latest_cards,
     requirements_by_role,
+    trained_activities,
 )
 from cxlean.org.models import CXRole, Unit, display_name
 from cxlean.org.roles import coordinated_units, coordinates_unit, is_coordinator, sees_everything
@@ -384,11 +385,7 @@ def sign_off_rule(viewer, today: dt.date) -> Callable[[User], Callable[[int], bo
     Costs one query (the viewer's trainer activities) instead of one per cell."""
     if not may_act_in_matrix(viewer):
         return lambda person: never
-    trained = set(
-        Record.objects.filter(person=viewer, level=Level.O)
-        .valid_on(today)
-        .values_list("activity_id", flat=True)
-    )
+    trained = set(trained_activities(viewer, today).values_list("activity", flat=True))
 
     def for_person(person: User) -> Callable[[int], bool]:
         if person.pk == viewer.pk:

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -199,27 +199,33 @@ def may_sign_off(user, person, activity: CompetenceActivity, today: dt.date | No
     return is_trainer(user, activity, today)
 
 
-def is_trainer(user, activity: CompetenceActivity, today: dt.date | None = None) -> bool:
+def trained_activities(user, today: dt.date | None = None) -> QuerySet:
+    """The activities `user` is a trainer of: those where they hold a signed-off O that
+    has not expired. An expired O trains nobody: it neither signs off nor opens other
+    people's records (and their evidence) to its holder."""
     return (
-        Record.objects.filter(person=user, activity=activity, level=Level.O)
+        Record.objects.filter(person=user, level=Level.O)
         .valid_on(today or timezone.localdate())
-        .exists()
+        .values("activity")
     )
+
+
+def is_trainer(user, activity: CompetenceActivity, today: dt.date | None = None) -> bool:
+    return trained_activities(user, today).filter(activity=activity).exists()
 
 
 class RecordQuerySet(models.QuerySet):
     def visible_to(self, user) -> RecordQuerySet:
-        """Your own records; a coordinator's units; trainers see what waits for them;
-        management everything."""
+        """Your own records; a coordinator's units; a trainer (`trained_activities`) the
+        records of the activities they train; management everything."""
         if not user.is_authenticated:
             return self.none()
         if sees_everything(user):
             return self
-        trained = Record.objects.filter(person=user, level=Level.O).values("activity")
         return self.filter(
             Q(person=user)
             | Q(person__profile__unit__in=coordinated_units(user))
-            | Q(activity__in=trained)
+            | Q(activity__in=trained_activities(user))
         )
 
     def valid_on(self, day: dt.date) -> RecordQuerySet:
@@ -238,13 +244,9 @@ class RecordQuerySet(models.QuerySet):
         waiting = self.awaiting_sign_off().exclude(person=user)
         if user.is_superuser:
             return waiting
-        trained = (
-            Record.objects.filter(person=user, level=Level.O)
-            .valid_on(timezone.localdate())
-            .values("activity")
-        )
         return waiting.filter(
-            Q(person__profile__unit__in=coordinated_units(user)) | Q(activity__in=trained)
+            Q(person__profile__unit__in=coordinated_units(user))
+            | Q(activity__in=trained_activities(user))
         )
 
 

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from cxlean.org.roles import is_coordinator, is_management
+from cxlean.org.roles import is_coordinator, is_management, may_edit_catalogue
 
 
 def is_read(request) -> bool:
@@ -28,15 +28,20 @@ def is_signed_in(request) -> bool:
     return bool(request.user and request.user.is_authenticated)
 
 
-class CoordinatorsWrite(BasePermission):
-    """Everyone signed in reads; coordinators and superusers write.
+class CatalogueOwnersWrite(BasePermission):
+    """Everyone signed in reads; the CX owner and superusers write (`may_edit_catalogue`).
 
-    For the catalogues (CX roles, the guide), which are organisation-wide."""
+    For the organisation-wide catalogues (CX roles, the guide, the competence catalogue
+    and its requirements, checklist templates, Gemba question sets, metric definitions,
+    the maturity model). Lean coordinators propose changes (`catalogue-proposals`)."""
 
-    message = _("Only Lean coordinators can make changes here.")
+    message = _(
+        "Only the CX owner changes the organisation's catalogues; Lean coordinators "
+        "propose changes."
+    )
 
     def has_permission(self, request, view) -> bool:
-        return is_signed_in(request) and (is_read(request) or is_coordinator(request.user))
+        return is_signed_in(request) and (is_read(request) or may_edit_catalogue(request.user))
 
 
 class ChangesInScope(BasePermission):

@@ -37,7 +37,7 @@ from simple_history.models import HistoricalRecords
 from cxlean.backlog.models import Item, MudaKind, Source, Waste, may_submit
 from cxlean.core.dates import validate_sane_date, validate_sane_datetime
 from cxlean.core.translation import Translated
-from cxlean.gemba.photos import make_display_copy, validate_photo
+from cxlean.gemba.photos import clean_photo, make_display_copy, validate_photo
 from cxlean.journeys.models import Touchpoint
 from cxlean.org.models import Unit
 from cxlean.org.roles import coordinates_unit, is_management, sees_everything, unit_neighbourhood
@@ -661,8 +661,12 @@ class Observation(models.Model):
         return Truncator(self.text.splitlines()[0] if self.text else "").chars(80)
 
     def save(self, *args, **kwargs) -> None:
-        """Make the display copy when the photo changes (before saving, so that one
-        save stores both and history records one change)."""
+        """A new upload is stored without its metadata (GPS position, camera), whichever
+        way it came (form, API, admin, import); the display copy is made when the photo
+        changes (before saving, so that one save stores both and history records one
+        change)."""
+        if self.photo and not self.photo._committed:
+            clean_photo(self)
         current = self.photo.name or ""
         changed = (not self.photo._committed) or current != self._saved_photo
         if changed:

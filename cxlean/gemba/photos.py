@@ -3,8 +3,11 @@
 An upload must be a real image that Pillow opens and verifies, in JPEG, PNG or WebP,
 at most 8 MB and at most 40 megapixels (a small file can declare a huge picture that
 would eat the server's memory once decoded: the header is checked before any pixel is
-read). The original is kept as uploaded; pages show `photo_display`, a JPEG at most
-1600 px on the long side with the camera's EXIF orientation applied.
+read). The upload is stored at full size but without its metadata (`clean_photo`): EXIF
+holds the GPS position, the camera and its serial number, XMP and comments may hold
+more, and the API serves the stored photo. The camera's orientation is applied to the
+pixels first, so the photo stays upright. Pages show `photo_display`, a JPEG at most
+1600 px on the long side.
 """
 
 from __future__ import annotations
@@ -102,10 +105,51 @@ def display_image_bytes(source) -> bytes:
             image = background
         elif image.mode != "RGB":
             image = image.convert("RGB")
+        image.info = {}  # no EXIF or XMP in the copy either
         out = io.BytesIO()
         image.save(out, format="JPEG", quality=DISPLAY_QUALITY, optimize=True)
     source.seek(0)
     return out.getvalue()
+
+
+# What survives cleaning: how the pixels are to be read, nothing about who took them where.
+KEPT_INFO = ("icc_profile", "transparency")
+
+
+def clean_photo_bytes(source) -> bytes:
+    """The photo re-encoded in its own format, upright, without EXIF, XMP or comments."""
+    source.seek(0)
+    with Image.open(source) as opened:
+        image_format = opened.format
+        kept = {key: opened.info[key] for key in KEPT_INFO if key in opened.info}
+        image = ImageOps.exif_transpose(opened)
+        image.info = {}  # the EXIF, XMP and comments Pillow would write back
+        out = io.BytesIO()
+        options = {"quality": 92} if image_format in ("JPEG", "WEBP") else {}
+        image.save(out, format=image_format, **options, **kept)
+    source.seek(0)
+    return out.getvalue()
+
+
+def has_metadata(source) -> bool:
+    """Whether a stored photo still carries EXIF, XMP or a comment (photos uploaded
+    before they were cleaned on upload)."""
+    source.seek(0)
+    with Image.open(source) as image:
+        found = bool(image.getexif()) or any(key in image.info for key in METADATA_INFO)
+    source.seek(0)
+    return found
+
+
+METADATA_INFO = ("exif", "xmp", "XML:com.adobe.xmp", "comment")
+
+
+def clean_photo(observation) -> None:
+    """Replace a new upload in `observation.photo` by its cleaned copy (not saved here:
+    the caller saves the observation, and the file is stored under its upload name)."""
+    photo = observation.photo
+    name = PurePath(photo.name).name or "photo"
+    observation.photo = ContentFile(clean_photo_bytes(photo), name=name)
 
 
 def make_display_copy(observation) -> None:

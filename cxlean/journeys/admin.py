@@ -3,13 +3,14 @@
 Access follows `cxlean.admin.RoleAdmin` and the rules in `cxlean.journeys.models`:
 journeys are read by everyone in the admin and changed by coordinators of the
 journey's unit (`may_change_journey`); feedback is read within
-`Feedback.objects.visible_to` and changed by coordinators of its unit; management
+`Feedback.objects.visible_to` and changed as `Feedback.can_edit` says; management
 reads. Feedback turns into an improvement with `improvement_from_feedback`, which
 keeps the link and makes one item however often it is asked.
 """
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.urls import reverse
@@ -28,7 +29,7 @@ from cxlean.journeys.models import (
     may_change_journey,
 )
 from cxlean.org.models import display_name
-from cxlean.org.roles import coordinated_units, coordinates_unit, is_coordinator
+from cxlean.org.roles import coordinated_units, is_coordinator
 
 
 def changeable_stages(user):
@@ -149,8 +150,27 @@ class TransitionAdmin(RoleAdmin):
         return obj.source.stage.journey.name
 
 
+class FeedbackAdminForm(forms.ModelForm):
+    """The units offered and accepted are `Feedback.unit_choices`, as in the web form
+    and the API."""
+
+    user = None  # set by FeedbackAdmin.get_form
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "unit" in self.fields:
+            self.fields["unit"].queryset = self.instance.unit_choices(self.user)
+
+    def clean_unit(self):
+        unit = self.cleaned_data["unit"]
+        if not self.instance.may_place(self.user, unit):
+            raise forms.ValidationError(_("You cannot log feedback for this unit."), code="unit")
+        return unit
+
+
 @admin.register(Feedback)
 class FeedbackAdmin(RoleAdmin):
+    form = FeedbackAdminForm
     list_display = [
         "__str__",
         "unit",
@@ -200,7 +220,12 @@ class FeedbackAdmin(RoleAdmin):
         return queryset.visible_to(request.user)
 
     def coordinator_may_change(self, request, obj: Feedback) -> bool:
-        return coordinates_unit(request.user, obj.unit)
+        return obj.can_edit(request.user)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)  # a new class per call
+        form.user = request.user
+        return form
 
     def has_delete_permission(self, request, obj=None) -> bool:
         # The bulk action would skip the per-row check, so only one at a time for
@@ -211,11 +236,6 @@ class FeedbackAdmin(RoleAdmin):
 
     def has_improve_permission(self, request) -> bool:
         return is_coordinator(request.user)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "unit" and not request.user.is_superuser:
-            kwargs["queryset"] = coordinated_units(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj: Feedback, form, change: bool) -> None:
         if not change:

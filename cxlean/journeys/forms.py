@@ -31,7 +31,6 @@ from cxlean.journeys.models import (
     Stage,
     Touchpoint,
     Transition,
-    may_log_feedback,
 )
 from cxlean.org.models import Unit
 from cxlean.org.roles import (
@@ -126,7 +125,7 @@ class FeedbackForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["unit"].queryset = units_for_feedback(user)
+        self.fields["unit"].queryset = self.instance.unit_choices(user)
         self.fields["touchpoint"].choices = grouped_touchpoints(_("No particular touchpoint"))
         self.fields["received_on"].widget.attrs["max"] = timezone.localdate().isoformat()
         if self.instance.pk is None and not self.initial.get("unit"):
@@ -134,7 +133,7 @@ class FeedbackForm(forms.ModelForm):
 
     def clean_unit(self) -> Unit:
         unit = self.cleaned_data["unit"]
-        if not may_log_feedback(self.user, unit):
+        if not self.instance.may_place(self.user, unit):
             raise ValidationError(_("You cannot log feedback for this unit."), code="unit")
         return unit
 

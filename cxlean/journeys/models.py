@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -22,7 +22,9 @@ from cxlean.core.dates import validate_not_future, validate_sane_date
 from cxlean.org.models import CXRole, Unit
 from cxlean.org.roles import (
     contributing_units,
+    coordinated_units,
     coordinates_unit,
+    is_management,
     sees_everything,
     unit_neighbourhood,
 )
@@ -302,3 +304,28 @@ class Feedback(models.Model):
     def __str__(self) -> str:
         text = self.what_happened.strip().splitlines()[0] if self.what_happened.strip() else ""
         return text[:80] or str(_("Feedback %(pk)s") % {"pk": self.pk})
+
+    def can_edit(self, user) -> bool:
+        """Who changes (and deletes) this feedback, on every surface: a coordinator of
+        its unit; the person who logged it while its unit is in their part of the tree;
+        superusers. Colleagues read it; management changes nothing."""
+        if not user.is_authenticated:
+            return False
+        if user.is_superuser:
+            return True
+        if is_management(user):
+            return False
+        if coordinates_unit(user, self.unit):
+            return True
+        return self.created_by_id == user.pk and may_log_feedback(user, self.unit)
+
+    def unit_choices(self, user) -> QuerySet[Unit]:
+        """The units `user` may log this feedback for or move it to: their part of the
+        tree (`contributing_units`) for new feedback and feedback they logged; the units
+        they coordinate for feedback someone else logged."""
+        if self.pk is None or self.created_by_id == user.pk:
+            return contributing_units(user).order_by("path")
+        return coordinated_units(user).order_by("path")
+
+    def may_place(self, user, unit: Unit | None) -> bool:
+        return unit is not None and self.unit_choices(user).filter(pk=unit.pk).exists()

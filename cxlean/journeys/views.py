@@ -2,7 +2,7 @@
 
 Who sees what is the model layer's: `Feedback.objects.visible_to` and
 `Journey.objects.visible_to` (anything else is a 404). Who changes what is the model
-layer's too: `may_log_feedback` for logging and editing feedback, `may_submit` for
+layer's too: `Feedback.can_edit` and `Feedback.unit_choices` for feedback, `may_submit` for
 turning it into an improvement (`improvement_from_feedback`), `may_change_journey` for
 a journey, its stages, touchpoints and transitions. Visible but not allowed is a 403;
 management reads everything and changes nothing.
@@ -39,7 +39,6 @@ from cxlean.journeys.models import (
     Stage,
     Touchpoint,
     may_change_journey,
-    may_log_feedback,
 )
 from cxlean.org.roles import coordinated_units
 from cxlean.plans.changes import Change
@@ -105,8 +104,13 @@ def feedback_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(GET_POST)
 def feedback_edit(request: HttpRequest, pk: int) -> HttpResponse:
     feedback = visible_feedback(request, pk)
-    if not may_log_feedback(request.user, feedback.unit):
-        raise PermissionDenied(_("Only people of the feedback's unit can change it."))
+    if not feedback.can_edit(request.user):
+        raise PermissionDenied(
+            _(
+                "Only the person who logged the feedback or a Lean coordinator of its unit "
+                "can change it."
+            )
+        )
     return feedback_form(request, feedback, _("The feedback is saved."))
 
 
@@ -130,7 +134,7 @@ def feedback_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "feedback": feedback,
             "improvement": improvement,
-            "may_edit": may_log_feedback(request.user, feedback.unit),
+            "may_edit": feedback.can_edit(request.user),
             "may_improve": improvement is None and may_submit(request.user, feedback.unit),
             "changes": feedback_changes(feedback),
         },

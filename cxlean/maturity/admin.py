@@ -1,6 +1,6 @@
 """The maturity model and the assessments in the admin.
 
-The model is a catalogue coordinators curate: the levels (lower bounds rising strictly
+The model is a catalogue the CX owner curates: the levels (lower bounds rising strictly
 from 1.00, `MaturityLevel.clean`), the dimensions with their questions, each question
 with a descriptor per level. Assessments are scoped by unit like everything else
 (`Assessment.objects.visible_to`); the list shows each one's overall score and level,

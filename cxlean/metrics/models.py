@@ -11,7 +11,8 @@ Who may do what (the same in the web UI, the API and the admin):
   their part of the tree (their unit, the units above and below it); management and
   superusers read everything;
 - coordinators record answers, enter figures and set targets for the units they
-  coordinate (`coordinates_unit`) and curate the catalogue;
+  coordinate (`coordinates_unit`) and propose changes to the catalogue, which the CX
+  owner makes (`may_edit_catalogue`);
 - management reads and changes nothing.
 """
 

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
@@ -7,18 +8,49 @@ from django.utils.translation import gettext_lazy as _
 
 from cxlean.admin import CatalogueAdmin, RoleAdmin
 from cxlean.org.accounts import What, active_event, record, role_events
-from cxlean.org.models import CXRole, EmailChange, Profile, SignInEvent, Surface, Unit
+from cxlean.org.models import (
+    DECISIONS,
+    CatalogueProposal,
+    CXRole,
+    EmailChange,
+    Profile,
+    ProposalStatus,
+    SignInEvent,
+    Surface,
+    Unit,
+    display_name,
+    may_propose_for,
+    unit_placement_message,
+)
 from cxlean.org.roles import (
     coordinated_units,
     coordinates_unit,
     is_coordinator,
     may_change_sign_in,
+    may_edit_catalogue,
+    may_place_unit,
+    may_propose_change,
     sees_everything,
 )
 
 
+class UnitAdminForm(forms.ModelForm):
+    """Where a unit may hang is `may_place_unit`'s decision, as in the API: the parent
+    field alone would accept an empty parent (a new top unit) from anyone."""
+
+    user = None  # set by UnitAdmin.get_form
+
+    def clean(self):
+        cleaned = super().clean()
+        placed = "parent" in self.fields and "parent" not in self.errors
+        if placed and not may_place_unit(self.user, self.instance, cleaned.get("parent")):
+            self.add_error("parent", unit_placement_message(self.instance))
+        return cleaned
+
+
 @admin.register(Unit)
 class UnitAdmin(RoleAdmin):
+    form = UnitAdminForm
     list_display = ["indented_name", "code", "parent", "people"]
     list_filter = ["parent"]
     search_fields = ["name", "code"]
@@ -34,6 +66,20 @@ class UnitAdmin(RoleAdmin):
 
     def coordinator_may_change(self, request, obj) -> bool:
         return coordinates_unit(request.user, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        # A unit a coordinator may not move (their home unit, a top unit) shows its
+        # parent instead of offering choices it could not keep.
+        fields = list(super().get_readonly_fields(request, obj))
+        user = request.user
+        if obj is not None and not user.is_superuser and not coordinates_unit(user, obj.parent):
+            fields.append("parent")
+        return fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)  # a new class per call
+        form.user = request.user
+        return form
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "parent" and not request.user.is_superuser:
@@ -323,3 +369,89 @@ class SignInEventAdmin(ReadOnlyAuditAdmin):
     list_select_related = ["actor"]
     search_fields = ["username", "old_value", "new_value", "actor__username"]
     date_hierarchy = "created_at"
+
+
+class ProposalAdminForm(forms.ModelForm):
+    """Coordinators propose for the units they coordinate (`may_propose_for`)."""
+
+    user = None  # set by CatalogueProposalAdmin.get_form
+
+    def clean_unit(self):
+        unit = self.cleaned_data["unit"]
+        if not may_propose_for(self.user, unit):
+            raise forms.ValidationError(_("Propose on behalf of a unit you coordinate."))
+        return unit
+
+
+@admin.register(CatalogueProposal)
+class CatalogueProposalAdmin(RoleAdmin):
+    """Coordinators propose and see their own proposals; the CX owner (and superusers)
+    decide; management reads. Deciding is `CatalogueProposal.decide`, as on the web
+    and over the API."""
+
+    form = ProposalAdminForm
+    list_display = ["title", "catalogue", "unit", "proposer", "created_at", "status"]
+    list_filter = ["status", "catalogue"]
+    list_select_related = ["unit", "proposed_by"]
+    search_fields = ["title", "entry", "change", "reason"]
+    date_hierarchy = "created_at"
+    proposal_fields = ["catalogue", "entry", "title", "change", "reason", "unit"]
+    decision_fields = ["status", "decision_note"]
+    record_fields = ["proposer", "created_at", "decider", "decided_at"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return self.proposal_fields
+        return [*self.proposal_fields, *self.decision_fields, *self.record_fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        decision = self.decision_fields if not obj.can_decide(request.user) else []
+        return [*self.proposal_fields, *decision, *self.record_fields]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)  # a new class per call
+        form.user = request.user
+        return form
+
+    def scope_queryset(self, request, queryset):
+        return queryset.visible_to(request.user)
+
+    def has_add_permission(self, request) -> bool:
+        return may_propose_change(request.user)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        if obj is None:
+            return may_edit_catalogue(request.user)
+        return obj.can_decide(request.user)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "unit":
+            kwargs["queryset"] = coordinated_units(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "status":
+            kwargs["choices"] = [("", "---------"), *[(s.value, s.label) for s in DECISIONS]]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def save_model(self, request, obj: CatalogueProposal, form, change: bool) -> None:
+        if not change:
+            obj.proposed_by = request.user
+            obj.save()
+            return
+        status, note = obj.status, obj.decision_note
+        obj.status = ProposalStatus.OPEN  # `decide` checks and records the decision
+        obj.decide(by=request.user, status=status, note=note)
+
+    @admin.display(description=_("proposed by"))
+    def proposer(self, obj: CatalogueProposal) -> str:
+        return display_name(obj.proposed_by) if obj.proposed_by else "–"
+
+    @admin.display(description=_("decided by"))
+    def decider(self, obj: CatalogueProposal) -> str:
+        return display_name(obj.decided_by) if obj.decided_by else "–"

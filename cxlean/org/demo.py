@@ -39,8 +39,15 @@ from cxlean.journeys import demo as journeys_demo
 from cxlean.maturity import demo as maturity_demo
 from cxlean.metrics import demo as metrics_demo
 from cxlean.notifications.sweep import run_sweep
-from cxlean.org.models import CXRole, Profile, Unit
-from cxlean.org.roles import COORDINATOR, EMPLOYEE, MANAGEMENT
+from cxlean.org.models import (
+    Catalogue,
+    CatalogueProposal,
+    CXRole,
+    Profile,
+    ProposalStatus,
+    Unit,
+)
+from cxlean.org.roles import COORDINATOR, CX_OWNER, EMPLOYEE, MANAGEMENT
 from cxlean.plans.models import Activity, Plan
 from cxlean.plans.services import plan_create_from_guide
 
@@ -121,6 +128,7 @@ PEOPLE = (
                ("customer-service",)),
     PersonSpec("manager", "Eva", "Holmström", ROOT_CODE, "Vd", ("management",), MANAGEMENT),
     PersonSpec("admin", "Johan", "Ek", "nordljus-it", "Systemförvaltare", ("it-tech",), None),
+    PersonSpec("cxowner", "Maja", "Lund", ROOT_CODE, "CX-ägare", ("cx-strategist",), CX_OWNER),
     # Everyone else is an employee.
     PersonSpec("karin.sjoberg", "Karin", "Sjöberg", "nordljus-kundservice", "Kundservicechef",
                ("management", "customer-service")),
@@ -174,6 +182,7 @@ LOGINS = (
     ("employee", "employee in Team Chatt & e-post: rollout work, competence, improvement ideas"),
     ("manager", "management: reads everything, changes nothing"),
     ("admin", "superuser"),
+    ("cxowner", "CX owner: keeps the catalogues, decides on coordinators' proposals"),
 )
 
 # Which CX roles usually own the work of each guide step in the demo rollout.
@@ -228,6 +237,7 @@ def delete_demo() -> None:
     backlog_demo.delete_backlog_of(units)
     journeys_demo.delete_journeys_of(units)
     Plan.objects.filter(Q(unit__in=units) | Q(coordinator__in=people)).delete()
+    CatalogueProposal.objects.filter(unit__in=units).delete()
     people.delete()
     # A parent is protected while it has children, so remove the deepest level first.
     for depth in sorted({unit.depth for unit in units}, reverse=True):
@@ -250,6 +260,7 @@ def build_demo(*, today: dt.date, people: int = 0) -> DemoSummary:
         units = create_units()
         users = create_people(units, password)
         plan = create_rollout(users, units[PLAN_UNIT], today)
+        create_proposals(users, units[PLAN_UNIT])
         with changes_recorded_as(users["coordinator"]):
             competence = competence_demo.build_competence(users, today)
         journeys = journeys_demo.build_journeys(units, users, today)
@@ -316,7 +327,7 @@ def create_units() -> dict[str, Unit]:
 def create_people(units: dict[str, Unit], password: str) -> dict[str, User]:
     groups = {
         name: Group.objects.get_or_create(name=name)[0]
-        for name in (COORDINATOR, EMPLOYEE, MANAGEMENT)
+        for name in (COORDINATOR, EMPLOYEE, MANAGEMENT, CX_OWNER)
     }
     roles = {role.slug: role for role in CXRole.objects.all()}
     users: dict[str, User] = {}
@@ -336,12 +347,37 @@ def create_person(spec: PersonSpec, unit: Unit, password: str, roles: dict[str, 
         last_name=spec.last_name,
         email=f"{spec.username}@nordljus.example",
         password=password,
-        is_staff=is_admin or spec.group in (COORDINATOR, MANAGEMENT),
+        is_staff=is_admin or spec.group in (COORDINATOR, MANAGEMENT, CX_OWNER),
         is_superuser=is_admin,
     )
     profile = Profile.objects.create(user=user, unit=unit, job_title=spec.job_title)
     profile.cx_roles.set([roles[slug] for slug in spec.roles if slug in roles])
     return user
+
+
+def create_proposals(users: dict[str, User], unit: Unit) -> None:
+    """The coordinator has proposed two catalogue changes: one the CX owner accepted,
+    one still open."""
+    coordinator, owner = users["coordinator"], users["cxowner"]
+    accepted = CatalogueProposal.objects.create(
+        catalogue=Catalogue.CHECKLISTS,
+        entry="Kundrådgivare",
+        title="Lägg till genomgång av chattmallarna",
+        change="En punkt i kundrådgivarnas checklista: gå igenom chattens standardsvar.",
+        reason="Nya medarbetare i Team Chatt använder gamla svar som inte stämmer längre.",
+        unit=unit,
+        proposed_by=coordinator,
+    )
+    accepted.decide(by=owner, status=ProposalStatus.ACCEPTED, note="Bra, jag lägger in den.")
+    CatalogueProposal.objects.create(
+        catalogue=Catalogue.COMPETENCE,
+        entry="Aktivt lyssnande",
+        title="Kräv nivå U i aktivt lyssnande för Green Card",
+        change="Höj kravet för kundrådgivare från L till U.",
+        reason="Samtalen där kunden får upprepa sig är den vanligaste klagomålsorsaken.",
+        unit=unit,
+        proposed_by=coordinator,
+    )
 
 
 # --- the rollout ---------------------------------------------------------------------

@@ -3,12 +3,22 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from cxlean.core.translation import Translated
+from cxlean.org.roles import (
+    coordinated_units,
+    coordinates_unit,
+    may_edit_catalogue,
+    may_propose_change,
+    sees_everything,
+)
 
 
 class UnitQuerySet(models.QuerySet):
@@ -88,6 +98,16 @@ class Unit(models.Model):
             raise ValidationError(
                 {"parent": _("A unit cannot be placed under itself or one of its sub-units.")}
             )
+
+
+def unit_placement_message(unit: Unit) -> str:
+    """Why `may_place_unit` refused: the same words in the admin and the API."""
+    if unit.pk is not None:
+        return _(
+            "You can move a unit only under one of the units you coordinate, and not "
+            "the unit you belong to."
+        )
+    return _("Place the unit under one of the units you coordinate.")
 
 
 class CXRole(models.Model):
@@ -284,3 +304,131 @@ class SignInEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_what_display()}: {self.username}"
+
+
+# --- proposals to change the catalogues ---------------------------------------------------
+
+
+class Catalogue(models.TextChoices):
+    """The organisation-wide catalogues the CX owner owns (`may_edit_catalogue`)."""
+
+    CX_ROLES = "cx_roles", _("CX roles")
+    GUIDE = "guide", _("The guide")
+    COMPETENCE = "competence", _("Competence activities and Green Card requirements")
+    CHECKLISTS = "checklists", _("Checklist templates")
+    GEMBA = "gemba", _("Gemba question sets")
+    METRICS = "metrics", _("CX metric definitions")
+    MATURITY = "maturity", _("CX maturity model")
+
+
+class ProposalStatus(models.TextChoices):
+    OPEN = "open", pgettext_lazy("proposal status", "Open")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+
+
+DECISIONS = (ProposalStatus.ACCEPTED, ProposalStatus.DECLINED)
+
+
+def may_propose_for(user, unit: Unit | None) -> bool:
+    """A Lean coordinator proposes on behalf of a unit they coordinate."""
+    return unit is not None and may_propose_change(user) and coordinates_unit(user, unit)
+
+
+class CatalogueProposalQuerySet(models.QuerySet):
+    def visible_to(self, user) -> CatalogueProposalQuerySet:
+        """The CX owner, management and superusers read every proposal; coordinators
+        their own and those of the units they coordinate."""
+        if not user.is_authenticated:
+            return self.none()
+        if sees_everything(user) or may_edit_catalogue(user):
+            return self
+        return self.filter(Q(proposed_by=user) | Q(unit__in=coordinated_units(user)))
+
+
+class CatalogueProposal(models.Model):
+    """A unit coordinator's proposal to change a catalogue, decided by the CX owner.
+
+    The catalogues are the same for the whole organisation (every unit's Green Card
+    rules, checklists, metrics…), so a unit does not change them itself: it proposes,
+    and the CX owner accepts (and makes the change) or declines, with a note."""
+
+    catalogue = models.CharField(_("catalogue"), max_length=20, choices=Catalogue.choices)
+    entry = models.CharField(
+        _("entry"),
+        max_length=200,
+        blank=True,
+        help_text=_("Which role, activity, question… the proposal is about, if one."),
+    )
+    title = models.CharField(_("title"), max_length=160)
+    change = models.TextField(_("what should change"))
+    reason = models.TextField(_("why"))
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("proposed for"),
+        on_delete=models.PROTECT,
+        related_name="catalogue_proposals",
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("proposed"), default=timezone.now, editable=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.OPEN
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True, editable=False)
+    decision_note = models.TextField(_("decision note"), blank=True)
+    history = HistoricalRecords()
+
+    objects = CatalogueProposalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("catalogue proposal")
+        verbose_name_plural = _("catalogue proposals")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="open", decided_at__isnull=True)
+                | (~Q(status="open") & Q(decided_at__isnull=False)),
+                name="catalogue_proposal_decided_when_closed",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == ProposalStatus.OPEN
+
+    def can_decide(self, user) -> bool:
+        return self.is_open and may_edit_catalogue(user)
+
+    def decide(self, *, by, status: str, note: str = "") -> None:
+        """Accept or decline the proposal, once, as the CX owner (or a superuser)."""
+        if not may_edit_catalogue(by):
+            raise PermissionDenied(_("Only the CX owner decides on catalogue proposals."))
+        if not self.is_open:
+            raise ValidationError(_("This proposal has already been decided."), code="decided")
+        if status not in DECISIONS:
+            raise ValidationError({"status": _("Accept or decline the proposal.")}, code="status")
+        self.status = status
+        self.decision_note = note
+        self.decided_by = by
+        self.decided_at = timezone.now()
+        self.save(update_fields=["status", "decision_note", "decided_by", "decided_at"])

@@ -20,7 +20,11 @@ if TYPE_CHECKING:
 COORDINATOR = "Lean coordinator"
 EMPLOYEE = "Employee"
 MANAGEMENT = "Management"
-ROLE_GROUPS = (COORDINATOR, EMPLOYEE, MANAGEMENT)
+# Owns the organisation-wide catalogues (CX roles, the guide, the competence catalogue
+# and its Green Card rules, checklist templates, Gemba question sets, metric
+# definitions, the maturity model); unit coordinators propose changes to them.
+CX_OWNER = "CX owner"
+ROLE_GROUPS = (COORDINATOR, EMPLOYEE, MANAGEMENT, CX_OWNER)
 
 
 def ensure_role_groups(**kwargs) -> None:
@@ -43,6 +47,21 @@ def is_coordinator(user: User | AnonymousUser) -> bool:
 
 def is_management(user: User | AnonymousUser) -> bool:
     return user.is_authenticated and MANAGEMENT in _group_names(user)
+
+
+def is_cx_owner(user: User | AnonymousUser) -> bool:
+    return user.is_authenticated and CX_OWNER in _group_names(user)
+
+
+def may_edit_catalogue(user: User | AnonymousUser) -> bool:
+    """The organisation-wide catalogues are changed by their owner (the CX owner) and
+    superusers; unit coordinators propose changes (`CatalogueProposal`)."""
+    return user.is_authenticated and (user.is_superuser or is_cx_owner(user))
+
+
+def may_propose_change(user: User | AnonymousUser) -> bool:
+    """Lean coordinators propose changes to the catalogues (`CatalogueProposal`)."""
+    return is_coordinator(user)
 
 
 def sees_everything(user: User | AnonymousUser) -> bool:
@@ -117,8 +136,10 @@ def _home_unit(user: User) -> Unit | None:
 # e-mail address could reset their password and sign in as them; one who could hand out
 # the coordinator role could make a second coordinator to sign off their own records. So:
 #
-# * Everyone has a rank: employee < coordinator < management < superuser. A person with
-#   several roles has the highest; a group that is not a rank here counts as employee.
+# * Everyone has a rank: employee < coordinator < management and CX owner < superuser. A
+#   person with several roles has the highest; a group that is not a rank here counts as
+#   employee. The CX owner ranks with management: whoever could sign in as them could
+#   change every unit's Green Card rules and the other catalogues.
 # * The sign-in identity of a person (username, e-mail address, password, roles, active)
 #   and their record as a whole are changed only by someone who outranks them: a
 #   superuser, or a coordinator for the people of their units below their own rank.
@@ -133,7 +154,12 @@ EMPLOYEE_RANK = 0
 COORDINATOR_RANK = 1
 MANAGEMENT_RANK = 2
 SUPERUSER_RANK = 3
-GROUP_RANKS = {EMPLOYEE: EMPLOYEE_RANK, COORDINATOR: COORDINATOR_RANK, MANAGEMENT: MANAGEMENT_RANK}
+GROUP_RANKS = {
+    EMPLOYEE: EMPLOYEE_RANK,
+    COORDINATOR: COORDINATOR_RANK,
+    MANAGEMENT: MANAGEMENT_RANK,
+    CX_OWNER: MANAGEMENT_RANK,
+}
 
 
 def rank(user: User | AnonymousUser) -> int:
@@ -180,6 +206,8 @@ def sign_in_refusal(actor: User | AnonymousUser, person: User) -> str | None:
         ) % {**values, "unit": unit.name if unit else _("no unit")}
     if MANAGEMENT in _loaded_group_names(person):
         return _("'%(value)s' is management: only a superuser changes them.") % values
+    if CX_OWNER in _loaded_group_names(person):
+        return _("'%(value)s' is the CX owner: only a superuser changes them.") % values
     if not outranks(actor, person):
         return (
             _(
@@ -228,3 +256,27 @@ def may_set_password(actor: User | AnonymousUser, person: User | None = None) ->
 
 def reads_sign_in_audit(user: User | AnonymousUser) -> bool:
     return sees_everything(user) or is_coordinator(user)
+
+
+def may_place_unit(user: User | AnonymousUser, unit: Unit, parent: Unit | None) -> bool:
+    """Whether `user` may give `unit` (new, or already stored) the parent `parent`.
+
+    Superusers place units anywhere, the top level included. Keeping a unit where it
+    is is always allowed (whether the unit may be changed at all is asked separately).
+    Otherwise a coordinator places units under the units they coordinate, never at the
+    top level, moves only units they coordinate, and never their own home unit: it
+    would leave their scope."""
+    from cxlean.org.models import Unit
+
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    if unit.pk is not None:
+        stored = Unit.objects.filter(pk=unit.pk).values_list("parent_id", flat=True).first()
+        if stored == (parent.pk if parent is not None else None):
+            return True
+        home = _home_unit(user)
+        if (home is not None and home.pk == unit.pk) or not coordinates_unit(user, unit):
+            return False
+    return parent is not None and coordinates_unit(user, parent)

@@ -1,12 +1,17 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from cxlean.core.views import with_progress
-from cxlean.org.models import CXRole, Profile, Unit
+from cxlean.org.forms import DecisionForm, ProposalForm
+from cxlean.org.models import CatalogueProposal, CXRole, Profile, ProposalStatus, Unit
+from cxlean.org.roles import may_edit_catalogue, may_propose_change
 from cxlean.plans.models import Plan
 
 PEOPLE_PER_PAGE = 50
@@ -102,3 +107,74 @@ def plans_in(unit: Unit, user) -> QuerySet[Plan]:
         .select_related("unit")
         .order_by(*Plan._meta.ordering)  # with_figures() aggregates, which drops Meta.ordering
     )
+
+
+# --- proposals to change the catalogues ---------------------------------------------------
+
+PROPOSALS_PER_PAGE = 25
+
+
+@require_GET
+def proposal_list(request: HttpRequest) -> HttpResponse:
+    """Proposals to change the catalogues: coordinators see theirs, the CX owner all."""
+    proposals = CatalogueProposal.objects.visible_to(request.user).select_related(
+        "unit", "proposed_by", "decided_by"
+    )
+    status = request.GET.get("status", "")
+    if status in ProposalStatus.values:
+        proposals = proposals.filter(status=status)
+    page = Paginator(proposals, PROPOSALS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "org/proposals.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": ProposalStatus.choices,
+            "may_propose": may_propose_change(request.user),
+            "decides": may_edit_catalogue(request.user),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def proposal_new(request: HttpRequest) -> HttpResponse:
+    if not may_propose_change(request.user):
+        raise PermissionDenied(_("Only Lean coordinators propose changes to the catalogues."))
+    initial = {key: request.GET[key] for key in ("catalogue", "entry") if key in request.GET}
+    form = ProposalForm(
+        request.POST or None,
+        instance=CatalogueProposal(proposed_by=request.user),
+        initial=initial,
+        user=request.user,
+    )
+    if request.method == "POST" and form.is_valid():
+        proposal = form.save()
+        messages.success(request, _("Your proposal is sent to the CX owner."))
+        return redirect("org:proposal", pk=proposal.pk)
+    return render(request, "org/proposal_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A proposal; the CX owner decides it here (POST)."""
+    proposal = get_object_or_404(
+        CatalogueProposal.objects.visible_to(request.user).select_related(
+            "unit", "proposed_by", "decided_by"
+        ),
+        pk=pk,
+    )
+    may_decide = proposal.can_decide(request.user)
+    form = DecisionForm(request.POST or None) if may_decide else None
+    if request.method == "POST":
+        if not may_decide:
+            raise PermissionDenied(_("Only the CX owner decides on open catalogue proposals."))
+        if form.is_valid():
+            proposal.decide(
+                by=request.user,
+                status=form.cleaned_data["status"],
+                note=form.cleaned_data["decision_note"],
+            )
+            messages.success(request, _("The decision is recorded."))
+            return redirect("org:proposal", pk=proposal.pk)
+    return render(request, "org/proposal_detail.html", {"proposal": proposal, "form": form})

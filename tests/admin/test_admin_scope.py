@@ -85,7 +85,7 @@ def inline_rights(response):
     return inline.has_add_permission, inline.has_change_permission, inline.has_delete_permission
 
 
-def test_inlines_follow_the_rights_on_the_object_they_belong_to(as_user, bob, carol, maria):
+def test_inlines_follow_the_rights_on_the_object_they_belong_to(as_user, bob, carol, maria, olivia):
     phase = PhaseFactory(plan__unit=bob.profile.unit)
     ActivityFactory(phase=phase)
     step = GuideStepFactory()
@@ -93,7 +93,9 @@ def test_inlines_follow_the_rights_on_the_object_they_belong_to(as_user, bob, ca
     step_url = reverse("admin:guide_guidestep_change", args=[step.pk])
 
     assert inline_rights(as_user(bob).get(phase_url)) == (True, True, True)
-    assert inline_rights(as_user(bob).get(step_url)) == (True, True, True)
+    # The guide is a catalogue: the CX owner changes it, coordinators read it.
+    assert inline_rights(as_user(olivia).get(step_url)) == (True, True, True)
+    assert inline_rights(as_user(bob).get(step_url)) == (False, False, False)
     assert inline_rights(as_user(maria).get(phase_url)) == (False, False, False)
     assert inline_rights(as_user(maria).get(step_url)) == (False, False, False)
     assert as_user(carol).get(phase_url).status_code in (302, 404)

@@ -35,8 +35,8 @@ def test_titles_follow_the_request_language(api, alice, journey_step):
     assert english["results"][0]["activities"][0]["title"] == "Touchpoints"
 
 
-def test_nested_activities_are_read_only(api, bob, journey_step):
-    response = api(bob).patch(
+def test_nested_activities_are_read_only(api, olivia, journey_step):
+    response = api(olivia).patch(
         reverse("guide-step-detail", args=[journey_step.pk]),
         {"activities": [], "weight": 5},
         format="json",
@@ -65,14 +65,14 @@ def test_guide_activities_filter_by_step(api, alice, journey_step):
         ({"number": 3, "title_en": "S"}, "title_sv"),
     ],
 )
-def test_invalid_steps_are_a_400_with_the_field(api, bob, journey_step, data, field):
-    response = api(bob).post(reverse("guide-step-list"), data, format="json")
+def test_invalid_steps_are_a_400_with_the_field(api, olivia, journey_step, data, field):
+    response = api(olivia).post(reverse("guide-step-list"), data, format="json")
     assert response.status_code == 400 and field in response.json()
     assert GuideStep.objects.count() == 1
 
 
-def test_coordinator_curates_the_guide(api, carol, journey_step):
-    client = api(carol)
+def test_the_cx_owner_curates_the_guide(api, olivia, journey_step):
+    client = api(olivia)
     created = client.post(
         reverse("guide-activity-list"),
         {

@@ -130,9 +130,11 @@ def test_management_cannot_touch_the_catalogue_cards_or_plans(maria, as_user, li
     assert listening.title_sv == "Aktivt lyssnande"
 
 
-def test_coordinators_curate_the_catalogue(bob, as_user, listening):
-    page = as_user(bob).get(change(listening))
+def test_the_cx_owner_curates_the_catalogue_coordinators_read_it(bob, olivia, as_user, listening):
+    page = as_user(olivia).get(change(listening))
     assert b'name="_save"' in page.content
+    page = as_user(bob).get(change(listening))
+    assert page.status_code == 200 and b'name="_save"' not in page.content
 
 
 def test_another_units_coordinator_neither_lists_nor_opens_a_record(carol, as_user, waiting):
@@ -433,9 +435,9 @@ def test_coverage_runs_a_constant_number_of_queries(maria, as_user, agent_role, 
     assert queries_for(2) == queries_for(8)
 
 
-def test_coordinator_changes_a_requirement_inline(bob, as_user, listening, agent_role):
+def test_the_cx_owner_changes_a_requirement_inline(olivia, as_user, listening, agent_role):
     requirement = listening.requirements.get()
-    response = as_user(bob).post(
+    response = as_user(olivia).post(
         change(listening),
         {
             "area": listening.area_id,

@@ -76,7 +76,7 @@ GET_PAGES = {
     "feedback_list": EVERYONE,
     "feedback_new": EVERYONE | {"maria": 403},
     "feedback_detail": EVERYONE | {"carol": 404},
-    "feedback_edit": EVERYONE | {"carol": 404, "maria": 403},
+    "feedback_edit": EVERYONE | {"alice": 403, "carol": 404, "maria": 403},  # not hers
     "list": EVERYONE,
     "map": EVERYONE,
     "new": EVERYONE | {"alice": 403, "maria": 403},

@@ -121,8 +121,10 @@ def level_data(level: MaturityLevel, **changes) -> dict:
     }
 
 
-def test_a_coordinator_edits_the_levels_with_rising_bounds(as_user, bob, levels):
-    client = as_user(bob)
+def test_the_cx_owner_edits_the_levels_with_rising_bounds(as_user, bob, olivia, levels):
+    # A coordinator reads the model and proposes changes; the CX owner changes it.
+    assert as_user(bob).post(change(levels[3]), level_data(levels[3])).status_code == 403
+    client = as_user(olivia)
     response = client.post(change(levels[3]), level_data(levels[3], lower_bound="2.50"))
     assert response.status_code == 200
     assert "lower_bound" in response.context["adminform"].form.errors

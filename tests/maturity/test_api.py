@@ -66,20 +66,20 @@ def test_only_coordinators_change_the_model(request, api, levels, who):
     assert MaturityLevel.objects.get(number=2).name_en == "Aware"
 
 
-def test_lower_bounds_must_rise(api, bob, levels):
-    response = api(bob).patch(
+def test_lower_bounds_must_rise(api, olivia, levels):
+    response = api(olivia).patch(
         detail("maturity-level", levels[2].pk), {"lower_bound": "1.50"}, format="json", **EN
     )
     assert response.status_code == 400
     assert response.json()["lower_bound"] == ["The lower bound must be above level 2's (1.80)."]
-    response = api(bob).patch(
+    response = api(olivia).patch(
         detail("maturity-level", levels[2].pk), {"lower_bound": "2.80"}, format="json"
     )
     assert response.status_code == 200
     assert MaturityLevel.objects.get(number=3).lower_bound == Decimal("2.80")
 
 
-def test_a_question_with_its_descriptors(api, bob, strategy, levels):
+def test_a_question_with_its_descriptors(api, olivia, strategy, levels):
     descriptors = [
         {"level": level, "text_sv": f"Nivå {level}", "text_en": f"Level {level}"}
         for level in range(1, 6)
@@ -91,11 +91,11 @@ def test_a_question_with_its_descriptors(api, bob, strategy, levels):
         "text_en": "New question?",
         "descriptors": descriptors,
     }
-    response = api(bob).post(reverse("maturity-question-list"), data, format="json")
+    response = api(olivia).post(reverse("maturity-question-list"), data, format="json")
     assert response.status_code == 201, response.json()
     question = Question.objects.get(code="new-question")
     assert question.descriptors.count() == 5
-    response = api(bob).patch(
+    response = api(olivia).patch(
         detail("maturity-question", question.pk),
         {"descriptors": [{"level": 3, "text_sv": "Tre", "text_en": "Three"}]},
         format="json",
@@ -104,7 +104,7 @@ def test_a_question_with_its_descriptors(api, bob, strategy, levels):
     assert list(question.descriptors.values_list("level", "text_en")) == [(3, "Three")]
 
 
-def test_bad_descriptors_are_refused(api, bob, strategy, questions):
+def test_bad_descriptors_are_refused(api, olivia, strategy, questions):
     bad = [
         [{"level": 6, "text_sv": "x", "text_en": "x"}],
         [
@@ -113,7 +113,7 @@ def test_bad_descriptors_are_refused(api, bob, strategy, questions):
         ],
     ]
     for descriptors in bad:
-        response = api(bob).patch(
+        response = api(olivia).patch(
             detail("maturity-question", questions[0].pk),
             {"descriptors": descriptors},
             format="json",
@@ -122,8 +122,8 @@ def test_bad_descriptors_are_refused(api, bob, strategy, questions):
     assert LevelDescriptor.objects.filter(question=questions[0]).count() == 5
 
 
-def test_an_answered_question_cannot_be_deleted(api, bob, sales_assessment, questions):
-    response = api(bob).delete(detail("maturity-question", questions[0].pk))
+def test_an_answered_question_cannot_be_deleted(api, olivia, sales_assessment, questions):
+    response = api(olivia).delete(detail("maturity-question", questions[0].pk))
     assert response.status_code == 400
     assert Question.objects.filter(pk=questions[0].pk).exists()
 

@@ -43,22 +43,25 @@ def test_anonymous_requests_are_refused(client, metrics, url):
 # --- the catalogue -----------------------------------------------------------------------
 
 
-def test_everyone_reads_the_catalogue_coordinators_curate_it(as_user, alice, bob, maria, nps):
+def test_everyone_reads_the_catalogue_the_cx_owner_curates_it(
+    as_user, alice, bob, maria, olivia, nps
+):
     data = as_user(alice).get(METRICS, HTTP_ACCEPT_LANGUAGE="en").json()
     assert [row["kind"] for row in data["results"]] == ["nps", "csat", "ces", "churn", "clv"]
     assert data["results"][0]["scale_min"] == 0
     url = f"{METRICS}{nps.pk}/"
     assert patch(as_user(alice), url, {"small_sample": 50}).status_code == 403
     assert patch(as_user(maria), url, {"small_sample": 50}).status_code == 403
-    assert patch(as_user(bob), url, {"small_sample": 50}).status_code == 200
-    refused = patch(as_user(bob), url, {"scale_max": 5})
+    assert patch(as_user(bob), url, {"small_sample": 50}).status_code == 403
+    assert patch(as_user(olivia), url, {"small_sample": 50}).status_code == 200
+    refused = patch(as_user(olivia), url, {"scale_max": 5})
     assert refused.status_code == 400
     assert list(refused.json()) == ["scale_max"]
 
 
-def test_a_metric_in_use_cannot_be_deleted(as_user, bob, nps, service_unit):
+def test_a_metric_in_use_cannot_be_deleted(as_user, olivia, nps, service_unit):
     SurveyAnswerFactory(metric=nps, unit=service_unit)
-    response = as_user(bob).delete(f"{METRICS}{nps.pk}/")
+    response = as_user(olivia).delete(f"{METRICS}{nps.pk}/")
     assert response.status_code == 400
     assert "non_field_errors" in response.json()
 

@@ -19,8 +19,15 @@ from cxlean.competence.models import (
     person_card_progress,
 )
 from cxlean.org import demo
-from cxlean.org.models import CXRole, Profile, Unit
-from cxlean.org.roles import COORDINATOR, EMPLOYEE, MANAGEMENT, coordinates_unit
+from cxlean.org.models import CatalogueProposal, CXRole, Profile, ProposalStatus, Unit
+from cxlean.org.roles import (
+    COORDINATOR,
+    CX_OWNER,
+    EMPLOYEE,
+    MANAGEMENT,
+    coordinates_unit,
+    may_edit_catalogue,
+)
 from cxlean.plans.models import Activity, Plan
 from tests.demo_once import demo_for_module, run_demo
 
@@ -51,8 +58,8 @@ def demo_plan() -> Plan:
     return Plan.objects.get(name="Lean CX i Kundservice")
 
 
-def test_the_four_logins_have_the_demo_password(built):
-    for username in ("coordinator", "employee", "manager", "admin"):
+def test_the_five_logins_have_the_demo_password(built):
+    for username in ("coordinator", "employee", "manager", "admin", "cxowner"):
         assert user(username).check_password("cxlean-demo"), username
 
 
@@ -71,6 +78,16 @@ def test_the_employee_works_in_a_team_under_the_coordinators_unit(built):
     assert coordinates_unit(coordinator, employee.profile.unit)
 
 
+def test_the_cx_owner_keeps_the_catalogues_and_has_proposals_to_decide(built):
+    owner = user("cxowner")
+    assert groups_of("cxowner") == {CX_OWNER}
+    assert owner.is_staff and not owner.is_superuser
+    assert may_edit_catalogue(owner) and not may_edit_catalogue(user("coordinator"))
+    proposals = CatalogueProposal.objects.filter(proposed_by=user("coordinator"))
+    assert {p.status for p in proposals} == {ProposalStatus.OPEN, ProposalStatus.ACCEPTED}
+    assert proposals.get(status=ProposalStatus.ACCEPTED).decided_by == owner
+
+
 def test_the_manager_is_management_at_company_level(built):
     manager = user("manager")
     assert groups_of("manager") == {MANAGEMENT}
@@ -84,7 +101,7 @@ def test_admin_is_a_superuser(built):
 
 
 def test_everyone_else_is_an_employee(built):
-    others = User.objects.exclude(username__in=["coordinator", "manager", "admin"])
+    others = User.objects.exclude(username__in=["coordinator", "manager", "admin", "cxowner"])
     for person in others.prefetch_related("groups"):
         assert [g.name for g in person.groups.all()] == [EMPLOYEE], person.username
 

@@ -14,6 +14,7 @@ from cxlean.org.accounts import confirmation_token, language_of, request_email_c
 from cxlean.org.models import EmailChange, SignInEvent, Surface
 from cxlean.org.roles import (
     COORDINATOR,
+    CX_OWNER,
     EMPLOYEE,
     MANAGEMENT,
     may_change_access,
@@ -21,6 +22,7 @@ from cxlean.org.roles import (
     may_grant_role,
     rank,
 )
+from tests.api.conftest import api_client
 from tests.factories import PASSWORD, UserFactory
 
 # --- the rule ----------------------------------------------------------------------------
@@ -47,6 +49,24 @@ def test_who_changes_whose_sign_in(alice, bob, carol, maria, root, service_team)
     assert may_change_sign_in(bob, bob)  # own names and e-mail (confirmed)
     assert all(may_change_sign_in(root, person) for person in (alice, bob, maria, root))
     assert not may_change_sign_in(AnonymousUser(), alice)
+
+
+def test_a_coordinator_cannot_take_over_the_cx_owner(bob, service_team):
+    """The CX owner ranks with management: whoever signed in as them could change every
+    unit's Green Card rules. Even in the coordinator's own units their e-mail is not his."""
+    owner = UserFactory(role=CX_OWNER, unit=service_team, email="owner@example.org")
+    assert rank(owner) == rank(UserFactory(role=MANAGEMENT, unit=service_team))
+    assert not may_change_sign_in(bob, owner)
+    response = api_client(bob).patch(
+        reverse("person-detail", args=[owner.pk]),
+        {"email": "bob@attacker.example"},
+        format="json",
+    )
+    assert response.status_code == 403
+    assert "CX owner" in str(response.json())
+    owner.refresh_from_db()
+    assert owner.email == "owner@example.org"
+    assert not EmailChange.objects.filter(user=owner).exists()
 
 
 def test_nobody_changes_their_own_roles_or_active(alice, bob, root):

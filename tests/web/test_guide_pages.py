@@ -58,10 +58,18 @@ def test_step_page_shows_description_activities_and_neighbours(
     assert 'rel="prev"' not in html
 
 
-def test_coordinator_sees_the_admin_edit_link(bob, alice, as_user, strategy_step):
+def test_the_cx_owner_sees_the_admin_edit_link_a_coordinator_a_proposal_link(
+    bob, alice, olivia, as_user, strategy_step
+):
     edit_url = reverse("admin:guide_guidestep_change", args=[strategy_step.pk])
-    assert edit_url in as_user(bob).get(reverse("guide:step", args=[1])).content.decode()
-    assert edit_url not in as_user(alice).get(reverse("guide:step", args=[1])).content.decode()
+    propose_url = reverse("org:proposal_new") + "?catalogue=guide"
+    step_url = reverse("guide:step", args=[1])
+    owners = as_user(olivia).get(step_url).content.decode()
+    assert edit_url in owners and propose_url not in owners
+    coordinators = as_user(bob).get(step_url).content.decode()
+    assert edit_url not in coordinators and propose_url in coordinators
+    employees = as_user(alice).get(step_url).content.decode()
+    assert edit_url not in employees and propose_url not in employees
 
 
 def test_unknown_step_is_404_not_500(alice, as_user, strategy_step):

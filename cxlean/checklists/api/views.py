@@ -3,7 +3,7 @@ ticks (item completions) and a flat progress table for reporting tools.
 
 Who sees what is the model layer's `visible_to` (anything else is a 404) and, for the
 progress rows, `cxlean.checklists.progress.row_filter`; who changes what is
-`CoordinatorsWrite` for the catalogue, `Assignment.can_manage` for assignments and
+`CatalogueOwnersWrite` for the catalogue, `Assignment.can_manage` for assignments and
 `Assignment.may_tick` for ticks (403). Management reads everything and changes nothing.
 """
 
@@ -39,7 +39,7 @@ from cxlean.checklists.api.serializers import (
 )
 from cxlean.checklists.models import Assignment, ChecklistTemplate, Completion, TemplateItem
 from cxlean.checklists.progress import progress_rows
-from cxlean.core.api_permissions import ChangesInScope, CoordinatorsWrite
+from cxlean.core.api_permissions import CatalogueOwnersWrite, ChangesInScope
 from cxlean.org.roles import is_management
 
 TAGS = ["checklists"]
@@ -82,7 +82,7 @@ class TemplateViewSet(ProtectedDelete, viewsets.ModelViewSet):
         Prefetch("items", queryset=TemplateItem.objects.order_by("order", "pk"))
     )
     serializer_class = TemplateSerializer
-    permission_classes = [CoordinatorsWrite]
+    permission_classes = [CatalogueOwnersWrite]
     filter_backends = FILTER_BACKENDS
     filterset_class = TemplateFilter
     ordering_fields = ["order", "code", "id"]
@@ -101,7 +101,7 @@ class TemplateItemViewSet(viewsets.ModelViewSet):
 
     queryset = TemplateItem.objects.select_related("template")
     serializer_class = TemplateItemSerializer
-    permission_classes = [CoordinatorsWrite]
+    permission_classes = [CatalogueOwnersWrite]
     filter_backends = FILTER_BACKENDS
     filterset_class = TemplateItemFilter
     ordering_fields = ["order", "id"]

@@ -59,7 +59,7 @@ from cxlean.competence.models import (
     TraineePlan,
     unit_of,
 )
-from cxlean.core.api_permissions import ChangesInScope, CoordinatorsWrite
+from cxlean.core.api_permissions import CatalogueOwnersWrite, ChangesInScope
 from cxlean.org.roles import coordinates_unit
 
 TAGS = ["competence"]
@@ -80,7 +80,7 @@ class AreaViewSet(viewsets.ModelViewSet):
 
     queryset = Area.objects.all()
     serializer_class = AreaSerializer
-    permission_classes = [CoordinatorsWrite]
+    permission_classes = [CatalogueOwnersWrite]
     filterset_class = AreaFilter
     search_fields = ["name_sv", "name_en"]
     ordering_fields = ["order", "id"]
@@ -110,7 +110,7 @@ class CompetenceActivityViewSet(viewsets.ModelViewSet):
         Prefetch("requirements", queryset=Requirement.objects.all())
     )
     serializer_class = CompetenceActivitySerializer
-    permission_classes = [CoordinatorsWrite]
+    permission_classes = [CatalogueOwnersWrite]
     filterset_class = CompetenceActivityFilter
     search_fields = ["code", "title_sv", "title_en"]
     ordering_fields = ["order", "code", "id"]
@@ -128,7 +128,7 @@ class RequirementViewSet(viewsets.ModelViewSet):
 
     queryset = Requirement.objects.all()
     serializer_class = RequirementSerializer
-    permission_classes = [CoordinatorsWrite]
+    permission_classes = [CatalogueOwnersWrite]
     filterset_class = RequirementFilter
     ordering_fields = ["level", "id"]
     ordering = ["role__order", "role_id", "activity_id"]

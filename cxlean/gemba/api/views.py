@@ -37,7 +37,7 @@ from cxlean.backlog.api.filters import StrictOrderingFilter
 from cxlean.backlog.api.serializers import ITEM_RELATED, ItemSerializer
 from cxlean.backlog.models import Item
 from cxlean.competence.api.serializers import api_errors
-from cxlean.core.api_permissions import CoordinatorsWrite
+from cxlean.core.api_permissions import CatalogueOwnersWrite
 from cxlean.gemba.api.filters import (
     AnswerFilter,
     ObservationFilter,
@@ -85,7 +85,7 @@ SEARCH_BACKENDS = [*FILTER_BACKENDS, filters.SearchFilter]
     list=extend_schema(
         summary="List the Gemba question sets",
         description="The organisation's standard questions for walks, each set with its "
-        "questions in order. Everyone signed in reads them; Lean coordinators curate them.",
+        "questions in order. Everyone signed in reads them; the CX owner curates them.",
     ),
     retrieve=extend_schema(summary="A question set with its questions"),
     create=extend_schema(summary="Create a question set (coordinators)"),
@@ -97,7 +97,7 @@ SEARCH_BACKENDS = [*FILTER_BACKENDS, filters.SearchFilter]
 class QuestionSetViewSet(viewsets.ModelViewSet):
     queryset = QuestionSet.objects.prefetch_related("questions")
     serializer_class = QuestionSetSerializer
-    permission_classes = [CoordinatorsWrite]
+    permission_classes = [CatalogueOwnersWrite]
     filter_backends = SEARCH_BACKENDS
     filterset_class = QuestionSetFilter
     search_fields = ["name_sv", "name_en", "code"]
@@ -120,7 +120,7 @@ class QuestionSetViewSet(viewsets.ModelViewSet):
 class QuestionViewSet(viewsets.ModelViewSet):
     queryset = Question.objects.all()
     serializer_class = QuestionSerializer
-    permission_classes = [CoordinatorsWrite]
+    permission_classes = [CatalogueOwnersWrite]
     filter_backends = FILTER_BACKENDS
     filterset_class = QuestionFilter
     ordering_fields = ["order", "id"]

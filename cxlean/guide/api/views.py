@@ -1,12 +1,12 @@
 """The guide is an organisation-wide catalogue: everyone signed in reads it,
-coordinators and superusers curate it."""
+the CX owner and superusers curate it; coordinators propose changes."""
 
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 
-from cxlean.core.api_permissions import CoordinatorsWrite
+from cxlean.core.api_permissions import CatalogueOwnersWrite
 from cxlean.guide.api.filters import GuideActivityFilter
 from cxlean.guide.api.serializers import GuideActivitySerializer, GuideStepSerializer
 from cxlean.guide.models import GuideActivity, GuideStep
@@ -18,7 +18,7 @@ class GuideStepViewSet(viewsets.ModelViewSet):
 
     queryset = GuideStep.objects.prefetch_related("activities")
     serializer_class = GuideStepSerializer
-    permission_classes = [CoordinatorsWrite]
+    permission_classes = [CatalogueOwnersWrite]
     search_fields = ["title_sv", "title_en", "description_sv", "description_en"]
     ordering_fields = ["number", "weight"]
     ordering = ["number"]
@@ -30,7 +30,7 @@ class GuideActivityViewSet(viewsets.ModelViewSet):
 
     queryset = GuideActivity.objects.all()
     serializer_class = GuideActivitySerializer
-    permission_classes = [CoordinatorsWrite]
+    permission_classes = [CatalogueOwnersWrite]
     filterset_class = GuideActivityFilter
     search_fields = ["title_sv", "title_en", "description_sv", "description_en"]
     ordering_fields = ["step__number", "order", "id"]

@@ -13,13 +13,13 @@ from cxlean.backlog.api.permissions import refuses_management
 from cxlean.backlog.models import may_submit
 from cxlean.core.api_permissions import is_read, is_signed_in
 from cxlean.journeys.models import Feedback, may_change_journey
-from cxlean.org.roles import coordinates_unit, is_coordinator
+from cxlean.org.roles import is_coordinator
 
 
 class FeedbackPermission(BasePermission):
     """Everyone signed in reads what `Feedback.objects.visible_to` shows; everyone but
-    management logs feedback (the serializer checks `may_log_feedback` for the unit);
-    the person who logged it or a coordinator of its unit changes and deletes it.
+    management logs feedback (the serializer checks `Feedback.may_place` for the unit);
+    who changes and deletes it is `Feedback.can_edit`, as on the web and in the admin.
     Turning it into an improvement needs `may_submit` for its unit."""
 
     change_message = _(
@@ -38,7 +38,7 @@ class FeedbackPermission(BasePermission):
             self.message = self.submit_message
             return may_submit(user, feedback.unit)
         self.message = self.change_message
-        return feedback.created_by_id == user.pk or coordinates_unit(user, feedback.unit)
+        return feedback.can_edit(user)
 
 
 class JourneyPermission(BasePermission):

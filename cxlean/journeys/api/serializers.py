@@ -18,7 +18,6 @@ from cxlean.journeys.models import (
     Touchpoint,
     Transition,
     may_change_journey,
-    may_log_feedback,
 )
 from cxlean.org.api.serializers import ModelValidatedSerializer, requesting_user
 from cxlean.org.models import Unit
@@ -278,7 +277,9 @@ class FeedbackSerializer(ModelValidatedSerializer):
             return None
 
     def validate_unit(self, unit: Unit) -> Unit:
-        if not may_log_feedback(requesting_user(self), unit):
+        user = requesting_user(self)
+        feedback = self.instance if self.instance is not None else Feedback(created_by=user)
+        if not feedback.may_place(user, unit):
             raise serializers.ValidationError(
                 _("You can log feedback for your own part of the organisation only.")
             )

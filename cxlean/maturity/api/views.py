@@ -25,7 +25,7 @@ from rest_framework.response import Response
 from cxlean.backlog.api.filters import StrictOrderingFilter
 from cxlean.backlog.api.views import RowsPagination
 from cxlean.competence.api.serializers import api_errors
-from cxlean.core.api_permissions import CoordinatorsWrite
+from cxlean.core.api_permissions import CatalogueOwnersWrite
 from cxlean.maturity.api.filters import (
     OVERALL,
     AssessmentAnswerFilter,
@@ -87,7 +87,7 @@ def protected(instance, message: str) -> None:
 class MaturityLevelViewSet(viewsets.ModelViewSet):
     queryset = MaturityLevel.objects.all()
     serializer_class = MaturityLevelSerializer
-    permission_classes = [CoordinatorsWrite]
+    permission_classes = [CatalogueOwnersWrite]
     filter_backends = [StrictOrderingFilter]
     ordering_fields = ["number"]
     ordering = ["number"]
@@ -98,7 +98,7 @@ class MaturityLevelViewSet(viewsets.ModelViewSet):
     list=extend_schema(
         summary="The maturity dimensions",
         description="The sides of how CX is built, in order, each with the ids of its "
-        "questions. Everyone signed in reads them; Lean coordinators curate them.",
+        "questions. Everyone signed in reads them; the CX owner curates them.",
     ),
     retrieve=extend_schema(summary="A maturity dimension"),
     create=extend_schema(summary="Add a dimension (coordinators)"),
@@ -113,7 +113,7 @@ class MaturityLevelViewSet(viewsets.ModelViewSet):
 class MaturityDimensionViewSet(viewsets.ModelViewSet):
     queryset = Dimension.objects.prefetch_related("questions")
     serializer_class = MaturityDimensionSerializer
-    permission_classes = [CoordinatorsWrite]
+    permission_classes = [CatalogueOwnersWrite]
     filter_backends = SEARCH_BACKENDS
     filterset_class = MaturityDimensionFilter
     search_fields = ["name_sv", "name_en", "code"]
@@ -149,7 +149,7 @@ class MaturityDimensionViewSet(viewsets.ModelViewSet):
 class MaturityQuestionViewSet(viewsets.ModelViewSet):
     queryset = Question.objects.select_related("dimension").prefetch_related("descriptors")
     serializer_class = MaturityQuestionSerializer
-    permission_classes = [CoordinatorsWrite]
+    permission_classes = [CatalogueOwnersWrite]
     filter_backends = SEARCH_BACKENDS
     filterset_class = MaturityQuestionFilter
     search_fields = ["text_sv", "text_en", "code"]

@@ -21,7 +21,7 @@ from rest_framework import filters, mixins, serializers, viewsets
 from rest_framework.response import Response
 
 from cxlean.backlog.api.filters import StrictOrderingFilter
-from cxlean.core.api_permissions import CoordinatorsWrite
+from cxlean.core.api_permissions import CatalogueOwnersWrite
 from cxlean.metrics.api.filters import (
     MeasurementFilter,
     MetricFilter,
@@ -55,7 +55,7 @@ MAX_PERIODS = 120
         summary="List the CX metrics",
         description="The metric definitions (NPS, CSAT, CES, churn rate, CLV) with their "
         "answer scales, whether higher is better and the small-sample limit. Everyone "
-        "signed in reads them; Lean coordinators curate them.",
+        "signed in reads them; the CX owner curates them.",
     ),
     retrieve=extend_schema(summary="A CX metric"),
     create=extend_schema(summary="Create a metric definition (coordinators)"),
@@ -71,7 +71,7 @@ MAX_PERIODS = 120
 class MetricViewSet(viewsets.ModelViewSet):
     queryset = Metric.objects.all()
     serializer_class = MetricSerializer
-    permission_classes = [CoordinatorsWrite]
+    permission_classes = [CatalogueOwnersWrite]
     filter_backends = SEARCH_BACKENDS
     filterset_class = MetricFilter
     search_fields = ["name_sv", "name_en", "kind"]

@@ -19,8 +19,26 @@ from rest_framework import serializers
 from rest_framework.settings import api_settings
 
 from cxlean.org.accounts import What, event, record, request_email_change
-from cxlean.org.models import CXRole, EmailChange, Profile, SignInEvent, Surface, Unit
-from cxlean.org.roles import EMPLOYEE, ROLE_GROUPS, coordinates_unit, may_set_password
+from cxlean.org.models import (
+    DECISIONS,
+    CatalogueProposal,
+    CXRole,
+    EmailChange,
+    Profile,
+    SignInEvent,
+    Surface,
+    Unit,
+    display_name,
+    may_propose_for,
+    unit_placement_message,
+)
+from cxlean.org.roles import (
+    EMPLOYEE,
+    ROLE_GROUPS,
+    coordinates_unit,
+    may_place_unit,
+    may_set_password,
+)
 
 
 class ModelValidatedSerializer(serializers.ModelSerializer):
@@ -79,14 +97,17 @@ class UnitSerializer(ModelValidatedSerializer):
         read_only_fields = ["path"]
 
     def validate_parent(self, parent: Unit | None) -> Unit | None:
-        user = requesting_user(self)
-        if user.is_superuser:
-            return parent
-        if parent is None or not coordinates_unit(user, parent):
-            raise serializers.ValidationError(
-                _("Place the unit under one of the units you coordinate.")
-            )
+        unit = self.instance if self.instance is not None else Unit()
+        if not may_place_unit(requesting_user(self), unit, parent):
+            raise serializers.ValidationError(unit_placement_message(unit))
         return parent
+
+    def validate(self, attrs):
+        # A new unit without `parent` would be a top unit: the same rule decides.
+        top_unit = self.instance is None and "parent" not in attrs
+        if top_unit and not may_place_unit(requesting_user(self), Unit(), None):
+            raise serializers.ValidationError({"parent": unit_placement_message(Unit())})
+        return super().validate(attrs)
 
 
 class CXRoleSerializer(serializers.ModelSerializer):
@@ -304,3 +325,71 @@ class SignInEventSerializer(serializers.ModelSerializer):
             "ip_address",
         ]
         read_only_fields = fields
+
+
+class CatalogueProposalSerializer(serializers.ModelSerializer):
+    """A proposal to change a catalogue. Coordinators send `catalogue`, `entry` (which
+    entry, if one), `title`, `change`, `reason` and `unit` (a unit they coordinate);
+    the decision is made with POST .../decide/."""
+
+    catalogue_label = serializers.CharField(source="get_catalogue_display", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    proposed_by_name = serializers.SerializerMethodField()
+    decided_by_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CatalogueProposal
+        fields = [
+            "id",
+            "catalogue",
+            "catalogue_label",
+            "entry",
+            "title",
+            "change",
+            "reason",
+            "unit",
+            "unit_name",
+            "proposed_by",
+            "proposed_by_name",
+            "created_at",
+            "status",
+            "status_label",
+            "decided_by",
+            "decided_by_name",
+            "decided_at",
+            "decision_note",
+        ]
+        read_only_fields = [
+            "proposed_by",
+            "created_at",
+            "status",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+        ]
+
+    def get_proposed_by_name(self, proposal: CatalogueProposal) -> str | None:
+        return display_name(proposal.proposed_by) if proposal.proposed_by else None
+
+    def get_decided_by_name(self, proposal: CatalogueProposal) -> str | None:
+        return display_name(proposal.decided_by) if proposal.decided_by else None
+
+    def validate_unit(self, unit: Unit) -> Unit:
+        if not may_propose_for(requesting_user(self), unit):
+            raise serializers.ValidationError(_("Propose on behalf of a unit you coordinate."))
+        return unit
+
+    def create(self, validated_data: dict) -> CatalogueProposal:
+        validated_data["proposed_by"] = requesting_user(self)
+        return super().create(validated_data)
+
+
+class ProposalDecisionSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=[(status.value, status.label) for status in DECISIONS],
+        help_text=_("accepted or declined."),
+    )
+    decision_note = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text=_("Why, for the proposer.")
+    )

@@ -1,27 +1,42 @@
 """Units, CX roles and people: readable by everyone signed in, changed by coordinators
-within the units they coordinate (the CX role catalogue by any coordinator)."""
+within the units they coordinate (the CX role catalogue by the CX owner)."""
 
 from __future__ import annotations
 
 from django.contrib.auth.models import User
-from django.db.models import Prefetch, ProtectedError
+from django.db.models import Prefetch, ProtectedError, QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import BasePermission
+from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from cxlean.core.api_permissions import ChangesInScope, CoordinatorsWrite
+from cxlean.core.api_permissions import (
+    CatalogueOwnersWrite,
+    ChangesInScope,
+    is_read,
+    is_signed_in,
+)
 from cxlean.org.api.filters import PersonFilter, UnitFilter
 from cxlean.org.api.serializers import (
+    CatalogueProposalSerializer,
     CXRoleSerializer,
     PersonCreateSerializer,
     PersonSerializer,
+    ProposalDecisionSerializer,
     SignInEventSerializer,
     UnitSerializer,
 )
-from cxlean.org.models import CXRole, EmailChange, SignInEvent, Unit
-from cxlean.org.roles import coordinates_unit, reads_sign_in_audit, sign_in_refusal
+from cxlean.org.models import CatalogueProposal, CXRole, EmailChange, SignInEvent, Unit
+from cxlean.org.roles import (
+    coordinates_unit,
+    may_propose_change,
+    reads_sign_in_audit,
+    sign_in_refusal,
+)
 
 
 @extend_schema_view(
@@ -73,7 +88,7 @@ class CXRoleViewSet(viewsets.ModelViewSet):
 
     queryset = CXRole.objects.all()
     serializer_class = CXRoleSerializer
-    permission_classes = [CoordinatorsWrite]
+    permission_classes = [CatalogueOwnersWrite]
     filterset_fields = ["slug"]
     search_fields = ["slug", "name_sv", "name_en"]
     ordering_fields = ["order", "slug", "name_sv", "name_en"]
@@ -170,3 +185,79 @@ class SignInEventViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return SignInEvent.objects.visible_to(self.request.user).select_related("actor", "person")
+
+
+class ProposalPermission(BasePermission):
+    """Read what `CatalogueProposal.objects.visible_to` shows (others: 404); coordinators
+    propose; the CX owner and superusers decide (`CatalogueProposal.can_decide`)."""
+
+    propose_message = _("Only Lean coordinators propose changes to the catalogues.")
+    decide_message = _("Only the CX owner decides on open catalogue proposals.")
+
+    def has_permission(self, request, view) -> bool:
+        if not is_signed_in(request):
+            return False
+        if view.action == "create":
+            self.message = self.propose_message
+            return may_propose_change(request.user)
+        return True
+
+    def has_object_permission(self, request, view, proposal: CatalogueProposal) -> bool:
+        if is_read(request):
+            return True
+        self.message = self.decide_message
+        return proposal.can_decide(request.user)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Catalogue proposals you can see",
+        description="The CX owner, management and superusers see every proposal; "
+        "coordinators their own and those of the units they coordinate.",
+    ),
+    create=extend_schema(
+        summary="Propose a change to a catalogue",
+        description="Lean coordinators propose changes to the organisation-wide catalogues "
+        "(CX roles, the guide, competence activities and Green Card requirements, checklist "
+        "templates, Gemba question sets, CX metric definitions, the maturity model) on "
+        "behalf of a unit they coordinate. The CX owner decides.",
+    ),
+)
+@extend_schema(tags=["organisation"])
+class CatalogueProposalViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = CatalogueProposalSerializer
+    permission_classes = [ProposalPermission]
+    filterset_fields = ["status", "catalogue", "unit"]
+    search_fields = ["title", "entry", "change", "reason"]
+    ordering_fields = ["created_at", "decided_at", "id"]
+    ordering = ["-created_at", "-id"]
+
+    def get_queryset(self) -> QuerySet[CatalogueProposal]:
+        return CatalogueProposal.objects.visible_to(self.request.user).select_related(
+            "unit", "proposed_by", "decided_by"
+        )
+
+    @extend_schema(
+        summary="Accept or decline a proposal",
+        description="The CX owner (or a superuser) decides an open proposal once: "
+        "`status` accepted or declined, with an optional `decision_note` for the proposer. "
+        "Accepting records the decision; the CX owner then changes the catalogue itself.",
+        request=ProposalDecisionSerializer,
+        responses={200: CatalogueProposalSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None) -> Response:
+        proposal = self.get_object()
+        decision = ProposalDecisionSerializer(data=request.data)
+        decision.is_valid(raise_exception=True)
+        proposal.decide(
+            by=request.user,
+            status=decision.validated_data["status"],
+            note=decision.validated_data["decision_note"],
+        )
+        return Response(self.get_serializer(proposal).data)

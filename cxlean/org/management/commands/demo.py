@@ -19,7 +19,7 @@ from cxlean.org import demo
 class Command(BaseCommand):
     help = (
         "Build the demo organisation (Nordljus Energi AB) with a Lean CX rollout in "
-        "progress, competence records, Green Cards and a trainee plan, and four logins. "
+        "progress, competence records, Green Cards and a trainee plan, and five logins. "
         "Does nothing if it is already there."
     )
 
