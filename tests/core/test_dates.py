@@ -98,6 +98,7 @@ SYSTEM_SET = {
     "exports.ExportJob.expires_at",
     "imports.ImportJob.started_at",
     "imports.ImportJob.finished_at",
+    "org.EmailChange.confirmed_at",
 }
 
 
