@@ -7,9 +7,9 @@ from django.contrib.auth.models import User
 from django.db.models import ProtectedError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, viewsets
-from rest_framework.settings import api_settings
+from rest_framework import mixins, viewsets
 
+from cxlean.core.api import refuse_deletion
 from cxlean.core.api_permissions import ChangesInScope, CoordinatorsWrite
 from cxlean.org.api.filters import PersonFilter, UnitFilter
 from cxlean.org.api.serializers import (
@@ -52,16 +52,7 @@ class UnitViewSet(viewsets.ModelViewSet):
         try:
             unit.delete()
         except ProtectedError as error:
-            raise serializers.ValidationError(
-                {
-                    api_settings.NON_FIELD_ERRORS_KEY: [
-                        _(
-                            "This unit still has sub-units, people or plans; "
-                            "move or remove them first."
-                        )
-                    ]
-                }
-            ) from error
+            raise refuse_deletion(error, _("Move or remove them first.")) from error
 
 
 @extend_schema(tags=["organisation"])
