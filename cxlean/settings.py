@@ -225,7 +225,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "cxlean.core.schema.AutoSchema",
     "EXCEPTION_HANDLER": "cxlean.core.api.exception_handler",
     "DEFAULT_PARSER_CLASSES": [
         "cxlean.core.parsers.JSONParser",

@@ -89,6 +89,21 @@ class NestedItemSerializer(serializers.ModelSerializer):
         list_serializer_class = WholeItemsListSerializer
 
 
+class BlankAsNullChoiceField(serializers.ChoiceField):
+    """A read-only choice that answers null while unset: a model's blank `""` is not
+    one of the enum's values, so a generated client could not read it."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        if value in ("", None):
+            return None
+        return super().to_representation(value)
+
+
 class DownloadField(serializers.FileField):
     """An uploaded file, written as multipart like any FileField, but read back as the
     link of the web view that checks who may download it (uploads are not served from
