@@ -20,6 +20,7 @@ from django.db import transaction
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.checks import response_schema_conformance
@@ -130,3 +131,15 @@ def tokens(django_db_setup, django_db_blocker):
 def test_api(case, who, tokens):
     response = case.call(headers={"Authorization": f"Token {tokens[who]}"})
     case.validate_response(response, checks=[not_a_server_error, response_schema_conformance])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["bob", "alice"])
+@pytest.mark.parametrize(
+    "endpoint", ["plans", "competence-records", "improvements", "gemba-walks", "assessments"]
+)
+def test_the_run_reads_real_data(tokens, who, endpoint):
+    """The generated requests are signed in and meet rows, not empty lists."""
+    response = APIClient().get(f"/api/v1/{endpoint}/", HTTP_AUTHORIZATION=f"Token {tokens[who]}")
+    assert response.status_code == 200
+    assert response.json()["count"] >= 1
