@@ -52,7 +52,8 @@ class UnitViewSet(viewsets.ModelViewSet):
         try:
             unit.delete()
         except ProtectedError as error:
-            raise refuse_deletion(error, _("Move or remove them first.")) from error
+            advice = _("This unit still has sub-units, people or plans; move or remove them first.")
+            raise refuse_deletion(error, advice) from error
 
 
 @extend_schema(tags=["organisation"])
