@@ -257,6 +257,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "cxlean.core.schema.declare_error_responses",
+    ],
 }
 
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False

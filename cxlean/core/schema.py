@@ -93,3 +93,38 @@ class AutoSchema(openapi.AutoSchema):
             and may_be_blank(field)
         ):
             del schema["format"]
+
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "description": (
+        "An error: `detail` says what went wrong; a 400 on a form-like request lists "
+        "the messages by field name instead (`non_field_errors` for the request as a whole)."
+    ),
+    "properties": {"detail": {"type": "string"}},
+    "additionalProperties": True,
+}
+
+ERROR_RESPONSES = {
+    "400": "The request could not be read or is not valid; nothing was changed.",
+    "403": "Not signed in, or not allowed to do this.",
+    "404": "No such object (or not one you may see), or no such page of a list.",
+}
+
+
+def declare_error_responses(result, generator, request, public):
+    """A drf-spectacular post-processing hook: every operation lists the errors it can
+    answer, with their JSON shape, so clients (and the tests) know every status."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    content = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            for code, description in ERROR_RESPONSES.items():
+                responses.setdefault(code, {"description": description, "content": content})
+            if "requestBody" in operation:
+                responses.setdefault(
+                    "415",
+                    {"description": "A content type the API does not read.", "content": content},
+                )
+    return result

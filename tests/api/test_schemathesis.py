@@ -23,7 +23,10 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
-from schemathesis.specs.openapi.checks import response_schema_conformance
+from schemathesis.specs.openapi.checks import (
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from cxlean.org.roles import COORDINATOR, EMPLOYEE
 from tests import factories as f
@@ -130,7 +133,10 @@ def tokens(django_db_setup, django_db_blocker):
 )
 def test_api(case, who, tokens):
     response = case.call(headers={"Authorization": f"Token {tokens[who]}"})
-    case.validate_response(response, checks=[not_a_server_error, response_schema_conformance])
+    case.validate_response(
+        response,
+        checks=[not_a_server_error, response_schema_conformance, status_code_conformance],
+    )
 
 
 @pytest.mark.django_db
