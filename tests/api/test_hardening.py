@@ -315,3 +315,46 @@ def test_web_pages_keep_their_html_404_with_debug_off(settings, client):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
+
+
+# --- the OpenAPI description ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def openapi():
+    from drf_spectacular.generators import SchemaGenerator
+
+    return SchemaGenerator().get_schema(request=None, public=True)
+
+
+def test_a_name_read_through_an_empty_relation_is_nullable(openapi):
+    walk = openapi["components"]["schemas"]["Walk"]["properties"]
+    assert walk["touchpoint_name"]["nullable"] is True
+    assert openapi["components"]["schemas"]["ExportJob"]["properties"]["download_url"]["nullable"]
+
+
+def test_times_of_day_have_a_pattern_not_the_offset_time_format(openapi):
+    start_time = openapi["components"]["schemas"]["Schedule"]["properties"]["start_time"]
+    assert "format" not in start_time
+    assert start_time["pattern"].startswith("^")
+
+
+def test_integer_choices_are_integer_enums(openapi):
+    severity = openapi["components"]["schemas"]["SeverityEnum"]
+    assert severity["type"] == "integer" and severity["enum"] == [1, 2, 3]
+
+
+def test_every_operation_declares_its_errors(openapi):
+    for path, operations in openapi["paths"].items():
+        for method, operation in operations.items():
+            assert {"400", "403", "404"} <= set(operation["responses"]), (method, path)
+
+
+def test_an_unscored_improvement_has_a_null_quadrant(bob, service_unit):
+    response = api_client(bob).post(
+        reverse("improvement-list"),
+        {"title": "Shorter queue", "unit": service_unit.pk},
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["quadrant"] is None

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from django.db import transaction
+from django.db import close_old_connections, transaction
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
@@ -110,8 +111,14 @@ def build_world() -> dict:
 
 @pytest.fixture(scope="module")
 def tokens(django_db_setup, django_db_blocker):
-    """The data, built once in a transaction that is rolled back after the module."""
+    """The data, built once in a transaction that is rolled back after the module.
+
+    The requests go to the real WSGI handler, which closes the database connection
+    after each request (a connection in a transaction looks obsolete to it); like
+    Django's test client, the run keeps it open so the transaction survives."""
     with django_db_blocker.unblock():
+        request_started.disconnect(close_old_connections)
+        request_finished.disconnect(close_old_connections)
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
@@ -119,6 +126,8 @@ def tokens(django_db_setup, django_db_blocker):
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
+            request_started.connect(close_old_connections)
+            request_finished.connect(close_old_connections)
 
 
 @pytest.mark.django_db
