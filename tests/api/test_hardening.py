@@ -245,7 +245,7 @@ def test_every_list_renders_in_the_browsable_api(bob, basename):
 # --- deletions that other rows refer to --------------------------------------------------
 
 
-def test_deleting_a_cx_role_in_use_names_what_uses_it_in_words(bob, alice, root):
+def test_deleting_a_cx_role_in_use_names_what_uses_it_in_words(root):
     role = CXRoleFactory()
     TemplateFactory(role=role)
     TemplateFactory(role=role)
@@ -269,7 +269,30 @@ def test_the_deletion_message_is_translated(root):
     assert_words(response, "1 checklistmall")
 
 
-def test_an_integrity_error_does_not_show_database_text(bob, monkeypatch):
+def test_viewsets_with_their_own_deletion_rule_say_what_blocks_it(root, service_unit):
+    from tests.maturity.factories import DimensionFactory
+    from tests.metrics.factories import SurveyAnswerFactory, TargetFactory
+
+    client = api_client(root)
+    dimension = DimensionFactory()
+    QuestionFactory(dimension=dimension)
+    response = client.delete(
+        reverse("maturity-dimension-detail", args=[dimension.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 400
+    assert_words(response, "still used by 1 ", "Make it inactive instead.")
+
+    target = TargetFactory(unit=service_unit)
+    SurveyAnswerFactory(metric=target.metric, unit=service_unit)
+    SurveyAnswerFactory(metric=target.metric, unit=service_unit)
+    response = client.delete(
+        reverse("metric-detail", args=[target.metric.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 400
+    assert_words(response, "still used by 2 ", " and 1 ")
+
+
+def test_an_integrity_error_does_not_show_database_text():
     from django.db import IntegrityError
 
     from cxlean.core.api import exception_handler
