@@ -4,7 +4,7 @@ from django.contrib.auth.models import Group, User
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from cxlean.admin import CatalogueAdmin, RoleAdmin
+from cxlean.admin import CatalogueAdmin, RoleAdmin, ValidSelectionMixin
 from cxlean.org.models import CXRole, Profile, Unit
 from cxlean.org.roles import coordinated_units, coordinates_unit
 
@@ -99,7 +99,7 @@ admin.site.unregister(Group)
 
 
 @admin.register(User)
-class PersonAdmin(UserAdmin):
+class PersonAdmin(ValidSelectionMixin, UserAdmin):
     """Logins are managed by superusers; coordinators and management may look."""
 
     inlines = [ProfileInline]
@@ -129,7 +129,7 @@ class PersonAdmin(UserAdmin):
 
 
 @admin.register(Group)
-class RoleGroupAdmin(admin.ModelAdmin):
+class RoleGroupAdmin(ValidSelectionMixin, admin.ModelAdmin):
     search_fields = ["name"]
 
     def has_module_permission(self, request) -> bool:

@@ -381,3 +381,23 @@ def test_an_unscored_improvement_has_a_null_quadrant(bob, service_unit):
     )
     assert response.status_code == 201, response.content
     assert response.json()["quadrant"] is None
+
+
+# --- admin actions on ids that are not ids -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url", ["/admin/backlog/item/", "/admin/org/unit/", "/admin/auth/user/", "/admin/auth/group/"]
+)
+@pytest.mark.parametrize("selected", ["abc", "1\u00a0", "99999999999999999999999"])
+def test_an_admin_action_on_a_tampered_selection_is_not_a_server_error(url, selected):
+    UserFactory(username="root", is_staff=True, is_superuser=True)
+    client = Client()
+    assert client.login(username="root", password=PASSWORD)
+    response = client.post(
+        url, {"action": "delete_selected", "_selected_action": [selected]}, follow=True
+    )
+    assert response.status_code == 200
+    if selected == "abc":
+        page = response.content.decode()
+        assert "nothing was done" in page or "inget gjordes" in page
