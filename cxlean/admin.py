@@ -8,10 +8,12 @@ their units, superusers do everything, employees use the web app instead.
 
 from functools import partial
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.db import connection
+from django.http import Http404, HttpResponseRedirect
 from django.urls import path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -53,7 +55,31 @@ class CxleanAdminSite(admin.AdminSite):
         ]
 
 
-class RoleAdmin(SimpleHistoryAdmin):
+class ValidSelectionMixin:
+    """An action on ids that are not ids of this list (a tampered or stale form) does
+    nothing and says so, instead of failing on the database query (a 500)."""
+
+    def is_valid_pk(self, value) -> bool:
+        pk = self.model._meta.pk
+        try:
+            value = pk.to_python(value)
+        except ValidationError:
+            return False
+        bounds = connection.ops.integer_field_ranges.get(pk.get_internal_type())
+        return bounds is None or bounds[0] <= value <= bounds[1]
+
+    def response_action(self, request, queryset, *args, **kwargs):
+        if not all(map(self.is_valid_pk, request.POST.getlist(helpers.ACTION_CHECKBOX_NAME))):
+            self.message_user(
+                request,
+                _("The selection held something that is not a row of this list; nothing was done."),
+                messages.WARNING,
+            )
+            return HttpResponseRedirect(request.get_full_path())
+        return super().response_action(request, queryset, *args, **kwargs)
+
+
+class RoleAdmin(ValidSelectionMixin, SimpleHistoryAdmin):
     """Base ModelAdmin: management reads, coordinators edit within their scope.
 
     Subclasses narrow the scope with `scope_queryset` and `coordinator_may_change`.

@@ -1,6 +1,7 @@
 from django.urls import include, path
-from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
+from rest_framework.settings import api_settings
 
 from cxlean.backlog.api.views import (
     AttachmentViewSet,
@@ -86,7 +87,14 @@ for prefix, viewset, basename in (
 ):
     router.register(prefix, viewset, basename=basename)
 
+
+class TokenView(ObtainAuthToken):
+    """DRF's token view, reading requests with the API's own parsers (it names its own)."""
+
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES
+
+
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", TokenView.as_view(), name="api-token"),
     path("", include(router.urls)),
 ]

@@ -34,3 +34,8 @@ urlpatterns = [
     ),
     path("healthz/", healthz, name="healthz"),
 ]
+
+handler400 = "cxlean.core.errors.bad_request"
+handler403 = "cxlean.core.errors.permission_denied"
+handler404 = "cxlean.core.errors.page_not_found"
+handler500 = "cxlean.core.errors.server_error"

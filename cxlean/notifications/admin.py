@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import Q
 
-from cxlean.admin import RoleAdmin
+from cxlean.admin import RoleAdmin, ValidSelectionMixin
 from cxlean.notifications.models import Notification, Preference, Reminder
 from cxlean.org.roles import coordinated_units, sees_everything
 
@@ -27,7 +27,7 @@ def in_scope(request, queryset, user_field: str = "user"):
     )
 
 
-class LogAdmin(admin.ModelAdmin):
+class LogAdmin(ValidSelectionMixin, admin.ModelAdmin):
     """Read-only rows written by the background sweep (no history of their own)."""
 
     list_select_related = ["user"]

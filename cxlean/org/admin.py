@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group, User
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from cxlean.admin import CatalogueAdmin, RoleAdmin
+from cxlean.admin import CatalogueAdmin, RoleAdmin, ValidSelectionMixin
 from cxlean.org.accounts import What, active_event, record, role_events
 from cxlean.org.models import (
     DECISIONS,
@@ -169,7 +169,7 @@ ACCESS_FIELDS = ("is_active", "is_staff", "is_superuser", "groups", "user_permis
 
 
 @admin.register(User)
-class PersonAdmin(UserAdmin):
+class PersonAdmin(ValidSelectionMixin, UserAdmin):
     """Logins are managed by superusers; coordinators and management may look.
 
     A superuser here sets an e-mail address directly (no confirmation e-mail), as the
@@ -269,7 +269,7 @@ class PersonAdmin(UserAdmin):
 
 
 @admin.register(Group)
-class RoleGroupAdmin(admin.ModelAdmin):
+class RoleGroupAdmin(ValidSelectionMixin, admin.ModelAdmin):
     search_fields = ["name"]
 
     def has_module_permission(self, request) -> bool:

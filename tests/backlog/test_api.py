@@ -209,7 +209,8 @@ def test_a_bare_idea_needs_only_a_title_and_a_unit(api, bob, service_unit):
     )
     assert response.status_code == 201, response.json()
     body = response.json()
-    assert (body["priority"], body["quadrant"], body["source"]) == (None, "", "gemba")
+    # Unscored: no priority and no quadrant (null, not "": "" is not a quadrant).
+    assert (body["priority"], body["quadrant"], body["source"]) == (None, None, "gemba")
 
 
 @pytest.mark.parametrize(

@@ -19,11 +19,13 @@ from cxlean.backlog.models import (
     Attachment,
     Comment,
     Item,
+    Quadrant,
     Status,
     StatusChange,
     may_submit,
 )
-from cxlean.core.api import DownloadField
+from cxlean.core.api import BlankAsNullChoiceField, DownloadField
+from cxlean.core.schema import own_enum
 from cxlean.journeys.models import Touchpoint, Transition
 from cxlean.org.api.serializers import ModelValidatedSerializer, requesting_user
 from cxlean.org.models import Unit
@@ -37,17 +39,6 @@ def label(source: str) -> serializers.CharField:
     return serializers.CharField(
         source=f"get_{source}_display", read_only=True, help_text=LABEL_HELP
     )
-
-
-def own_enum(choices, enum_id: str) -> dict:
-    """A choice set described as an enum of its own in the schema. The statuses appear
-    under several names (status, to, from_status, allowed_moves...); without its own id
-    each use would make drf-spectacular warn about one choice set with many names."""
-    return {
-        "type": "string",
-        "enum": [value for value, _label in choices],
-        "x-spec-enum-id": f"cxlean-{enum_id}",
-    }
 
 
 def status_field(enum_id: str, **kwargs) -> serializers.ChoiceField:
@@ -109,6 +100,10 @@ class ItemSerializer(ModelValidatedSerializer):
     journey_name = serializers.SerializerMethodField()
     waste_label = label("waste")
     muda_kind_label = label("muda_kind")
+    quadrant = BlankAsNullChoiceField(
+        choices=Quadrant.choices,
+        help_text=_("From impact and feasibility; null until both are scored."),
+    )
     quadrant_label = label("quadrant")
     status_label = label("status")
     expected_metric_label = label("expected_metric")

@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from cxlean.checklists.models import Assignment, ChecklistTemplate, Completion, TemplateItem
+from cxlean.core.filters import IsoDateTimeFilter
 from cxlean.org.api.filters import IdFilter, StrictBooleanFilter, WithinUnitFilter
 
 
@@ -60,8 +61,8 @@ class AssignmentFilter(django_filters.FilterSet):
         field_name="due_date", lookup_expr="lte", help_text=_("Due on or before this date.")
     )
     assigned_by = IdFilter(field_name="assigned_by_id")
-    assigned_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    assigned_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lte")
+    assigned_after = IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    assigned_before = IsoDateTimeFilter(field_name="created_at", lookup_expr="lte")
     mine = StrictBooleanFilter(
         method="filter_mine", help_text=_("true: the assignments that reach you now.")
     )
@@ -99,8 +100,8 @@ class CompletionFilter(django_filters.FilterSet):
     has_evidence = StrictBooleanFilter(
         method="filter_has_evidence", help_text=_("true: an evidence file is attached.")
     )
-    done_after = django_filters.IsoDateTimeFilter(field_name="done_at", lookup_expr="gte")
-    done_before = django_filters.IsoDateTimeFilter(field_name="done_at", lookup_expr="lte")
+    done_after = IsoDateTimeFilter(field_name="done_at", lookup_expr="gte")
+    done_before = IsoDateTimeFilter(field_name="done_at", lookup_expr="lte")
 
     class Meta:
         model = Completion

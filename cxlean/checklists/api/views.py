@@ -17,7 +17,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from cxlean.backlog.api.filters import StrictOrderingFilter
@@ -39,7 +39,9 @@ from cxlean.checklists.api.serializers import (
 )
 from cxlean.checklists.models import Assignment, ChecklistTemplate, Completion, TemplateItem
 from cxlean.checklists.progress import progress_rows
+from cxlean.core.api import refuse_deletion
 from cxlean.core.api_permissions import CatalogueOwnersWrite, ChangesInScope
+from cxlean.core.parsers import JSONParser
 from cxlean.org.roles import is_management
 
 TAGS = ["checklists"]
@@ -47,17 +49,13 @@ FILTER_BACKENDS = [DjangoFilterBackend, StrictOrderingFilter]
 
 
 class ProtectedDelete:
-    """Deleting a template or an item still in use is a 400 that says so."""
-
-    protected_message = _("It is in use and cannot be deleted.")
+    """Deleting a template or an item still in use is a 400 that says what uses it."""
 
     def perform_destroy(self, instance) -> None:
         try:
             instance.delete()
         except ProtectedError as error:
-            raise serializers.ValidationError(
-                {"non_field_errors": [self.protected_message]}
-            ) from error
+            raise refuse_deletion(error) from error
 
 
 # --- catalogue ---------------------------------------------------------------------------
@@ -87,7 +85,6 @@ class TemplateViewSet(ProtectedDelete, viewsets.ModelViewSet):
     filterset_class = TemplateFilter
     ordering_fields = ["order", "code", "id"]
     ordering = ["role__order", "order", "id"]
-    protected_message = _("The template has been assigned and cannot be deleted.")
 
 
 @extend_schema_view(

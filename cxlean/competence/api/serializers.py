@@ -36,7 +36,7 @@ from cxlean.competence.models import (
     may_sign_off,
     unit_of,
 )
-from cxlean.core.api import DownloadField
+from cxlean.core.api import DownloadField, NestedItemSerializer
 from cxlean.org.api.serializers import ModelValidatedSerializer, field_errors, requesting_user
 from cxlean.org.models import CXRole, Unit, display_name
 from cxlean.org.roles import coordinated_units, coordinates_unit
@@ -118,13 +118,13 @@ class RequirementSerializer(ModelValidatedSerializer):
         fields = ["id", "activity", "role", "level", "level_letter"]
 
 
-class ActivityRequirementSerializer(serializers.ModelSerializer):
+class ActivityRequirementSerializer(NestedItemSerializer):
     """A requirement as part of its activity: which CX role, at least which level."""
 
     level = ILUOField(default=Level.U)
     level_letter = LevelLetterField(source="level")
 
-    class Meta:
+    class Meta(NestedItemSerializer.Meta):
         model = Requirement
         fields = ["role", "level", "level_letter"]
         validators = []  # the activity is not known yet; see CompetenceActivitySerializer

@@ -59,6 +59,7 @@ from cxlean.competence.models import (
     TraineePlan,
     unit_of,
 )
+from cxlean.core.api import refuse_deletion
 from cxlean.core.api_permissions import CatalogueOwnersWrite, ChangesInScope
 from cxlean.org.roles import coordinates_unit
 
@@ -90,9 +91,7 @@ class AreaViewSet(viewsets.ModelViewSet):
         try:
             area.delete()
         except ProtectedError as error:
-            raise refuse(
-                _("This area still holds activities; move or remove them first.")
-            ) from error
+            raise refuse_deletion(error, _("Move or remove them first.")) from error
 
 
 @extend_schema_view(
@@ -393,6 +392,10 @@ class MatrixViewSet(viewsets.GenericViewSet):
     serializer_class = MatrixRowSerializer
     pagination_class = MatrixPagination
     filter_backends: list = []
+
+    def get_queryset(self) -> QuerySet[User]:
+        """The people whose rows the matrix holds (the browsable API asks for it)."""
+        return people_in_view(self.request.user)
 
     @extend_schema(
         summary="The competence matrix as a flat table",

@@ -11,7 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 
-from cxlean.backlog.api.serializers import own_enum
+from cxlean.core.schema import own_enum
 from cxlean.exports.kinds import RequestRefused
 from cxlean.exports.models import ExportJob, JobStatus, Kind
 from cxlean.exports.services import request_export

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cxlean.backlog.models import MudaKind, Waste
+from cxlean.core.filters import IsoDateTimeFilter
 from cxlean.gemba.models import (
     Answer,
     Frequency,
@@ -90,12 +91,12 @@ class WalkFilter(django_filters.FilterSet):
     question_set = django_filters.ModelChoiceFilter(queryset=QuestionSet.objects.all())
     place = django_filters.CharFilter(lookup_expr="icontains")
     process = django_filters.CharFilter(lookup_expr="icontains")
-    planned_from = django_filters.IsoDateTimeFilter(
+    planned_from = IsoDateTimeFilter(
         field_name="planned_start",
         lookup_expr="gte",
         help_text=_("Walks planned to start at or after this moment (ISO 8601)."),
     )
-    planned_before = django_filters.IsoDateTimeFilter(
+    planned_before = IsoDateTimeFilter(
         field_name="planned_start",
         lookup_expr="lt",
         help_text=_("Walks planned to start before this moment (ISO 8601)."),
@@ -161,8 +162,8 @@ class ObservationFilter(django_filters.FilterSet):
         field_name="improvement", lookup_expr="isnull", exclude=True
     )
     created_by = django_filters.ModelChoiceFilter(queryset=User.objects.all())
-    created_from = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    created_from = IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
     text = django_filters.CharFilter(lookup_expr="icontains")
 
     class Meta:

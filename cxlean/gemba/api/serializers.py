@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cxlean.backlog.api.serializers import own_enum
 from cxlean.core.api import DownloadField
+from cxlean.core.schema import own_enum
 from cxlean.gemba.models import (
     Answer,
     Frequency,

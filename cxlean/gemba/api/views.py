@@ -30,14 +30,16 @@ from drf_spectacular.utils import (
 from rest_framework import filters, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from cxlean.backlog.api.filters import StrictOrderingFilter
 from cxlean.backlog.api.serializers import ITEM_RELATED, ItemSerializer
 from cxlean.backlog.models import Item
 from cxlean.competence.api.serializers import api_errors
+from cxlean.core.api import refuse_deletion
 from cxlean.core.api_permissions import CatalogueOwnersWrite
+from cxlean.core.parsers import JSONParser
 from cxlean.gemba.api.filters import (
     AnswerFilter,
     ObservationFilter,
@@ -130,9 +132,7 @@ class QuestionViewSet(viewsets.ModelViewSet):
         try:
             instance.delete()
         except ProtectedError as error:
-            raise serializers.ValidationError(
-                {"non_field_errors": [_("The question has answers on walks; keep it.")]}
-            ) from error
+            raise refuse_deletion(error) from error
 
 
 # --- schedules ---------------------------------------------------------------------------

@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cxlean.backlog.api.serializers import own_enum
+from cxlean.core.api import NestedItemSerializer
+from cxlean.core.schema import own_enum
 from cxlean.maturity.forms import assessor_errors
 from cxlean.maturity.models import (
     SCORE_MESSAGE,
@@ -87,7 +88,7 @@ class MaturityDimensionSerializer(ModelValidatedSerializer):
         ]
 
 
-class LevelDescriptorSerializer(serializers.ModelSerializer):
+class LevelDescriptorSerializer(NestedItemSerializer):
     level = serializers.IntegerField(
         min_value=1,
         max_value=5,
@@ -95,7 +96,7 @@ class LevelDescriptorSerializer(serializers.ModelSerializer):
     )
     text = serializers.CharField(read_only=True, help_text=IN_LANGUAGE)
 
-    class Meta:
+    class Meta(NestedItemSerializer.Meta):
         model = LevelDescriptor
         fields = ["level", "text", "text_sv", "text_en"]
 

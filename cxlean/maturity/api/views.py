@@ -17,7 +17,7 @@ from django.db.models import ProtectedError, Q, QuerySet
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import filters, mixins, serializers, viewsets
+from rest_framework import filters, mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -25,6 +25,7 @@ from rest_framework.response import Response
 from cxlean.backlog.api.filters import StrictOrderingFilter
 from cxlean.backlog.api.views import RowsPagination
 from cxlean.competence.api.serializers import api_errors
+from cxlean.core.api import refuse_deletion
 from cxlean.core.api_permissions import CatalogueOwnersWrite
 from cxlean.maturity.api.filters import (
     OVERALL,
@@ -63,7 +64,7 @@ def protected(instance, message: str) -> None:
     try:
         instance.delete()
     except ProtectedError as error:
-        raise serializers.ValidationError({"non_field_errors": [message]}) from error
+        raise refuse_deletion(error, message) from error
 
 
 # --- the maturity model ------------------------------------------------------------------
@@ -121,7 +122,7 @@ class MaturityDimensionViewSet(viewsets.ModelViewSet):
     ordering = ["order", "id"]
 
     def perform_destroy(self, instance: Dimension) -> None:
-        protected(instance, _("The dimension has questions; make it inactive instead."))
+        protected(instance, _("Make it inactive instead."))
 
 
 @extend_schema_view(
@@ -157,7 +158,7 @@ class MaturityQuestionViewSet(viewsets.ModelViewSet):
     ordering = ["dimension__order", "dimension_id", "order", "id"]
 
     def perform_destroy(self, instance: Question) -> None:
-        protected(instance, _("The question has answers; make it inactive instead."))
+        protected(instance, _("Make it inactive instead."))
 
 
 # --- assessments -------------------------------------------------------------------------

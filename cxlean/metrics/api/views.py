@@ -21,6 +21,7 @@ from rest_framework import filters, mixins, serializers, viewsets
 from rest_framework.response import Response
 
 from cxlean.backlog.api.filters import StrictOrderingFilter
+from cxlean.core.api import refuse_deletion
 from cxlean.core.api_permissions import CatalogueOwnersWrite
 from cxlean.metrics.api.filters import (
     MeasurementFilter,
@@ -82,9 +83,7 @@ class MetricViewSet(viewsets.ModelViewSet):
         try:
             instance.delete()
         except ProtectedError as error:
-            raise serializers.ValidationError(
-                {"non_field_errors": [_("The metric has targets, answers or figures; keep it.")]}
-            ) from error
+            raise refuse_deletion(error) from error
 
 
 # --- targets, answers and figures --------------------------------------------------------

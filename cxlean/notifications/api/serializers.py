@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cxlean.backlog.api.serializers import own_enum
+from cxlean.core.schema import own_enum
 from cxlean.notifications.models import Delivery, Kind, Language, Notification, Preference
 
 

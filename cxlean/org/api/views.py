@@ -7,13 +7,13 @@ from django.contrib.auth.models import User
 from django.db.models import Prefetch, ProtectedError, QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, permissions, serializers, viewsets
+from rest_framework import mixins, permissions, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 
+from cxlean.core.api import refuse_deletion
 from cxlean.core.api_permissions import (
     CatalogueOwnersWrite,
     ChangesInScope,
@@ -69,16 +69,8 @@ class UnitViewSet(viewsets.ModelViewSet):
         try:
             unit.delete()
         except ProtectedError as error:
-            raise serializers.ValidationError(
-                {
-                    api_settings.NON_FIELD_ERRORS_KEY: [
-                        _(
-                            "This unit still has sub-units, people or plans; "
-                            "move or remove them first."
-                        )
-                    ]
-                }
-            ) from error
+            advice = _("This unit still has sub-units, people or plans; move or remove them first.")
+            raise refuse_deletion(error, advice) from error
 
 
 @extend_schema(tags=["organisation"])

@@ -1,0 +1,83 @@
+"""Error pages: JSON for the API, HTML for the web app.
+
+Django's own 400/403/404/500 views answer HTML. An API client that asks for an unknown
+address, or meets an unexpected error, gets `{"detail": ...}` instead, with the same
+words a DRF error would use and nothing of the error itself (it is logged by Django).
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.template import loader
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import defaults
+
+API_PREFIX = "/api/"
+
+NUL_MESSAGE = gettext_lazy("The address holds a NUL character, which cannot be read; remove it.")
+
+
+def is_api(request: HttpRequest) -> bool:
+    return request.path_info.startswith(API_PREFIX)
+
+
+def api_error(detail: str, status: int) -> JsonResponse:
+    return JsonResponse({"detail": detail}, status=status)
+
+
+def bad_request(request, exception, template_name=defaults.ERROR_400_TEMPLATE_NAME):
+    if is_api(request):
+        return api_error(_("The request could not be read."), 400)
+    return defaults.bad_request(request, exception, template_name)
+
+
+def permission_denied(request, exception, template_name=defaults.ERROR_403_TEMPLATE_NAME):
+    if is_api(request):
+        return api_error(_("You do not have permission to perform this action."), 403)
+    return defaults.permission_denied(request, exception, template_name)
+
+
+def page_not_found(request, exception, template_name=defaults.ERROR_404_TEMPLATE_NAME):
+    if is_api(request):
+        return api_error(_("Not found."), 404)
+    return defaults.page_not_found(request, exception, template_name)
+
+
+def server_error(request, template_name=defaults.ERROR_500_TEMPLATE_NAME):
+    if is_api(request):
+        return api_error(
+            _("Something went wrong on the server. The error has been logged; nothing was saved."),
+            500,
+        )
+    return defaults.server_error(request, template_name)
+
+
+def has_nul(request: HttpRequest) -> bool:
+    if "\x00" in request.path_info:
+        return True
+    return any(
+        "\x00" in key or any("\x00" in value for value in values)
+        for key, values in request.GET.lists()
+    )
+
+
+class RefuseNulMiddleware:
+    """A NUL character in the address (path or query string) is a 400 on every page.
+
+    Forms and serializers refuse NUL in what they read, but admin changelist filters,
+    search boxes and lookups put query-string values straight into the database query,
+    and PostgreSQL cannot hold NUL in text: the request would end in a 500.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if has_nul(request):
+            message = str(NUL_MESSAGE)
+            if is_api(request):
+                return api_error(message, 400)
+            template = loader.get_template(defaults.ERROR_400_TEMPLATE_NAME)
+            return HttpResponseBadRequest(template.render({"message": message}))
+        return self.get_response(request)
