@@ -12,6 +12,8 @@ from django.core.management.base import CommandError
 from django.db.models import F
 from django.utils import timezone
 
+from cxlean.backlog import demo as backlog_demo
+from cxlean.backlog.models import Item
 from cxlean.competence import demo as competence_demo
 from cxlean.competence.models import (
     CompetenceActivity,
@@ -19,6 +21,8 @@ from cxlean.competence.models import (
     Record,
     TraineePlan,
 )
+from cxlean.journeys import demo as journeys_demo
+from cxlean.journeys.models import Feedback
 from cxlean.org import demo
 from cxlean.org.models import Profile, Unit
 from cxlean.org.roles import EMPLOYEE
@@ -43,21 +47,6 @@ def user(username: str) -> User:
 
 def demo_usernames() -> list[str]:
     return [person.username for person in demo.PEOPLE]
-
-
-def test_it_leaves_other_organisations_alone_on_reset(debug):
-    other = Unit.objects.create(name="Annat bolag", code="other")
-    run_demo()
-    outsider = User.objects.create(username="outsider")
-    Profile.objects.create(user=outsider, unit=other)
-    activity = Record.objects.first().activity
-    kept = Record.objects.create(
-        person=outsider, activity=activity, level=Level.L, signed_off_by=user("coordinator")
-    )
-    run_demo("--reset")
-    assert Unit.objects.filter(pk=other.pk).exists()
-    kept.refresh_from_db()
-    assert kept.level == Level.L and kept.signed_off_by is None
 
 
 def test_it_refuses_when_someone_outside_the_demo_already_has_a_demo_login(debug):
@@ -125,12 +114,31 @@ def test_people_builds_a_large_organisation_with_bulk_inserts(debug, count_queri
     assert Profile.cx_roles.through.objects.filter(profile__user__in=generated).count() >= 174
 
 
-def test_large_organisations_reset_cleanly(debug):
+def test_a_reset_of_a_large_organisation_leaves_other_organisations_alone(debug):
+    """One build and one reset (each takes seconds): a large organisation gets the same
+    backlog, and the reset removes its generated people but nothing outside the demo."""
+    other = Unit.objects.create(name="Annat bolag", code="other")
     run_demo("--people", "100")
+    assert Item.objects.filter(gemba_observation=None).count() == len(backlog_demo.ITEMS)
+    assert Feedback.objects.count() == len(journeys_demo.FEEDBACK)
+    outsider = User.objects.create(username="outsider")
+    Profile.objects.create(user=outsider, unit=other)
+    activity = Record.objects.first().activity
+    kept = Record.objects.create(
+        person=outsider, activity=activity, level=Level.L, signed_off_by=user("coordinator")
+    )
     run_demo("--reset")
-    assert Profile.objects.count() == len(demo.PEOPLE)
-    assert Unit.objects.count() == len(demo.UNITS)
-    assert not Record.objects.exclude(person__username__in=demo_usernames()).exists()
+    assert Unit.objects.filter(pk=other.pk).exists()
+    kept.refresh_from_db()
+    assert kept.level == Level.L and kept.signed_off_by is None
+    assert Item.objects.filter(gemba_observation=None).count() == len(backlog_demo.ITEMS)
+    assert Profile.objects.exclude(user=outsider).count() == len(demo.PEOPLE)
+    assert Unit.objects.exclude(pk=other.pk).count() == len(demo.UNITS)
+    assert (
+        not Record.objects.exclude(person__username__in=demo_usernames())
+        .exclude(pk=kept.pk)
+        .exists()
+    )
 
 
 def test_generated_people_get_a_record_for_what_their_roles_require(debug, count_queries):
