@@ -140,6 +140,9 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+# Excel exports: how many days a finished export can be downloaded.
+EXPORT_KEEP_DAYS = env.int("EXPORT_KEEP_DAYS", default=7)
+
 # Competence: how long a Green Card is valid, and when "expiring soon" starts.
 GREEN_CARD_VALIDITY_MONTHS = env.int("GREEN_CARD_VALIDITY_MONTHS", default=24)
 GREEN_CARD_EXPIRY_WARNING_DAYS = env.int("GREEN_CARD_EXPIRY_WARNING_DAYS", default=30)

@@ -5,10 +5,15 @@ in Customer Service; Carol coordinates Sales; Maria is management; Olivia is the
 owner (she keeps the organisation-wide catalogues); Root is superuser.
 """
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from cxlean.backlog.models import MudaKind, Waste
 from cxlean.journeys.models import Channel, Emotion
@@ -128,6 +133,31 @@ def login(user) -> Client:
 def as_user():
     """`as_user(alice)` gives a logged-in test client."""
     return login
+
+
+class QueryCounter:
+    """`count_queries(client, url, **extra)`: how many SQL queries one GET of `url` runs
+    with a test client (Django's or DRF's); the page must answer `status` (200 unless
+    told, None for any). `count_queries(function, *args, **kwargs)`: how many queries
+    that call runs. `count_queries.result` is what the last call returned (the response
+    of a GET)."""
+
+    result: Any = None
+
+    def __call__(self, action: Any, *args: Any, status: int | None = 200, **kwargs: Any) -> int:
+        is_client = hasattr(action, "get") and hasattr(action, "login")
+        with CaptureQueriesContext(connection) as captured:
+            self.result = action.get(*args, **kwargs) if is_client else action(*args, **kwargs)
+        if is_client and status is not None:
+            response = self.result
+            assert response.status_code == status, getattr(response, "content", b"")[:2000]
+        return len(captured.captured_queries)
+
+
+@pytest.fixture
+def count_queries() -> Callable[..., int]:
+    """The suite's one query counter; see QueryCounter."""
+    return QueryCounter()
 
 
 # --- customer journeys and the improvement backlog ---------------------------------------

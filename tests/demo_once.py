@@ -1,16 +1,23 @@
-"""Build the demo organisation once for a whole test module.
+"""Build the demo organisation once per test process for the modules that only read it.
 
-Building it takes seconds, and most demo tests only read it. `demo_for_module` builds it
-outside the tests' transactions (so every test of the module sees it, and each test's own
-changes are rolled back as usual) and empties the database when the module is done, so
-the next module on this worker starts from an empty database as always.
+Building it takes seconds, and most demo tests only read it. `demo_for_module` puts the
+demo into the test database outside the tests' transactions (so every test of the module
+sees it, and each test's own changes are rolled back as usual) and empties the database
+when the module is done, so the next module on this worker starts from an empty
+database as always.
+
+On SQLite the demo is built once per process (per xdist worker): the database is copied
+aside empty and with the demo (SQLite's backup API, milliseconds), and later modules get
+the copy instead of a new build. Other databases build it for each module.
 """
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from io import StringIO
 
 from django.core.management import call_command
+from django.db import connection
 from django.test import override_settings
 
 
@@ -20,19 +27,53 @@ def run_demo(*args: str) -> str:
     return out.getvalue()
 
 
-@contextmanager
-def demo_for_module(django_db_blocker) -> Iterator[str]:
-    """Yield the demo command's output; the demo stays until the module ends."""
+def _build() -> str:
     # The settings tests/conftest.py gives every test (it applies per test, later).
     test_settings = override_settings(
         DEBUG=True,
         LANGUAGE_CODE="sv",
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
     )
-    with django_db_blocker.unblock(), test_settings:
-        output = run_demo()
+    with test_settings:
+        return run_demo()
+
+
+class _Copies:
+    """The test database's SQLite copies of this process: empty and with the demo."""
+
+    empty: sqlite3.Connection | None = None
+    demo: sqlite3.Connection | None = None
+    output = ""
+
+
+def _copy(source: sqlite3.Connection, target: sqlite3.Connection | None = None):
+    target = target or sqlite3.connect(":memory:", check_same_thread=False)
+    source.backup(target)
+    return target
+
+
+@contextmanager
+def demo_for_module(django_db_blocker) -> Iterator[str]:
+    """Yield the demo command's output; the demo stays until the module ends."""
+    with django_db_blocker.unblock():
+        if connection.vendor != "sqlite":
+            output = _build()
+        else:
+            connection.ensure_connection()
+            database = connection.connection
+            if _Copies.demo is None:
+                _Copies.empty = _copy(database)
+                _Copies.output = _build()
+                _Copies.demo = _copy(database)
+            else:
+                _copy(_Copies.demo, database)
+            output = _Copies.output
     try:
         yield output
     finally:
         with django_db_blocker.unblock():
-            call_command("flush", interactive=False, verbosity=0)
+            if connection.vendor == "sqlite" and _Copies.empty is not None:
+                connection.ensure_connection()
+                _copy(_Copies.empty, connection.connection)
+            else:
+                call_command("flush", interactive=False, verbosity=0)

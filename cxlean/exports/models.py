@@ -22,12 +22,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-DEFAULT_KEEP_DAYS = 7
-
 
 def keep_days() -> int:
     """How many days a finished export can be downloaded (setting EXPORT_KEEP_DAYS)."""
-    return int(getattr(settings, "EXPORT_KEEP_DAYS", DEFAULT_KEEP_DAYS))
+    return settings.EXPORT_KEEP_DAYS
 
 
 class Kind(models.TextChoices):

@@ -4,8 +4,6 @@ Service plan: Bob's unit, Alice owns one of its activities. Sales plan: Carol's 
 """
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from tests.factories import PASSWORD, ActivityFactory, PhaseFactory, PlanFactory
@@ -22,14 +20,6 @@ def api_client(user=None) -> APIClient:
 def api():
     """`api(bob)` gives an APIClient signed in as Bob; `api()` an anonymous one."""
     return api_client
-
-
-def queries_for(client: APIClient, url: str) -> int:
-    """How many SQL queries one GET of `url` runs (it must answer 200)."""
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200, response.content
-    return len(captured.captured_queries)
 
 
 @pytest.fixture

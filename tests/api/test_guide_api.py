@@ -4,7 +4,6 @@ import pytest
 from django.urls import reverse
 
 from cxlean.guide.models import GuideActivity, GuideStep
-from tests.api.conftest import queries_for
 from tests.factories import GuideActivityFactory, GuideStepFactory
 
 pytestmark = pytest.mark.django_db
@@ -88,7 +87,7 @@ def test_the_cx_owner_curates_the_guide(api, olivia, journey_step):
     assert not GuideActivity.objects.exists()
 
 
-def test_step_list_queries_do_not_grow(api, alice):
+def test_step_list_queries_do_not_grow(api, alice, count_queries):
     client = api(alice)
 
     def add_steps(how_many):
@@ -96,6 +95,6 @@ def test_step_list_queries_do_not_grow(api, alice):
             GuideActivityFactory.create_batch(3, step=GuideStepFactory())
 
     add_steps(5)
-    few = queries_for(client, reverse("guide-step-list"))
+    few = count_queries(client, reverse("guide-step-list"))
     add_steps(45)
-    assert queries_for(client, reverse("guide-step-list")) == few
+    assert count_queries(client, reverse("guide-step-list")) == few

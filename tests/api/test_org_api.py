@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from cxlean.org.models import Unit
 from cxlean.org.roles import COORDINATOR, EMPLOYEE
-from tests.api.conftest import api_client, queries_for
+from tests.api.conftest import api_client
 from tests.factories import PASSWORD, CXRoleFactory, UnitFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -297,15 +297,15 @@ def test_a_user_without_profile_gets_one_when_given_a_unit(api, root, service_un
 # --- query counts ------------------------------------------------------------------------
 
 
-def test_unit_list_queries_do_not_grow(api, alice, company):
+def test_unit_list_queries_do_not_grow(api, alice, company, count_queries):
     client = api(alice)
     UnitFactory.create_batch(5, parent=company)
-    few = queries_for(client, reverse("unit-list"))
+    few = count_queries(client, reverse("unit-list"))
     UnitFactory.create_batch(45, parent=company)
-    assert queries_for(client, reverse("unit-list")) == few
+    assert count_queries(client, reverse("unit-list")) == few
 
 
-def test_people_list_queries_do_not_grow(api, alice, service_unit):
+def test_people_list_queries_do_not_grow(api, alice, service_unit, count_queries):
     client = api(alice)
     roles = CXRoleFactory.create_batch(2)
 
@@ -314,6 +314,6 @@ def test_people_list_queries_do_not_grow(api, alice, service_unit):
             UserFactory(unit=service_unit).profile.cx_roles.set(roles)
 
     add_people(5)
-    few = queries_for(client, reverse("person-list"))
+    few = count_queries(client, reverse("person-list"))
     add_people(45)
-    assert queries_for(client, reverse("person-list")) == few
+    assert count_queries(client, reverse("person-list")) == few

@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cxlean.plans.models import Activity, Phase, Plan
-from tests.api.conftest import queries_for
 from tests.factories import (
     ActivityFactory,
     GuideActivityFactory,
@@ -499,42 +498,46 @@ def fill_plans(unit, how_many: int, alice) -> None:
 
 
 @pytest.mark.parametrize("name", ["alice", "bob", "maria"])
-def test_plan_list_queries_do_not_grow_with_the_plans(api, request, name, service_unit, alice):
+def test_plan_list_queries_do_not_grow_with_the_plans(
+    api, request, name, service_unit, alice, count_queries
+):
     client = api(request.getfixturevalue(name))
     fill_plans(service_unit, 5, alice)
-    few = queries_for(client, reverse("plan-list"))
+    few = count_queries(client, reverse("plan-list"))
     fill_plans(service_unit, 45, alice)
     assert client.get(reverse("plan-list")).json()["count"] == 50
-    assert queries_for(client, reverse("plan-list")) == few
+    assert count_queries(client, reverse("plan-list")) == few
 
 
 @pytest.mark.parametrize("name", ["alice", "bob", "maria"])
 def test_activity_list_queries_do_not_grow_with_the_activities(
-    api, request, name, service_unit, alice
+    api, request, name, service_unit, alice, count_queries
 ):
     client = api(request.getfixturevalue(name))
     fill_plans(service_unit, 2, alice)  # 6 activities
-    few = queries_for(client, reverse("activity-list"))
+    few = count_queries(client, reverse("activity-list"))
     fill_plans(service_unit, 15, alice)  # 51 activities
     assert client.get(reverse("activity-list")).json()["count"] == 51
-    assert queries_for(client, reverse("activity-list")) == few
+    assert count_queries(client, reverse("activity-list")) == few
 
 
-def test_plan_detail_queries_do_not_grow_with_the_plan(api, bob, service_plan, alice):
+def test_plan_detail_queries_do_not_grow_with_the_plan(
+    api, bob, service_plan, alice, count_queries
+):
     url = reverse("plan-detail", args=[service_plan.pk])
     client = api(bob)
     ActivityFactory(phase=PhaseFactory(plan=service_plan), owner=alice)
-    few = queries_for(client, url)
+    few = count_queries(client, url)
     for _ in range(5):
         phase = PhaseFactory(plan=service_plan)
         for _ in range(10):
             ActivityFactory(phase=phase, owner=alice).depends_on.add(ActivityFactory(phase=phase))
-    assert queries_for(client, url) == few
+    assert count_queries(client, url) == few
 
 
-def test_phase_list_queries_do_not_grow(api, bob, service_plan):
+def test_phase_list_queries_do_not_grow(api, bob, service_plan, count_queries):
     client = api(bob)
     PhaseFactory.create_batch(5, plan=service_plan)
-    few = queries_for(client, reverse("phase-list"))
+    few = count_queries(client, reverse("phase-list"))
     PhaseFactory.create_batch(45, plan=service_plan)
-    assert queries_for(client, reverse("phase-list")) == few
+    assert count_queries(client, reverse("phase-list")) == few

@@ -28,7 +28,7 @@ from cxlean.backlog.models import (
 )
 from cxlean.org.models import display_name
 from cxlean.org.roles import COORDINATOR, EMPLOYEE
-from tests.api.conftest import api_client, queries_for
+from tests.api.conftest import api_client
 from tests.factories import (
     CommentFactory,
     ItemFactory,
@@ -831,11 +831,11 @@ def fill_backlog(unit, count: int) -> None:
 
 
 @pytest.mark.parametrize("route", ["improvement-list", "improvement-row-list"])
-def test_lists_run_a_constant_number_of_queries(api, bob, service_unit, route):
+def test_lists_run_a_constant_number_of_queries(api, bob, service_unit, route, count_queries):
     client = api(bob)
     list_url = reverse(route) + "?overdue=true"
     fill_backlog(service_unit, 3)
-    small = queries_for(client, list_url)
+    small = count_queries(client, list_url)
     fill_backlog(service_unit, 27)
     assert client.get(list_url).json()["count"] == 30
-    assert queries_for(client, list_url) == small
+    assert count_queries(client, list_url) == small

@@ -8,9 +8,7 @@ from collections.abc import Iterator
 import pytest
 from django.utils import timezone
 
-from cxlean.backlog import demo as backlog_demo
 from cxlean.backlog.models import Comment, Item, Status, StatusChange
-from cxlean.journeys import demo as journeys_demo
 from cxlean.journeys.models import Feedback, Journey, Stage, Touchpoint, Transition
 from cxlean.org.roles import coordinates_unit
 from tests.demo_once import demo_for_module, run_demo
@@ -133,16 +131,5 @@ def test_running_the_demo_twice_changes_nothing(built, debug):
     assert snapshot() == before
 
 
-def test_reset_rebuilds_the_same_backlog(built, debug):
-    before, old = snapshot(), set(Item.objects.values_list("pk", flat=True))
-    run_demo("--reset")
-    assert snapshot() == before
-    assert not old & set(Item.objects.values_list("pk", flat=True))
-
-
-def test_a_large_organisation_gets_the_same_backlog(built, debug):
-    run_demo("--reset", "--people", "60")
-    assert Item.objects.filter(gemba_observation=None).count() == len(backlog_demo.ITEMS)
-    assert Feedback.objects.count() == len(journeys_demo.FEEDBACK)
-    run_demo("--reset")
-    assert Item.objects.filter(gemba_observation=None).count() == len(backlog_demo.ITEMS)
+# A reset rebuilding the same backlog: tests/org/test_demo.py, with the organisation's.
+# A large organisation's backlog: tests/org/test_demo_command.py, with its reset.

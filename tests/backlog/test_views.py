@@ -12,8 +12,6 @@ import datetime as dt
 import pytest
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -882,22 +880,16 @@ def fill_backlog(size: int, units, people) -> None:
         )
 
 
-def queries_for(client, address: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(address).status_code == 200
-    return len(captured)
-
-
 @pytest.mark.parametrize("address", [LIST, BOARD, CHART, f"{LIST}?waste=muda&overdue=on&sort=due"])
 def test_list_board_and_chart_keep_their_query_count(
-    bob, alice, service_unit, service_team, as_user, address
+    bob, alice, service_unit, service_team, as_user, address, count_queries
 ):
     client = as_user(bob)
     units = [service_unit, service_team, UnitFactory(parent=service_team)]
     people = [alice, bob, UserFactory(unit=service_team)]
     fill_backlog(3, units, people)
     client.get(address)  # warm up (session, content types)
-    small = queries_for(client, address)
+    small = count_queries(client, address)
     fill_backlog(30, units, people)
-    large = queries_for(client, address)
+    large = count_queries(client, address)
     assert small == large

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from cxlean.checklists.models import Assignment, ChecklistTemplate, Completion, TemplateItem, tick
-from tests.api.conftest import api_client, queries_for
+from tests.api.conftest import api_client
 from tests.checklists.conftest import days
 from tests.checklists.factories import AssignmentFactory, TemplateFactory, TemplateItemFactory
 from tests.factories import UserFactory
@@ -380,11 +380,11 @@ def fill(count: int, unit, role, template) -> None:
 @pytest.mark.parametrize("who", ["alice", "bob", "maria"])
 @pytest.mark.parametrize("address", [TEMPLATES, ITEMS, ASSIGNMENTS, COMPLETIONS, PROGRESS])
 def test_lists_keep_their_query_count(
-    api, request, role_assignment, template, service_team, who, address
+    api, request, role_assignment, template, service_team, who, address, count_queries
 ):
     client = api(request.getfixturevalue(who))
     fill(2, service_team, role_assignment.role, template)
     client.get(address)
-    small = queries_for(client, address)
+    small = count_queries(client, address)
     fill(12, service_team, role_assignment.role, template)
-    assert queries_for(client, address) == small
+    assert count_queries(client, address) == small

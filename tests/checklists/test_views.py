@@ -10,8 +10,6 @@ exist for her); Maria is management (reads everything, changes nothing).
 import pytest
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cxlean.checklists.models import Assignment, Completion, tick
@@ -433,16 +431,10 @@ def fill(count: int, unit, role, template) -> None:
         tick(extra, template.items.first(), person, done=True, note="ok")
 
 
-def queries_for(client, address: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(address).status_code == 200
-    return len(captured)
-
-
 @pytest.mark.parametrize("who", ["alice", "bob", "maria"])
 @pytest.mark.parametrize("address", [MINE, PROGRESS, f"{PROGRESS}?overdue=on&unit=UNIT"])
 def test_my_checklists_and_progress_keep_their_query_count(
-    request, role_assignment, template, service_team, as_user, who, address
+    request, role_assignment, template, service_team, as_user, who, address, count_queries
 ):
     user = request.getfixturevalue(who)
     if address != MINE and who == "alice":
@@ -451,7 +443,7 @@ def test_my_checklists_and_progress_keep_their_query_count(
     client = as_user(user)
     fill(2, service_team, role_assignment.role, template)
     client.get(address)  # warm up (session, content types)
-    small = queries_for(client, address)
+    small = count_queries(client, address)
     fill(12, service_team, role_assignment.role, template)
     UnitFactory(parent=service_team)
-    assert queries_for(client, address) == small
+    assert count_queries(client, address) == small

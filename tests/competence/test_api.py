@@ -25,7 +25,7 @@ from cxlean.competence.models import (
     TraineePlan,
 )
 from cxlean.org.roles import EMPLOYEE
-from tests.api.conftest import api_client, queries_for
+from tests.api.conftest import api_client
 from tests.factories import (
     AreaFactory,
     CompetenceActivityFactory,
@@ -600,16 +600,16 @@ def test_bad_record_filters_are_a_400(api, maria, params):
 
 @pytest.mark.parametrize("name", ["alice", "bob", "dave", "maria"])
 def test_record_list_queries_do_not_grow_with_the_people(
-    api, request, name, service_team, agent_role, listening, escalation
+    api, request, name, service_team, agent_role, listening, escalation, count_queries
 ):
     # Session, user, groups, home unit (for coordinators), count, the page of records
     # with person, unit, activity, area and sign-off names joined.
     client = api(request.getfixturevalue(name))
     url = reverse("competence-record-list")
     fill_team(service_team, agent_role, [listening, escalation], 5)
-    few = queries_for(client, url)
+    few = count_queries(client, url)
     fill_team(service_team, agent_role, [listening, escalation], 45)
-    assert queries_for(client, url) == few
+    assert count_queries(client, url) == few
 
 
 # --- Green Cards -------------------------------------------------------------------------
@@ -748,14 +748,14 @@ def test_progress_of_people_you_do_not_follow_is_404(api, request, name, code, a
 
 @pytest.mark.parametrize("name", ["bob", "maria"])
 def test_progress_queries_do_not_grow_with_the_people(
-    api, request, name, service_team, agent_role, listening, escalation
+    api, request, name, service_team, agent_role, listening, escalation, count_queries
 ):
     client = api(request.getfixturevalue(name))
     url = reverse("competence-progress-list")
     fill_team(service_team, agent_role, [listening, escalation], 5)
-    few = queries_for(client, url)
+    few = count_queries(client, url)
     fill_team(service_team, agent_role, [listening, escalation], 40)
-    assert queries_for(client, url) == few
+    assert count_queries(client, url) == few
 
 
 # --- trainee plans -----------------------------------------------------------------------
@@ -960,18 +960,18 @@ def test_matrix_is_paged_by_rows(api, maria, service_team, agent_role, listening
 
 @pytest.mark.parametrize("name", ["alice", "bob", "maria"])
 def test_matrix_queries_do_not_grow_with_people_or_activities(
-    api, request, name, service_team, agent_role, listening, escalation
+    api, request, name, service_team, agent_role, listening, escalation, count_queries
 ):
     # Session, user, groups, home unit; activities, people, requirements, roles held,
     # (person, activity) pairs with a record; the page's records.
     client = api(request.getfixturevalue(name))
     url = reverse("competence-matrix-list")
     fill_team(service_team, agent_role, [listening, escalation], 5)
-    few = queries_for(client, url)
+    few = count_queries(client, url)
     more = [CompetenceActivityFactory(area=listening.area) for _ in range(5)]
     fill_team(service_team, agent_role, [listening, escalation, *more], 45)
-    assert queries_for(client, url) == few
-    assert queries_for(client, f"{url}?page_size=1000") == few
+    assert count_queries(client, url) == few
+    assert count_queries(client, f"{url}?page_size=1000") == few
 
 
 # --- the schema --------------------------------------------------------------------------

@@ -14,8 +14,6 @@ import datetime as dt
 import pytest
 from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -502,16 +500,9 @@ def build_organisation(people: int, activities: int, unit, role) -> None:
             GreenCardFactory(person=person, role=role, issued_on=days(-5), expires_on=days(400))
 
 
-def queries_for(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
-
-
 @pytest.mark.parametrize("viewer", ["bob", "maria"])
 def test_query_count_does_not_grow_with_people_or_activities(
-    viewer, request, bob, maria, service_unit, as_user
+    viewer, request, bob, maria, service_unit, as_user, count_queries
 ):
     user = request.getfixturevalue(viewer)
     small_unit = UnitFactory(parent=service_unit)
@@ -520,9 +511,9 @@ def test_query_count_does_not_grow_with_people_or_activities(
     build_organisation(30, 12, large_unit, CXRoleFactory())
     client = as_user(user)
     client.get(MATRIX)  # warm up: session, caches
-    small = queries_for(client, f"{MATRIX}?unit={small_unit.pk}")
-    large = queries_for(client, f"{MATRIX}?unit={large_unit.pk}")
-    everyone = queries_for(client, MATRIX)
+    small = count_queries(client, f"{MATRIX}?unit={small_unit.pk}")
+    large = count_queries(client, f"{MATRIX}?unit={large_unit.pk}")
+    everyone = count_queries(client, MATRIX)
     # + the chosen unit, and the export button checking it again for its hidden fields
     assert small == large == everyone + 2
     # session, user, the request's savepoint and its release, groups, (a coordinator's
@@ -532,10 +523,13 @@ def test_query_count_does_not_grow_with_people_or_activities(
     assert small == (21 if viewer == "bob" else 19)
 
 
-def test_one_sign_off_runs_a_fixed_number_of_queries(agent_alice, listening, bob, as_user):
+def test_one_sign_off_runs_a_fixed_number_of_queries(
+    agent_alice, listening, bob, as_user, count_queries
+):
     client = as_user(bob)
     client.get(MATRIX)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.post(cell_url(agent_alice, listening), {"level": Level.U}, **HTMX)
-    assert response.status_code == 200
-    assert len(queries) < 40
+    queries = count_queries(
+        client.post, cell_url(agent_alice, listening), {"level": Level.U}, **HTMX
+    )
+    assert count_queries.result.status_code == 200
+    assert queries < 40

@@ -10,8 +10,6 @@ from tests/competence/conftest.py.
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
@@ -136,13 +134,6 @@ def test_green_card_progress_per_role_with_the_certificate_link(
     assert reverse("competence:certificate", args=[card.pk]) in html
 
 
-def count_queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(captured.captured_queries)
-
-
 def grow_catalogue(person, role, count, bob):
     """`count` more activities in a new area, required for `role`, half signed off, and
     a trainee goal for each."""
@@ -161,7 +152,7 @@ def grow_catalogue(person, role, count, bob):
 
 
 def test_competence_pages_run_the_same_queries_for_5_and_50_activities(
-    agent_alice, agent_role, bob, as_user
+    agent_alice, agent_role, bob, as_user, count_queries
 ):
     GreenCardFactory(person=agent_alice, role=agent_role, issued_by=bob)
     own, coordinator = as_user(agent_alice), as_user(bob)
@@ -670,7 +661,9 @@ def test_an_unsafe_next_is_ignored(waiting, bob, as_user):
     assert response["Location"] == reverse("competence:record", args=[waiting.pk])
 
 
-def test_queue_runs_the_same_queries_for_5_and_50_rows(bob, service_team, listen_area, as_user):
+def test_queue_runs_the_same_queries_for_5_and_50_rows(
+    bob, service_team, listen_area, as_user, count_queries
+):
     activities = CompetenceActivityFactory.create_batch(5, area=listen_area)
 
     def add_waiting(count):
@@ -703,14 +696,14 @@ def test_record_page_shows_the_history_of_who_changed_what(waiting, bob, as_user
     assert "change--created" in html
 
 
-def test_record_history_is_built_in_a_constant_number_of_queries(waiting, bob, as_user):
+def test_record_history_is_built_in_a_constant_number_of_queries(
+    waiting, bob, as_user, count_queries
+):
     client = as_user(bob)
     url = reverse("competence:record", args=[waiting.pk])
 
     def queries():
-        with CaptureQueriesContext(connection) as captured:
-            assert client.get(url).status_code == 200
-        return len(captured.captured_queries)
+        return count_queries(client, url)
 
     few = queries()
     for level in (Level.O, Level.U, Level.O):

@@ -5,8 +5,6 @@ import datetime as dt
 
 import pytest
 from django.core.files.base import ContentFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -205,21 +203,15 @@ def test_my_exports_lists_mine_newest_first(as_user, bob, carol):
     )
 
 
-def list_queries(client) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(reverse("exports:list")).status_code == 200
-    return len(captured)
-
-
-def test_my_exports_runs_a_constant_number_of_queries(as_user, bob):
+def test_my_exports_runs_a_constant_number_of_queries(as_user, bob, count_queries):
     client = as_user(bob)
     for _index in range(2):
         done_job(bob)
-    small = list_queries(client)
+    small = count_queries(client, reverse("exports:list"))
     for _index in range(20):
         done_job(bob)
         job_for(bob, status=JobStatus.FAILED, error="x")
-    assert list_queries(client) == small
+    assert count_queries(client, reverse("exports:list")) == small
 
 
 # --- the buttons on the feature pages ------------------------------------------------------

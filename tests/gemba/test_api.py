@@ -30,7 +30,7 @@ from cxlean.gemba.models import (
     Weekday,
 )
 from cxlean.org.roles import COORDINATOR, EMPLOYEE
-from tests.api.conftest import api_client, queries_for
+from tests.api.conftest import api_client
 from tests.factories import UserFactory
 from tests.gemba.factories import (
     AnswerFactory,
@@ -724,11 +724,13 @@ def fill(unit, count: int, question_set: QuestionSet) -> None:
         "gemba-cadence-list",
     ],
 )
-def test_lists_run_a_constant_number_of_queries(api, bob, service_unit, question_set, route):
+def test_lists_run_a_constant_number_of_queries(
+    api, bob, service_unit, question_set, route, count_queries
+):
     client = api(bob)
     url = reverse(route)
     fill(service_unit, 2, question_set)
-    small = queries_for(client, url)
+    small = count_queries(client, url)
     fill(service_unit, 12, question_set)
     QuestionFactory.create_batch(3, question_set=QuestionSetFactory())
-    assert queries_for(client, url) == small
+    assert count_queries(client, url) == small

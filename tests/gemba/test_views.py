@@ -12,8 +12,6 @@ import datetime as dt
 
 import pytest
 from django.contrib.messages import get_messages
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -169,17 +167,11 @@ def fill_walks(size: int, units, people) -> None:
         ObservationFactory(walk=walk)
 
 
-def queries_for(client, address: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(address).status_code == 200
-    return len(captured)
-
-
 @pytest.mark.parametrize(
     "address", [LIST, f"{LIST}?status=planned", f"{LIST}?status=done&page=1", SCHEDULES, CADENCE]
 )
 def test_list_pages_keep_their_query_count(
-    as_user, bob, alice, maria, service_unit, service_team, address
+    as_user, bob, alice, maria, service_unit, service_team, address, count_queries
 ):
     units = [service_unit, service_team, UnitFactory(parent=service_team)]
     people = [alice, bob, UserFactory(unit=service_team)]
@@ -188,11 +180,11 @@ def test_list_pages_keep_their_query_count(
         fill_walks(2, units, people)
         ScheduleFactory(unit=service_unit, leader=bob)
         client.get(address)  # warm up (session, content types)
-        small = queries_for(client, address)
+        small = count_queries(client, address)
         fill_walks(30, units, people)
         for _ in range(5):
             ScheduleFactory(unit=units[_ % 3], leader=bob)
-        large = queries_for(client, address)
+        large = count_queries(client, address)
         assert small == large, viewer
 
 

@@ -26,7 +26,7 @@ from cxlean.gemba.models import (
 )
 from tests.factories import ItemFactory
 from tests.gemba.factories import AnswerFactory, ObservationFactory, WalkFactory
-from tests.gemba.test_views import EN, days, html_of, local, messages_of, queries_for
+from tests.gemba.test_views import EN, days, html_of, local, messages_of
 
 # The fixtures `questions`, `walk` and `dave` of test_views.py.
 
@@ -603,12 +603,12 @@ def test_the_report_holds_facts_answers_and_observations(as_user, dave, maria, a
         assert "<textarea" not in page and 'onclick="window.print()"' in page
 
 
-def test_the_walk_page_keeps_its_query_count(as_user, alice, walk):
+def test_the_walk_page_keeps_its_query_count(as_user, alice, walk, count_queries):
     client = as_user(alice)
     client.get(url("detail", walk))
-    small = queries_for(client, url("detail", walk))
+    small = count_queries(client, url("detail", walk))
     for n in range(8):
         item = ItemFactory(unit=walk.unit) if n % 2 else None
         ObservationFactory(walk=walk, improvement=item)
-    large = queries_for(client, url("detail", walk))
+    large = count_queries(client, url("detail", walk))
     assert small == large

@@ -5,9 +5,7 @@ number of queries. Data in tests/insights/conftest.py."""
 import datetime as dt
 
 import pytest
-from django.db import connection
 from django.template.loader import render_to_string
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from cxlean.insights.evidence import KEYS, evidence_by_unit, unit_evidence
@@ -101,14 +99,12 @@ def test_figures_stop_at_the_edge_of_the_units_asked_for(evidence_data, service_
     assert by_key(evidence[service_unit.pk])["gemba_cadence"].available is False
 
 
-def test_evidence_runs_a_constant_number_of_queries(evidence_data, company):
+def test_evidence_runs_a_constant_number_of_queries(evidence_data, company, count_queries):
     def queries_for(extra_units: int) -> int:
         for _index in range(extra_units):
             unit = UnitFactory(parent=company)
             UnitFactory(parent=unit)
-        with CaptureQueriesContext(connection) as captured:
-            evidence_by_unit(Unit.objects.all(), *YEAR, TODAY)
-        return len(captured)
+        return count_queries(evidence_by_unit, Unit.objects.all(), *YEAR, TODAY)
 
     assert queries_for(1) == queries_for(8)
 

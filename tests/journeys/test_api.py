@@ -15,7 +15,7 @@ from django.urls import reverse
 from cxlean.backlog.models import Item, Source, Status, improvement_from_feedback
 from cxlean.journeys.models import Feedback, Journey, Stage, Touchpoint, Transition
 from cxlean.org.roles import EMPLOYEE
-from tests.api.conftest import api_client, queries_for
+from tests.api.conftest import api_client
 from tests.factories import (
     FeedbackFactory,
     ItemFactory,
@@ -626,10 +626,12 @@ def fill_journeys(unit, journey, count: int) -> None:
         ("journey-detail", fill_journey),
     ],
 )
-def test_lists_run_a_constant_number_of_queries(api, bob, service_unit, journey, route, fill):
+def test_lists_run_a_constant_number_of_queries(
+    api, bob, service_unit, journey, route, fill, count_queries
+):
     client = api(bob)
     target = reverse(route, args=[journey.pk]) if route.endswith("detail") else reverse(route)
     fill(service_unit, journey, 3)
-    small = queries_for(client, target)
+    small = count_queries(client, target)
     fill(service_unit, journey, 27)
-    assert queries_for(client, target) == small
+    assert count_queries(client, target) == small

@@ -8,8 +8,6 @@ open each page is in test_views.py.
 """
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cxlean.backlog.models import Status
@@ -406,14 +404,8 @@ def test_the_model_rule_refuses_a_transition_across_journeys_too(journey, phone_
 # --- constant query counts ---------------------------------------------------------------
 
 
-def queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured)
-
-
 def test_the_feedback_list_runs_a_constant_number_of_queries(
-    as_user, bob, service_unit, phone_queue, web_form
+    as_user, bob, service_unit, phone_queue, web_form, count_queries
 ):
     client = as_user(bob)
     url = reverse("journeys:feedback_list")
@@ -427,9 +419,9 @@ def test_the_feedback_list_runs_a_constant_number_of_queries(
                 ItemFactory(unit=service_unit, source_feedback=feedback)
 
     add(3)
-    small = queries(client, url)
+    small = count_queries(client, url)
     add(21)
-    assert queries(client, url) == small
+    assert count_queries(client, url) == small
     # session, user, groups, home unit, touchpoint choices (filter), unit choices (filter),
     # count, units open to the user, the page of feedback with unit, touchpoint, journey
     # and improvement joined; the header's unread notifications; and the request's
@@ -437,7 +429,9 @@ def test_the_feedback_list_runs_a_constant_number_of_queries(
     assert small <= 12
 
 
-def test_the_journey_list_runs_a_constant_number_of_queries(as_user, alice, service_unit):
+def test_the_journey_list_runs_a_constant_number_of_queries(
+    as_user, alice, service_unit, count_queries
+):
     client = as_user(alice)
     url = reverse("journeys:list")
 
@@ -449,15 +443,17 @@ def test_the_journey_list_runs_a_constant_number_of_queries(as_user, alice, serv
             ItemFactory(unit=service_unit, touchpoint=touchpoint)
 
     add(2)
-    small = queries(client, url)
+    small = count_queries(client, url)
     add(10)
-    assert queries(client, url) == small
+    assert count_queries(client, url) == small
     # session, user, groups, home unit, may create, count, the page of journeys with their
     # three counts as subqueries; and the request's savepoint and its release.
     assert small <= 9
 
 
-def test_the_map_runs_a_constant_number_of_queries(as_user, carol, journey, contact_stage):
+def test_the_map_runs_a_constant_number_of_queries(
+    as_user, carol, journey, contact_stage, count_queries
+):
     client = as_user(carol)
     url = reverse("journeys:map", args=[journey.pk])
 
@@ -473,24 +469,28 @@ def test_the_map_runs_a_constant_number_of_queries(as_user, carol, journey, cont
             previous = touchpoint
 
     add(2)
-    small = queries(client, url)
+    small = count_queries(client, url)
     add(10)
-    assert queries(client, url) == small
+    assert count_queries(client, url) == small
     # session, user, groups, home unit, journey, stages, touchpoints and transitions (each
     # with its open improvements counted); the header's unread notifications; and the
     # request's savepoint and its release.
     assert small <= 11
 
 
-def test_the_editing_pages_render_without_a_query_per_row(as_user, bob, journey, contact_stage):
+def test_the_editing_pages_render_without_a_query_per_row(
+    as_user, bob, journey, contact_stage, count_queries
+):
     client = as_user(bob)
     for _index in range(3):
         TouchpointFactory(stage=contact_stage)
     small = {
-        part: queries(client, reverse(f"journeys:{part}", args=[journey.pk]))
+        part: count_queries(client, reverse(f"journeys:{part}", args=[journey.pk]))
         for part in ("stages", "touchpoints", "transitions")
     }
     for _index in range(12):
         TouchpointFactory(stage=StageFactory(journey=journey))
     for part in ("stages", "touchpoints"):
-        assert queries(client, reverse(f"journeys:{part}", args=[journey.pk])) == small[part], part
+        assert (
+            count_queries(client, reverse(f"journeys:{part}", args=[journey.pk])) == small[part]
+        ), part

@@ -9,8 +9,6 @@ assess Kundservice; Carol coordinates Sales; Maria is management; Root is superu
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cxlean.maturity.models import AssessmentAnswer, MaturityLevel, Status
@@ -64,13 +62,6 @@ def test_the_list_shows_overall_score_and_level(as_user, maria, sales_assessment
     assert "3.25" in page and "3 Defined" in page and "3/3" in page
 
 
-def queries_for(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(captured.captured_queries)
-
-
 def fill(unit, count: int, questions) -> None:
     person = UserFactory(unit=unit)
     for index in range(count):
@@ -85,13 +76,15 @@ def fill(unit, count: int, questions) -> None:
 
 
 @pytest.mark.parametrize("model", ["assessment", "assessmentanswer", "question", "dimension"])
-def test_lists_run_a_constant_number_of_queries(as_user, maria, levels, questions, model):
+def test_lists_run_a_constant_number_of_queries(
+    as_user, maria, levels, questions, model, count_queries
+):
     client = as_user(maria)
     fill(UnitFactory(), 2, questions)
-    small = queries_for(client, changelist(model))
+    small = count_queries(client, changelist(model))
     for _ in range(3):
         fill(UnitFactory(), 4, questions)
-    assert queries_for(client, changelist(model)) == small
+    assert count_queries(client, changelist(model)) == small
 
 
 def test_management_changes_nothing(as_user, maria, assessment, levels):

@@ -22,7 +22,7 @@ from cxlean.maturity.models import (
     Question,
     Status,
 )
-from tests.api.conftest import api_client, queries_for
+from tests.api.conftest import api_client
 from tests.factories import UnitFactory, UserFactory
 from tests.maturity.factories import AnswerFactory, AssessmentFactory
 
@@ -409,11 +409,13 @@ def fill(unit, count: int, questions) -> None:
         "maturity-score-list",
     ],
 )
-def test_lists_run_a_constant_number_of_queries(api, maria, levels, questions, route):
+def test_lists_run_a_constant_number_of_queries(
+    api, maria, levels, questions, route, count_queries
+):
     client = api(maria)
     url = reverse(route)
     fill(UnitFactory(), 2, questions)
-    small = queries_for(client, url)
+    small = count_queries(client, url)
     for _ in range(3):
         fill(UnitFactory(), 3, questions)
-    assert queries_for(client, url) == small
+    assert count_queries(client, url) == small

@@ -11,8 +11,6 @@ completed assessment); Maria is management; Root is superuser.
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -99,13 +97,6 @@ def test_the_list_filters_by_unit(as_user, maria, assessment, sales_assessment, 
     assert response.status_code == 200 and response.context["filters"].errors
 
 
-def queries_for(client, path: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(path)
-    assert response.status_code == 200
-    return len(captured.captured_queries)
-
-
 def fill(unit, count: int, questions) -> None:
     people = UserFactory.create_batch(2, unit=unit)
     for index in range(count):
@@ -121,25 +112,27 @@ def fill(unit, count: int, questions) -> None:
 
 
 @pytest.mark.parametrize("page", ["list", "compare"])
-def test_pages_run_a_constant_number_of_queries(as_user, maria, levels, questions, page):
+def test_pages_run_a_constant_number_of_queries(
+    as_user, maria, levels, questions, page, count_queries
+):
     client = as_user(maria)
     fill(UnitFactory(), 2, questions)
-    small = queries_for(client, url(page))
+    small = count_queries(client, url(page))
     for _ in range(3):
         fill(UnitFactory(), 4, questions)
-    assert queries_for(client, url(page)) == small
+    assert count_queries(client, url(page)) == small
 
 
 def test_the_assessment_page_runs_a_constant_number_of_queries(
-    as_user, maria, levels, questions, service_unit
+    as_user, maria, levels, questions, service_unit, count_queries
 ):
     client = as_user(maria)
     fill(service_unit, 2, questions)
     latest = Assessment.objects.filter(unit=service_unit).order_by("-assessed_on").first()
-    small = queries_for(client, url("detail", latest.pk))
+    small = count_queries(client, url("detail", latest.pk))
     fill(service_unit, 5, questions)
     latest = Assessment.objects.filter(unit=service_unit).order_by("-assessed_on").first()
-    assert queries_for(client, url("detail", latest.pk)) == small
+    assert count_queries(client, url("detail", latest.pk)) == small
 
 
 # --- starting and editing ------------------------------------------------------------------

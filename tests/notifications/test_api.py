@@ -1,8 +1,6 @@
 """The notifications API: my notifications (unread filter, mark read) and my preferences."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from cxlean.notifications.models import Notification, Preference
 from tests.notifications.factories import NotificationFactory
@@ -103,13 +101,11 @@ def test_management_changes_their_own_preferences(as_user, maria):
     assert Preference.objects.get(user=maria).language == "en"
 
 
-def test_the_list_keeps_its_query_count(as_user, alice):
+def test_the_list_keeps_its_query_count(as_user, alice, count_queries):
     client = as_user(alice)
 
     def queries() -> int:
-        with CaptureQueriesContext(connection) as captured:
-            assert client.get(NOTIFICATIONS).status_code == 200
-        return len(captured)
+        return count_queries(client, NOTIFICATIONS)
 
     NotificationFactory(user=alice)
     client.get(NOTIFICATIONS)

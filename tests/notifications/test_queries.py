@@ -4,8 +4,6 @@ people (up to a batch, 500 subjects per rule), every rule included."""
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cxlean.backlog.models import Status as ItemStatus
@@ -54,10 +52,9 @@ def grow(plan, service_team, today, now):
     return add
 
 
-def sweep_queries(now) -> tuple[int, int]:
-    with CaptureQueriesContext(connection) as captured:
-        created = run_sweep(now).total
-    return len(captured), created
+def sweep_queries(count_queries, now) -> tuple[int, int]:
+    queries = count_queries(run_sweep, now)
+    return queries, count_queries.result.total
 
 
 def forget_everything() -> None:
@@ -65,25 +62,27 @@ def forget_everything() -> None:
     Reminder.objects.all().delete()
 
 
-def test_a_sweep_runs_the_same_queries_for_2_and_for_8_people(grow, now, bob, settings):
+def test_a_sweep_runs_the_same_queries_for_2_and_for_8_people(
+    grow, now, bob, settings, count_queries
+):
     settings.REMINDERS_PER_SWEEP = 1_000  # nobody's reminders folded: every one counts
     grow(2)
     run_sweep(now)  # warms the content-type cache
     forget_everything()
-    small, created_small = sweep_queries(now)
+    small, created_small = sweep_queries(count_queries, now)
     assert set(Notification.objects.values_list("kind", flat=True)) == set(Kind.values) - {
         Kind.CARD_EXPIRED,
         Kind.MORE_REMINDERS,
         Kind.JOB_FAILED,
     }
-    again, none = sweep_queries(now)
+    again, none = sweep_queries(count_queries, now)
     assert none == 0
     grow(6)
     forget_everything()
-    large, created_large = sweep_queries(now)
+    large, created_large = sweep_queries(count_queries, now)
     assert created_large == 4 * created_small
     assert large == small
-    assert sweep_queries(now) == (again, 0)
+    assert sweep_queries(count_queries, now) == (again, 0)
 
 
 def test_the_sweep_is_quick_enough_for_a_busy_team(grow, now):

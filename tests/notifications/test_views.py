@@ -1,10 +1,8 @@
 """The notification pages, the header link and the preferences form."""
 
 import pytest
-from django.db import connection
 from django.template import Context, Template
 from django.test import RequestFactory
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cxlean.notifications.context_processors import notifications
@@ -85,28 +83,30 @@ def test_mark_all_read_marks_only_mine(as_user, alice, bob):
 # --- the header link ---------------------------------------------------------------------
 
 
-def render_header(user) -> tuple[str, int]:
+def render_header(count_queries, user) -> tuple[str, int]:
     request = RequestFactory().get("/")
     request.user = user
     template = Template('{% include "notifications/includes/header_link.html" %}')
-    with CaptureQueriesContext(connection) as captured:
-        context = Context({**notifications(request), "request": request})
-        html = template.render(context)
-    return html, len(captured)
+
+    def render() -> str:
+        return template.render(Context({**notifications(request), "request": request}))
+
+    queries = count_queries(render)
+    return count_queries.result, queries
 
 
-def test_the_header_link_counts_unread_in_words_with_one_query(alice):
-    html, queries = render_header(alice)
+def test_the_header_link_counts_unread_in_words_with_one_query(alice, count_queries):
+    html, queries = render_header(count_queries, alice)
     assert queries == 1
     assert "count" not in html  # no badge without unread notifications
     NotificationFactory.create_batch(3, user=alice)
     read = NotificationFactory(user=alice)
     Notification.objects.filter(pk=read.pk).update(read_at=read.created_at)
-    html, queries = render_header(alice)
+    html, queries = render_header(count_queries, alice)
     assert queries == 1
     assert "3 unread" in html or "3 olästa" in html
     NotificationFactory.create_batch(20, user=alice)
-    assert render_header(alice)[1] == 1
+    assert render_header(count_queries, alice)[1] == 1
 
 
 def test_the_context_processor_skips_anonymous_visitors():
@@ -118,14 +118,12 @@ def test_the_context_processor_skips_anonymous_visitors():
 
 
 @pytest.mark.parametrize("count", [1, 12])
-def test_the_list_runs_the_same_queries_whatever_the_number(as_user, alice, count):
+def test_the_list_runs_the_same_queries_whatever_the_number(as_user, alice, count, count_queries):
     NotificationFactory.create_batch(count, user=alice)
     client = as_user(alice)
     client.get(LIST)
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(LIST).status_code == 200
     # session, user, groups (roles), the count, the page: the same at 1 and 12.
-    assert len(captured) <= 8
+    assert count_queries(client, LIST) <= 8
 
 
 # --- preferences -------------------------------------------------------------------------

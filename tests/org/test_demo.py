@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 
+from cxlean.backlog.models import Item
 from cxlean.competence.models import (
     CardStatus,
     GreenCard,
@@ -29,6 +30,7 @@ from cxlean.org.roles import (
     may_edit_catalogue,
 )
 from cxlean.plans.models import Activity, Plan
+from tests.backlog.test_demo import snapshot as backlog_snapshot
 from tests.demo_once import demo_for_module, run_demo
 
 pytestmark = pytest.mark.django_db
@@ -220,7 +222,10 @@ def test_running_it_twice_changes_nothing(built, debug):
     )
 
 
-def test_reset_builds_the_same_organisation_again(built, debug):
+def test_reset_builds_the_same_demo_again(built, debug):
+    """One reset (each takes seconds) checked for the organisation, its competence
+    records and Green Cards, and the backlog with its journeys and feedback."""
+
     def snapshot():
         return (
             sorted(User.objects.values_list("username", "profile__unit__code")),
@@ -233,10 +238,15 @@ def test_reset_builds_the_same_organisation_again(built, debug):
         )
 
     before, old_plan = snapshot(), demo_plan().pk
+    before_competence, before_backlog = competence_snapshot(), backlog_snapshot()
+    old_items = set(Item.objects.values_list("pk", flat=True))
     output = run_demo("--reset")
     assert "Removed the previous demo organisation" in output
     assert demo_plan().pk != old_plan
     assert snapshot() == before
+    assert competence_snapshot() == before_competence
+    assert backlog_snapshot() == before_backlog
+    assert not old_items & set(Item.objects.values_list("pk", flat=True))
 
 
 def demo_usernames() -> list[str]:
@@ -320,14 +330,9 @@ def test_record_history_names_who_signed_off(built):
     assert entry.history_date.date() == record.signed_off_on
 
 
-def test_reset_builds_the_same_competence_again(built, debug):
-    def snapshot():
-        return sorted(
-            Record.objects.values_list(
-                "person__username", "activity__code", "level", "self_level", "signed_off_on"
-            )
-        ), sorted(GreenCard.objects.values_list("person__username", "role__slug", "expires_on"))
-
-    before = snapshot()
-    run_demo("--reset")
-    assert snapshot() == before
+def competence_snapshot() -> tuple:
+    return sorted(
+        Record.objects.values_list(
+            "person__username", "activity__code", "level", "self_level", "signed_off_on"
+        )
+    ), sorted(GreenCard.objects.values_list("person__username", "role__slug", "expires_on"))

@@ -7,9 +7,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.factories import (
@@ -98,11 +95,3 @@ def guide(db):
                 title_sv=f"Gör {step.number}.{order}",
             )
     return steps
-
-
-def count_queries(client: Client, url: str, **extra) -> int:
-    """How many SQL queries one GET of `url` runs (the page must answer 200)."""
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url, **extra)
-    assert response.status_code == 200
-    return len(captured.captured_queries)

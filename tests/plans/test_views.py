@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from cxlean.plans.models import Activity, Phase, Plan
 from tests.factories import ActivityFactory, PhaseFactory, PlanFactory, UnitFactory
-from tests.plans.conftest import count_queries, days
+from tests.plans.conftest import days
 
 EN = {"language": "en"}
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -71,7 +71,7 @@ def test_list_filters_by_period(maria, as_user):
         assert shown == {expected.name}
 
 
-def test_list_runs_the_same_queries_for_5_and_50_plans(maria, as_user):
+def test_list_runs_the_same_queries_for_5_and_50_plans(maria, as_user, count_queries):
     # Besides session, user and roles: the count for the pager, the plans with their
     # figures, units and responsibles, and the units for the filter.
     client = as_user(maria)
@@ -227,7 +227,9 @@ def test_detail_filters_only_mine_late_blocked(
     assert rows == expected
 
 
-def test_detail_runs_the_same_queries_for_5_and_50_activities(bob, alice, service_plan, as_user):
+def test_detail_runs_the_same_queries_for_5_and_50_activities(
+    bob, alice, service_plan, as_user, count_queries
+):
     # Besides session, user, roles and home unit: the plan with its figures, unit and
     # responsible; its phases; their activities with owners; the activities' predecessors.
     client = as_user(bob)
@@ -440,7 +442,9 @@ def test_plan_history_lists_changes_to_plan_phases_and_activities(
     assert any(c.kind == "+" and c.subject_type == "rollout plan" for c in changes)
 
 
-def test_plan_history_runs_the_same_queries_for_few_and_many_changes(bob, alices_activity, as_user):
+def test_plan_history_runs_the_same_queries_for_few_and_many_changes(
+    bob, alices_activity, as_user, count_queries
+):
     client = as_user(bob)
     url = reverse("plans:history", args=[alices_activity.phase.plan_id])
     client.post(status_url(alices_activity), {"status": "blocked"})

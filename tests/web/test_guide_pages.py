@@ -4,7 +4,6 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import GuideActivityFactory, GuideStepFactory
-from tests.web.conftest import queries_for
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +85,7 @@ def test_empty_guide_says_so(alice, as_user, english):
     assert "The guide has no steps yet." in html
 
 
-def test_guide_query_count_does_not_grow_with_steps(alice, as_user):
+def test_guide_query_count_does_not_grow_with_steps(alice, as_user, count_queries):
     client = as_user(alice)
 
     def add_steps(count: int) -> None:
@@ -94,6 +93,6 @@ def test_guide_query_count_does_not_grow_with_steps(alice, as_user):
             GuideActivityFactory.create_batch(2, step=step)
 
     add_steps(5)
-    five = queries_for(client, reverse("guide:index"))
+    five = count_queries(client, reverse("guide:index"))
     add_steps(45)
-    assert queries_for(client, reverse("guide:index")) == five
+    assert count_queries(client, reverse("guide:index")) == five

@@ -7,7 +7,6 @@ from django.urls import reverse
 
 from cxlean.plans.models import Activity
 from tests.factories import ActivityFactory, PhaseFactory, PlanFactory
-from tests.web.conftest import queries_for
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +85,7 @@ def test_home_shows_at_most_ten_plans_and_links_to_all(maria, as_user):
     assert "See all rollout plans" in html
 
 
-def test_home_query_count_does_not_grow_with_activities_and_plans(alice, as_user):
+def test_home_query_count_does_not_grow_with_activities_and_plans(alice, as_user, count_queries):
     client = as_user(alice)
 
     def add_rows(count: int) -> None:
@@ -94,6 +93,6 @@ def test_home_query_count_does_not_grow_with_activities_and_plans(alice, as_user
             ActivityFactory(phase=phase, owner=alice)
 
     add_rows(5)
-    five = queries_for(client, HOME)
+    five = count_queries(client, HOME)
     add_rows(45)
-    assert queries_for(client, HOME) == five
+    assert count_queries(client, HOME) == five

@@ -6,7 +6,6 @@ from django.urls import reverse
 from cxlean.org.models import Profile
 from cxlean.org.roles import EMPLOYEE
 from tests.factories import CXRoleFactory, PlanFactory, UnitFactory, UserFactory
-from tests.web.conftest import queries_for
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +47,7 @@ def test_roles_page_counts_the_people_holding_each_role(alice, service_team, as_
     assert "2 people" in html and "0 people" in html
 
 
-def test_roles_query_count_does_not_grow_with_roles(alice, service_team, as_user):
+def test_roles_query_count_does_not_grow_with_roles(alice, service_team, as_user, count_queries):
     client = as_user(alice)
 
     def add_roles(count: int) -> None:
@@ -56,9 +55,9 @@ def test_roles_query_count_does_not_grow_with_roles(alice, service_team, as_user
             person(service_team, role)
 
     add_roles(5)
-    five = queries_for(client, reverse("org:roles"))
+    five = count_queries(client, reverse("org:roles"))
     add_roles(45)
-    assert queries_for(client, reverse("org:roles")) == five
+    assert count_queries(client, reverse("org:roles")) == five
 
 
 # --- Unit tree --------------------------------------------------------------------
@@ -89,7 +88,7 @@ def test_unit_tree_counts_people_and_only_the_plans_i_can_see(carol, bob, servic
     assert counts_seen_by(carol) == ("1", "0")  # a sibling unit's plan is not hers to see
 
 
-def test_unit_tree_query_count_does_not_grow_with_units(alice, company, as_user):
+def test_unit_tree_query_count_does_not_grow_with_units(alice, company, as_user, count_queries):
     client = as_user(alice)
 
     def add_units(count: int) -> None:
@@ -98,9 +97,9 @@ def test_unit_tree_query_count_does_not_grow_with_units(alice, company, as_user)
             PlanFactory(unit=unit)
 
     add_units(5)
-    five = queries_for(client, reverse("org:units"))
+    five = count_queries(client, reverse("org:units"))
     add_units(45)
-    assert queries_for(client, reverse("org:units")) == five
+    assert count_queries(client, reverse("org:units")) == five
 
 
 # --- One unit ---------------------------------------------------------------------
@@ -172,7 +171,7 @@ def test_role_filter_swaps_only_the_people_list_for_htmx(alice, service_unit, as
 
 
 def test_unit_page_query_count_does_not_grow_with_people_and_plans(
-    alice, service_unit, service_team, as_user
+    alice, service_unit, service_team, as_user, count_queries
 ):
     client = as_user(alice)
     roles = CXRoleFactory.create_batch(3)
@@ -184,6 +183,6 @@ def test_unit_page_query_count_does_not_grow_with_people_and_plans(
             PlanFactory(unit=service_team, coordinator=alice)
 
     add_rows(5)
-    five = queries_for(client, unit_url(service_unit))
+    five = count_queries(client, unit_url(service_unit))
     add_rows(45)
-    assert queries_for(client, unit_url(service_unit)) == five
+    assert count_queries(client, unit_url(service_unit)) == five
