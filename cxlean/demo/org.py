@@ -6,7 +6,7 @@ the early phases done, work under way, something blocked and a couple of activit
 late. `manage.py demo` calls `build_demo`; benchmarks pass `people=` to grow the
 organisation to thousands of people with bulk inserts. Where people stand in the
 competence catalogue (records, Green Cards, a trainee plan) comes from
-`cxlean.competence.demo`.
+`cxlean.demo.competence`.
 
 Plan changes are recorded in history as made by the coordinator, so the plan's
 history reads like a real rollout.
@@ -17,11 +17,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -29,15 +26,15 @@ from django.contrib.auth.models import Group, User
 from django.db import transaction
 from django.db.models import Q
 from django.utils import translation
-from simple_history.models import HistoricalRecords
 
-from cxlean.backlog import demo as backlog_demo
-from cxlean.checklists import demo as checklists_demo
-from cxlean.competence import demo as competence_demo
-from cxlean.gemba import demo as gemba_demo
-from cxlean.journeys import demo as journeys_demo
-from cxlean.maturity import demo as maturity_demo
-from cxlean.metrics import demo as metrics_demo
+from cxlean.demo import backlog as backlog_demo
+from cxlean.demo import checklists as checklists_demo
+from cxlean.demo import competence as competence_demo
+from cxlean.demo import gemba as gemba_demo
+from cxlean.demo import journeys as journeys_demo
+from cxlean.demo import maturity as maturity_demo
+from cxlean.demo import metrics as metrics_demo
+from cxlean.demo.history import changes_recorded_as
 from cxlean.notifications.sweep import run_sweep
 from cxlean.org.models import (
     Catalogue,
@@ -294,22 +291,6 @@ def build_demo(*, today: dt.date, people: int = 0) -> DemoSummary:
         assessments=assessments,
         notifications=notifications,
     )
-
-
-@contextmanager
-def changes_recorded_as(user: User) -> Iterator[None]:
-    """Attribute the history written inside the block to `user`, the way the request
-    middleware does during a web request (simple_history reads it from this context),
-    so rows created by services we call are attributed too."""
-    previous = getattr(HistoricalRecords.context, "request", None)
-    HistoricalRecords.context.request = SimpleNamespace(user=user)
-    try:
-        yield
-    finally:
-        if previous is None:
-            del HistoricalRecords.context.request
-        else:
-            HistoricalRecords.context.request = previous
 
 
 def create_units() -> dict[str, Unit]:

@@ -1,7 +1,7 @@
 """Competence content for the demo organisation: where the people of Nordljus Energi AB
 stand about two months into the rollout.
 
-`cxlean.org.demo` builds the people and calls `build_competence`. Everything is
+`cxlean.demo.org` builds the people and calls `build_competence`. Everything is
 deterministic: a seeded random generator gives most people their levels (people
 with more experience further along), and a short script sets up what the demo logins
 should find:
