@@ -368,7 +368,7 @@ def move_along(item: Item, spec: ItemSpec, users: dict[str, User], today: dt.dat
     coordinator = users["coordinator" if spec.unit in COORDINATED else "admin"]
     owner = users.get(spec.owner)
     moves = []
-    for target in spec.path or PATHS[spec.status]:
+    for target in spec.path or PATHS[Status(spec.status)]:
         # Owners take their own item through do, check and act, and back to plan.
         owners_move = target in (D, C, A) or (target == P and item.status == C)
         by = owner if owner and owners_move else coordinator

@@ -189,7 +189,7 @@ BILLING_OBSERVATIONS = (
 )
 
 # Answers to the questions of each set, by question order; walks take turns.
-ANSWERS = {
+ANSWERS: dict[str, dict[int, tuple[str, ...]]] = {
     "gemba-standard": {
         1: (
             "Kunden hör väntmusik och ett löfte om kort väntetid som inte hålls.",
@@ -410,9 +410,10 @@ def walk_done(
     when = walk.planned_start
     with changes_recorded_as(leader):
         walk.participants.set(participants)
-        if walk.question_set_id:
-            texts = ANSWERS.get(walk.question_set.code, {})
-            for question in walk.question_set.questions.all():
+        question_set = walk.question_set
+        if question_set is not None:
+            texts = ANSWERS.get(question_set.code, {})
+            for question in question_set.questions.all():
                 variants = texts.get(question.order)
                 if variants:
                     Answer.objects.create(

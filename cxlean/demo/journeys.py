@@ -382,9 +382,9 @@ def build_journeys(units: dict[str, Unit], users: dict[str, User], today: dt.dat
     with changes_recorded_as(users["coordinator"]):
         for spec in (MOVING, INVOICE):
             create_journey(spec, units[JOURNEY_UNIT], roles, built)
-    for spec in FEEDBACK:
-        with changes_recorded_as(users[spec.logged_by]):
-            built.feedback[spec.key] = log_feedback(spec, units, users, built, today)
+    for feedback in FEEDBACK:
+        with changes_recorded_as(users[feedback.logged_by]):
+            built.feedback[feedback.key] = log_feedback(feedback, units, users, built, today)
     return built
 
 

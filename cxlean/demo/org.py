@@ -419,9 +419,9 @@ def record_progress(activities: list[Activity], users: dict[str, User], today: d
     under way, the next one is blocked, and the employee has more work coming."""
     rng = random.Random(SEED)
     ended = sum(1 for activity in activities if activity.due_date < today)
-    for activity in activities[: max(ended - 2, 0)]:
-        activity.status = Activity.Status.DONE
-        activity.actual_cost = rounded(activity.planned_cost * Decimal(rng.uniform(0.85, 1.25)))
+    for finished in activities[: max(ended - 2, 0)]:
+        finished.status = Activity.Status.DONE
+        finished.actual_cost = rounded(finished.planned_cost * Decimal(rng.uniform(0.85, 1.25)))
 
     def at(index: int) -> Activity | None:
         return activities[index] if 0 <= index < len(activities) else None
@@ -539,19 +539,20 @@ def add_generated_people(count: int, departments: list[Unit], password: str) -> 
 def create_teams(count: int, departments: list[Unit]) -> list[Unit]:
     """Teams named after towns, spread over the departments. The path needs the new
     ids, so it is filled in with one bulk update after the insert."""
+    parents = [departments[n % len(departments)] for n in range(count)]
     teams = Unit.objects.bulk_create(
         [
             Unit(
                 code=f"{TEAM_CODE_PREFIX}{n:04d}",
-                parent=departments[n % len(departments)],
+                parent=parents[n],
                 name=f"Team {TOWNS[n % len(TOWNS)]} {n // len(TOWNS) + 1}",
             )
             for n in range(count)
         ],
         batch_size=1000,
     )
-    for team in teams:
-        team.path = f"{team.parent.path}{team.pk}/"
+    for team, department in zip(teams, parents, strict=True):
+        team.path = f"{department.path}{team.pk}/"
     Unit.objects.bulk_update(teams, ["path"], batch_size=1000)
     return teams
 
@@ -561,7 +562,7 @@ def generated_person(number: int, rng: random.Random) -> tuple[str, str, str, tu
     slugs = [slug for slug, _weight, _title in GENERATED_ROLES]
     weights = [weight for _slug, weight, _title in GENERATED_ROLES]
     primary = rng.choices(slugs, weights)[0]
-    roles = (primary,)
+    roles: tuple[str, ...] = (primary,)
     if rng.random() < 0.25:  # a quarter hold a second role, as in the named cast
         second = rng.choice(slugs)
         roles = (primary, second) if second != primary else roles
