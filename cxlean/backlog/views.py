@@ -52,7 +52,6 @@ from cxlean.backlog.models import (
     may_submit,
 )
 from cxlean.core.history import object_changes
-from cxlean.gemba.models import Walk
 from cxlean.journeys.models import Feedback
 from cxlean.org.roles import is_management
 from cxlean.plans.changes import Change
@@ -375,8 +374,8 @@ def render_detail(
         # from another unit sees the item, not the other unit's feedback or walk).
         "opens_feedback": item.source_feedback_id is not None
         and Feedback.objects.visible_to(user).filter(pk=item.source_feedback_id).exists(),
-        "opens_walk": observation is not None
-        and Walk.objects.visible_to(user).filter(pk=observation.walk_id).exists(),
+        # The observation is gemba's (gemba links to the backlog, not the other way).
+        "opens_walk": observation is not None and observation.walk_visible_to(user),
         "steps": pdca_steps(item),
         "moves": moves_for(item, user),
         "may_edit": not read_only(user) and (item.can_manage(user) or item.can_edit_plan(user)),

@@ -685,6 +685,11 @@ class Observation(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def walk_visible_to(self, user) -> bool:
+        """Whether `user` may open the walk this observation was made on (the backlog
+        item made from it links the walk only then)."""
+        return Walk.objects.visible_to(user).filter(pk=self.walk_id).exists()
+
     @property
     def is_open(self) -> bool:
         """An open follow-up: not yet an improvement, or its improvement not finished."""

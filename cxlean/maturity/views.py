@@ -23,8 +23,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cxlean.insights.evidence import unit_evidence
 from cxlean.maturity import charts
+from cxlean.maturity.evidence import unit_evidence
 from cxlean.maturity.forms import AssessmentForm, CompareForm, FilterForm, QuestionnaireForm
 from cxlean.maturity.models import Assessment, AssessmentAnswer, completed_message, read_only
 from cxlean.maturity.queries import (

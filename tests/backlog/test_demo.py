@@ -1,5 +1,5 @@
 """The demo organisation's backlog, journeys and customer feedback (`manage.py demo`,
-content from cxlean/backlog/demo.py and cxlean/journeys/demo.py)."""
+content from cxlean/demo/backlog.py and cxlean/demo/journeys.py)."""
 
 import datetime as dt
 from collections import Counter

@@ -5,10 +5,10 @@ from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
 from django.utils import timezone
 
-from cxlean.checklists import demo as checklists_demo
 from cxlean.checklists.models import Assignment, Completion
 from cxlean.checklists.progress import progress_rows
-from cxlean.org import demo
+from cxlean.demo import checklists as checklists_demo
+from cxlean.demo import org as demo
 from cxlean.org.models import Unit
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""The demo organisation's Gemba walks (cxlean/gemba/demo.py), built on the demo's
+"""The demo organisation's Gemba walks (cxlean/demo/gemba.py), built on the demo's
 units, people and journeys."""
 
 import datetime as dt
@@ -9,11 +9,11 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from cxlean.backlog.models import Item, Source
-from cxlean.gemba import demo as gemba_demo
+from cxlean.demo import gemba as gemba_demo
+from cxlean.demo import journeys as journeys_demo
+from cxlean.demo import org as org_demo
 from cxlean.gemba.models import Answer, Observation, Schedule, Walk, WalkStatus
 from cxlean.gemba.reports import cadence, months_back
-from cxlean.journeys import demo as journeys_demo
-from cxlean.org import demo as org_demo
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""The demo organisation's maturity assessments (cxlean/maturity/demo.py), built once for
+"""The demo organisation's maturity assessments (cxlean/demo/maturity.py), built once for
 the module on the demo's units and people."""
 
 import datetime as dt
@@ -10,10 +10,10 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
 
-from cxlean.maturity import demo as maturity_demo
+from cxlean.demo import maturity as maturity_demo
+from cxlean.demo import org as org_demo
 from cxlean.maturity.models import Assessment, AssessmentAnswer, Dimension, Question, Status
 from cxlean.maturity.scoring import latest_by_unit, scores_for
-from cxlean.org import demo as org_demo
 from cxlean.org.models import Unit
 
 pytestmark = pytest.mark.django_db

@@ -1,5 +1,5 @@
-"""The demo organisation's CX metrics (cxlean/metrics/demo.py), built once for the module
-on the demo's units, people, journeys and backlog (as `cxlean.org.demo` builds them)."""
+"""The demo organisation's CX metrics (cxlean/demo/metrics.py), built once for the module
+on the demo's units, people, journeys and backlog (as `cxlean.demo.org` builds them)."""
 
 import datetime as dt
 from types import SimpleNamespace
@@ -9,12 +9,12 @@ from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
 from django.test import override_settings
 
-from cxlean.backlog import demo as backlog_demo
-from cxlean.journeys import demo as journeys_demo
-from cxlean.metrics import demo as metrics_demo
+from cxlean.demo import backlog as backlog_demo
+from cxlean.demo import journeys as journeys_demo
+from cxlean.demo import metrics as metrics_demo
+from cxlean.demo import org as org_demo
 from cxlean.metrics.models import Kind, Measurement, Metric, PeriodKind, SurveyAnswer, Target
 from cxlean.metrics.reports import latest_vs_target, periods_back, results
-from cxlean.org import demo as org_demo
 from cxlean.org.models import Unit
 
 pytestmark = pytest.mark.django_db

@@ -19,7 +19,7 @@ from cxlean.competence.models import (
     may_sign_off,
     person_card_progress,
 )
-from cxlean.org import demo
+from cxlean.demo import org as demo
 from cxlean.org.models import CatalogueProposal, CXRole, Profile, ProposalStatus, Unit
 from cxlean.org.roles import (
     COORDINATOR,

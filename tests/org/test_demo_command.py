@@ -12,18 +12,18 @@ from django.core.management.base import CommandError
 from django.db.models import F
 from django.utils import timezone
 
-from cxlean.backlog import demo as backlog_demo
 from cxlean.backlog.models import Item
-from cxlean.competence import demo as competence_demo
 from cxlean.competence.models import (
     CompetenceActivity,
     Level,
     Record,
     TraineePlan,
 )
-from cxlean.journeys import demo as journeys_demo
+from cxlean.demo import backlog as backlog_demo
+from cxlean.demo import competence as competence_demo
+from cxlean.demo import journeys as journeys_demo
+from cxlean.demo import org as demo
 from cxlean.journeys.models import Feedback
-from cxlean.org import demo
 from cxlean.org.models import Profile, Unit
 from cxlean.org.roles import EMPLOYEE
 

@@ -1,5 +1,5 @@
 """`manage.py demo`: the demo organisation with a rollout in progress and its people's
-competence (see cxlean/org/demo.py and cxlean/competence/demo.py)."""
+competence (see cxlean/demo/org.py and cxlean/demo/competence.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cxlean.backlog.models import Item
-from cxlean.org import demo
+from cxlean.demo import org as demo
 
 
 class Command(BaseCommand):

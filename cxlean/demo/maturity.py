@@ -1,6 +1,6 @@
 """Maturity assessments of the demo organisation, Nordljus Energi AB.
 
-`build_maturity` is called by `cxlean.org.demo` with the demo's units and people.
+`build_maturity` is called by `cxlean.demo.org` with the demo's units and people.
 Everything is written out (no randomness), dated back from the day the demo is built:
 
 - the maturity model of fixtures/maturity.json (`create_missing_maturity_model`);
@@ -23,6 +23,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from cxlean.demo.history import changes_recorded_as
 from cxlean.maturity.catalogue import create_missing_maturity_model
 from cxlean.maturity.models import Assessment, AssessmentAnswer, Question, Status
 from cxlean.org.models import Unit
@@ -156,7 +157,6 @@ def answer_score(level: Decimal, question_index: int, assessor_index: int) -> in
 def build_maturity(units: dict[str, Unit], users: dict[str, User], today: dt.date) -> int:
     """The demo's maturity assessments (see the module docstring). Returns how many
     assessments there are. `users` must hold the named cast."""
-    from cxlean.org.demo import changes_recorded_as  # cxlean.org.demo imports this module
 
     create_missing_maturity_model()
     questions = list(

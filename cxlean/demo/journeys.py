@@ -1,10 +1,10 @@
 """Customer journeys and Voice of the Customer for the demo organisation, Nordljus
 Energi AB.
 
-`cxlean.org.demo` builds the people and units and calls `build_journeys`, which maps
+`cxlean.demo.org` builds the people and units and calls `build_journeys`, which maps
 two journeys of Kundservice's household customers and logs three months of customer
 feedback (answers to the loop's three questions, from surveys, support cases, social
-media and complaints). `cxlean.backlog.demo` then turns some of that feedback into
+media and complaints). `cxlean.demo.backlog` then turns some of that feedback into
 improvements and ties items to the journeys' touchpoints and transitions, so it gets
 what this module built back as a `DemoJourneys`.
 
@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
+from cxlean.demo.history import changes_recorded_as
 from cxlean.journeys.models import (
     Channel,
     Emotion,
@@ -375,16 +376,15 @@ FEEDBACK = (
 def build_journeys(units: dict[str, Unit], users: dict[str, User], today: dt.date) -> DemoJourneys:
     """The two journeys of Kundservice and three months of customer feedback; the
     history names the coordinator as the journeys' author and each logger as theirs."""
-    from cxlean.org.demo import changes_recorded_as  # cxlean.org.demo imports this module
 
     built = DemoJourneys()
     roles = {role.slug: role for role in CXRole.objects.all()}
     with changes_recorded_as(users["coordinator"]):
         for spec in (MOVING, INVOICE):
             create_journey(spec, units[JOURNEY_UNIT], roles, built)
-    for spec in FEEDBACK:
-        with changes_recorded_as(users[spec.logged_by]):
-            built.feedback[spec.key] = log_feedback(spec, units, users, built, today)
+    for feedback in FEEDBACK:
+        with changes_recorded_as(users[feedback.logged_by]):
+            built.feedback[feedback.key] = log_feedback(feedback, units, users, built, today)
     return built
 
 

@@ -1,7 +1,7 @@
 """Gemba walks of the demo organisation, Nordljus Energi AB, three months into its Lean
 CX work.
 
-`cxlean.org.demo` calls `build_gemba` after the journeys (whose touchpoints the walks
+`cxlean.demo.org` calls `build_gemba` after the journeys (whose touchpoints the walks
 visit) and the backlog. Everything is written out (no randomness):
 
 - the question sets of fixtures/gemba.json (`create_missing_question_sets`);
@@ -27,6 +27,8 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from cxlean.backlog.models import Item, MudaKind, Waste
+from cxlean.demo.history import changes_recorded_as
+from cxlean.demo.journeys import DemoJourneys
 from cxlean.gemba.catalogue import create_missing_question_sets
 from cxlean.gemba.models import (
     Answer,
@@ -41,7 +43,6 @@ from cxlean.gemba.models import (
     improvement_from_observation,
 )
 from cxlean.gemba.recurrence import generate_for_schedule
-from cxlean.journeys.demo import DemoJourneys
 from cxlean.org.models import Unit
 
 HISTORY_DAYS = 91  # how far back the schedules start
@@ -188,7 +189,7 @@ BILLING_OBSERVATIONS = (
 )
 
 # Answers to the questions of each set, by question order; walks take turns.
-ANSWERS = {
+ANSWERS: dict[str, dict[int, tuple[str, ...]]] = {
     "gemba-standard": {
         1: (
             "Kunden hör väntmusik och ett löfte om kort väntetid som inte hålls.",
@@ -253,7 +254,6 @@ def build_gemba(
 ) -> int:
     """The demo's Gemba walks (see the module docstring). Returns how many walks there
     are. `users` must hold the named cast."""
-    from cxlean.org.demo import changes_recorded_as  # cxlean.org.demo imports this module
 
     create_missing_question_sets()
     sets = {question_set.code: question_set for question_set in QuestionSet.objects.all()}
@@ -387,7 +387,6 @@ def planned_at(day: dt.date, time: dt.time) -> dt.datetime:
 
 
 def cancel(walk: Walk, by: User, reason: str) -> None:
-    from cxlean.org.demo import changes_recorded_as
 
     with changes_recorded_as(by):
         walk.summary = reason
@@ -407,14 +406,14 @@ def walk_done(
 ) -> None:
     """Answer the walk's questions, record what was seen, turn some of it into
     improvements, mark the walk done, and date it all to when the walk happened."""
-    from cxlean.org.demo import changes_recorded_as
 
     when = walk.planned_start
     with changes_recorded_as(leader):
         walk.participants.set(participants)
-        if walk.question_set_id:
-            texts = ANSWERS.get(walk.question_set.code, {})
-            for question in walk.question_set.questions.all():
+        question_set = walk.question_set
+        if question_set is not None:
+            texts = ANSWERS.get(question_set.code, {})
+            for question in question_set.questions.all():
                 variants = texts.get(question.order)
                 if variants:
                     Answer.objects.create(

@@ -1,6 +1,6 @@
 """Role checklists in the demo organisation, Nordljus Energi AB.
 
-`cxlean.org.demo` calls `build_checklists` once the people exist. Sara (`coordinator`)
+`cxlean.demo.org` calls `build_checklists` once the people exist. Sara (`coordinator`)
 assigns within Kundservice; elsewhere the system administrator (`admin`) stands in, as
 in the backlog demo. Every tick is made through `tick` by the assignee, and the dates
 are then moved back so the story reads like a real rollout:
@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from cxlean.checklists.catalogue import create_missing_templates
 from cxlean.checklists.models import Assignment, ChecklistTemplate, Completion, tick
+from cxlean.demo.history import changes_recorded_as
 from cxlean.org.models import Unit
 
 
@@ -109,7 +110,6 @@ ASSIGNMENTS = (
 
 def build_checklists(units: dict[str, Unit], users: dict[str, User], today: dt.date) -> int:
     """Assign the demo checklists and tick items off; returns the number of assignments."""
-    from cxlean.org.demo import changes_recorded_as  # org.demo imports this module
 
     if not ChecklistTemplate.objects.exists():
         create_missing_templates()

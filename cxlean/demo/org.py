@@ -6,7 +6,7 @@ the early phases done, work under way, something blocked and a couple of activit
 late. `manage.py demo` calls `build_demo`; benchmarks pass `people=` to grow the
 organisation to thousands of people with bulk inserts. Where people stand in the
 competence catalogue (records, Green Cards, a trainee plan) comes from
-`cxlean.competence.demo`.
+`cxlean.demo.competence`.
 
 Plan changes are recorded in history as made by the coordinator, so the plan's
 history reads like a real rollout.
@@ -17,11 +17,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -29,15 +26,15 @@ from django.contrib.auth.models import Group, User
 from django.db import transaction
 from django.db.models import Q
 from django.utils import translation
-from simple_history.models import HistoricalRecords
 
-from cxlean.backlog import demo as backlog_demo
-from cxlean.checklists import demo as checklists_demo
-from cxlean.competence import demo as competence_demo
-from cxlean.gemba import demo as gemba_demo
-from cxlean.journeys import demo as journeys_demo
-from cxlean.maturity import demo as maturity_demo
-from cxlean.metrics import demo as metrics_demo
+from cxlean.demo import backlog as backlog_demo
+from cxlean.demo import checklists as checklists_demo
+from cxlean.demo import competence as competence_demo
+from cxlean.demo import gemba as gemba_demo
+from cxlean.demo import journeys as journeys_demo
+from cxlean.demo import maturity as maturity_demo
+from cxlean.demo import metrics as metrics_demo
+from cxlean.demo.history import changes_recorded_as
 from cxlean.notifications.sweep import run_sweep
 from cxlean.org.models import (
     Catalogue,
@@ -296,22 +293,6 @@ def build_demo(*, today: dt.date, people: int = 0) -> DemoSummary:
     )
 
 
-@contextmanager
-def changes_recorded_as(user: User) -> Iterator[None]:
-    """Attribute the history written inside the block to `user`, the way the request
-    middleware does during a web request (simple_history reads it from this context),
-    so rows created by services we call are attributed too."""
-    previous = getattr(HistoricalRecords.context, "request", None)
-    HistoricalRecords.context.request = SimpleNamespace(user=user)
-    try:
-        yield
-    finally:
-        if previous is None:
-            del HistoricalRecords.context.request
-        else:
-            HistoricalRecords.context.request = previous
-
-
 def create_units() -> dict[str, Unit]:
     units: dict[str, Unit] = {}
     for spec in UNITS:
@@ -438,9 +419,9 @@ def record_progress(activities: list[Activity], users: dict[str, User], today: d
     under way, the next one is blocked, and the employee has more work coming."""
     rng = random.Random(SEED)
     ended = sum(1 for activity in activities if activity.due_date < today)
-    for activity in activities[: max(ended - 2, 0)]:
-        activity.status = Activity.Status.DONE
-        activity.actual_cost = rounded(activity.planned_cost * Decimal(rng.uniform(0.85, 1.25)))
+    for finished in activities[: max(ended - 2, 0)]:
+        finished.status = Activity.Status.DONE
+        finished.actual_cost = rounded(finished.planned_cost * Decimal(rng.uniform(0.85, 1.25)))
 
     def at(index: int) -> Activity | None:
         return activities[index] if 0 <= index < len(activities) else None
@@ -558,19 +539,20 @@ def add_generated_people(count: int, departments: list[Unit], password: str) -> 
 def create_teams(count: int, departments: list[Unit]) -> list[Unit]:
     """Teams named after towns, spread over the departments. The path needs the new
     ids, so it is filled in with one bulk update after the insert."""
+    parents = [departments[n % len(departments)] for n in range(count)]
     teams = Unit.objects.bulk_create(
         [
             Unit(
                 code=f"{TEAM_CODE_PREFIX}{n:04d}",
-                parent=departments[n % len(departments)],
+                parent=parents[n],
                 name=f"Team {TOWNS[n % len(TOWNS)]} {n // len(TOWNS) + 1}",
             )
             for n in range(count)
         ],
         batch_size=1000,
     )
-    for team in teams:
-        team.path = f"{team.parent.path}{team.pk}/"
+    for team, department in zip(teams, parents, strict=True):
+        team.path = f"{department.path}{team.pk}/"
     Unit.objects.bulk_update(teams, ["path"], batch_size=1000)
     return teams
 
@@ -580,7 +562,7 @@ def generated_person(number: int, rng: random.Random) -> tuple[str, str, str, tu
     slugs = [slug for slug, _weight, _title in GENERATED_ROLES]
     weights = [weight for _slug, weight, _title in GENERATED_ROLES]
     primary = rng.choices(slugs, weights)[0]
-    roles = (primary,)
+    roles: tuple[str, ...] = (primary,)
     if rng.random() < 0.25:  # a quarter hold a second role, as in the named cast
         second = rng.choice(slugs)
         roles = (primary, second) if second != primary else roles

@@ -1,7 +1,7 @@
 """The improvement backlog of the demo organisation, Nordljus Energi AB, three months
 into its Lean CX work.
 
-`cxlean.org.demo` calls `build_backlog` after `cxlean.journeys.demo.build_journeys`,
+`cxlean.demo.org` calls `build_backlog` after `cxlean.demo.journeys.build_journeys`,
 whose journeys, touchpoints, transitions and customer feedback the items refer to.
 Every item is written out (no randomness) and moved through PDCA with `Item.move`
 by the people who would move it, so the status changes and the history are real:
@@ -41,7 +41,8 @@ from cxlean.backlog.models import (
     Waste,
     improvement_from_feedback,
 )
-from cxlean.journeys.demo import DemoJourneys
+from cxlean.demo.history import changes_recorded_as
+from cxlean.demo.journeys import DemoJourneys
 from cxlean.org.models import Unit
 
 # The units Sara coordinates; the superuser stands in elsewhere (see the docstring).
@@ -324,7 +325,6 @@ def build_backlog(
     units: dict[str, Unit], users: dict[str, User], journeys: DemoJourneys, today: dt.date
 ) -> BacklogSummary:
     """The demo backlog (see the module docstring). `users` must hold the named cast."""
-    from cxlean.org.demo import changes_recorded_as  # cxlean.org.demo imports this module
 
     now = timezone.now()
     items = []
@@ -364,12 +364,11 @@ def create_item(spec: ItemSpec, unit: Unit, submitter: User, journeys: DemoJourn
 
 def move_along(item: Item, spec: ItemSpec, users: dict[str, User], today: dt.date) -> list:
     """Move the item along its path as the right people would; returns the moves."""
-    from cxlean.org.demo import changes_recorded_as
 
     coordinator = users["coordinator" if spec.unit in COORDINATED else "admin"]
     owner = users.get(spec.owner)
     moves = []
-    for target in spec.path or PATHS[spec.status]:
+    for target in spec.path or PATHS[Status(spec.status)]:
         # Owners take their own item through do, check and act, and back to plan.
         owners_move = target in (D, C, A) or (target == P and item.status == C)
         by = owner if owner and owners_move else coordinator
@@ -406,7 +405,6 @@ def move_fields(target: str, spec: ItemSpec, owner: User | None, today: dt.date)
 
 
 def add_comments(item: Item, spec: ItemSpec, users: dict[str, User], now: dt.datetime) -> None:
-    from cxlean.org.demo import changes_recorded_as
 
     for author, days_ago, text in spec.comments:
         written = now - dt.timedelta(days=days_ago)

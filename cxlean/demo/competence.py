@@ -1,7 +1,7 @@
 """Competence content for the demo organisation: where the people of Nordljus Energi AB
 stand about two months into the rollout.
 
-`cxlean.org.demo` builds the people and calls `build_competence`. Everything is
+`cxlean.demo.org` builds the people and calls `build_competence`. Everything is
 deterministic: a seeded random generator gives most people their levels (people
 with more experience further along), and a short script sets up what the demo logins
 should find:
@@ -376,8 +376,10 @@ def make_records(
             record.rejection_comment = scripted.rejection
             record.rejected_by = coordinator
         # The history shows who last touched it and when, as if it happened that day.
-        record._history_user = coordinator if scripted.rejection else record.signed_off_by or person
-        record._history_date = timezone.make_aware(
+        # simple_history reads these attributes when the rows are bulk-created; its models
+        # have no type information, so mypy does not know them.
+        record._history_user = coordinator if scripted.rejection else record.signed_off_by or person  # type: ignore[attr-defined]
+        record._history_date = timezone.make_aware(  # type: ignore[attr-defined]
             dt.datetime.combine(day, dt.time(9 + rng.randint(0, 7), rng.randint(0, 59)))
         )
         records.append(record)

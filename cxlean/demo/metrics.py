@@ -1,7 +1,7 @@
 """CX metrics of the demo organisation, Nordljus Energi AB, three months into its Lean CX
 work.
 
-`cxlean.org.demo` calls `build_metrics` after the journeys and the backlog (whose
+`cxlean.demo.org` calls `build_metrics` after the journeys and the backlog (whose
 improvements the trend pages mark). Deterministic (a seeded random generator):
 
 - the metric catalogue of fixtures/metrics.json (`create_missing_metrics`);
