@@ -218,8 +218,8 @@ def test_a_control_character_in_a_role_or_unit_name_does_not_break_the_template(
     as_user, bob, service_unit
 ):
     """Names come from the database; the file keeps them without the characters XML
-    cannot hold (the same cleaner as the exports)."""
-    CXRoleFactory(slug="odd", name_sv="Roll\x1b med\x00 styrtecken", name_en="Role\x07 odd")
+    cannot hold (the same cleaner as the exports). (No NUL: PostgreSQL stores none.)"""
+    CXRoleFactory(slug="odd", name_sv="Roll\x1b med\x01 styrtecken", name_en="Role\x07 odd")
     service_unit.name = "Kund\x0bservice"
     service_unit.save()
     response = as_user(bob).get(url("template", "people"))
