@@ -32,6 +32,7 @@ from celery import Task, shared_task
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, models, transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -76,9 +77,9 @@ class BackgroundJob(models.Model):
     """What every background job records, and its one lifecycle (see the module).
 
     A subclass sets `Status` (its TextChoices, with QUEUED, FAILED and DONE), `RUNNING`
-    (its status for "a worker has it"), a `status` field, `requested_by`'s
-    related name through the app label, and overrides `record_failure`,
-    `worn_out_message` and `tell_owner`.
+    (its status for "a worker has it") and a `status` field, and provides
+    `record_failure`, `worn_out_message`, `failure_title`, `failure_body` and
+    `notify_owner`. `requested_by`'s reverse name is `<app label>_jobs`.
     """
 
     Status: type[models.TextChoices]
@@ -202,8 +203,26 @@ class BackgroundJob(models.Model):
         raise NotImplementedError
 
     def tell_owner(self) -> None:
-        """Tell the requester that the job failed for good. The app's model overrides
-        it (with a notification); core knows nothing of notifications."""
+        """Tell the requester, in the language they asked in, that the job failed for
+        good: `failure_title`, `failure_body` and a link to the job's page, through
+        `notify_owner`, which the app's model provides (core knows no notifications)."""
+        with translation.override(self.language):
+            self.notify_owner(
+                title=self.failure_title(), body=self.failure_body(), url=self.detail_url()
+            )
+
+    def failure_title(self) -> str:
+        raise NotImplementedError
+
+    def failure_body(self) -> str:
+        raise NotImplementedError
+
+    def notify_owner(self, *, title: str, body: str, url: str) -> None:
+        """Hook: the app's model sends the notification; by default nobody is told."""
+
+    def detail_url(self) -> str:
+        """The job's page: `<app label>:detail` (the owner's link in a notification)."""
+        return reverse(f"{self._meta.app_label}:detail", args=[self.pk])
 
     @property
     def is_running(self) -> bool:

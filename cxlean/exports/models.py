@@ -3,7 +3,8 @@
 A job is created "queued" (`services.request_export`), claimed by the worker with a
 conditional UPDATE (queued → running: a message delivered twice writes once), written,
 and ends "done" with its file and an expiry date, or "failed" with a message for the
-person who asked. The expiry sweep deletes the file of a done job after
+person who asked. Claim, heartbeat, attempts, failure for good and the requeue sweep
+are the lifecycle every background job shares (`cxlean.core.jobs.BackgroundJob`). The expiry sweep deletes the file of a done job after
 `EXPORT_KEEP_DAYS` days and marks it "expired".
 
 Only the person who asked sees a job and downloads its file (superusers every job). The
@@ -18,8 +19,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -147,17 +147,14 @@ class ExportJob(BackgroundJob):
             "one (fewer units), or tell your administrator."
         ) % {"count": self.MAX_ATTEMPTS}
 
-    def tell_owner(self) -> None:
-        """A notification to the person who asked, in the language they asked in."""
-        with translation.override(self.language):
-            Notification.tell(
-                self.requested_by,
-                kind=NotificationKind.JOB_FAILED,
-                title=gettext("Your export “%(export)s” failed")
-                % {"export": self.get_kind_display()},
-                body=self.error,
-                url=reverse("exports:detail", args=[self.pk]),
-            )
+    def failure_title(self) -> str:
+        return gettext("Your export “%(export)s” failed") % {"export": self.get_kind_display()}
+
+    def failure_body(self) -> str:
+        return self.error
+
+    def notify_owner(self, **message) -> None:
+        Notification.tell(self.requested_by, kind=NotificationKind.JOB_FAILED, **message)
 
     def download_name(self) -> str:
         """What the browser saves it as: cxlean-backlog-2026-05-04.xlsx."""

@@ -4,6 +4,9 @@ A job is created by the upload (after the file safety checks, `cxlean.imports.sa
 then a worker claims it, validates every row and writes all rows in one transaction or
 none (`cxlean.imports.services`). The job records what the person sees: status,
 progress, how many rows were created or updated, or the errors by row and column.
+Claim, heartbeat, attempts, failure for good and the requeue sweep are the lifecycle
+every background job shares (`cxlean.core.jobs.BackgroundJob`); "validating" is the
+import's running status.
 
 Who may import: Lean coordinators (into the units they coordinate) and superusers.
 Everyone sees only their own jobs; management reads every job in the admin, and
@@ -13,8 +16,7 @@ superusers everything.
 from __future__ import annotations
 
 from django.db import models
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -144,13 +146,11 @@ class ImportJob(BackgroundJob):
             "Split the file into smaller ones, or tell your administrator."
         ) % {"count": self.MAX_ATTEMPTS}
 
-    def tell_owner(self) -> None:
-        """A notification for a job that stopped for good, in the language of the upload."""
-        with translation.override(self.language):
-            Notification.tell(
-                self.requested_by,
-                kind=NotificationKind.JOB_FAILED,
-                title=gettext("Your import of “%(file)s” failed") % {"file": self.original_name},
-                body=" ".join(error["message"] for error in self.errors[:3]),
-                url=reverse("imports:detail", args=[self.pk]),
-            )
+    def failure_title(self) -> str:
+        return gettext("Your import of “%(file)s” failed") % {"file": self.original_name}
+
+    def failure_body(self) -> str:
+        return " ".join(error["message"] for error in self.errors[:3])
+
+    def notify_owner(self, **message) -> None:
+        Notification.tell(self.requested_by, kind=NotificationKind.JOB_FAILED, **message)
