@@ -3,7 +3,8 @@
 A job is created "queued" (`services.request_export`), claimed by the worker with a
 conditional UPDATE (queued → running: a message delivered twice writes once), written,
 and ends "done" with its file and an expiry date, or "failed" with a message for the
-person who asked. The expiry sweep deletes the file of a done job after
+person who asked. Claim, heartbeat, attempts, failure for good and the requeue sweep
+are the lifecycle every background job shares (`cxlean.core.jobs.BackgroundJob`). The expiry sweep deletes the file of a done job after
 `EXPORT_KEEP_DAYS` days and marks it "expired".
 
 Only the person who asked sees a job and downloads its file (superusers every job). The
@@ -19,8 +20,13 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from cxlean.core.jobs import BackgroundJob, BackgroundJobQuerySet
+from cxlean.notifications.models import Kind as NotificationKind
+from cxlean.notifications.models import Notification
 
 
 def keep_days() -> int:
@@ -53,7 +59,7 @@ def export_path(job: ExportJob, filename: str) -> str:
     return f"exports/{now:%Y/%m}/{job.kind.replace('_', '-')}-{job.pk}.xlsx"
 
 
-class ExportJobQuerySet(models.QuerySet):
+class ExportJobQuerySet(BackgroundJobQuerySet):
     def visible_to(self, user) -> ExportJobQuerySet:
         """One's own jobs; superusers every job."""
         if not user.is_authenticated:
@@ -66,13 +72,12 @@ class ExportJobQuerySet(models.QuerySet):
         return self.filter(status__in=ACTIVE_STATUSES)
 
 
-class ExportJob(models.Model):
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("requested by"),
-        on_delete=models.CASCADE,
-        related_name="export_jobs",
-    )
+class ExportJob(BackgroundJob):
+    Status = JobStatus
+    RUNNING = JobStatus.RUNNING
+    SOFT_TIME_LIMIT = 15 * 60
+    COUNTERS = ("rows",)
+
     kind = models.CharField(_("export"), max_length=20, choices=Kind.choices)
     params = models.JSONField(
         _("filters"),
@@ -83,42 +88,19 @@ class ExportJob(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED
     )
-    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     rows = models.PositiveIntegerField(_("rows written"), default=0)
     file = models.FileField(_("file"), upload_to=export_path, blank=True, max_length=255)
     error = models.TextField(_("error"), blank=True)
-    language = models.CharField(
-        _("language"),
-        max_length=8,
-        default="sv",
-        help_text=_("The language the export is written in: the requester's at the time."),
-    )
-    attempts = models.PositiveSmallIntegerField(
-        _("attempts"), default=0, help_text=_("How many times a worker has started the export.")
-    )
-    created_at = models.DateTimeField(_("requested"), default=timezone.now, editable=False)
-    started_at = models.DateTimeField(_("started"), null=True, blank=True)
-    progress_at = models.DateTimeField(
-        _("last progress"),
-        null=True,
-        blank=True,
-        help_text=_(
-            "When the worker last reported progress; a running job silent for long "
-            "has lost its worker and is queued again."
-        ),
-    )
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
     # The progress ticks are cheap UPDATEs every few thousand rows; history records the
     # request and how it ended, not every tick.
-    history = HistoricalRecords(excluded_fields=["progress", "progress_at", "rows"])
+    history = HistoricalRecords(excluded_fields=[*BackgroundJob.HEARTBEAT_FIELDS, "rows"])
 
     objects = ExportJobQuerySet.as_manager()
 
-    class Meta:
+    class Meta(BackgroundJob.Meta):
         verbose_name = _("export")
         verbose_name_plural = _("exports")
-        ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(fields=["requested_by", "created_at"], name="export_job_owner_created"),
             models.Index(fields=["status", "created_at"], name="export_job_status_created"),
@@ -154,6 +136,25 @@ class ExportJob(models.Model):
         return self.status == JobStatus.QUEUED and self.created_at <= now - dt.timedelta(
             seconds=seconds
         )
+
+    def record_failure(self, message: str) -> list[str]:
+        self.error = message
+        return ["error"]
+
+    def worn_out_message(self) -> str:
+        return gettext(
+            "The export stopped %(count)s times before it was written. Try a smaller "
+            "one (fewer units), or tell your administrator."
+        ) % {"count": self.MAX_ATTEMPTS}
+
+    def failure_title(self) -> str:
+        return gettext("Your export “%(export)s” failed") % {"export": self.get_kind_display()}
+
+    def failure_body(self) -> str:
+        return self.error
+
+    def notify_owner(self, **message) -> None:
+        Notification.tell(self.requested_by, kind=NotificationKind.JOB_FAILED, **message)
 
     def download_name(self) -> str:
         """What the browser saves it as: cxlean-backlog-2026-05-04.xlsx."""

@@ -2,13 +2,12 @@
 
 A writer knows how many rows it will write (one COUNT) and calls `tick()` per row; every
 `every` rows the job's progress, rows and `progress_at` are updated in one statement
-without loading the job. `progress_at` is also the worker's heartbeat: the requeue
-sweep takes a running job silent for long to have lost its worker.
+without loading the job (`BackgroundJob.heartbeat`, cxlean/core/jobs.py). `progress_at`
+is also the worker's heartbeat: the requeue sweep takes a running job silent for long
+to have lost its worker.
 """
 
 from __future__ import annotations
-
-from django.utils import timezone
 
 EVERY = 2_000
 
@@ -46,8 +45,6 @@ class Progress:
         return min(99, 100 * self.done // self.total)
 
     def report(self) -> None:
-        from cxlean.exports.models import ExportJob, JobStatus
+        from cxlean.exports.models import ExportJob
 
-        ExportJob.objects.filter(pk=self.job_id, status=JobStatus.RUNNING).update(
-            progress=self.percent, rows=self.rows, progress_at=timezone.now()
-        )
+        ExportJob.heartbeat(self.job_id, progress=self.percent, rows=self.rows)

@@ -1,22 +1,17 @@
 """Exports in the background: the `exports` queue writes them, beat sweeps the jobs.
 
-Thin on purpose (an id in, a service call): the rules are in cxlean/exports/services.py.
+Thin on purpose (an id in, a service call): the rules are in cxlean/exports/services.py,
+the job's lifecycle and the task's options (retries, time limits) in cxlean/core/jobs.py.
 """
 
 from celery import shared_task
 
+from cxlean.core.jobs import job_task
 from cxlean.exports import services
+from cxlean.exports.models import ExportJob
 
 
-@shared_task(
-    name="cxlean.exports.run",
-    bind=True,
-    autoretry_for=services.TRANSIENT_ERRORS,
-    retry_backoff=True,
-    max_retries=3,
-    soft_time_limit=services.SOFT_TIME_LIMIT,
-    time_limit=services.HARD_TIME_LIMIT,
-)
+@job_task(ExportJob, name="cxlean.exports.run")
 def run_export(self, job_id: int) -> str:
     """Write one export. Idempotent: a job is claimed once (queued → running), so a
     message delivered twice, or sent again by the requeue sweep, writes once."""

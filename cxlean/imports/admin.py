@@ -45,6 +45,7 @@ class ImportJobAdmin(RoleAdmin):
         "send_failed",
         "created_at",
         "started_at",
+        "progress_at",
         "finished_at",
     ]
 

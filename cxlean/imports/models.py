@@ -4,6 +4,9 @@ A job is created by the upload (after the file safety checks, `cxlean.imports.sa
 then a worker claims it, validates every row and writes all rows in one transaction or
 none (`cxlean.imports.services`). The job records what the person sees: status,
 progress, how many rows were created or updated, or the errors by row and column.
+Claim, heartbeat, attempts, failure for good and the requeue sweep are the lifecycle
+every background job shares (`cxlean.core.jobs.BackgroundJob`); "validating" is the
+import's running status.
 
 Who may import: Lean coordinators (into the units they coordinate) and superusers.
 Everyone sees only their own jobs; management reads every job in the admin, and
@@ -12,12 +15,15 @@ superusers everything.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from cxlean.core.jobs import BackgroundJob, BackgroundJobQuerySet
+from cxlean.notifications.models import Kind as NotificationKind
+from cxlean.notifications.models import Notification
 from cxlean.org.roles import is_coordinator, sees_everything
 
 # Errors kept on a job: enough to fix a file, never a megabyte of JSON per job.
@@ -45,7 +51,7 @@ def may_import(user) -> bool:
     return is_coordinator(user)
 
 
-class ImportJobQuerySet(models.QuerySet):
+class ImportJobQuerySet(BackgroundJobQuerySet):
     def visible_to(self, user) -> ImportJobQuerySet:
         """Your own jobs; management and superusers read every job."""
         if not user.is_authenticated:
@@ -54,42 +60,27 @@ class ImportJobQuerySet(models.QuerySet):
             return self
         return self.filter(requested_by=user)
 
-    def stale_queued(self, older_than) -> ImportJobQuerySet:
-        return self.filter(status=Status.QUEUED, created_at__lt=older_than)
-
-    def stuck_validating(self, older_than) -> ImportJobQuerySet:
-        """Claimed by a worker that died (or lost its database) long ago."""
-        return self.filter(status=Status.VALIDATING, started_at__lt=older_than)
-
 
 def upload_path(job: ImportJob, filename: str) -> str:
     # Never the uploaded name: it is kept in `original_name`, and only for display.
     return timezone.now().strftime("imports/%Y/%m/") + f"{job.requested_by_id}-{job.token}.xlsx"
 
 
-class ImportJob(models.Model):
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("requested by"),
-        on_delete=models.CASCADE,
-        related_name="import_jobs",
-    )
+class ImportJob(BackgroundJob):
+    Status = Status
+    RUNNING = Status.VALIDATING
+    # 20 000 rows take well under a minute.
+    SOFT_TIME_LIMIT = 10 * 60
+
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
     # Under MEDIA_ROOT/imports/, which is not served: only the worker reads it. The file
     # is deleted once the job ends (it may hold personal data); the job keeps the counts.
     file = models.FileField(_("file"), upload_to=upload_path, blank=True)
     token = models.CharField(max_length=32, editable=False, default="")
     original_name = models.CharField(_("file name"), max_length=255)
-    language = models.CharField(
-        _("language"),
-        max_length=8,
-        default="sv",
-        help_text=_("The language the error messages are written in: the requester's."),
-    )
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.QUEUED
     )
-    progress = models.PositiveSmallIntegerField(_("progress %"), default=0)
     rows_total = models.PositiveIntegerField(_("rows in the file"), default=0)
     rows_written = models.PositiveIntegerField(_("rows written"), default=0)
     created_count = models.PositiveIntegerField(_("created"), default=0)
@@ -101,26 +92,19 @@ class ImportJob(models.Model):
         blank=True,
         help_text=_("A list of {row, column, message}; the first 500 are kept."),
     )
-    attempts = models.PositiveSmallIntegerField(
-        _("attempts"), default=0, help_text=_("How many times a worker has started the import.")
-    )
     send_failed = models.BooleanField(
         _("worker not reached"),
         default=False,
         help_text=_("The background worker could not be reached when the job was queued."),
     )
-    created_at = models.DateTimeField(_("requested at"), default=timezone.now, editable=False)
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     # Progress ticks are queryset updates and leave no history; state changes do.
-    history = HistoricalRecords(excluded_fields=["progress"])
+    history = HistoricalRecords(excluded_fields=list(BackgroundJob.HEARTBEAT_FIELDS))
 
     objects = ImportJobQuerySet.as_manager()
 
-    class Meta:
+    class Meta(BackgroundJob.Meta):
         verbose_name = _("import job")
         verbose_name_plural = _("import jobs")
-        ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["status", "created_at"], name="imports_job_status_created")]
         constraints = [
             models.CheckConstraint(
@@ -140,8 +124,33 @@ class ImportJob(models.Model):
         if self.status != Status.QUEUED:
             return False
         waited = (now or timezone.now()) - self.created_at
-        return self.send_failed or waited.total_seconds() > 120
+        return self.send_failed or waited > self.RESEND_QUEUED_AFTER
 
     @property
     def more_errors(self) -> int:
         return max(self.error_count - len(self.errors), 0)
+
+    def record_failure(self, message: str) -> list[str]:
+        """One error for the whole file; nothing was written. The upload may hold
+        personal data and is deleted: the job keeps its report."""
+        self.errors = [{"row": 0, "column": "", "message": message}]
+        self.error_count = 1
+        self.progress = 100
+        if self.file:
+            self.file.delete(save=False)
+        return ["errors", "error_count", "progress", "file"]
+
+    def worn_out_message(self) -> str:
+        return gettext(
+            "The import stopped %(count)s times before it was finished; nothing was written. "
+            "Split the file into smaller ones, or tell your administrator."
+        ) % {"count": self.MAX_ATTEMPTS}
+
+    def failure_title(self) -> str:
+        return gettext("Your import of “%(file)s” failed") % {"file": self.original_name}
+
+    def failure_body(self) -> str:
+        return " ".join(error["message"] for error in self.errors[:3])
+
+    def notify_owner(self, **message) -> None:
+        Notification.tell(self.requested_by, kind=NotificationKind.JOB_FAILED, **message)

@@ -18,30 +18,26 @@ from types import SimpleNamespace
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, IntegrityError, OperationalError, transaction
-from django.db.models import F
-from django.urls import reverse
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
 
-from cxlean.core.tasks import enqueue_on_commit, send
+from cxlean.core.jobs import TRANSIENT_ERRORS, requeue_stale
+from cxlean.core.tasks import enqueue_on_commit
 from cxlean.imports.kinds import IMPORTERS
 from cxlean.imports.models import MAX_STORED_ERRORS, ImportJob, Status
 from cxlean.imports.rows import FileErrors, RowError, read_rows
 from cxlean.imports.safety import check_workbook
-from cxlean.notifications.models import Kind as NotificationKind
-from cxlean.notifications.models import Notification
 
 logger = logging.getLogger(__name__)
 
 VALIDATION_SHARE = 90  # % of the progress bar for reading and checking the rows
 PROGRESS_STEPS = 20  # progress is saved about this many times while rows are checked
-MAX_ATTEMPTS = 3  # a job whose worker died (or was stopped) this often is failed for good
-# The worker's time for one import (cxlean/imports/tasks.py): 20 000 rows take well under
-# a minute; the soft limit fails the job with a message, the hard one ends the worker.
-SOFT_TIME_LIMIT = 10 * 60
-HARD_TIME_LIMIT = SOFT_TIME_LIMIT + 60
+# The job's lifecycle (claim, heartbeat, release, fail, the requeue sweep) is
+# cxlean.core.jobs; the worker's time for one import is ImportJob.SOFT_TIME_LIMIT.
+SOFT_TIME_LIMIT = ImportJob.SOFT_TIME_LIMIT
+HARD_TIME_LIMIT = ImportJob.hard_time_limit()
 
 
 def import_create(*, user, kind: str, file, language: str) -> ImportJob:
@@ -66,36 +62,16 @@ def mark_send_failed(job_id: int) -> None:
     ImportJob.objects.filter(pk=job_id, status=Status.QUEUED).update(send_failed=True)
 
 
-def claim(job_id: int) -> bool:
-    """queued → validating once per job, and never for a job started MAX_ATTEMPTS times."""
-    return (
-        ImportJob.objects.filter(pk=job_id, status=Status.QUEUED, attempts__lt=MAX_ATTEMPTS).update(
-            status=Status.VALIDATING,
-            started_at=timezone.now(),
-            progress=0,
-            attempts=F("attempts") + 1,
-        )
-        == 1
-    )
-
-
-def release(job_id: int) -> None:
-    """Back to the queue after a transient database error, for the retry to claim."""
-    ImportJob.objects.filter(pk=job_id, status=Status.VALIDATING).update(
-        status=Status.QUEUED, progress=0
-    )
-
-
 def import_run(job_id: int) -> ImportJob | None:
     """Run a queued job; None when it is not queued (already running or finished)."""
-    if not claim(job_id):
+    if not ImportJob.claim(job_id):
         return None
     job = ImportJob.objects.select_related("requested_by").get(pk=job_id)
     try:
         with translation.override(job.language):
             outcome = process(job)
-    except OperationalError:
-        release(job_id)
+    except TRANSIENT_ERRORS:
+        ImportJob.release(job_id)
         raise
     except SoftTimeLimitExceeded:
         logger.warning("Import job %s stopped at its time limit", job_id)
@@ -104,8 +80,7 @@ def import_run(job_id: int) -> ImportJob | None:
                 "The import took longer than %(minutes)s minutes and was stopped; nothing was "
                 "written. Split the file into smaller ones and import them one at a time."
             ) % {"minutes": SOFT_TIME_LIMIT // 60}
-        finish(job, failed([RowError(0, "", message)], rows_total=job.rows_total))
-        tell_requester(job)
+        job.fail(message, tell=True)
         return job
     except Exception:
         logger.exception("Import job %s stopped with an unexpected error", job_id)
@@ -129,7 +104,7 @@ def process(job: ImportJob) -> dict:
     except FileNotFoundError:
         return failed([RowError(0, "", _("The uploaded file is gone; upload it again."))])
     total = len(rows)
-    ImportJob.objects.filter(pk=job.pk).update(rows_total=total)
+    ImportJob.heartbeat(job.pk, rows_total=total)
     importer.prepare(rows)
     planned = []
     step = max(total // PROGRESS_STEPS, 1)
@@ -183,21 +158,9 @@ def finish(job: ImportJob, outcome: dict) -> None:
     job.save()
 
 
-def tell_requester(job: ImportJob) -> None:
-    """A notification for a job that stopped for good, in the language of the upload."""
-    with translation.override(job.language):
-        Notification.tell(
-            job.requested_by,
-            kind=NotificationKind.JOB_FAILED,
-            title=_("Your import of “%(file)s” failed") % {"file": job.original_name},
-            body=" ".join(error["message"] for error in job.errors[:3]),
-            url=reverse("imports:detail", args=[job.pk]),
-        )
-
-
 def set_progress(job_id: int, percent: int) -> None:
     try:
-        ImportJob.objects.filter(pk=job_id).update(progress=min(percent, 99))
+        ImportJob.heartbeat(job_id, progress=min(percent, 99))
     except DatabaseError:  # a progress tick is not worth failing the import for
         logger.warning("Progress of import job %s not saved", job_id)
 
@@ -217,33 +180,11 @@ def recorded_as(user) -> Iterator[None]:
             HistoricalRecords.context.request = previous
 
 
-def requeue(*, queued_before, stuck_before) -> int:
-    """Send again the jobs still queued (the broker was down) and put back in the queue
-    the jobs a dead worker left half-done; the claim makes sending twice harmless. A job
-    started MAX_ATTEMPTS times is failed for good instead, and its requester told."""
+def requeue(now=None) -> int:
+    """The requeue sweep for imports (cxlean.core.jobs.requeue_stale); a job sent again
+    is no longer "worker not reached". Returns how many were sent."""
     from cxlean.imports.tasks import run
 
-    stuck = ImportJob.objects.stuck_validating(stuck_before)
-    worn_out = stuck.filter(attempts__gte=MAX_ATTEMPTS) | ImportJob.objects.filter(
-        status=Status.QUEUED, attempts__gte=MAX_ATTEMPTS
-    )
-    for job in worn_out.select_related("requested_by"):
-        give_up(job)
-    for job_id in list(stuck.values_list("pk", flat=True)):
-        release(job_id)
-    sent = 0
-    for job_id in list(ImportJob.objects.stale_queued(queued_before).values_list("pk", flat=True)):
-        if send(run, job_id):
-            ImportJob.objects.filter(pk=job_id, send_failed=True).update(send_failed=False)
-            sent += 1
-    return sent
-
-
-def give_up(job: ImportJob) -> None:
-    with translation.override(job.language):
-        message = _(
-            "The import stopped %(count)s times before it was finished; nothing was written. "
-            "Split the file into smaller ones, or tell your administrator."
-        ) % {"count": MAX_ATTEMPTS}
-    finish(job, failed([RowError(0, "", message)], rows_total=job.rows_total))
-    tell_requester(job)
+    sent = requeue_stale(ImportJob, run, now)
+    ImportJob.objects.filter(pk__in=sent, send_failed=True).update(send_failed=False)
+    return len(sent)

@@ -97,6 +97,7 @@ SYSTEM_SET = {
     "exports.ExportJob.finished_at",
     "exports.ExportJob.expires_at",
     "imports.ImportJob.started_at",
+    "imports.ImportJob.progress_at",
     "imports.ImportJob.finished_at",
     "org.EmailChange.confirmed_at",
 }

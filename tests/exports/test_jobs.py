@@ -10,6 +10,7 @@ from django.db import OperationalError
 from django.utils import timezone, translation
 from openpyxl import load_workbook
 
+from cxlean.core import jobs as core_jobs
 from cxlean.core import tasks as core_tasks
 from cxlean.exports import services
 from cxlean.exports.kinds import RequestRefused
@@ -33,7 +34,7 @@ def sent(monkeypatch):
         return True
 
     monkeypatch.setattr(core_tasks, "send", fake_send)
-    monkeypatch.setattr(services, "send", fake_send)
+    monkeypatch.setattr(core_jobs, "send", fake_send)
     return published
 
 

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def queued_job(bob, service_team, django_capture_on_commit_callbacks, monkeypatch):
     """A stored job whose message never reached the broker."""
-    monkeypatch.setattr(services, "send", lambda *args, **kwargs: False)
+    monkeypatch.setattr("cxlean.core.jobs.send", lambda *args, **kwargs: False)
     monkeypatch.setattr("cxlean.core.tasks.send", lambda *args, **kwargs: False)
     content = rows_of(PEOPLE, {"username": "new.one", "unit": "chat"})
     with django_capture_on_commit_callbacks(execute=True):
@@ -147,7 +147,7 @@ def test_a_job_started_three_times_is_failed_for_good_told_and_never_sent_again(
         status=Status.VALIDATING, attempts=3, started_at=long_ago, created_at=long_ago
     )
     sent = []
-    monkeypatch.setattr(services, "send", lambda task, *args: sent.append(args) or True)
+    monkeypatch.setattr("cxlean.core.jobs.send", lambda task, *args: sent.append(args) or True)
     assert tasks.requeue_imports.delay().get() == 0
     assert tasks.requeue_imports.delay().get() == 0
     queued_job.refresh_from_db()
