@@ -78,7 +78,7 @@ class QuestionInline(RoleTabularInline):
 class DimensionAdmin(CatalogueAdmin):
     list_display = ["name_sv", "name_en", "code", "order", "active", "question_count"]
     list_filter = ["active"]
-    list_editable = []
+    list_editable: list[str] = []
     search_fields = ["name_sv", "name_en", "code"]
     fields = [
         ("code", "order", "active"),
@@ -142,12 +142,15 @@ class ScoredChangeList(ChangeList):
             assessment.scores = scores[assessment.pk]
 
 
+ANSWER_FIELDS = ["question", "assessor_name", "score", "comment", "answered_at"]
+
+
 class AnswerInline(RoleTabularInline):
     """The answers, read-only: each assessor changes only their own."""
 
     model = AssessmentAnswer
-    fields = ["question", "assessor_name", "score", "comment", "answered_at"]
-    readonly_fields = fields
+    fields = tuple(ANSWER_FIELDS)
+    readonly_fields = ANSWER_FIELDS
     can_delete = False
 
     def get_queryset(self, request):
@@ -178,6 +181,7 @@ class AssessmentAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        assert cleaned is not None  # ModelForm.clean returns cleaned_data
         unit, assessors = cleaned.get("unit"), cleaned.get("assessors")
         if unit is not None and assessors is not None and self.user is not None:
             for message in assessor_errors(self.instance, unit, list(assessors), self.user):

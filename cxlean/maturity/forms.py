@@ -18,6 +18,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from cxlean.backlog.forms import DateInput
+from cxlean.core.typed import form_field
 from cxlean.gemba.forms import PeopleChoiceField
 from cxlean.maturity.models import SCORE_MESSAGE, SCORES, Assessment, AssessmentAnswer, Question
 from cxlean.org.models import Unit, display_name
@@ -105,15 +106,18 @@ class AssessmentForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         units = managing_units(user)
-        self.fields["unit"].queryset = units
+        form_field(self, "unit", forms.ModelChoiceField).queryset = units
         present = [user.pk]
         if self.instance.pk:
             present += list(self.instance.assessors.values_list("pk", flat=True))
         scope = None if user.is_superuser else list(units)
-        self.fields["assessors"].queryset = possible_assessors(scope, *present)
+        form_field(self, "assessors", forms.ModelChoiceField).queryset = possible_assessors(
+            scope, *present
+        )
 
     def clean(self):
         cleaned = super().clean()
+        assert cleaned is not None  # ModelForm.clean returns cleaned_data
         unit, assessors = cleaned.get("unit"), cleaned.get("assessors")
         if unit is not None and assessors is not None:
             self.check_assessors(unit, list(assessors))
@@ -202,6 +206,7 @@ class QuestionnaireForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        assert cleaned is not None  # Form.clean returns cleaned_data
         for question in self.questions:
             level, comment = f"q{question.pk}", f"c{question.pk}"
             if level in cleaned and cleaned.get(level) is None and cleaned.get(comment, "").strip():
@@ -235,7 +240,7 @@ class CompareForm(forms.Form):
 
     def __init__(self, *args, units: QuerySet[Unit], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units.order_by("path")
+        form_field(self, "unit", forms.ModelChoiceField).queryset = units.order_by("path")
 
     def chosen_unit(self) -> Unit | None:
         self.is_valid()

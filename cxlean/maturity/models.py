@@ -21,6 +21,8 @@ Who may do what (the same in the web UI, the API and the admin):
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -35,6 +37,9 @@ from cxlean.core.dates import validate_sane_date
 from cxlean.core.translation import Translated
 from cxlean.org.models import Unit
 from cxlean.org.roles import coordinates_unit, is_management, sees_everything, unit_neighbourhood
+
+if TYPE_CHECKING:
+    from cxlean.maturity.scoring import Scores
 
 SCORES = range(1, 6)
 SCORE_MESSAGE = _("Answer with a level from 1 to 5.")
@@ -142,6 +147,8 @@ class Dimension(models.Model):
     )
     history = HistoricalRecords()
 
+    question_count: int  # set by the admin's dimension list
+
     name = Translated()
     description = Translated()
 
@@ -177,6 +184,8 @@ class Question(models.Model):
     history = HistoricalRecords()
 
     objects = QuestionQuerySet.as_manager()
+
+    descriptor_count: int  # set by the admin's question list
 
     text = Translated()
     help = Translated()
@@ -279,6 +288,10 @@ class Assessment(models.Model):
     history = HistoricalRecords(m2m_fields=[assessors])
 
     objects = AssessmentQuerySet.as_manager()
+
+    # Set on listed assessments by the list pages (scoring.scores_for).
+    scores: Scores
+    may_answer_now: bool
 
     class Meta:
         verbose_name = _("maturity assessment")

@@ -12,6 +12,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING, TypedDict
 
 from django.contrib.auth.models import User
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
@@ -30,6 +31,9 @@ from cxlean.maturity.scoring import Model, QuestionScore, Scores, latest_by_unit
 from cxlean.org.models import Unit
 from cxlean.org.roles import is_coordinator
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 OVER_TIME = 8  # assessments of a unit shown over time
 SIDE_BY_SIDE_CHART = 8  # units drawn side by side; more are in the table only
 
@@ -43,7 +47,12 @@ def visible_assessments(user) -> QuerySet[Assessment]:
     return Assessment.objects.visible_to(user)
 
 
-def listed_assessments(user) -> QuerySet[Assessment]:
+class ListedFields(TypedDict):
+    mine: bool  # the viewer is one of the assessors
+    my_answers: int  # questions the viewer has answered
+
+
+def listed_assessments(user) -> QuerySet[WithAnnotations[Assessment, ListedFields]]:
     """Visible assessments with what a list row shows: whether the viewer assesses
     (`mine`) and how many questions they have answered, each a subquery."""
     assessing = Assessment.assessors.through.objects.filter(assessment=OuterRef("pk"), user=user.pk)

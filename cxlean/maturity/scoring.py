@@ -36,6 +36,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 
+from cxlean.core.typed import default_ordering
 from cxlean.maturity.models import (
     Assessment,
     AssessmentAnswer,
@@ -80,7 +81,7 @@ class QuestionScore:
 
     @property
     def spread(self) -> int | None:
-        return None if self.low is None else self.high - self.low
+        return None if self.low is None or self.high is None else self.high - self.low
 
 
 @dataclass
@@ -110,7 +111,7 @@ def load_model() -> Model:
     without questions has nothing to score)."""
     levels = list(MaturityLevel.objects.order_by("number"))
     questions = list(
-        Question.objects.select_related("dimension").order_by(*Question._meta.ordering)
+        Question.objects.select_related("dimension").order_by(*default_ordering(Question))
     )
     dimensions = {question.dimension_id: question.dimension for question in questions}
     ordered = sorted(dimensions.values(), key=lambda d: (d.order, d.pk))
@@ -148,6 +149,7 @@ def score_answers(answers: dict[int, list[int]], model: Model) -> Scores:
         result = QuestionScore(question.pk)
         if given:
             result = QuestionScore(question.pk, mean(given), min(given), max(given), len(given))
+            assert result.score is not None  # the mean of answers given
             per_dimension[dimension_id].append(result.score)
             answered[dimension_id] += 1
         by_question[question.pk] = result

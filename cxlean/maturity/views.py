@@ -23,6 +23,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cxlean.core.typed import AuthenticatedRequest
 from cxlean.maturity import charts
 from cxlean.maturity.evidence import unit_evidence
 from cxlean.maturity.forms import AssessmentForm, CompareForm, FilterForm, QuestionnaireForm
@@ -83,7 +84,9 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
     scores = scores_for(rows)
     for assessment in rows:
         assessment.scores = scores[assessment.pk]
-        assessment.may_answer_now = assessment.mine and not assessment.is_completed
+        # django-stubs drops listed_assessments()' annotations in the Paginator's page.
+        mine = assessment.mine  # type: ignore[attr-defined]
+        assessment.may_answer_now = mine and not assessment.is_completed
     return render(
         request,
         "maturity/assessment_list.html",
@@ -101,7 +104,7 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(GET_POST)
-def assessment_new(request: HttpRequest) -> HttpResponse:
+def assessment_new(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     if not may_create(user):
         raise PermissionDenied(_("Lean coordinators start maturity assessments."))
@@ -126,7 +129,7 @@ def assessment_new(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(GET_POST)
-def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     assessment = visible_assessment(request, pk)
     require_manager(request, assessment)
     if assessment.is_completed:
@@ -148,7 +151,7 @@ def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(GET_POST)
-def answer(request: HttpRequest, pk: int) -> HttpResponse:
+def answer(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The current user's answers, as one of the assessors. Saving keeps what is
     answered; a level can be taken back with "Not answered yet". Any error saves
     nothing."""

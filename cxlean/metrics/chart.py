@@ -25,13 +25,18 @@ LEFT, RIGHT, TOP, BOTTOM = 64, 18, 40, 50
 PLOT_WIDTH, PLOT_HEIGHT = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
 # Where the axis goes when there is nothing to draw, and the bounds it never passes.
-DEFAULT_RANGE = {
+DEFAULT_RANGE: dict[str, tuple[int, int]] = {
     Kind.NPS: (-20, 60),
     Kind.CSAT: (50, 100),
     Kind.CHURN: (0, 10),
     Kind.CLV: (0, 10_000),
 }
-BOUNDS = {Kind.NPS: (-100, 100), Kind.CSAT: (0, 100), Kind.CHURN: (0, 100), Kind.CLV: (0, None)}
+BOUNDS: dict[str, tuple[int, int | None]] = {
+    Kind.NPS: (-100, 100),
+    Kind.CSAT: (0, 100),
+    Kind.CHURN: (0, 100),
+    Kind.CLV: (0, None),
+}
 
 
 @dataclass(frozen=True)
@@ -110,6 +115,8 @@ def nice_step(span: float, ticks: int = 5) -> float:
 def y_range(metric: Metric, values: list[float]) -> tuple[float, float, float]:
     """(low, high, step) of the y axis: the figures and targets with some room, on
     round numbers, within the metric's natural bounds."""
+    low_bound: int | None
+    high_bound: int | None
     if metric.kind == Kind.CES:
         low_bound, high_bound = metric.scale_min or 1, metric.scale_max or 7
         default = (low_bound, high_bound)
@@ -151,7 +158,9 @@ def build_chart(
     def x_of(index: float) -> float:
         return round(LEFT + slot * index, 1)
 
-    points, lines, run = [], [], []
+    points: list = []
+    lines: list = []
+    run: list = []
     for index, result in enumerate(results):
         if result.value is None:
             if run:
@@ -226,7 +235,8 @@ def markers(improvements: Sequence[Improvement], periods: Sequence[Period], x_of
                 offset = (improvement.day - period.start).days / days
                 placed.append((x_of(index + offset), improvement))
                 break
-    marks, row_ends = [], []  # row_ends[r]: the x of the last badge on badge row r
+    marks: list = []
+    row_ends: list[float] = []  # row_ends[r]: the x of the last badge on badge row r
     for number, (x, improvement) in enumerate(placed, 1):
         row = next((r for r, end in enumerate(row_ends) if x - end >= BADGE_GAP), len(row_ends))
         if row == len(row_ends):

@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from cxlean.backlog.forms import DateInput, TouchpointChoiceField, grouped_by_journey, touchpoints
+from cxlean.core.typed import form_field
 from cxlean.metrics.models import (
     SURVEY_KINDS,
     Measurement,
@@ -54,9 +55,12 @@ class ScopedForm(forms.ModelForm):
 
     def __init__(self, *args, units: QuerySet[Unit], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
+        form_field(self, "unit", forms.ModelChoiceField).queryset = units
         if "touchpoint" in self.fields:
-            grouped_by_journey(self.fields["touchpoint"], lambda point: point.stage.journey)
+            grouped_by_journey(
+                form_field(self, "touchpoint", forms.ModelChoiceField),
+                lambda point: point.stage.journey,
+            )
 
 
 # --- the pages' filters ------------------------------------------------------------------
@@ -73,8 +77,8 @@ class FilterForm(forms.Form):
 
     def __init__(self, *args, units: QuerySet[Unit], empty_label=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
-        self.fields["unit"].empty_label = empty_label
+        form_field(self, "unit", forms.ModelChoiceField).queryset = units
+        form_field(self, "unit", forms.ModelChoiceField).empty_label = empty_label
 
     def chosen(self) -> dict:
         self.is_valid()  # cleaned_data then holds the fields that are valid
@@ -103,7 +107,7 @@ class AnswerForm(ScopedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["metric"].queryset = survey_metrics()
+        form_field(self, "metric", forms.ModelChoiceField).queryset = survey_metrics()
 
 
 SCORES = re.compile(r"^-?\d+$")
@@ -127,9 +131,12 @@ class BulkAnswersForm(forms.Form):
 
     def __init__(self, *args, units: QuerySet[Unit], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["metric"].queryset = survey_metrics()
-        self.fields["unit"].queryset = units
-        grouped_by_journey(self.fields["touchpoint"], lambda point: point.stage.journey)
+        form_field(self, "metric", forms.ModelChoiceField).queryset = survey_metrics()
+        form_field(self, "unit", forms.ModelChoiceField).queryset = units
+        grouped_by_journey(
+            form_field(self, "touchpoint", forms.ModelChoiceField),
+            lambda point: point.stage.journey,
+        )
 
     def clean_scores(self) -> list[int]:
         parts = [part for part in re.split(r"[\s,;]+", self.cleaned_data["scores"]) if part]
@@ -210,7 +217,7 @@ class MeasurementForm(ScopedForm):
         metrics = Metric.objects.active()
         if current:
             metrics = Metric.objects.filter(active=True) | Metric.objects.filter(pk=current)
-        self.fields["metric"].queryset = metrics
+        form_field(self, "metric", forms.ModelChoiceField).queryset = metrics
         self.fields["touchpoint"].help_text = _("Leave empty for a figure of the unit as a whole.")
 
 
@@ -236,7 +243,7 @@ class TargetForm(ScopedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["metric"].queryset = Metric.objects.active()
+        form_field(self, "metric", forms.ModelChoiceField).queryset = Metric.objects.active()
 
     def validate_constraints(self) -> None:
         """The same unit, metric and day again is a change of that target, not an error."""

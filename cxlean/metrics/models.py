@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -36,6 +37,9 @@ from cxlean.journeys.models import Touchpoint
 from cxlean.metrics import formulas
 from cxlean.org.models import Unit
 from cxlean.org.roles import coordinates_unit, sees_everything, unit_neighbourhood
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 ALREADY_ENTERED = _(
     "A figure for this metric, unit, touchpoint and period is already entered: change that one."
@@ -153,7 +157,7 @@ class Metric(models.Model):
             "max": self.scale_max,
         }
 
-    def value_errors(self, value: Decimal | None) -> str | None:
+    def value_errors(self, value: Decimal | None) -> str | StrPromise | None:
         """Why an entered figure or target is impossible for this metric, or None."""
         if value is None:
             return None
@@ -161,8 +165,13 @@ class Metric(models.Model):
             return _("NPS runs from −100 to +100.")
         if self.is_percentage and not 0 <= value <= 100:
             return _("A percentage runs from 0 to 100.")
-        scale = (self.scale_min, self.scale_max)
-        if self.kind == Kind.CES and None not in scale and not scale[0] <= value <= scale[1]:
+        low, high = self.scale_min, self.scale_max
+        if (
+            self.kind == Kind.CES
+            and low is not None
+            and high is not None
+            and not low <= value <= high
+        ):
             return _("CES is a mean answer from %(min)s to %(max)s.") % {
                 "min": self.scale_min,
                 "max": self.scale_max,
@@ -188,6 +197,8 @@ class UnitScopedQuerySet(models.QuerySet):
 
 class UnitScoped(models.Model):
     """What targets, answers and measurements share: they belong to a unit."""
+
+    unit: models.ForeignKey[Unit, Unit]  # each concrete model declares it
 
     class Meta:
         abstract = True
@@ -304,14 +315,19 @@ class SurveyAnswer(UnitScoped):
         return f"{self.metric} {self.score} · {self.answered_on}"
 
     def clean(self) -> None:
-        errors = {}
+        errors: dict[str, str | StrPromise] = {}
         if self.metric_id:
             metric = self.metric
             if not metric.is_survey:
                 errors["metric"] = _(
                     "%(metric)s is not a survey answer: enter it as a figure for a period."
                 ) % {"metric": metric.get_kind_display()}
-            elif self.score is not None and not metric.scale_min <= self.score <= metric.scale_max:
+            elif (
+                self.score is not None
+                and metric.scale_min is not None
+                and metric.scale_max is not None
+                and not metric.scale_min <= self.score <= metric.scale_max
+            ):  # a survey metric has its scale (Metric.clean)
                 errors["score"] = metric.scale_message()
         if self.answered_on and self.answered_on > timezone.localdate():
             errors["answered_on"] = _("An answer cannot be from the future.")
@@ -437,7 +453,7 @@ class Measurement(UnitScoped):
     def clean(self) -> None:
         if self.period_start and self.period_kind in PeriodKind.values:
             self.period_start = period_start(self.period_kind, self.period_start)
-        errors: dict[str, str] = {}
+        errors: dict[str, str | StrPromise] = {}
         if self.period_start and self.period_start > timezone.localdate():
             errors["period_start"] = _("A figure cannot be for a period that has not begun.")
         self.check_customers(errors)
@@ -497,7 +513,7 @@ class Measurement(UnitScoped):
             Measurement.objects.filter(
                 metric__kind=Kind.CHURN,
                 unit_id=self.unit_id,
-                touchpoint_id=self.touchpoint_id,
+                touchpoint_id=self.touchpoint_id,  # type: ignore[misc]  # None: IS NULL; stubs refuse None
                 period_kind=self.period_kind,
                 period_start=self.period_start,
             )

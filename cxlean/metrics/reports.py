@@ -361,6 +361,8 @@ class Trend:
     def change(self) -> Decimal | None:
         if self.latest is None or self.previous is None:
             return None
+        if self.latest.value is None or self.previous.value is None:
+            return None
         return self.latest.value - self.previous.value
 
     @property

@@ -25,6 +25,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cxlean.backlog.models import Item, Status
+from cxlean.core.typed import AuthenticatedRequest
 from cxlean.metrics.chart import Improvement, build_chart
 from cxlean.metrics.forms import (
     AnswerForm,
@@ -63,7 +64,7 @@ def page(request: HttpRequest, template: str, context: dict) -> HttpResponse:
 
 def trend_url(metric: Metric, unit: Unit | None = None, period: str = "") -> str:
     url = reverse("metrics:trend", args=[metric.kind])
-    params = {"unit": unit.pk} if unit else {}
+    params: dict[str, str | int] = {"unit": unit.pk} if unit else {}
     if period:
         params["period"] = period
     return f"{url}?{urlencode(params)}" if params else url
@@ -326,17 +327,17 @@ class TargetCell:
 
 
 @require_http_methods(GET_POST)
-def targets(request: HttpRequest) -> HttpResponse:
+def targets(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     form = None
     if request.method == "POST" or may_record(user):
-        units = require_recorder(request)
+        recordable = require_recorder(request)
         initial = {
-            "unit": initial_unit(user, units),
+            "unit": initial_unit(user, recordable),
             "valid_from": Period.of(PeriodKind.MONTH, timezone.localdate()).start,
         }
         data = request.POST if request.method == "POST" else None
-        form = TargetForm(data, units=units, initial=initial)
+        form = TargetForm(data, units=recordable, initial=initial)
         if request.method == "POST" and form.is_valid():
             target = form.save(commit=False)
             target.set_by = user

@@ -78,6 +78,7 @@ class ActivityAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        assert cleaned is not None  # ModelForm.clean returns cleaned_data
         phase = cleaned.get("phase")
         if phase and "depends_on" in cleaned and cleaned.get("start_date"):
             self.instance.phase = phase

@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import User
 from django.db import models
@@ -27,6 +28,9 @@ from django.utils.translation import pgettext_lazy
 from cxlean.org.models import Unit, display_name
 from cxlean.plans.models import Activity, Phase, Plan
 from cxlean.plans.templatetags.plan_tags import money
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 # The fields a person changes; ids, timestamps and guide links are left out.
 PLAN_FIELDS = ["name", "unit", "coordinator", "start_date", "end_date", "budget", "description"]
@@ -69,7 +73,7 @@ class Change:
     fields: list[FieldChange]
 
     @property
-    def action(self) -> str:
+    def action(self) -> StrPromise:
         return ACTIONS[self.kind]
 
     @property
@@ -207,7 +211,7 @@ class ChangeLog:
 
 
 def subject_of(record) -> str:
-    return getattr(record, "title", None) or getattr(record, "name", "")
+    return str(getattr(record, "title", None) or getattr(record, "name", ""))
 
 
 class NameBook:
@@ -218,7 +222,7 @@ class NameBook:
         self.people = self.load(User, records, ["coordinator_id", "owner_id"])
         self.units = self.load(Unit, records, ["unit_id"])
         self.phases = self.load(Phase, records, ["phase_id"])
-        self.activities: dict[int, object] = {}
+        self.activities: dict[int, Activity] = {}
 
     @staticmethod
     def load(model, records: list, attributes: list[str]) -> dict[int, object]:

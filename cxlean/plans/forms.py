@@ -19,9 +19,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from cxlean.core.typed import default_ordering, form_field
 from cxlean.org.models import Unit, display_name
 from cxlean.org.roles import coordinated_units
-from cxlean.plans.models import Activity, Phase, Plan, validate_dependencies
+from cxlean.plans.models import Activity, Phase, Plan, PlanQuerySet, validate_dependencies
 
 # A new activity is proposed for two weeks from today (or the plan's start).
 DEFAULT_ACTIVITY_DAYS = 14
@@ -68,6 +69,7 @@ class PredecessorField(forms.ModelMultipleChoiceField):
 
     def group_by_phase(self) -> None:
         groups: dict[Phase, list] = {}
+        assert self.queryset is not None  # the form narrows it before grouping
         for activity in self.queryset:
             groups.setdefault(activity.phase, []).append(
                 (activity.pk, self.label_from_instance(activity))
@@ -104,8 +106,10 @@ class PlanForm(forms.ModelForm):
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = coordinated_units(user).order_by("path")
-        self.fields["coordinator"].queryset = people()
+        form_field(self, "unit", UnitChoiceField).queryset = coordinated_units(user).order_by(
+            "path"
+        )
+        form_field(self, "coordinator", PersonChoiceField).queryset = people()
 
 
 class PlanCreateForm(PlanForm):
@@ -123,9 +127,9 @@ class PlanCreateForm(PlanForm):
         super().__init__(*args, user=user, **kwargs)
         self.initial.setdefault("coordinator", user.pk)
         if not user.is_superuser:  # a coordinator's own unit heads their list
-            self.initial.setdefault(
-                "unit", self.fields["unit"].queryset.values_list("pk", flat=True).first()
-            )
+            units = form_field(self, "unit", UnitChoiceField).queryset
+            assert units is not None  # narrowed by PlanForm
+            self.initial.setdefault("unit", units.values_list("pk", flat=True).first())
 
     def plan_arguments(self) -> dict:
         data = self.cleaned_data
@@ -190,18 +194,20 @@ class ActivityForm(forms.ModelForm):
     def __init__(self, *args, plan: Plan, **kwargs):
         super().__init__(*args, **kwargs)
         self.plan = plan
-        self.fields["phase"].queryset = plan.phases.all()
-        self.fields["owner"].queryset = people()
-        others = plan.activities().select_related("phase").order_by(*Activity._meta.ordering)
+        form_field(self, "phase", forms.ModelChoiceField).queryset = plan.phases.all()
+        form_field(self, "owner", PersonChoiceField).queryset = people()
+        others = plan.activities().select_related("phase").order_by(*default_ordering(Activity))
         if self.instance.pk:
             others = others.exclude(pk=self.instance.pk)
-        self.fields["depends_on"].queryset = others
-        self.fields["depends_on"].group_by_phase()
+        predecessors = form_field(self, "depends_on", PredecessorField)
+        predecessors.queryset = others
+        predecessors.group_by_phase()
         if self.instance.pk is None:
             self.initial.update(proposed_dates(plan, timezone.localdate()))
 
     def clean(self) -> dict:
         cleaned = super().clean()
+        assert cleaned is not None  # ModelForm.clean returns cleaned_data
         phase, start = cleaned.get("phase"), cleaned.get("start_date")
         predecessors = cleaned.get("depends_on")
         if phase is not None and start is not None and predecessors is not None:
@@ -254,7 +260,7 @@ class PlanFilterForm(forms.Form):
     )
     period = forms.ChoiceField(label=_("Period"), choices=PERIODS, required=False)
 
-    def filter(self, plans: QuerySet[Plan], today: dt.date) -> QuerySet[Plan]:
+    def filter(self, plans: PlanQuerySet, today: dt.date) -> PlanQuerySet:
         self.is_valid()  # cleaned_data then holds the fields that are valid
         unit, period = self.cleaned_data.get("unit"), self.cleaned_data.get("period")
         if unit is not None:

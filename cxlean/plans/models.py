@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -26,6 +27,9 @@ from cxlean.org.roles import (
     is_management,
     sees_everything,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 ZERO = Decimal("0.00")
 money_validators = [MinValueValidator(ZERO, message=_("Amounts cannot be negative."))]
@@ -112,6 +116,14 @@ class Plan(models.Model):
     history = HistoricalRecords()
 
     objects = PlanQuerySet.as_manager()
+
+    # Set on plans read through PlanQuerySet.with_figures().
+    activity_count: int
+    done_count: int
+    blocked_count: int
+    late_count: int
+    planned_total: Decimal
+    actual_total: Decimal
 
     class Meta:
         verbose_name = _("rollout plan")
@@ -387,7 +399,7 @@ def validate_dependencies(activity: Activity, predecessors) -> None:
     """Reject predecessors from another plan, ones the activity would start before,
     and any that would close a loop. Raises ValidationError keyed on `depends_on`."""
     plan_id = activity.phase.plan_id
-    errors = []
+    errors: list[str | StrPromise] = []
     for predecessor in predecessors:
         if activity.pk and predecessor.pk == activity.pk:
             errors.append(_("An activity cannot depend on itself."))

@@ -18,7 +18,7 @@ column when there are many) for longer spans, so the work does not grow with the
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.utils.text import Truncator
@@ -241,7 +241,7 @@ def layout(
     start: dt.date,
     end: dt.date,
     phases: Sequence[tuple[str, Sequence]],
-    predecessors: dict[int, Iterable[int]],
+    predecessors: Mapping[int, Iterable[int]],
     today: dt.date,
 ) -> Timeline:
     """Place a plan on the chart.
@@ -342,6 +342,7 @@ def month_spans(scale: Scale) -> list[MonthSpan]:
     year_pending = True
     for index in range(first_index, last_index + 1):
         month = month_of(index)
+        assert month is not None  # a month inside the chart, so inside the calendar
         x, width = column_geometry(scale, month, month_of(index + 1))
         show_year = (year_pending or month.month == 1) and width >= MIN_YEAR_LABEL_WIDTH
         year_pending = year_pending and not show_year
@@ -420,7 +421,7 @@ def today_x(scale: Scale, today: dt.date) -> float | None:
     return scale.x(today) + scale.day_width / 2
 
 
-def arrows_for(bars: dict[int, Bar], predecessors: dict[int, Iterable[int]]) -> list[Arrow]:
+def arrows_for(bars: dict[int, Bar], predecessors: Mapping[int, Iterable[int]]) -> list[Arrow]:
     arrows = []
     for successor_pk, predecessor_pks in predecessors.items():
         successor = bars.get(successor_pk)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, QuerySet
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cxlean.core.typed import AuthenticatedRequest, HtmxRequest, default_ordering
 from cxlean.org.roles import is_coordinator
 from cxlean.plans.changes import activity_changes, plan_changes
 from cxlean.plans.forms import (
@@ -32,7 +33,7 @@ from cxlean.plans.forms import (
     PlanForm,
     StatusForm,
 )
-from cxlean.plans.models import Activity, Phase, Plan, PlanFigures
+from cxlean.plans.models import Activity, Phase, Plan, PlanFigures, PlanQuerySet
 from cxlean.plans.services import plan_create_from_guide
 from cxlean.plans.timeline import timeline_for
 
@@ -51,7 +52,7 @@ ACTIVITY_FILTERS = {
 # --- finding what the user may see or change ---------------------------------------------
 
 
-def visible_plan(request: HttpRequest, pk: int, plans: QuerySet[Plan] | None = None) -> Plan:
+def visible_plan(request: HttpRequest, pk: int, plans: PlanQuerySet | None = None) -> Plan:
     plans = Plan.objects.all() if plans is None else plans
     return get_object_or_404(plans.visible_to(request.user), pk=pk)
 
@@ -100,7 +101,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         Plan.objects.visible_to(request.user)
         .with_figures()
         .select_related("unit", "coordinator")
-        .order_by(*Plan._meta.ordering, "pk")
+        .order_by(*default_ordering(Plan), "pk")
     )  # aggregating drops Meta.ordering
     plans = filters.filter(plans, timezone.localdate())
     page = Paginator(plans, PLANS_PER_PAGE).get_page(request.GET.get("page"))
@@ -121,7 +122,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(GET_POST)
-def plan_create(request: HttpRequest) -> HttpResponse:
+def plan_create(request: AuthenticatedRequest) -> HttpResponse:
     require_coordinator(request)
     form = PlanCreateForm(request.POST if request.method == "POST" else None, user=request.user)
     if form.is_bound and form.is_valid():
@@ -152,7 +153,7 @@ def created_message(plan: Plan) -> str:
 
 
 @require_http_methods(GET_POST)
-def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = editable_plan(request, pk)
     form = PlanForm(
         request.POST if request.method == "POST" else None, instance=plan, user=request.user
@@ -249,7 +250,7 @@ def count_owned(phases: list[Phase], user) -> int:
 
 
 @require_POST
-def activity_status(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_status(request: HtmxRequest, pk: int) -> HttpResponse:
     """The owner (or a coordinator) sets an activity's status. With HTMX the answer is
     the activity's new table row plus fresh figures and timeline (swapped out of band);
     without JavaScript a redirect back to the plan."""

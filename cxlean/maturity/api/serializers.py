@@ -9,6 +9,8 @@ in both languages and, as `name`/`text`, in the request language (Accept-Languag
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -30,12 +32,20 @@ from cxlean.maturity.models import (
 )
 from cxlean.maturity.scoring import Model, Scores, load_model, scores_for
 from cxlean.org.api.serializers import ModelValidatedSerializer, requesting_user
-from cxlean.org.models import Unit
+from cxlean.org.models import Unit, display_name
 from cxlean.org.roles import coordinates_unit
 from cxlean.plans.api.serializers import ScopedPrimaryKeyField, name_of
 
 IN_LANGUAGE = _("In the request language.")
-SCORE = {"max_digits": 3, "decimal_places": 2, "allow_null": True}
+
+
+class ScoreFormat(TypedDict):
+    max_digits: int
+    decimal_places: int
+    allow_null: bool
+
+
+SCORE: ScoreFormat = {"max_digits": 3, "decimal_places": 2, "allow_null": True}
 
 
 def visible_assessments(assessments, user):
@@ -67,7 +77,7 @@ class MaturityLevelSerializer(ModelValidatedSerializer):
 class MaturityDimensionSerializer(ModelValidatedSerializer):
     name = serializers.CharField(read_only=True, help_text=IN_LANGUAGE)
     description = serializers.CharField(read_only=True, help_text=IN_LANGUAGE)
-    questions = serializers.PrimaryKeyRelatedField(
+    questions: serializers.PrimaryKeyRelatedField[Question] = serializers.PrimaryKeyRelatedField(
         many=True, read_only=True, help_text=_("The ids of the dimension's questions.")
     )
 
@@ -258,7 +268,7 @@ class AssessmentSerializer(ModelValidatedSerializer):
         read_only_fields = ["created_by", "created_at", "completed_at"]
 
     def get_assessor_names(self, assessment: Assessment) -> list[str]:
-        return [name_of(person) for person in assessment.assessors.all()]
+        return [display_name(person) for person in assessment.assessors.all()]
 
     @extend_schema_field(AssessmentScoresSerializer)
     def get_scores(self, assessment: Assessment) -> dict:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Sequence
+from typing import cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError, Q, QuerySet
@@ -400,11 +402,11 @@ class MaturityScoreViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
                 Q(active=True) | Q(questions__answers__isnull=False)
             ).values_list("pk", flat=True)
         )
-        figures = [(OVERALL, None)] + [
+        figures: list[tuple[str, Dimension | None]] = [(OVERALL, None)] + [
             (d.code, d) for d in model.dimensions if d.pk in answered_dimensions
         ]
         if figure:
             figures = [(code, d) for code, d in figures if code == figure]
         rows = ScoreRows(assessments, figures, model)
-        page = self.paginate_queryset(rows)
+        page = self.paginate_queryset(cast(Sequence[dict], rows))  # pages like a sequence
         return self.get_paginated_response(MaturityScoreRowSerializer(page, many=True).data)

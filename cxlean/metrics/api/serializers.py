@@ -77,7 +77,7 @@ class ScopedSerializer(ModelValidatedSerializer):
     unit_name = serializers.CharField(source="unit.name", read_only=True)
 
     def validate_unit(self, unit):
-        return unit_check(self, unit, UNIT_MESSAGE)
+        return unit_check(self, unit, str(UNIT_MESSAGE))
 
 
 class TargetSerializer(ScopedSerializer):
@@ -87,6 +87,7 @@ class TargetSerializer(ScopedSerializer):
         model = Target
         fields = ["id", "metric", "unit", "unit_name", "value", "valid_from", "set_by", "set_at"]
         read_only_fields = ["set_by", "set_at"]
+        validators: list[UniqueTogetherValidator]  # set below
 
 
 class SurveyAnswerSerializer(ScopedSerializer):
@@ -207,7 +208,7 @@ class ResultRowSerializer(serializers.Serializer):
     small_sample = serializers.BooleanField(
         help_text=_("The sample is below the metric's small-sample limit: read with care.")
     )
-    source = serializers.CharField(
+    source = serializers.CharField(  # type: ignore[assignment]  # a field named "source"
         help_text=_("answers (computed from survey answers), entered, or empty (no figure).")
     )
     target = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)

@@ -11,6 +11,7 @@ every write.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import ProtectedError, QuerySet
 from django.utils import timezone
@@ -92,9 +93,11 @@ class MetricViewSet(viewsets.ModelViewSet):
 class ScopedViewSet(viewsets.ModelViewSet):
     permission_classes = [RecordingPermission]
     filter_backends = FILTER_BACKENDS
+    serializer_class: type[serializers.ModelSerializer[Any]]
+    related: list[str]  # what each view set's rows select along
 
     def get_queryset(self) -> QuerySet:
-        model = self.serializer_class.Meta.model
+        model: Any = self.serializer_class.Meta.model  # the stubs leave Meta.model unbound
         return model.objects.visible_to(self.request.user).select_related(*self.related)
 
 
@@ -233,7 +236,8 @@ def result_row(result: Result) -> dict:
 
 
 def periods_between(kind: str, first: dt.date, last: dt.date) -> list[Period]:
-    period, end, periods = Period.of(kind, first), Period.of(kind, last), []
+    period, end = Period.of(kind, first), Period.of(kind, last)
+    periods: list[Period] = []
     while period <= end and len(periods) <= MAX_PERIODS:
         periods.append(period)
         period = period.next()

@@ -13,7 +13,7 @@ from cxlean.metrics.models import Kind, Metric
 
 register = template.Library()
 
-DECIMALS = {Kind.NPS: 1, Kind.CSAT: 1, Kind.CES: 2, Kind.CHURN: 2, Kind.CLV: 0}
+DECIMALS: dict[str, int] = {Kind.NPS: 1, Kind.CSAT: 1, Kind.CES: 2, Kind.CHURN: 2, Kind.CLV: 0}
 
 
 def formatted(value: Decimal, kind: str, signed: bool = False) -> str:

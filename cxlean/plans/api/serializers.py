@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
+from typing import Any, TypedDict
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -21,11 +22,27 @@ from rest_framework import serializers
 from cxlean.org.api.serializers import ModelValidatedSerializer, requesting_user
 from cxlean.org.models import display_name
 from cxlean.org.roles import coordinates_unit
-from cxlean.plans.models import Activity, Phase, Plan, progress_percent, validate_dependencies
+from cxlean.plans.models import (
+    Activity,
+    ActivityQuerySet,
+    Phase,
+    Plan,
+    PlanQuerySet,
+    progress_percent,
+    validate_dependencies,
+)
 from cxlean.plans.services import plan_create_from_guide
 
-Scope = Callable[[QuerySet, User], QuerySet]
-MONEY = {"max_digits": 14, "decimal_places": 2}
+# A scope gets the field's queryset, of its model's own QuerySet class.
+Scope = Callable[[Any, User], QuerySet]
+
+
+class DecimalFormat(TypedDict):
+    max_digits: int
+    decimal_places: int
+
+
+MONEY: DecimalFormat = {"max_digits": 14, "decimal_places": 2}
 
 
 class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
@@ -37,10 +54,12 @@ class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
         super().__init__(**kwargs)
 
     def get_queryset(self) -> QuerySet:
-        return self.scope(super().get_queryset(), self.context["request"].user)
+        queryset = super().get_queryset()
+        assert queryset is not None  # a writable related field always has one
+        return self.scope(queryset, self.context["request"].user)
 
 
-def editable_plans(plans: QuerySet, user) -> QuerySet:
+def editable_plans(plans: PlanQuerySet, user) -> QuerySet:
     return plans.editable_by(user)
 
 
@@ -48,7 +67,7 @@ def phases_of_editable_plans(phases: QuerySet, user) -> QuerySet:
     return phases.filter(plan__in=Plan.objects.editable_by(user))
 
 
-def visible_activities(activities: QuerySet, user) -> QuerySet:
+def visible_activities(activities: ActivityQuerySet, user) -> QuerySet:
     return activities.visible_to(user)
 
 
