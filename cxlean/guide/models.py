@@ -26,6 +26,8 @@ class GuideStep(models.Model):
     )
     history = HistoricalRecords()
 
+    activity_count: int  # annotated by the admin's list
+
     title = Translated()
     description = Translated()
 

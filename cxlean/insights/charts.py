@@ -88,4 +88,5 @@ def sparkline(
 
 def figure(value: Decimal) -> str:
     exact = Decimal(value).normalize()
-    return number_format(exact, decimal_pos=max(-exact.as_tuple().exponent, 0))
+    exponent = exact.as_tuple().exponent  # a letter for NaN and infinities
+    return number_format(exact, decimal_pos=max(-exponent, 0) if isinstance(exponent, int) else 0)

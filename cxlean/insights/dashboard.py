@@ -143,8 +143,8 @@ class Maturity:
         if change is None:
             return _("first assessment") if self.latest else ""
         moved = self.level_change
-        if moved:
-            before = self.previous_scores.level
+        before = self.previous_scores.level if self.previous_scores else None
+        if moved and before is not None:
             return (
                 _("up from level %(number)s %(name)s")
                 if moved > 0
@@ -480,7 +480,7 @@ class UnitPage(Sections):
     today: dt.date
 
     @property
-    def rows(self) -> list[UnitOverview]:
+    def rows(self) -> list[UnitOverview]:  # type: ignore[override]  # Sections only reads it
         return [self.overview, *self.subunits]
 
 

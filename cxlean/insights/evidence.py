@@ -106,10 +106,10 @@ def evidence_by_span(
     """unit id -> for each span (in the order given) the unit's indicators. The queries
     do not grow with the number of units, and grow with the spans only for the Green
     Card coverage (five a distinct end date)."""
-    units = list(units.order_by("path"))
-    if not units or not spans:
-        return {unit.pk: [[] for _span in spans] for unit in units}
-    tree = Tree(units)
+    listed = list(units.order_by("path"))
+    if not listed or not spans:
+        return {unit.pk: [[] for _span in spans] for unit in listed}
+    tree = Tree(listed)
     columns = [
         green_card_coverage(tree, spans, today),
         rollout_progress(tree, spans),
@@ -119,7 +119,7 @@ def evidence_by_span(
     ]
     return {
         unit.pk: [[column[unit.pk][index] for column in columns] for index in range(len(spans))]
-        for unit in units
+        for unit in listed
     }
 
 
@@ -497,7 +497,7 @@ def metric_indicator(label: str, url: str, trends: list[Trend]) -> Indicator:
             len(trends),
         ) % {"count": len(trends)}
         return not_available("metrics_on_target", label, detail, url)
-    meeting = sum(1 for trend in targeted if trend.latest.meets_target)
+    meeting = len([trend for trend in targeted if trend.latest and trend.latest.meets_target])
     improving = sum(1 for trend in trends if trend.improving is True)
     worsening = sum(1 for trend in trends if trend.improving is False)
     display = _("%(meeting)d of %(count)d on target") % {

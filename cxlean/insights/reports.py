@@ -47,8 +47,8 @@ def evidence_rows(
     """Rows in unit (tree), period and indicator order; only `indicator` when given."""
     periods = [period for period in periods if period.start <= today]
     spans = [(period.start, min(period.end, today)) for period in periods]
-    units = list(units.order_by("path"))
-    by_unit = evidence_by_span(Unit.objects.filter(pk__in=[u.pk for u in units]), spans, today)
+    listed = list(units.order_by("path"))
+    by_unit = evidence_by_span(Unit.objects.filter(pk__in=[u.pk for u in listed]), spans, today)
     return [
         {
             "unit": unit.pk,
@@ -66,7 +66,7 @@ def evidence_rows(
             "tone": found.tone,
             "detail": found.detail,
         }
-        for unit in units
+        for unit in listed
         for period, indicators in zip(periods, by_unit[unit.pk], strict=True)
         for found in indicators
         if not indicator or found.key == indicator

@@ -90,7 +90,7 @@ def in_words(value) -> str:
 
 def render(kind: str, params: dict, language: str) -> tuple[str, str]:
     """(title, body) of a reminder in `language`."""
-    title, body = TEXTS[kind]
+    title, body = TEXTS[Kind(kind)]
     with translation.override(language):
         words = {name: in_words(value) for name, value in params.items()}
         title_text = str(title) % words

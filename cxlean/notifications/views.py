@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cxlean.core.typed import AuthenticatedRequest
 from cxlean.notifications.forms import PreferenceForm
 from cxlean.notifications.models import Notification, Preference
 
@@ -70,7 +71,7 @@ def mark_all_read(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: AuthenticatedRequest) -> HttpResponse:
     preference = Preference.objects.filter(user=request.user).first() or Preference(
         user=request.user
     )

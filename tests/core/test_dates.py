@@ -53,7 +53,7 @@ def test_the_bounds_are_inclusive_and_the_message_names_them():
     assert accepts(validate_sane_date, dt.date(2100, 12, 31))
     with pytest.raises(ValidationError) as refused:
         validate_sane_date(dt.date(1999, 12, 31))
-    assert refused.value.messages == ["Enter a date between the years 2000 and 2100."]
+    assert refused.value.messages == ["Ange ett datum mellan åren 2000 och 2100."]
 
 
 def test_a_year_one_local_time_is_refused_not_an_overflow():

@@ -127,4 +127,4 @@ def test_the_summary_lists_twenty_titles_and_counts_the_rest(make_activity, alic
     reminders.delay()
     summary = Notification.objects.get(user=alice, kind=Kind.MORE_REMINDERS)
     assert summary.body.count("\n- ") == 20
-    assert summary.body.endswith("… and 8 more.")
+    assert summary.body.endswith("… och 8 till.")

@@ -54,7 +54,9 @@ class EvidenceRowSerializer(serializers.Serializer):
     period_end = serializers.DateField(help_text=_("The period's last day."))
     period_label = serializers.CharField(help_text=_("2026-11 or 2026 Q4 (2026 K4 in Swedish)."))
     indicator = serializers.ChoiceField(choices=KEYS, help_text=_("The indicator's code."))
-    label = serializers.CharField(help_text=_("The indicator's name in the request language."))
+    label = serializers.CharField(  # type: ignore[assignment]  # the API field is named label
+        help_text=_("The indicator's name in the request language.")
+    )
     value = serializers.DecimalField(
         max_digits=14,
         decimal_places=2,

@@ -6,6 +6,9 @@ Everyone signed in reads and changes only their own: someone else's notification
 
 from __future__ import annotations
 
+from typing import cast
+
+from django.contrib.auth.models import User
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -83,10 +86,14 @@ class PreferenceViewSet(viewsets.GenericViewSet):
     pagination_class = None
 
     def get_queryset(self):
-        return Preference.objects.filter(user=self.request.user)
+        return Preference.objects.filter(user=self.signed_in_user())
 
     def get_object(self) -> Preference:
-        return self.get_queryset().first() or Preference(user=self.request.user)
+        return self.get_queryset().first() or Preference(user=self.signed_in_user())
+
+    def signed_in_user(self) -> User:
+        # The default permission (IsAuthenticated) has turned anonymous requests away.
+        return cast(User, self.request.user)
 
     @extend_schema(
         methods=["GET"],
