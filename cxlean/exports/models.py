@@ -4,8 +4,9 @@ A job is created "queued" (`services.request_export`), claimed by the worker wit
 conditional UPDATE (queued → running: a message delivered twice writes once), written,
 and ends "done" with its file and an expiry date, or "failed" with a message for the
 person who asked. Claim, heartbeat, attempts, failure for good and the requeue sweep
-are the lifecycle every background job shares (`cxlean.core.jobs.BackgroundJob`). The expiry sweep deletes the file of a done job after
-`EXPORT_KEEP_DAYS` days and marks it "expired".
+are the lifecycle every background job shares (`cxlean.core.jobs.BackgroundJob`). The
+expiry sweep deletes the file of a done job after `EXPORT_KEEP_DAYS` days and marks it
+"expired".
 
 Only the person who asked sees a job and downloads its file (superusers every job). The
 file lies under MEDIA_ROOT/exports/ and is served only by the permission-checked
