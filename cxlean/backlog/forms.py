@@ -110,7 +110,7 @@ def score_field(label, help_text="") -> forms.TypedChoiceField:
     )
 
 
-def add_model_errors(form: forms.Form, error: ValidationError) -> None:
+def add_model_errors(form: forms.BaseForm, error: ValidationError) -> None:
     """Put the model's errors on the form: on a field it shows, else above the form."""
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)

@@ -65,8 +65,7 @@ class CompletionInline(RoleTabularInline):
     """What the assignees have done: read here, made in the app."""
 
     model = Completion
-    fields = ["person_name", "item", "done", "done_at", "note", "evidence_link"]
-    readonly_fields = fields
+    fields = readonly_fields = ("person_name", "item", "done", "done_at", "note", "evidence_link")
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False

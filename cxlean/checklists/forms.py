@@ -22,6 +22,7 @@ from cxlean.checklists.models import (
     Completion,
     due_date_errors,
 )
+from cxlean.core.forms import model_choice_field
 from cxlean.org.models import CXRole, Unit, display_name
 from cxlean.org.roles import coordinated_units, sees_everything
 from cxlean.plans.forms import UnitChoiceField
@@ -88,8 +89,8 @@ class AssignForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         units = coordinated_units(user).order_by("path")
-        self.fields["unit"].queryset = units
-        self.fields["people"].queryset = people_in(units)
+        model_choice_field(self, "unit").queryset = units
+        model_choice_field(self, "people").queryset = people_in(units)
         self.user = user
 
     def clean_due_date(self):
@@ -99,7 +100,8 @@ class AssignForm(forms.Form):
         return due_date
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("to") == TO_PEOPLE:
             if not data.get("people"):
                 self.add_error("people", _("Choose at least one person."))
@@ -187,11 +189,12 @@ class ProgressFilterForm(forms.Form):
 
     def __init__(self, *args, viewer, **kwargs):
         super().__init__(*args, **kwargs)
+        unit = model_choice_field(self, "unit")
         if sees_everything(viewer):
-            self.fields["unit"].queryset = Unit.objects.order_by("path")
-            self.fields["unit"].empty_label = _("All units")
+            unit.queryset = Unit.objects.order_by("path")
+            unit.empty_label = _("All units")
         else:
-            self.fields["unit"].queryset = coordinated_units(viewer).order_by("path")
+            unit.queryset = coordinated_units(viewer).order_by("path")
 
     def chosen(self) -> dict:
         self.is_valid()

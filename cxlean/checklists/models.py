@@ -29,6 +29,7 @@ Who may do what (the same in the web UI, the API and the admin):
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -44,6 +45,9 @@ from cxlean.core.translation import Translated
 from cxlean.core.uploads import DOCUMENT_EXTENSIONS, refuse_if_larger
 from cxlean.guide.models import GuideStep
 from cxlean.org.models import CXRole, Unit, display_name
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 from cxlean.org.roles import (
     coordinated_units,
     coordinates_unit,
@@ -85,7 +89,9 @@ def units_above_and_self(unit: Unit) -> list[int]:
     return [int(pk) for pk in unit.path.strip("/").split("/") if pk]
 
 
-def due_date_errors(due_date: dt.date | None, previous: dt.date | None = None) -> list[str]:
+def due_date_errors(
+    due_date: dt.date | None, previous: dt.date | None = None
+) -> list[StrOrPromise]:
     """A new or changed due date must not lie in the past (an old one may stay)."""
     if due_date is None or due_date == previous:
         return []
@@ -130,6 +136,9 @@ class ChecklistTemplate(models.Model):
 
     title = Translated()
     description = Translated()
+
+    # Annotated by the template admin's queryset.
+    item_total: int
 
     class Meta:
         verbose_name = _("checklist template")
@@ -408,7 +417,7 @@ class Completion(models.Model):
 
     @property
     def evidence_name(self) -> str:
-        return self.evidence.name.rsplit("/", 1)[-1] if self.evidence else ""
+        return (self.evidence.name or "").rsplit("/", 1)[-1] if self.evidence else ""
 
     def clean(self) -> None:
         errors: dict[str, list] = {}

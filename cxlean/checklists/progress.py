@@ -148,12 +148,14 @@ def role_holders(role_ids: set[int], units: set[Unit]) -> dict[int, list[Profile
 
 
 def people_of(assignment: Assignment, holders: dict[int, list[Profile]]) -> list[Profile]:
-    if assignment.person_id:
-        person = assignment.person
+    person = assignment.person
+    if person is not None:
         profile = getattr(person, "profile", None)
         if not person.is_active or profile is None:
             return []
         return [profile]
+    if assignment.role_id is None:
+        return []
     return [
         profile
         for profile in holders.get(assignment.role_id, [])
@@ -176,7 +178,7 @@ def progress_rows(
     totals = item_totals({assignment.template_id for assignment in loaded})
     for_roles = [assignment for assignment in loaded if assignment.role_id]
     holders = role_holders(
-        {assignment.role_id for assignment in for_roles},
+        {assignment.role_id for assignment in for_roles if assignment.role_id},
         {assignment.unit for assignment in for_roles},
     )
     done = done_counts([assignment.pk for assignment in loaded], people)
@@ -250,6 +252,8 @@ def overall(rows: list[ProgressRow]) -> Summary:
 def summarise(rows: list[ProgressRow], by: str) -> list[Summary]:
     """Totals per "person", "role" or "unit" (the person's unit)."""
     groups: dict[object, Summary] = {}
+    key: object
+    sort: tuple
     for row in rows:
         if by == "person":
             key, label = row.person.pk, display_name(row.person)

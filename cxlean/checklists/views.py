@@ -17,6 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -48,6 +49,7 @@ from cxlean.checklists.progress import (
     templates_with_items,
 )
 from cxlean.core.history import object_changes
+from cxlean.core.http import AuthenticatedHttpRequest
 from cxlean.org.roles import is_coordinator, sees_everything
 
 GET_POST = ["GET", "POST"]
@@ -131,7 +133,7 @@ def own_checklist(user, assignment: Assignment) -> Checklist:
 
 
 @require_POST
-def tick_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def tick_item(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> HttpResponse:
     """Tick an item off (done=1) or untick it (done=0). With HTMX the answer is the
     item's new row and the checklist's progress; without JavaScript a redirect back."""
     assignment = visible_assignment(request, pk)
@@ -390,7 +392,7 @@ def progress(request: HttpRequest) -> HttpResponse:
 
 
 def filtered_rows(user, chosen: dict) -> list:
-    assignments = Assignment.objects.visible_to(user)
+    assignments: QuerySet[Assignment] = Assignment.objects.visible_to(user)
     if "template" in chosen:
         assignments = assignments.filter(template=chosen["template"])
     unit = chosen.get("unit")

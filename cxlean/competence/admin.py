@@ -15,6 +15,7 @@ the competence workflow are not re-implemented here:
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, TypedDict
 
 from django import forms
 from django.contrib import admin, messages
@@ -49,6 +50,13 @@ from cxlean.competence.models import (
 )
 from cxlean.org.models import display_name
 from cxlean.org.roles import coordinated_units, coordinates_unit, is_coordinator
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise, WithAnnotations
+
+
+class ActivityCount(TypedDict):
+    activity_count: int
 
 
 def level_text(level: int) -> str:
@@ -118,7 +126,7 @@ class AreaAdmin(CatalogueAdmin):
         return super().get_queryset(request).annotate(activity_count=Count("activities"))
 
     @admin.display(description=_("competence activities"), ordering="activity_count")
-    def activities(self, obj: Area) -> int:
+    def activities(self, obj: WithAnnotations[Area, ActivityCount]) -> int:
         return obj.activity_count
 
 
@@ -278,7 +286,8 @@ class RecordAdmin(PersonScopedAdmin):
         if not obj.evidence_file:
             return "–"
         url = reverse("competence:evidence_file", args=[obj.pk])
-        return format_html('<a href="{}">{}</a>', url, obj.evidence_file.name.rsplit("/", 1)[-1])
+        name = (obj.evidence_file.name or "").rsplit("/", 1)[-1]
+        return format_html('<a href="{}">{}</a>', url, name)
 
     @admin.display(description=_("rejected by"))
     def rejector(self, obj: Record) -> str:
@@ -380,12 +389,15 @@ class CardStatusFilter(admin.SimpleListFilter):
 class GreenCardIssueForm(forms.ModelForm):
     """Choose a person and a role; `green_card_issue` checks and issues the card."""
 
+    issued_by: User  # set by the admin's get_form
+
     class Meta:
         model = GreenCard
         fields = ["person", "role"]
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         person = cleaned.get("person")
         if person is None or self.errors:
             return cleaned
@@ -476,11 +488,11 @@ class GreenCardAdmin(PersonScopedAdmin):
         return display_name(obj.issued_by) if obj.issued_by else "–"
 
     @admin.display(description=_("CX role"), ordering="role__order")
-    def role_name(self, obj: GreenCard) -> str:
+    def role_name(self, obj: GreenCard) -> StrOrPromise:
         return str(obj.role) if obj.role else _("Lean CX as a whole")
 
     @admin.display(description=_("status"))
-    def status(self, obj: GreenCard) -> str:
+    def status(self, obj: GreenCard) -> StrOrPromise:
         return card_status(obj, timezone.localdate()).label
 
 
@@ -523,7 +535,9 @@ class TraineePlanAdmin(PersonScopedAdmin):
     @admin.display(description=_("late goals"))
     def late(self, obj: TraineePlan) -> int:
         today = timezone.localdate()
-        records = {record.activity_id: record for record in obj.person.plan_records}
+        # plan_records: the Prefetch(to_attr=...) of get_queryset, unknown to the stubs.
+        plan_records = obj.person.plan_records  # type: ignore[attr-defined]
+        records = {record.activity_id: record for record in plan_records}
         return sum(
             1 for goal in obj.goals.all() if goal.is_late(records.get(goal.activity_id), today)
         )

@@ -8,6 +8,8 @@ field names as these forms, so `form.add_error(None, error)` puts them in place.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
@@ -22,7 +24,11 @@ from cxlean.competence.models import (
     Record,
     TraineePlan,
 )
+from cxlean.core.forms import choice_field, model_choice_field
 from cxlean.org.models import CXRole, display_name
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 CONCEPT = "concept"  # the role choice that stands for the Green Card of the whole concept
 EMPTY_GOALS = 3
@@ -47,7 +53,7 @@ class ActivityChoiceField(forms.ModelChoiceField):
         return f"{activity.area} · {activity.title}"
 
 
-def level_choices(lowest: int = Level.I, highest: int = Level.O) -> list[tuple[int, str]]:
+def level_choices(lowest: int = Level.I, highest: int = Level.O) -> list[tuple[int, StrOrPromise]]:
     return [(value, label) for value, label in Level.choices if lowest <= value <= highest]
 
 
@@ -79,7 +85,7 @@ class SignOffForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.record = record
         highest = max(record.self_level, record.level, Level.I)
-        self.fields["level"].choices = level_choices(Level.I, highest)
+        choice_field(self, "level").choices = level_choices(Level.I, highest)
         self.fields["level"].initial = highest
 
 
@@ -100,7 +106,7 @@ class IssueCardForm(forms.Form):
     def __init__(self, *args, roles: list[CXRole], **kwargs):
         super().__init__(*args, **kwargs)
         self.roles = {str(role.pk): role for role in roles}
-        self.fields["role"].choices = [
+        choice_field(self, "role").choices = [
             *((str(role.pk), str(role)) for role in roles),
             (CONCEPT, _("Lean CX (the whole concept)")),
         ]
@@ -128,7 +134,7 @@ class TraineePlanForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["mentor"].queryset = mentors(self.instance.person)
+        model_choice_field(self, "mentor").queryset = mentors(self.instance.person)
 
 
 class GoalForm(forms.ModelForm):
@@ -149,10 +155,11 @@ class GoalForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.start_date = start_date
         if activity_choices is not None:  # fetched once for the whole formset
-            self.fields["activity"].choices = activity_choices
+            choice_field(self, "activity").choices = activity_choices
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         due = cleaned.get("due_date")
         # Goal.clean checks this once the plan exists; a new plan is checked here.
         if not self.instance.plan_id and due and self.start_date and due < self.start_date:
@@ -171,7 +178,8 @@ class BaseGoalFormSet(BaseInlineFormSet):
     @cached_property
     def activity_choices(self) -> list:
         field = ActivityChoiceField(queryset=CompetenceActivity.objects.select_related("area"))
-        return list(field.choices)
+        # The choices read back are an iterable; the stubs give the type one may assign.
+        return list(field.choices)  # type: ignore[arg-type]
 
     def get_form_kwargs(self, index):
         return {

@@ -131,19 +131,21 @@ class Entry(NamedTuple):
     expires_on: dt.date | None
     rejected_level: int | None
 
+    # Record's methods read only the fields an Entry has; mypy checks `self` by type
+    # and does not see a property's getter on the class.
     def is_expired(self, today: dt.date | None = None) -> bool:
-        return Record.is_expired(self, today)
+        return Record.is_expired(self, today)  # type: ignore[arg-type]
 
     def effective_level(self, today: dt.date | None = None) -> int:
-        return Record.effective_level(self, today)
+        return Record.effective_level(self, today)  # type: ignore[arg-type]
 
     @property
     def awaits_sign_off(self) -> bool:
-        return Record.awaits_sign_off.fget(self)
+        return Record.awaits_sign_off.fget(self)  # type: ignore[attr-defined]
 
     @property
     def is_rejected(self) -> bool:
-        return Record.is_rejected.fget(self)
+        return Record.is_rejected.fget(self)  # type: ignore[attr-defined]
 
 
 NO_ENTRY = Entry(Level.NOT_STARTED, Level.NOT_STARTED, None, None)
@@ -326,8 +328,8 @@ def records_of(person_ids: list[int]) -> dict[int, dict[int, Entry]]:
             "person_id", "activity_id", "level", "self_level", "expires_on", "rejected_level"
         )
     )
-    for person_id, activity_id, *values in rows:
-        entries[person_id][activity_id] = Entry(*values)
+    for person_id, activity_id, level, self_level, expires_on, rejected_level in rows:
+        entries[person_id][activity_id] = Entry(level, self_level, expires_on, rejected_level)
     return entries
 
 
@@ -441,7 +443,7 @@ class CellWriter:
         level's letter in the corner ("!" from CSS when below it), "↑" and the requested
         level while a sign-off waits, and all of it as text for screen readers."""
         shown = cell.level if cell.expired else cell.effective
-        level = self.levels[shown]
+        level: str = self.levels[shown]
         if cell.expired:
             level = self.expired % {"level": level}
         label = f"{name}, {self.titles[cell.activity_id]}: {level}."

@@ -48,6 +48,8 @@ from cxlean.competence.models import (
     may_sign_off,
 )
 from cxlean.competence.views import signed_off_message
+from cxlean.core.forms import model_choice_field
+from cxlean.core.http import AuthenticatedHttpRequest
 from cxlean.org.models import CXRole, Unit, display_name
 from cxlean.org.roles import coordinated_units, sees_everything
 from cxlean.plans.forms import UnitChoiceField
@@ -82,7 +84,7 @@ class MatrixFilterForm(forms.Form):
     def __init__(self, *args, viewer, **kwargs):
         super().__init__(*args, **kwargs)
         units = Unit.objects.all() if sees_everything(viewer) else coordinated_units(viewer)
-        self.fields["unit"].queryset = units.order_by("path")
+        model_choice_field(self, "unit").queryset = units.order_by("path")
 
     def chosen(self) -> dict:
         """The valid filters as keyword arguments of build_matrix."""
@@ -152,24 +154,27 @@ def matrix(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def cell(request: HttpRequest, person: int, activity: int) -> HttpResponse:
+def cell(request: AuthenticatedHttpRequest, person: int, activity: int) -> HttpResponse:
     """GET: the sign-off form of one cell; POST: sign off or reject, then the new cell
     (HTMX) or back to the matrix."""
     require_matrix_viewer(request)
     viewer = request.user
-    person = get_object_or_404(matrix_people(viewer).select_related("profile__unit"), pk=person)
-    activity = get_object_or_404(CompetenceActivity.objects.select_related("area"), pk=activity)
+    someone = get_object_or_404(matrix_people(viewer).select_related("profile__unit"), pk=person)
+    task = get_object_or_404(CompetenceActivity.objects.select_related("area"), pk=activity)
     today = timezone.localdate()
-    if not (may_act_in_matrix(viewer) and may_sign_off(viewer, person, activity, today)):
+    if not (may_act_in_matrix(viewer) and may_sign_off(viewer, someone, task, today)):
         raise PermissionDenied(_("You may not sign off this record."))
-    record = Record.objects.filter(person=person, activity=activity).first()
+    record = Record.objects.filter(person=someone, activity=task).first()
     if request.method == "POST":
-        return cell_post(request, person, activity, record)
-    return render_cell_form(request, person, activity, record)
+        return cell_post(request, someone, task, record)
+    return render_cell_form(request, someone, task, record)
 
 
 def cell_post(
-    request: HttpRequest, person: User, activity: CompetenceActivity, record: Record | None
+    request: AuthenticatedHttpRequest,
+    person: User,
+    activity: CompetenceActivity,
+    record: Record | None,
 ) -> HttpResponse:
     action = request.POST.get("action", SIGN_OFF)
     if action not in (SIGN_OFF, REJECT):
@@ -188,9 +193,9 @@ def cell_post(
             form.add_error(None, error)
     if form.errors:
         forms_ = {"reject_form" if action == REJECT else "sign_off_form": form}
-        error = " ".join(form.non_field_errors())
+        reasons = " ".join(map(str, form.non_field_errors()))
         return render_cell_form(
-            request, person, activity, record, error=error, status=400, **forms_
+            request, person, activity, record, error=reasons, status=400, **forms_
         )
     if request.htmx:
         return saved_cell(request, person, activity, message)
@@ -224,7 +229,7 @@ def back_to_matrix(request: HttpRequest, person_id: int, activity_id: int) -> st
 
 
 def render_cell_form(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     person: User,
     activity: CompetenceActivity,
     record: Record | None,

@@ -532,7 +532,7 @@ def card_progress(
         if activity_id in records and records[activity_id].effective_level(today) >= level
     ]
     done, required = len(met), len(requirements)
-    expiries = [records[a].expires_on for a in met if records[a].expires_on]
+    expiries = [expiry for a in met if (expiry := records[a].expires_on) is not None]
     if card is not None and not card.is_expired(today):
         soon = card.expires_on - today <= dt.timedelta(days=expiry_warning_days())
         status = CardStatus.EXPIRING if soon else CardStatus.CERTIFIED

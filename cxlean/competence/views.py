@@ -12,6 +12,7 @@ nothing: every POST from a management-only account answers 403.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth.models import User
@@ -59,8 +60,12 @@ from cxlean.competence.overview import (
     person_records,
     person_roles,
 )
+from cxlean.core.http import AuthenticatedHttpRequest
 from cxlean.org.models import display_name
 from cxlean.org.roles import coordinates_unit, is_coordinator, is_management, sees_everything
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 GET_POST = ["GET", "POST"]
 QUEUE_PER_PAGE = 50
@@ -174,7 +179,7 @@ def own_record(user, activity: CompetenceActivity) -> Record:
 
 
 @require_POST
-def assess(request: HttpRequest, pk: int) -> HttpResponse:
+def assess(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Set one's own self-assessment (the one-click raise). With HTMX the answer is the
     activity's new row plus fresh Green Card progress; without JavaScript a redirect."""
     refuse_read_only(request)
@@ -254,7 +259,7 @@ def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
         handle = record.evidence_file.open("rb")
     except FileNotFoundError as missing:
         raise Http404 from missing
-    return FileResponse(handle, filename=record.evidence_file.name.rsplit("/", 1)[-1])
+    return FileResponse(handle, filename=(record.evidence_file.name or "").rsplit("/", 1)[-1])
 
 
 # --- sign-off and rejection --------------------------------------------------------------
@@ -359,7 +364,7 @@ def reject(request: HttpRequest, pk: int) -> HttpResponse:
 class QueueRow:
     record: Record
     expired: bool
-    levels: list[tuple[int, str]]  # what may be signed off: I up to the requested level
+    levels: list[tuple[int, StrOrPromise]]  # what may be signed off: I up to the requested level
 
 
 @require_GET

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
@@ -16,6 +17,9 @@ from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +47,7 @@ def deletion_refused(error: ProtectedError | RestrictedError, advice: str = "") 
     return f"{message} {advice}".strip()
 
 
-def refuse_deletion(error: ProtectedError | RestrictedError, advice: str = ""):
+def refuse_deletion(error: ProtectedError | RestrictedError, advice: StrOrPromise = ""):
     """A 400 for `perform_destroy`: `raise refuse_deletion(error, _("Make it inactive."))`."""
     return serializers.ValidationError(
         {api_settings.NON_FIELD_ERRORS_KEY: [deletion_refused(error, str(advice))]}

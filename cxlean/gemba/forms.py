@@ -29,6 +29,7 @@ from cxlean.backlog.forms import (
     touchpoints,
 )
 from cxlean.backlog.models import MudaKind, Waste
+from cxlean.core.forms import model_choice_field
 from cxlean.gemba.models import (
     Observation,
     QuestionSet,
@@ -38,7 +39,7 @@ from cxlean.gemba.models import (
     WalkStatus,
 )
 from cxlean.gemba.photos import validate_photo
-from cxlean.org.models import Unit
+from cxlean.org.models import Unit, display_name
 from cxlean.plans.forms import UnitChoiceField
 
 NOT_SURE = ""
@@ -69,7 +70,7 @@ class PeopleChoiceField(forms.ModelMultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
     def label_from_instance(self, user: User) -> str:
-        return PersonChoiceField.label_from_instance(self, user)
+        return display_name(user)
 
 
 def people_of(units: QuerySet[Unit], *also: int | None) -> QuerySet[User]:
@@ -188,7 +189,7 @@ class WalkForm(forms.ModelForm):
 
         walk = self.instance
         units = planning_units(user)
-        self.fields["unit"].queryset = units
+        model_choice_field(self, "unit").queryset = units
         present = [walk.leader_id] if walk.pk else []
         if walk.pk:
             present += list(walk.participants.values_list("pk", flat=True))
@@ -196,14 +197,15 @@ class WalkForm(forms.ModelForm):
             self.initial.setdefault("day", start.date())
             self.initial.setdefault("time", start.time().replace(second=0, microsecond=0))
         people = people_of(units, *present)
-        self.fields["leader"].queryset = people
-        self.fields["participants"].queryset = people
-        self.fields["question_set"].queryset = question_sets(walk.question_set_id)
+        model_choice_field(self, "leader").queryset = people
+        model_choice_field(self, "participants").queryset = people
+        model_choice_field(self, "question_set").queryset = question_sets(walk.question_set_id)
         self.fields["duration_minutes"].widget.attrs.update(min=1, step=5)
-        grouped_by_journey(self.fields["touchpoint"], lambda t: t.stage.journey)
+        grouped_by_journey(model_choice_field(self, "touchpoint"), lambda t: t.stage.journey)
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         day, time = cleaned.get("day"), cleaned.get("time")
         if day and time:
             # planned_start is not a field of the form, so its model validators (the
@@ -278,12 +280,14 @@ class ScheduleForm(forms.ModelForm):
         from cxlean.gemba.queries import planning_units
 
         units = planning_units(user)
-        self.fields["unit"].queryset = units
-        self.fields["leader"].queryset = people_of(units, self.instance.leader_id)
-        self.fields["question_set"].queryset = question_sets(self.instance.question_set_id)
+        model_choice_field(self, "unit").queryset = units
+        model_choice_field(self, "leader").queryset = people_of(units, self.instance.leader_id)
+        model_choice_field(self, "question_set").queryset = question_sets(
+            self.instance.question_set_id
+        )
         self.fields["interval"].widget.attrs.update(min=1)
         self.fields["day_of_month"].widget.attrs.update(min=1, max=31)
-        grouped_by_journey(self.fields["touchpoint"], lambda t: t.stage.journey)
+        grouped_by_journey(model_choice_field(self, "touchpoint"), lambda t: t.stage.journey)
 
 
 # --- on the floor ------------------------------------------------------------------------
@@ -367,10 +371,11 @@ class ObservationForm(forms.ModelForm):
         kwargs["initial"].setdefault("client_token", uuid.uuid4())
         kwargs["initial"].setdefault("touchpoint", walk.touchpoint_id)
         super().__init__(*args, **kwargs)
-        grouped_by_journey(self.fields["touchpoint"], lambda t: t.stage.journey)
+        grouped_by_journey(model_choice_field(self, "touchpoint"), lambda t: t.stage.journey)
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if "waste" in cleaned:
             chosen = cleaned["waste"]
             if chosen in MudaKind.values:

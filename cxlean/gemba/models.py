@@ -94,6 +94,9 @@ class QuestionSet(models.Model):
     name = Translated()
     description = Translated()
 
+    # Annotated by the question set admin's queryset.
+    question_count: int
+
     class Meta:
         verbose_name = _("question set")
         verbose_name_plural = _("question sets")
@@ -221,6 +224,11 @@ class Schedule(models.Model):
 
     objects = ScheduleQuerySet.as_manager()
 
+    # Set for the schedule list page.
+    next_day: dt.date | None
+    may_edit: bool
+    rule: str
+
     class Meta:
         verbose_name = _("Gemba schedule")
         verbose_name_plural = _("Gemba schedules")
@@ -257,7 +265,7 @@ class Schedule(models.Model):
 
     @property
     def where(self) -> str:
-        if self.touchpoint_id:
+        if self.touchpoint is not None:
             return self.touchpoint.name
         return self.place or self.process or self.title
 
@@ -422,6 +430,9 @@ class Walk(models.Model):
 
     objects = WalkQuerySet.as_manager()
 
+    # Annotated by the walk admin's queryset.
+    observation_total: int
+
     class Meta:
         verbose_name = _("Gemba walk")
         verbose_name_plural = _("Gemba walks")
@@ -453,7 +464,7 @@ class Walk(models.Model):
     @property
     def where(self) -> str:
         """Where the walk goes: the touchpoint, else the place, else the process."""
-        if self.touchpoint_id:
+        if self.touchpoint is not None:
             return self.touchpoint.name
         return self.place or self.process
 
@@ -665,10 +676,11 @@ class Observation(models.Model):
         way it came (form, API, admin, import); the display copy is made when the photo
         changes (before saving, so that one save stores both and history records one
         change)."""
-        if self.photo and not self.photo._committed:
+        # FieldFile._committed (False for a new upload) is missing from django-stubs.
+        if self.photo and not self.photo._committed:  # type: ignore[attr-defined]
             clean_photo(self)
         current = self.photo.name or ""
-        changed = (not self.photo._committed) or current != self._saved_photo
+        changed = (not self.photo._committed) or current != self._saved_photo  # type: ignore[attr-defined]
         if changed:
             make_display_copy(self)
             if kwargs.get("update_fields") is not None:
@@ -695,7 +707,7 @@ class Observation(models.Model):
         """An open follow-up: not yet an improvement, or its improvement not finished."""
         from cxlean.backlog.models import CLOSED_STATUSES
 
-        return self.improvement_id is None or self.improvement.status not in CLOSED_STATUSES
+        return self.improvement is None or self.improvement.status not in CLOSED_STATUSES
 
 
 def improvement_from_observation(observation: Observation, by) -> tuple[Item, bool]:
@@ -706,7 +718,7 @@ def improvement_from_observation(observation: Observation, by) -> tuple[Item, bo
     Raises PermissionDenied unless `by` may submit ideas for the walk's unit
     (`cxlean.backlog.models.may_submit`: not management, their part of the tree)."""
     walk = observation.walk
-    if observation.improvement_id:
+    if observation.improvement is not None:
         return observation.improvement, False
     if not may_submit(by, walk.unit):
         raise PermissionDenied(_("You cannot submit improvements for this unit."))
@@ -722,7 +734,7 @@ def improvement_from_observation(observation: Observation, by) -> tuple[Item, bo
     with transaction.atomic():
         # Lock the observation so that two clicks at once make one item.
         locked = Observation.objects.select_for_update().get(pk=observation.pk)
-        if locked.improvement_id:
+        if locked.improvement is not None:
             observation.improvement = locked.improvement
             return locked.improvement, False
         item = Item.objects.create(

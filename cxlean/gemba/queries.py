@@ -116,7 +116,8 @@ def month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
 
 def upcoming_first(walks: QuerySet[Walk]) -> QuerySet[Walk]:
     """Planned walks: the viewer's own first, then by time (overdue ones lead)."""
-    return walks.order_by("-mine", "planned_start", "pk")
+    # `mine` is annotated by `listed_walks`; the django-stubs plugin knows only model fields.
+    return walks.order_by("-mine", "planned_start", "pk")  # type: ignore[misc]
 
 
 # --- follow-ups of the previous walk -----------------------------------------------------

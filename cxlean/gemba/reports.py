@@ -41,7 +41,8 @@ class MonthCadence:
 
     @property
     def percent(self) -> int | None:
-        return round(100 * self.ratio) if self.planned else None
+        ratio = self.ratio
+        return round(100 * ratio) if ratio is not None else None
 
 
 @dataclass

@@ -32,6 +32,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cxlean.backlog.forms import add_model_errors
 from cxlean.backlog.models import may_submit
+from cxlean.core.http import AuthenticatedHttpRequest
 from cxlean.gemba.forms import (
     AnswerForm,
     DoneForm,
@@ -254,7 +255,8 @@ def question_rows(walk: Walk, *, with_forms: bool) -> list[QuestionRow]:
         answer.question_id: answer
         for answer in walk.answers.select_related("question", "answered_by")
     }
-    questions = list(walk.question_set.questions.all()) if walk.question_set_id else []
+    question_set = walk.question_set
+    questions = list(question_set.questions.all()) if question_set is not None else []
     rows = [QuestionRow(question, answers.pop(question.pk, None)) for question in questions]
     rows += [QuestionRow(answer.question, answer) for answer in answers.values()]
     if with_forms:
@@ -306,7 +308,7 @@ def walk_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def answer(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
+def answer(request: AuthenticatedHttpRequest, pk: int, question_pk: int) -> HttpResponse:
     """Save one answer (an empty one removes it). With HTMX the answer is the question's
     form again, saying it is saved; without, a redirect back to the question."""
     walk = visible_walk(request, pk)
@@ -339,7 +341,7 @@ def answer(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
         messages.error(
             request,
             _("The answer was not saved: %(reasons)s")
-            % {"reasons": " ".join(form.errors.get("text", []))},
+            % {"reasons": " ".join(map(str, form.errors.get("text", [])))},
         )
     return redirect(f"{detail_url(walk)}#question-{question.pk}")
 
@@ -352,7 +354,7 @@ def parse_token(value: str | None) -> uuid.UUID | None:
 
 
 @require_http_methods(GET_POST)
-def observation_new(request: HttpRequest, pk: int) -> HttpResponse:
+def observation_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Log an observation. The form carries a one-time token: posting it again (a double
     tap, a retry after the connection dropped) finds the first observation instead of
     making a second one."""
@@ -437,7 +439,7 @@ def observation_photo(request: HttpRequest, pk: int) -> FileResponse:
         handle = photo.open("rb")
     except FileNotFoundError as missing:
         raise Http404 from missing
-    response = FileResponse(handle, filename=posixpath.basename(photo.name))
+    response = FileResponse(handle, filename=posixpath.basename(photo.name or ""))
     response["Cache-Control"] = "private, max-age=3600"
     return response
 

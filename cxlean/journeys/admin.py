@@ -10,6 +10,8 @@ keeps the link and makes one item however often it is asked.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypedDict
+
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
@@ -20,6 +22,7 @@ from django.utils.translation import ngettext
 
 from cxlean.admin import RoleAdmin, RoleTabularInline
 from cxlean.backlog.models import improvement_from_feedback, may_submit
+from cxlean.core.forms import model_choice_field
 from cxlean.journeys.models import (
     Feedback,
     Journey,
@@ -30,6 +33,16 @@ from cxlean.journeys.models import (
 )
 from cxlean.org.models import display_name
 from cxlean.org.roles import coordinated_units, is_coordinator
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class JourneyCounts(TypedDict):
+    """What `JourneyAdmin.get_queryset` annotates."""
+
+    stage_count: int
+    touchpoint_count: int
 
 
 def changeable_stages(user):
@@ -75,11 +88,11 @@ class JourneyAdmin(RoleAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description=_("stages"), ordering="stage_count")
-    def stages(self, obj: Journey) -> int:
+    def stages(self, obj: WithAnnotations[Journey, JourneyCounts]) -> int:
         return obj.stage_count
 
     @admin.display(description=_("touchpoints"), ordering="touchpoint_count")
-    def touchpoints(self, obj: Journey) -> int:
+    def touchpoints(self, obj: WithAnnotations[Journey, JourneyCounts]) -> int:
         return obj.touchpoint_count
 
 
@@ -159,7 +172,7 @@ class FeedbackAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "unit" in self.fields:
-            self.fields["unit"].queryset = self.instance.unit_choices(self.user)
+            model_choice_field(self, "unit").queryset = self.instance.unit_choices(self.user)
 
     def clean_unit(self):
         unit = self.cleaned_data["unit"]

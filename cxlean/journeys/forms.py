@@ -9,6 +9,8 @@ the permission functions again when cleaning, so a forged choice is refused too.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Max, QuerySet
@@ -22,6 +24,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from cxlean.core.forms import choice_field, model_choice_field
 from cxlean.journeys.models import (
     Channel,
     Feedback,
@@ -39,6 +42,9 @@ from cxlean.org.roles import (
     coordinates_unit,
 )
 from cxlean.plans.forms import DateInput, UnitChoiceField
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 EXTRA_ROWS = 2  # empty rows offered for new stages, touchpoints and transitions
 
@@ -62,7 +68,7 @@ def touchpoint_label(touchpoint: Touchpoint) -> str:
     return f"{touchpoint.stage.name} · {touchpoint.name}"
 
 
-def grouped_touchpoints(empty_label: str, journey: Journey | None = None) -> list:
+def grouped_touchpoints(empty_label: StrOrPromise, journey: Journey | None = None) -> list:
     """Touchpoints as <optgroup>s by journey (one query)."""
     touchpoints = Touchpoint.objects.select_related("stage__journey").order_by(
         "stage__journey__name", "stage__journey", "stage__order", "stage", "order", "pk"
@@ -125,8 +131,10 @@ class FeedbackForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["unit"].queryset = self.instance.unit_choices(user)
-        self.fields["touchpoint"].choices = grouped_touchpoints(_("No particular touchpoint"))
+        model_choice_field(self, "unit").queryset = self.instance.unit_choices(user)
+        choice_field(self, "touchpoint").choices = grouped_touchpoints(
+            _("No particular touchpoint")
+        )
         self.fields["received_on"].widget.attrs["max"] = timezone.localdate().isoformat()
         if self.instance.pk is None and not self.initial.get("unit"):
             self.initial["unit"] = home_unit_id(user)
@@ -176,10 +184,11 @@ class FeedbackFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["touchpoint"].choices = grouped_touchpoints(_("All touchpoints"))
+        choice_field(self, "touchpoint").choices = grouped_touchpoints(_("All touchpoints"))
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("received_from"), cleaned.get("received_to")
         if start and end and start > end:
             self.add_error("received_to", _("The end date is before the start date."))
@@ -222,7 +231,7 @@ class JourneyForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["unit"].queryset = coordinated_units(user).order_by("path")
+        model_choice_field(self, "unit").queryset = coordinated_units(user).order_by("path")
         if self.instance.pk is None and not self.initial.get("unit"):
             self.initial["unit"] = home_unit_id(user)
 
@@ -283,9 +292,9 @@ class TouchpointForm(forms.ModelForm):
 
     def __init__(self, *args, journey: Journey, choices: dict, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["stage"].queryset = journey.stages.all()
+        model_choice_field(self, "stage").queryset = journey.stages.all()
         for name, options in choices.items():  # fetched once for the whole formset
-            self.fields[name].choices = options
+            choice_field(self, name).choices = options
 
 
 class BaseTouchpointFormSet(BaseModelFormSet):
@@ -303,8 +312,12 @@ class BaseTouchpointFormSet(BaseModelFormSet):
     @cached_property
     def choices(self) -> dict:
         stage = forms.ModelChoiceField(queryset=self.journey.stages.all())
-        owner = Touchpoint._meta.get_field("owner_role").formfield()
-        return {"stage": list(stage.choices), "owner_role": list(owner.choices)}
+        owner = cast(forms.ModelChoiceField, Touchpoint._meta.get_field("owner_role").formfield())
+        # The choices read back are an iterable; the stubs give the type one may assign.
+        return {
+            "stage": list(stage.choices),  # type: ignore[arg-type]
+            "owner_role": list(owner.choices),  # type: ignore[arg-type]
+        }
 
     def get_form_kwargs(self, index):
         return {**super().get_form_kwargs(index), "journey": self.journey, "choices": self.choices}
@@ -331,8 +344,9 @@ class TransitionForm(forms.ModelForm):
     def __init__(self, *args, journey: Journey, choices: list, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("source", "target"):
-            self.fields[name].queryset = Touchpoint.objects.filter(stage__journey=journey)
-            self.fields[name].choices = choices  # fetched once for the whole formset
+            field = model_choice_field(self, name)
+            field.queryset = Touchpoint.objects.filter(stage__journey=journey)
+            field.choices = choices  # fetched once for the whole formset
 
 
 class BaseTransitionFormSet(BaseModelFormSet):

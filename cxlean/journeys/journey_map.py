@@ -17,6 +17,7 @@ never colour alone.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
@@ -24,6 +25,9 @@ from django.utils.translation import gettext_lazy
 
 from cxlean.backlog.models import OPEN_STATUSES
 from cxlean.journeys.models import Emotion, Journey, Stage, Touchpoint, Transition
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 HOT_SPOT = 4
 PAIN_POINT = 2
@@ -195,7 +199,8 @@ class JourneyMap:
 
     def hot_spots(self, limit: int = 5) -> list[TouchpointCell | TransitionRow]:
         """The touchpoints and transitions that hurt most, worst first."""
-        marked = [place for place in [*self.cells, *self.transitions] if place.heat]
+        places: list[TouchpointCell | TransitionRow] = [*self.cells, *self.transitions]
+        marked = [place for place in places if place.heat]
         marked.sort(key=lambda place: -place.pain)
         return marked[:limit]
 
@@ -204,7 +209,11 @@ def emotion_y(emotion: int) -> int:
     return CURVE_TOP + (2 - emotion) * CURVE_STEP
 
 
-def map_touchpoints(journey: Journey) -> QuerySet[Touchpoint]:
+class OpenItems(TypedDict):
+    open_items: int
+
+
+def map_touchpoints(journey: Journey) -> QuerySet[WithAnnotations[Touchpoint, OpenItems]]:
     return (
         Touchpoint.objects.filter(stage__journey=journey)
         .select_related("stage", "owner_role")
@@ -213,7 +222,7 @@ def map_touchpoints(journey: Journey) -> QuerySet[Touchpoint]:
     )
 
 
-def map_transitions(journey: Journey) -> QuerySet[Transition]:
+def map_transitions(journey: Journey) -> QuerySet[WithAnnotations[Transition, OpenItems]]:
     return (
         Transition.objects.filter(source__stage__journey=journey)
         .select_related("source__stage", "target__stage")

@@ -8,6 +8,8 @@ read it, coordinators and the people of the unit log it, management reads everyt
 
 from __future__ import annotations
 
+from typing import Self
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -61,7 +63,7 @@ def may_change_journey(user, journey: Journey) -> bool:
 
 
 class JourneyQuerySet(models.QuerySet):
-    def visible_to(self, user) -> JourneyQuerySet:
+    def visible_to(self, user) -> Self:
         return self if user.is_authenticated else self.none()
 
 

@@ -10,11 +10,15 @@ management reads everything and changes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.forms import BaseModelFormSet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cxlean.backlog.models import OPEN_STATUSES, Item, improvement_from_feedback, may_submit
 from cxlean.core.history import object_changes
+from cxlean.core.http import AuthenticatedHttpRequest
 from cxlean.journeys.forms import (
     FeedbackFilterForm,
     FeedbackForm,
@@ -94,7 +99,7 @@ def feedback_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(GET_POST)
-def feedback_new(request: HttpRequest) -> HttpResponse:
+def feedback_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not units_for_feedback(request.user).exists():
         raise PermissionDenied(_("Your role does not log customer feedback."))
     feedback = Feedback(created_by=request.user)
@@ -276,7 +281,7 @@ def journey_form(request: HttpRequest, journey: Journey, saved: str) -> HttpResp
 
 # --- stages, touchpoints and transitions of a journey ------------------------------------
 
-PARTS = {
+PARTS: dict[str, tuple[Callable[..., BaseModelFormSet[Any, Any]], str]] = {
     "stages": (StageFormSet, "journeys/stage_formset.html"),
     "touchpoints": (TouchpointFormSet, "journeys/touchpoint_formset.html"),
     "transitions": (TransitionFormSet, "journeys/transition_formset.html"),

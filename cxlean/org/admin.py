@@ -1,9 +1,14 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TypedDict
+
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import AnonymousUser, Group, User
 from django.db.models import Count
+from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
 from cxlean.admin import CatalogueAdmin, RoleAdmin, ValidSelectionMixin
@@ -33,15 +38,27 @@ from cxlean.org.roles import (
     sees_everything,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class PeopleCount(TypedDict):
+    people_count: int
+
+
+class HolderCount(TypedDict):
+    holder_count: int
+
 
 class UnitAdminForm(forms.ModelForm):
     """Where a unit may hang is `may_place_unit`'s decision, as in the API: the parent
     field alone would accept an empty parent (a new top unit) from anyone."""
 
-    user = None  # set by UnitAdmin.get_form
+    user: User | AnonymousUser = AnonymousUser()  # set by UnitAdmin.get_form
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         placed = "parent" in self.fields and "parent" not in self.errors
         if placed and not may_place_unit(self.user, self.instance, cleaned.get("parent")):
             self.add_error("parent", unit_placement_message(self.instance))
@@ -91,7 +108,7 @@ class UnitAdmin(RoleAdmin):
         return f"{'— ' * obj.depth}{obj.name}"
 
     @admin.display(description=_("people"), ordering="people_count")
-    def people(self, obj: Unit) -> int:
+    def people(self, obj: WithAnnotations[Unit, PeopleCount]) -> int:
         return obj.people_count
 
 
@@ -106,7 +123,7 @@ class CXRoleAdmin(CatalogueAdmin):
         return super().get_queryset(request).annotate(holder_count=Count("profiles"))
 
     @admin.display(description=_("people"), ordering="holder_count")
-    def holders(self, obj: CXRole) -> int:
+    def holders(self, obj: WithAnnotations[CXRole, HolderCount]) -> int:
         return obj.holder_count
 
 
@@ -230,7 +247,7 @@ class PersonAdmin(ValidSelectionMixin, UserAdmin):
         super().save_related(request, form, formsets, change)
         person = form.instance
         after = set(person.groups.values_list("name", flat=True))
-        before = getattr(request, "_cxlean_roles_before", set())
+        before: set[str] = getattr(request, "_cxlean_roles_before", set())
         SignInEvent.objects.bulk_create(
             role_events(person, before, after, actor=request.user, surface=Surface.ADMIN)
         )
@@ -240,6 +257,7 @@ class PersonAdmin(ValidSelectionMixin, UserAdmin):
         changed = (
             request.method == "POST"
             and response.status_code == 302
+            and isinstance(response, HttpResponseRedirect)
             and response.url != request.get_full_path()
         )
         if changed:
@@ -309,6 +327,8 @@ class PersonAudit:
 class ReadOnlyAuditAdmin(admin.ModelAdmin):
     """Superusers and management read every row; coordinators those about the people
     of their units. Nobody edits a row here."""
+
+    person_field: str  # the path to the person the row is about, e.g. "person"
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

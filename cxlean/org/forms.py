@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from cxlean.core.forms import model_choice_field
 from cxlean.org.accounts import What, record
 from cxlean.org.models import (
     DECISIONS,
@@ -78,8 +79,9 @@ class ProposalForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         units = coordinated_units(user).order_by("path")
-        self.fields["unit"].queryset = units
-        self.fields["unit"].empty_label = None
+        unit = model_choice_field(self, "unit")
+        unit.queryset = units
+        unit.empty_label = None
         home = getattr(getattr(user, "profile", None), "unit_id", None)
         if not self.is_bound and home and "unit" not in self.initial:
             self.initial["unit"] = home

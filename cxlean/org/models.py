@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +13,9 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from cxlean.core.translation import Translated
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 from cxlean.org.roles import (
     coordinated_units,
     coordinates_unit,
@@ -66,7 +70,7 @@ class Unit(models.Model):
     def save(self, *args, **kwargs) -> None:
         super().save(*args, **kwargs)
         old_path = self.path
-        new_path = f"{self.parent.path if self.parent_id else '/'}{self.pk}/"
+        new_path = f"{self.parent.path if self.parent is not None else '/'}{self.pk}/"
         if new_path == old_path:
             return
         Unit.objects.filter(pk=self.pk).update(path=new_path)
@@ -94,13 +98,13 @@ class Unit(models.Model):
         return self.path.startswith(other.path)
 
     def clean(self) -> None:
-        if self.parent_id and self.pk and self.parent.is_within(self):
+        if self.parent is not None and self.pk and self.parent.is_within(self):
             raise ValidationError(
                 {"parent": _("A unit cannot be placed under itself or one of its sub-units.")}
             )
 
 
-def unit_placement_message(unit: Unit) -> str:
+def unit_placement_message(unit: Unit) -> StrOrPromise:
     """Why `may_place_unit` refused: the same words in the admin and the API."""
     if unit.pk is not None:
         return _(

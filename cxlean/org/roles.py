@@ -7,7 +7,7 @@ everywhere.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeGuard
 
 from django.contrib.auth.models import AnonymousUser, Group
 from django.db.models import Q
@@ -36,12 +36,13 @@ def _group_names(user: User | AnonymousUser) -> frozenset[str]:
     if not user.is_authenticated:
         return frozenset()
     # Cached on the user object: one query per request, whatever the number of checks.
-    if not hasattr(user, "_cxlean_groups"):
-        user._cxlean_groups = frozenset(user.groups.values_list("name", flat=True))
-    return user._cxlean_groups
+    cache = vars(user)
+    if "_cxlean_groups" not in cache:
+        cache["_cxlean_groups"] = frozenset(user.groups.values_list("name", flat=True))
+    return cache["_cxlean_groups"]
 
 
-def is_coordinator(user: User | AnonymousUser) -> bool:
+def is_coordinator(user: User | AnonymousUser) -> TypeGuard[User]:
     return user.is_authenticated and (user.is_superuser or COORDINATOR in _group_names(user))
 
 
@@ -123,12 +124,13 @@ def contributing_units(user: User | AnonymousUser):
 
 
 def _home_unit(user: User) -> Unit | None:
-    if not hasattr(user, "_cxlean_home_unit"):
+    cache = vars(user)  # cached on the user object, as the groups are
+    if "_cxlean_home_unit" not in cache:
         from cxlean.org.models import Profile
 
         profile = Profile.objects.select_related("unit").filter(user=user).first()
-        user._cxlean_home_unit = profile.unit if profile else None
-    return user._cxlean_home_unit
+        cache["_cxlean_home_unit"] = profile.unit if profile else None
+    return cache["_cxlean_home_unit"]
 
 
 # --- rank and sign-in identity -------------------------------------------------------------

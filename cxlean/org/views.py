@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
+from cxlean.core.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from cxlean.core.views import with_progress
 from cxlean.org.forms import DecisionForm, ProposalForm
 from cxlean.org.models import CatalogueProposal, CXRole, Profile, ProposalStatus, Unit
@@ -53,7 +54,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @vary_on_headers("HX-Request")
-def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """A unit with everything below it: sub-units, people (by CX role) and plans."""
     unit = get_object_or_404(Unit, pk=pk)
     roles = list(CXRole.objects.all())
@@ -105,7 +106,8 @@ def plans_in(unit: Unit, user) -> QuerySet[Plan]:
         .filter(unit__in=unit.subtree())
         .with_figures()
         .select_related("unit")
-        .order_by(*Plan._meta.ordering)  # with_figures() aggregates, which drops Meta.ordering
+        # with_figures() aggregates, which drops Meta.ordering
+        .order_by(*(Plan._meta.ordering or ()))
     )
 
 
@@ -138,7 +140,7 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def proposal_new(request: HttpRequest) -> HttpResponse:
+def proposal_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not may_propose_change(request.user):
         raise PermissionDenied(_("Only Lean coordinators propose changes to the catalogues."))
     initial = {key: request.GET[key] for key in ("catalogue", "entry") if key in request.GET}
@@ -167,7 +169,7 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     may_decide = proposal.can_decide(request.user)
     form = DecisionForm(request.POST or None) if may_decide else None
     if request.method == "POST":
-        if not may_decide:
+        if not may_decide or form is None:
             raise PermissionDenied(_("Only the CX owner decides on open catalogue proposals."))
         if form.is_valid():
             proposal.decide(

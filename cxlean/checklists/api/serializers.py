@@ -24,7 +24,7 @@ from cxlean.checklists.models import (
 from cxlean.competence.api.serializers import api_errors
 from cxlean.core.api import DownloadField
 from cxlean.org.api.serializers import ModelValidatedSerializer, requesting_user
-from cxlean.org.models import Unit
+from cxlean.org.models import Unit, display_name
 from cxlean.org.roles import coordinates_unit
 from cxlean.plans.api.serializers import ScopedPrimaryKeyField, name_of
 
@@ -258,8 +258,10 @@ class CompletionSerializer(serializers.ModelSerializer):
         return fields
 
     def validate(self, attrs):
-        assignment = attrs.get("assignment") or self.instance.assignment
-        item = attrs.get("item") or self.instance.item
+        assignment, item = attrs.get("assignment"), attrs.get("item")
+        if self.instance is not None:  # a change: what is not sent stays
+            assignment = assignment or self.instance.assignment
+            item = item or self.instance.item
         if item.template_id != assignment.template_id:
             raise serializers.ValidationError({"item": [_("The item is not on this checklist.")]})
         return attrs
@@ -318,4 +320,4 @@ class ProgressRowSerializer(serializers.Serializer):
     days_overdue = serializers.IntegerField(source="progress.days_overdue")
 
     def get_person_name(self, row) -> str:
-        return name_of(row.person)
+        return display_name(row.person)

@@ -9,6 +9,8 @@ progress rows, `cxlean.checklists.progress.row_filter`; who changes what is
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.db.models import Prefetch, ProtectedError, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -198,7 +200,7 @@ class CompletionViewSet(
         )
 
     def create(self, request, *args, **kwargs) -> Response:
-        serializer = self.get_serializer(data=request.data)
+        serializer = cast(CompletionSerializer, self.get_serializer(data=request.data))
         serializer.is_valid(raise_exception=True)
         assignment = serializer.validated_data["assignment"]
         item = serializer.validated_data["item"]
@@ -213,8 +215,11 @@ class CompletionViewSet(
 
     def update(self, request, *args, **kwargs) -> Response:
         completion = self.get_object()
-        serializer = self.get_serializer(
-            completion, data=request.data, partial=kwargs.get("partial", False)
+        serializer = cast(
+            CompletionSerializer,
+            self.get_serializer(
+                completion, data=request.data, partial=kwargs.get("partial", False)
+            ),
         )
         serializer.is_valid(raise_exception=True)
         completion = serializer.save_tick(completion.assignment, completion.item)

@@ -127,7 +127,7 @@ class ActivityRequirementSerializer(NestedItemSerializer):
     class Meta(NestedItemSerializer.Meta):
         model = Requirement
         fields = ["role", "level", "level_letter"]
-        validators = []  # the activity is not known yet; see CompetenceActivitySerializer
+        validators: list = []  # the activity is not known yet; see CompetenceActivitySerializer
 
 
 class CompetenceActivitySerializer(ModelValidatedSerializer):
@@ -498,7 +498,9 @@ class CardProgressSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=CardStatus.choices)
     status_label = serializers.CharField(source="label")
     done = serializers.IntegerField(help_text=_("Required activities signed off and valid."))
-    required = serializers.IntegerField()
+    # A declared field named `required` does not shadow `Field.required`: the
+    # serializer's metaclass takes declared fields off the class; the stubs do not know.
+    required = serializers.IntegerField()  # type: ignore[assignment]
     card = serializers.IntegerField(source="card.pk", allow_null=True)
     card_number = serializers.CharField(source="card.number", allow_null=True)
     issued_on = serializers.DateField(source="card.issued_on", allow_null=True)
@@ -591,8 +593,9 @@ class GoalSerializer(ModelValidatedSerializer):
 class PlanGoalSerializer(GoalSerializer):
     """A goal as part of its plan (read-only; change goals at /trainee-goals/)."""
 
-    plan = None
-    person = None
+    # None removes an inherited field (DRF); the stubs expect a field.
+    plan = None  # type: ignore[assignment]
+    person = None  # type: ignore[assignment]
 
     class Meta(GoalSerializer.Meta):
         fields = [name for name in GoalSerializer.Meta.fields if name not in ("plan", "person")]

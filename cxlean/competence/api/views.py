@@ -320,6 +320,7 @@ class ProgressViewSet(viewsets.ReadOnlyModelViewSet):
 
     def list(self, request, *args, **kwargs) -> Response:
         people = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        assert people is not None  # the viewset paginates
         return self.get_paginated_response(self.get_serializer(progress_of(people), many=True).data)
 
     def retrieve(self, request, *args, **kwargs) -> Response:
@@ -410,4 +411,5 @@ class MatrixViewSet(viewsets.GenericViewSet):
         params.is_valid(raise_exception=True)
         matrix = build_matrix(request.user, **params.validated_data)
         keys = self.paginate_queryset(matrix.keys)
+        assert keys is not None  # the viewset paginates
         return self.get_paginated_response(matrix.rows(keys))

@@ -12,12 +12,17 @@ draws tens of thousands of them and an inclusion tag per cell would dominate its
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from cxlean.competence.models import LEVEL_LETTERS, LEVEL_SYMBOLS, CardProgress, CardStatus, Level
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 register = template.Library()
 
@@ -105,7 +110,7 @@ def card_status_badge(progress: CardProgress) -> SafeString:
 
 
 @register.simple_tag
-def level_scale() -> list[tuple[int, str]]:
+def level_scale() -> list[tuple[int, StrPromise]]:
     """Every level with its name, for legends: {% level_scale as levels %}."""
     return Level.choices
 

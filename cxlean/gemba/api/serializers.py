@@ -9,6 +9,8 @@ walk's), the photo validators (`cxlean.gemba.photos`). Codes for filtering and j
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
@@ -32,6 +34,9 @@ from cxlean.org.api.serializers import ModelValidatedSerializer, requesting_user
 from cxlean.org.models import Unit
 from cxlean.org.roles import coordinates_unit
 from cxlean.plans.api.serializers import ScopedPrimaryKeyField, name_of
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 LABEL_HELP = _("The label in the request language.")
 
@@ -60,7 +65,7 @@ def observable_walks(walks, user):
     return walks.visible_to(user)
 
 
-def unit_check(serializer: serializers.Serializer, unit: Unit, message: str) -> Unit:
+def unit_check(serializer: serializers.Serializer, unit: Unit, message: StrOrPromise) -> Unit:
     """Creating or moving a walk or schedule: only to a unit the user coordinates."""
     instance = serializer.instance
     if (instance is None or unit != instance.unit) and not coordinates_unit(

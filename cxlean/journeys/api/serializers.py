@@ -131,7 +131,8 @@ class JourneyMapSerializer(JourneySerializer):
             for touchpoint in stage.touchpoints.all()
             for transition in touchpoint.transitions_out.all()
         ]
-        return MapTransitionSerializer(transitions, many=True).data
+        # many=True makes a ListSerializer, whose data is a list; the stubs do not know.
+        return MapTransitionSerializer(transitions, many=True).data  # type: ignore[return-value]
 
 
 class StageSerializer(ModelValidatedSerializer):
@@ -189,7 +190,9 @@ class TouchpointSerializer(ModelValidatedSerializer):
 
 
 class TransitionSerializer(ModelValidatedSerializer):
-    source = serializers.PrimaryKeyRelatedField(
+    # A declared field named `source` does not shadow `Field.source`: the serializer's
+    # metaclass takes declared fields off the class; the stubs do not know.
+    source = serializers.PrimaryKeyRelatedField(  # type: ignore[assignment]
         queryset=Touchpoint.objects.select_related("stage__journey__unit")
     )
     target = serializers.PrimaryKeyRelatedField(

@@ -7,12 +7,13 @@ model's own validation so the API enforces exactly the rules forms and admin do.
 from __future__ import annotations
 
 import copy
+from typing import cast
 
 from django.contrib.auth.models import Group, User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -62,10 +63,12 @@ class ModelValidatedSerializer(serializers.ModelSerializer):
         instance.full_clean(validate_unique=False, validate_constraints=False)
 
     def would_be_instance(self, attrs):
-        many_to_many = {field.name for field in self.Meta.model._meta.many_to_many}
+        # The stubs type Meta.model with the serializer's type variable, unusable here.
+        model = cast(type[models.Model], self.Meta.model)
+        many_to_many = {field.name for field in model._meta.many_to_many}
         values = {name: value for name, value in attrs.items() if name not in many_to_many}
         if self.instance is None:
-            return self.Meta.model(**values)
+            return model(**values)
         # A copy: a rejected request must leave the loaded object untouched.
         instance = copy.copy(self.instance)
         for name, value in values.items():
@@ -210,7 +213,7 @@ class PersonSerializer(serializers.ModelSerializer):
             change = request_email_change(
                 user, validated_data.pop("email"), actor=actor, surface=Surface.API, request=request
             )
-            user.pending_email_changes = [change] if change else []
+            vars(user)["pending_email_changes"] = [change] if change else []
         if validated_data.get("username", user.username) != user.username:
             record(
                 What.USERNAME_CHANGED,
@@ -286,7 +289,7 @@ class PersonCreateSerializer(PersonSerializer):
         if password:
             audit.append(event(What.PASSWORD_SET, person=user, actor=actor, surface=Surface.API))
         SignInEvent.objects.bulk_create(audit)
-        user.pending_email_changes = []
+        vars(user)["pending_email_changes"] = []
         return user
 
 

@@ -29,7 +29,7 @@ class Command(BaseCommand):
                 self.stderr.write(f"Observation {observation.pk}: {error}")
                 continue
             # Given back as a new upload, the save cleans it as it cleans every upload.
-            observation.photo = ContentFile(data, name=PurePath(old_photo).name)
+            observation.photo = ContentFile(data, name=PurePath(old_photo or "").name)
             observation.save()  # stores the cleaned photo and a new display copy
             for name in (old_photo, old_display):
                 if name:
