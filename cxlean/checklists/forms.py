@@ -22,7 +22,7 @@ from cxlean.checklists.models import (
     Completion,
     due_date_errors,
 )
-from cxlean.core.forms import model_choice_field
+from cxlean.core.typed import form_field
 from cxlean.org.models import CXRole, Unit, display_name
 from cxlean.org.roles import coordinated_units, sees_everything
 from cxlean.plans.forms import UnitChoiceField
@@ -89,8 +89,8 @@ class AssignForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         units = coordinated_units(user).order_by("path")
-        model_choice_field(self, "unit").queryset = units
-        model_choice_field(self, "people").queryset = people_in(units)
+        form_field(self, "unit", forms.ModelChoiceField).queryset = units
+        form_field(self, "people", forms.ModelChoiceField).queryset = people_in(units)
         self.user = user
 
     def clean_due_date(self):
@@ -189,7 +189,7 @@ class ProgressFilterForm(forms.Form):
 
     def __init__(self, *args, viewer, **kwargs):
         super().__init__(*args, **kwargs)
-        unit = model_choice_field(self, "unit")
+        unit = form_field(self, "unit", forms.ModelChoiceField)
         if sees_everything(viewer):
             unit.queryset = Unit.objects.order_by("path")
             unit.empty_label = _("All units")

@@ -49,7 +49,7 @@ from cxlean.checklists.progress import (
     templates_with_items,
 )
 from cxlean.core.history import object_changes
-from cxlean.core.http import AuthenticatedHttpRequest
+from cxlean.core.typed import HtmxRequest
 from cxlean.org.roles import is_coordinator, sees_everything
 
 GET_POST = ["GET", "POST"]
@@ -133,7 +133,7 @@ def own_checklist(user, assignment: Assignment) -> Checklist:
 
 
 @require_POST
-def tick_item(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def tick_item(request: HtmxRequest, pk: int, item_pk: int) -> HttpResponse:
     """Tick an item off (done=1) or untick it (done=0). With HTMX the answer is the
     item's new row and the checklist's progress; without JavaScript a redirect back."""
     assignment = visible_assignment(request, pk)

@@ -24,7 +24,7 @@ from cxlean.competence.models import (
     Record,
     TraineePlan,
 )
-from cxlean.core.forms import choice_field, model_choice_field
+from cxlean.core.typed import form_field
 from cxlean.org.models import CXRole, display_name
 
 if TYPE_CHECKING:
@@ -85,7 +85,7 @@ class SignOffForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.record = record
         highest = max(record.self_level, record.level, Level.I)
-        choice_field(self, "level").choices = level_choices(Level.I, highest)
+        form_field(self, "level", forms.ChoiceField).choices = level_choices(Level.I, highest)
         self.fields["level"].initial = highest
 
 
@@ -106,7 +106,7 @@ class IssueCardForm(forms.Form):
     def __init__(self, *args, roles: list[CXRole], **kwargs):
         super().__init__(*args, **kwargs)
         self.roles = {str(role.pk): role for role in roles}
-        choice_field(self, "role").choices = [
+        form_field(self, "role", forms.ChoiceField).choices = [
             *((str(role.pk), str(role)) for role in roles),
             (CONCEPT, _("Lean CX (the whole concept)")),
         ]
@@ -134,7 +134,7 @@ class TraineePlanForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        model_choice_field(self, "mentor").queryset = mentors(self.instance.person)
+        form_field(self, "mentor", forms.ModelChoiceField).queryset = mentors(self.instance.person)
 
 
 class GoalForm(forms.ModelForm):
@@ -155,7 +155,7 @@ class GoalForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.start_date = start_date
         if activity_choices is not None:  # fetched once for the whole formset
-            choice_field(self, "activity").choices = activity_choices
+            form_field(self, "activity", forms.ChoiceField).choices = activity_choices
 
     def clean(self):
         super().clean()

@@ -48,8 +48,7 @@ from cxlean.competence.models import (
     may_sign_off,
 )
 from cxlean.competence.views import signed_off_message
-from cxlean.core.forms import model_choice_field
-from cxlean.core.http import AuthenticatedHttpRequest
+from cxlean.core.typed import HtmxRequest, form_field
 from cxlean.org.models import CXRole, Unit, display_name
 from cxlean.org.roles import coordinated_units, sees_everything
 from cxlean.plans.forms import UnitChoiceField
@@ -84,7 +83,7 @@ class MatrixFilterForm(forms.Form):
     def __init__(self, *args, viewer, **kwargs):
         super().__init__(*args, **kwargs)
         units = Unit.objects.all() if sees_everything(viewer) else coordinated_units(viewer)
-        model_choice_field(self, "unit").queryset = units.order_by("path")
+        form_field(self, "unit", forms.ModelChoiceField).queryset = units.order_by("path")
 
     def chosen(self) -> dict:
         """The valid filters as keyword arguments of build_matrix."""
@@ -154,7 +153,7 @@ def matrix(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def cell(request: AuthenticatedHttpRequest, person: int, activity: int) -> HttpResponse:
+def cell(request: HtmxRequest, person: int, activity: int) -> HttpResponse:
     """GET: the sign-off form of one cell; POST: sign off or reject, then the new cell
     (HTMX) or back to the matrix."""
     require_matrix_viewer(request)
@@ -171,7 +170,7 @@ def cell(request: AuthenticatedHttpRequest, person: int, activity: int) -> HttpR
 
 
 def cell_post(
-    request: AuthenticatedHttpRequest,
+    request: HtmxRequest,
     person: User,
     activity: CompetenceActivity,
     record: Record | None,
@@ -229,7 +228,7 @@ def back_to_matrix(request: HttpRequest, person_id: int, activity_id: int) -> st
 
 
 def render_cell_form(
-    request: AuthenticatedHttpRequest,
+    request: HtmxRequest,
     person: User,
     activity: CompetenceActivity,
     record: Record | None,

@@ -60,7 +60,7 @@ from cxlean.competence.overview import (
     person_records,
     person_roles,
 )
-from cxlean.core.http import AuthenticatedHttpRequest
+from cxlean.core.typed import HtmxRequest
 from cxlean.org.models import display_name
 from cxlean.org.roles import coordinates_unit, is_coordinator, is_management, sees_everything
 
@@ -179,7 +179,7 @@ def own_record(user, activity: CompetenceActivity) -> Record:
 
 
 @require_POST
-def assess(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def assess(request: HtmxRequest, pk: int) -> HttpResponse:
     """Set one's own self-assessment (the one-click raise). With HTMX the answer is the
     activity's new row plus fresh Green Card progress; without JavaScript a redirect."""
     refuse_read_only(request)

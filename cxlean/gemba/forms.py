@@ -29,7 +29,7 @@ from cxlean.backlog.forms import (
     touchpoints,
 )
 from cxlean.backlog.models import MudaKind, Waste
-from cxlean.core.forms import model_choice_field
+from cxlean.core.typed import form_field
 from cxlean.gemba.models import (
     Observation,
     QuestionSet,
@@ -189,7 +189,7 @@ class WalkForm(forms.ModelForm):
 
         walk = self.instance
         units = planning_units(user)
-        model_choice_field(self, "unit").queryset = units
+        form_field(self, "unit", forms.ModelChoiceField).queryset = units
         present = [walk.leader_id] if walk.pk else []
         if walk.pk:
             present += list(walk.participants.values_list("pk", flat=True))
@@ -197,11 +197,15 @@ class WalkForm(forms.ModelForm):
             self.initial.setdefault("day", start.date())
             self.initial.setdefault("time", start.time().replace(second=0, microsecond=0))
         people = people_of(units, *present)
-        model_choice_field(self, "leader").queryset = people
-        model_choice_field(self, "participants").queryset = people
-        model_choice_field(self, "question_set").queryset = question_sets(walk.question_set_id)
+        form_field(self, "leader", forms.ModelChoiceField).queryset = people
+        form_field(self, "participants", forms.ModelChoiceField).queryset = people
+        form_field(self, "question_set", forms.ModelChoiceField).queryset = question_sets(
+            walk.question_set_id
+        )
         self.fields["duration_minutes"].widget.attrs.update(min=1, step=5)
-        grouped_by_journey(model_choice_field(self, "touchpoint"), lambda t: t.stage.journey)
+        grouped_by_journey(
+            form_field(self, "touchpoint", forms.ModelChoiceField), lambda t: t.stage.journey
+        )
 
     def clean(self):
         super().clean()
@@ -280,14 +284,18 @@ class ScheduleForm(forms.ModelForm):
         from cxlean.gemba.queries import planning_units
 
         units = planning_units(user)
-        model_choice_field(self, "unit").queryset = units
-        model_choice_field(self, "leader").queryset = people_of(units, self.instance.leader_id)
-        model_choice_field(self, "question_set").queryset = question_sets(
+        form_field(self, "unit", forms.ModelChoiceField).queryset = units
+        form_field(self, "leader", forms.ModelChoiceField).queryset = people_of(
+            units, self.instance.leader_id
+        )
+        form_field(self, "question_set", forms.ModelChoiceField).queryset = question_sets(
             self.instance.question_set_id
         )
         self.fields["interval"].widget.attrs.update(min=1)
         self.fields["day_of_month"].widget.attrs.update(min=1, max=31)
-        grouped_by_journey(model_choice_field(self, "touchpoint"), lambda t: t.stage.journey)
+        grouped_by_journey(
+            form_field(self, "touchpoint", forms.ModelChoiceField), lambda t: t.stage.journey
+        )
 
 
 # --- on the floor ------------------------------------------------------------------------
@@ -371,7 +379,9 @@ class ObservationForm(forms.ModelForm):
         kwargs["initial"].setdefault("client_token", uuid.uuid4())
         kwargs["initial"].setdefault("touchpoint", walk.touchpoint_id)
         super().__init__(*args, **kwargs)
-        grouped_by_journey(model_choice_field(self, "touchpoint"), lambda t: t.stage.journey)
+        grouped_by_journey(
+            form_field(self, "touchpoint", forms.ModelChoiceField), lambda t: t.stage.journey
+        )
 
     def clean(self):
         super().clean()

@@ -32,7 +32,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cxlean.backlog.forms import add_model_errors
 from cxlean.backlog.models import may_submit
-from cxlean.core.http import AuthenticatedHttpRequest
+from cxlean.core.typed import HtmxRequest
 from cxlean.gemba.forms import (
     AnswerForm,
     DoneForm,
@@ -308,7 +308,7 @@ def walk_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def answer(request: AuthenticatedHttpRequest, pk: int, question_pk: int) -> HttpResponse:
+def answer(request: HtmxRequest, pk: int, question_pk: int) -> HttpResponse:
     """Save one answer (an empty one removes it). With HTMX the answer is the question's
     form again, saying it is saved; without, a redirect back to the question."""
     walk = visible_walk(request, pk)
@@ -354,7 +354,7 @@ def parse_token(value: str | None) -> uuid.UUID | None:
 
 
 @require_http_methods(GET_POST)
-def observation_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def observation_new(request: HtmxRequest, pk: int) -> HttpResponse:
     """Log an observation. The form carries a one-time token: posting it again (a double
     tap, a retry after the connection dropped) finds the first observation instead of
     making a second one."""

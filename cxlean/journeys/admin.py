@@ -22,7 +22,7 @@ from django.utils.translation import ngettext
 
 from cxlean.admin import RoleAdmin, RoleTabularInline
 from cxlean.backlog.models import improvement_from_feedback, may_submit
-from cxlean.core.forms import model_choice_field
+from cxlean.core.typed import form_field
 from cxlean.journeys.models import (
     Feedback,
     Journey,
@@ -172,7 +172,9 @@ class FeedbackAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "unit" in self.fields:
-            model_choice_field(self, "unit").queryset = self.instance.unit_choices(self.user)
+            form_field(self, "unit", forms.ModelChoiceField).queryset = self.instance.unit_choices(
+                self.user
+            )
 
     def clean_unit(self):
         unit = self.cleaned_data["unit"]

@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from cxlean.core.forms import choice_field, model_choice_field
+from cxlean.core.typed import form_field
 from cxlean.journeys.models import (
     Channel,
     Feedback,
@@ -131,8 +131,8 @@ class FeedbackForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        model_choice_field(self, "unit").queryset = self.instance.unit_choices(user)
-        choice_field(self, "touchpoint").choices = grouped_touchpoints(
+        form_field(self, "unit", forms.ModelChoiceField).queryset = self.instance.unit_choices(user)
+        form_field(self, "touchpoint", forms.ChoiceField).choices = grouped_touchpoints(
             _("No particular touchpoint")
         )
         self.fields["received_on"].widget.attrs["max"] = timezone.localdate().isoformat()
@@ -184,7 +184,9 @@ class FeedbackFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        choice_field(self, "touchpoint").choices = grouped_touchpoints(_("All touchpoints"))
+        form_field(self, "touchpoint", forms.ChoiceField).choices = grouped_touchpoints(
+            _("All touchpoints")
+        )
 
     def clean(self) -> dict:
         super().clean()
@@ -231,7 +233,9 @@ class JourneyForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        model_choice_field(self, "unit").queryset = coordinated_units(user).order_by("path")
+        form_field(self, "unit", forms.ModelChoiceField).queryset = coordinated_units(
+            user
+        ).order_by("path")
         if self.instance.pk is None and not self.initial.get("unit"):
             self.initial["unit"] = home_unit_id(user)
 
@@ -292,9 +296,9 @@ class TouchpointForm(forms.ModelForm):
 
     def __init__(self, *args, journey: Journey, choices: dict, **kwargs):
         super().__init__(*args, **kwargs)
-        model_choice_field(self, "stage").queryset = journey.stages.all()
+        form_field(self, "stage", forms.ModelChoiceField).queryset = journey.stages.all()
         for name, options in choices.items():  # fetched once for the whole formset
-            choice_field(self, name).choices = options
+            form_field(self, name, forms.ChoiceField).choices = options
 
 
 class BaseTouchpointFormSet(BaseModelFormSet):
@@ -344,7 +348,7 @@ class TransitionForm(forms.ModelForm):
     def __init__(self, *args, journey: Journey, choices: list, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("source", "target"):
-            field = model_choice_field(self, name)
+            field = form_field(self, name, forms.ModelChoiceField)
             field.queryset = Touchpoint.objects.filter(stage__journey=journey)
             field.choices = choices  # fetched once for the whole formset
 

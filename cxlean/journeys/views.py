@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cxlean.backlog.models import OPEN_STATUSES, Item, improvement_from_feedback, may_submit
 from cxlean.core.history import object_changes
-from cxlean.core.http import AuthenticatedHttpRequest
+from cxlean.core.typed import HtmxRequest
 from cxlean.journeys.forms import (
     FeedbackFilterForm,
     FeedbackForm,
@@ -99,7 +99,7 @@ def feedback_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(GET_POST)
-def feedback_new(request: AuthenticatedHttpRequest) -> HttpResponse:
+def feedback_new(request: HtmxRequest) -> HttpResponse:
     if not units_for_feedback(request.user).exists():
         raise PermissionDenied(_("Your role does not log customer feedback."))
     feedback = Feedback(created_by=request.user)

@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from cxlean.core.forms import model_choice_field
+from cxlean.core.typed import form_field
 from cxlean.org.accounts import What, record
 from cxlean.org.models import (
     DECISIONS,
@@ -79,7 +79,7 @@ class ProposalForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         units = coordinated_units(user).order_by("path")
-        unit = model_choice_field(self, "unit")
+        unit = form_field(self, "unit", forms.ModelChoiceField)
         unit.queryset = units
         unit.empty_label = None
         home = getattr(getattr(user, "profile", None), "unit_id", None)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from cxlean.core.http import AuthenticatedHttpRequest, HtmxHttpRequest
+from cxlean.core.typed import HtmxRequest
 from cxlean.core.views import with_progress
 from cxlean.org.forms import DecisionForm, ProposalForm
 from cxlean.org.models import CatalogueProposal, CXRole, Profile, ProposalStatus, Unit
@@ -54,7 +54,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @vary_on_headers("HX-Request")
-def unit_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def unit_detail(request: HtmxRequest, pk: int) -> HttpResponse:
     """A unit with everything below it: sub-units, people (by CX role) and plans."""
     unit = get_object_or_404(Unit, pk=pk)
     roles = list(CXRole.objects.all())
@@ -140,7 +140,7 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def proposal_new(request: AuthenticatedHttpRequest) -> HttpResponse:
+def proposal_new(request: HtmxRequest) -> HttpResponse:
     if not may_propose_change(request.user):
         raise PermissionDenied(_("Only Lean coordinators propose changes to the catalogues."))
     initial = {key: request.GET[key] for key in ("catalogue", "entry") if key in request.GET}
