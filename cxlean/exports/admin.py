@@ -2,6 +2,10 @@
 got). Nobody adds or edits jobs here: they are asked for from the pages or the API.
 Management and superusers see every job; coordinators their own."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
@@ -9,6 +13,9 @@ from cxlean.admin import RoleAdmin
 from cxlean.exports.models import ExportJob
 from cxlean.org.models import display_name
 from cxlean.org.roles import sees_everything
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 
 @admin.register(ExportJob)
@@ -64,7 +71,7 @@ class ExportJobAdmin(RoleAdmin):
         return f"{job.progress} %"
 
     @admin.display(description=_("file"))
-    def download(self, job: ExportJob) -> str:
+    def download(self, job: ExportJob) -> str | StrPromise:
         """Whether the file is there; only the person who asked downloads it, from "My
         exports" (the admin links no file: it is not public)."""
         if not job.is_downloadable():

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.utils.translation import gettext as _
@@ -29,6 +30,9 @@ from django.utils.translation import gettext_lazy
 from cxlean.competence.matrix import may_view_matrix
 from cxlean.exports.models import Kind
 from cxlean.exports.writers import backlog, competence, gemba, metrics, plan
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 # Query-string names the pages carry that are not filters of the data.
 IGNORED = frozenset({"page", "csrfmiddlewaretoken", "kind"})
@@ -42,7 +46,7 @@ def signed_in(user) -> bool:
 class KindSpec:
     kind: str
     may_request: Callable[[object], bool]
-    refusal: str  # why someone who may not is refused (lazy)
+    refusal: StrPromise  # why someone who may not is refused (lazy)
     writer: ModuleType  # params_form(data, user) and write(workbook, request)
 
     def form(self, data: dict, user) -> forms.Form:

@@ -47,4 +47,6 @@ class Progress:
     def report(self) -> None:
         from cxlean.exports.models import ExportJob
 
+        if self.job_id is None:
+            return
         ExportJob.heartbeat(self.job_id, progress=self.percent, rows=self.rows)

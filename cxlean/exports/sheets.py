@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.functional import Promise
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
@@ -87,8 +87,8 @@ class Sheet:
         if freeze:
             self.ws.freeze_panes = freeze
         self._styles: dict[Style, tuple] = {}
-        self._template: dict[Style, WriteOnlyCell] = {}
-        self._text_cell: WriteOnlyCell | None = None
+        self._template: dict[Style, Cell] = {}
+        self._text_cell: Cell | None = None
 
     def header(self, labels: Iterable) -> None:
         style = Style(fill="E7ECEF", bold=True, wrap=True)
@@ -109,7 +109,7 @@ class Sheet:
             return self.cell(str(value))
         return plain(value)
 
-    def text(self, value: str, style: Style | None = None) -> WriteOnlyCell:
+    def text(self, value: str, style: Style | None = None) -> Cell:
         """A cell that is text whatever it starts with: type "s" and the quote prefix."""
         cell = self.new_cell(style)
         cell.value = value  # binds the type ("f" for "=…"), overridden next
@@ -117,7 +117,7 @@ class Sheet:
         cell.quotePrefix = True
         return cell
 
-    def styled(self, value, style: Style) -> WriteOnlyCell:
+    def styled(self, value, style: Style) -> Cell:
         value = plain(value)
         if isinstance(value, str):
             value = clean_text(value)
@@ -127,7 +127,7 @@ class Sheet:
         cell.value = value
         return cell
 
-    def new_cell(self, style: Style | None) -> WriteOnlyCell:
+    def new_cell(self, style: Style | None) -> Cell:
         """A cell with `style`. Each style is registered with the workbook once, then
         its style ids are copied (registering per cell costs more than the cell)."""
         cell = WriteOnlyCell(self.ws)
@@ -143,7 +143,8 @@ class Sheet:
             if style.wrap:
                 template.alignment = WRAP
             self._template[style] = template
-        cell._style = template._style.__copy__()
+        # The style ids (a StyleArray) are private, left out of the stubs.
+        cell._style = template._style.__copy__()  # type: ignore[attr-defined]  # see above
         return cell
 
 

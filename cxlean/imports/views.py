@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from cxlean.core.typed import AuthenticatedRequest, HtmxRequest
 from cxlean.imports.forms import ImportForm
 from cxlean.imports.models import ImportJob, Kind, may_import
 from cxlean.imports.services import import_create
@@ -30,7 +31,7 @@ def require_importer(request: HttpRequest) -> None:
 
 
 @require_GET
-def job_list(request: HttpRequest) -> HttpResponse:
+def job_list(request: AuthenticatedRequest) -> HttpResponse:
     require_importer(request)
     jobs = ImportJob.objects.filter(requested_by=request.user).defer("errors")
     page = Paginator(jobs, PER_PAGE).get_page(request.GET.get("page"))
@@ -42,7 +43,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def job_new(request: HttpRequest) -> HttpResponse:
+def job_new(request: AuthenticatedRequest) -> HttpResponse:
     require_importer(request)
     initial = {"kind": request.GET.get("kind")} if request.GET.get("kind") in Kind.values else {}
     form = ImportForm(request.POST or None, request.FILES or None, initial=initial)
@@ -58,7 +59,7 @@ def job_new(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def job_detail(request: HtmxRequest, pk: int) -> HttpResponse:
     require_importer(request)
     job = get_object_or_404(ImportJob.objects.visible_to(request.user), pk=pk)
     context = {"job": job, "unreachable": job.worker_unreachable()}
@@ -68,7 +69,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def template(request: HttpRequest, kind: str) -> HttpResponse:
+def template(request: AuthenticatedRequest, kind: str) -> HttpResponse:
     require_importer(request)
     if kind not in Kind.values:
         raise Http404

@@ -44,6 +44,7 @@ def template_workbook(kind: str, user) -> bytes:
     columns = IMPORTERS[kind].columns
     workbook = Workbook()
     data = workbook.active
+    assert data is not None  # a new workbook has one sheet, the active one
     data.title = DATA_SHEET
     for index, column in enumerate(columns, start=1):
         cell = data.cell(row=1, column=index, value=clean_text(column.key))

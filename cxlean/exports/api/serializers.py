@@ -4,6 +4,7 @@ web app)."""
 
 from __future__ import annotations
 
+from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -44,7 +45,9 @@ class ExportJobSerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     status = enum_field(JobStatus.choices, "export-status", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
-    requested_by = serializers.PrimaryKeyRelatedField(read_only=True)
+    requested_by: serializers.PrimaryKeyRelatedField[User] = serializers.PrimaryKeyRelatedField(
+        read_only=True
+    )
     download_url = serializers.SerializerMethodField(
         help_text=_("Where to fetch the file once the job is done (null before and after).")
     )

@@ -70,12 +70,12 @@ def labels(choices) -> dict[str, str]:
     return {value: str(label) for value, label in choices.choices}
 
 
-def items_for(request: Request):
+def items_for(request: Request[ItemFilterForm]):
     """The list's items: visible to the requester, filtered and sorted as the list."""
     return request.form.filter(Item.objects.visible_to(request.user))
 
 
-def write(workbook: Workbook, request: Request) -> None:
+def write(workbook: Workbook, request: Request[ItemFilterForm]) -> None:
     items = items_for(request)
     request.progress.expect(items.count())
     status, waste, muda = labels(Status), labels(Waste), labels(MudaKind)

@@ -4,6 +4,7 @@ progress, and the "About this export" sheet that says what the file holds."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django import forms
@@ -25,12 +26,13 @@ class ExportError(Exception):
 
 
 @dataclass
-class Request:
+class Request[F: forms.Form]:
     """One export to write: who asked (their permissions decide what is in it) and the
-    kind's filter form, bound to the job's params and valid (`cxlean.exports.kinds`)."""
+    kind's filter form, bound to the job's params and valid (`cxlean.exports.kinds`).
+    A writer names its form's class: `Request[ItemFilterForm]`."""
 
     user: object
-    form: forms.Form
+    form: F
     progress: Progress = field(default_factory=Progress)
     now: dt.datetime = field(default_factory=timezone.now)
 
@@ -51,7 +53,10 @@ class Request:
         """A filter's value in words: a choice's label, an object's name, a date."""
         field_ = self.form.fields.get(name)
         if isinstance(field_, forms.ChoiceField) and not isinstance(value, Model):
-            return str(dict(field_.choices).get(value, value))
+            # The getter gives the normalised (value, label) pairs; the stubs type it as
+            # everything the setter accepts.
+            choices = dict(field_.choices)  # type: ignore[arg-type]  # see above
+            return str(choices.get(value, value))
         return filter_text(value)
 
     def label(self, name: str) -> str:
@@ -86,7 +91,9 @@ def filter_text(value) -> str:
     return str(value)
 
 
-def about_sheet(workbook: Workbook, request: Request, title: str, notes: list[str] = ()) -> None:
+def about_sheet(
+    workbook: Workbook, request: Request, title: str, notes: Sequence[str] = ()
+) -> None:
     """Who asked, when, with which filters, and what the sheets mean."""
     sheet = Sheet(workbook, _("About this export"), widths=(28, 80))
     sheet.row([Styled(title, Style(bold=True))])

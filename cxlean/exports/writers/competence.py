@@ -80,7 +80,7 @@ class CellText:
         text = f"{LEVEL_SYMBOLS[shown]} {LEVEL_LETTERS[shown]}"
         if cell.expired:
             text += f" {self.expired}"
-        if cell.below:
+        if cell.below and cell.required is not None:
             text += f" !{LEVEL_LETTERS[cell.required]}"
         if cell.waiting:
             text += f" ↑{LEVEL_LETTERS[cell.self_level]}"
@@ -106,7 +106,7 @@ def card_cell(row: Row) -> Styled | str:
     return Styled(text, Style(fill=fill)) if fill else text
 
 
-def write(workbook: Workbook, request: Request) -> None:
+def write(workbook: Workbook, request: Request[MatrixFilterForm]) -> None:
     chosen = request.form.chosen()
     today = request.today
     people = filtered_people(request.user, unit=chosen["unit"], role=chosen["role"])

@@ -48,7 +48,7 @@ def params_form(data, user) -> WalkFilterForm:
     return WalkFilterForm(data)
 
 
-def walks_for(request: Request):
+def walks_for(request: Request[WalkFilterForm]):
     """The walks of the list: visible to the requester, filtered as the list."""
     chosen = request.form.chosen()
     walks = listed_walks(request.user)
@@ -62,7 +62,7 @@ def walks_for(request: Request):
     return walks
 
 
-def write(workbook: Workbook, request: Request) -> None:
+def write(workbook: Workbook, request: Request[WalkFilterForm]) -> None:
     walks = walks_for(request)
     observations = Observation.objects.filter(walk__in=walks.order_by().values("pk"))
     request.progress.expect(walks.count() + observations.count())

@@ -32,7 +32,7 @@ def params_form(data, user) -> FilterForm:
     return FilterForm(data, units=readable_units(user))
 
 
-def shown_units(request: Request) -> list:
+def shown_units(request: Request[FilterForm]) -> list:
     unit = request.form.chosen().get("unit")
     units = readable_units(request.user)
     if unit is not None:
@@ -40,7 +40,7 @@ def shown_units(request: Request) -> list:
     return list(units)
 
 
-def write(workbook: Workbook, request: Request) -> None:
+def write(workbook: Workbook, request: Request[FilterForm]) -> None:
     units = shown_units(request)
     kind = request.form.chosen().get("period") or PeriodKind.MONTH
     periods = periods_back(kind, request.today, 4 if kind == PeriodKind.QUARTER else 12)
@@ -80,7 +80,7 @@ def write(workbook: Workbook, request: Request) -> None:
     )
 
 
-def metrics_sheet(workbook: Workbook, figures, request: Request) -> None:
+def metrics_sheet(workbook: Workbook, figures, request: Request[FilterForm]) -> None:
     sources = {ANSWERS: _("survey answers"), ENTERED: _("entered figure")}
     sheet = Sheet(
         workbook, _("CX metrics"), widths=(26, 10, 22, 10, 10, 12, 16, 10, 14), freeze="B2"
@@ -115,7 +115,7 @@ def metrics_sheet(workbook: Workbook, figures, request: Request) -> None:
         request.progress.tick()
 
 
-def maturity_sheet(workbook: Workbook, assessments, model, request: Request) -> None:
+def maturity_sheet(workbook: Workbook, assessments, model, request: Request[FilterForm]) -> None:
     scores = scores_for(assessments, model)
     sheet = Sheet(
         workbook, _("Maturity"), widths=(8, 26, 34, 12, 34, 10, 22, 12, 10, 22), freeze="C2"
@@ -161,7 +161,7 @@ def maturity_sheet(workbook: Workbook, assessments, model, request: Request) -> 
             request.progress.tick()
 
 
-def evidence_sheet(workbook: Workbook, units, request: Request) -> None:
+def evidence_sheet(workbook: Workbook, units, request: Request[FilterForm]) -> None:
     """The dashboard's indicators over the last twelve months, for the units of the
     requester's dashboard among those shown (none for employees)."""
     allowed = set(dashboard_units(request.user).values_list("pk", flat=True))

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
+from cxlean.core.typed import form_field
 from cxlean.exports.sheets import Sheet, Style, Styled
 from cxlean.exports.writers.base import Request, about_sheet, name_of
 from cxlean.plans.models import Activity, Plan, PlanFigures
@@ -48,7 +49,7 @@ class PlanParams(forms.Form):
 
     def __init__(self, *args, viewer, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["plan"].queryset = Plan.objects.visible_to(viewer)
+        form_field(self, "plan", forms.ModelChoiceField).queryset = Plan.objects.visible_to(viewer)
 
 
 def params_form(data, user) -> PlanParams:
@@ -61,14 +62,15 @@ def monday(day: dt.date) -> dt.date:
 
 def weeks_of(start: dt.date, end: dt.date) -> list[dt.date]:
     """The Mondays from the week holding `start` to the week holding `end`."""
-    weeks, week = [], monday(start)
+    weeks: list[dt.date] = []
+    week = monday(start)
     while week <= end and len(weeks) < MAX_WEEKS:
         weeks.append(week)
         week += WEEK
     return weeks
 
 
-def write(workbook: Workbook, request: Request) -> None:
+def write(workbook: Workbook, request: Request[PlanParams]) -> None:
     plan = Plan.objects.for_detail().get(pk=request.form.cleaned_data["plan"].pk)
     phases = list(plan.phases_with_activities())
     activities = [(phase, activity) for phase in phases for activity in phase.activities.all()]
@@ -129,7 +131,7 @@ def owner_name(activity: Activity) -> str:
     return name_of(owner.first_name, owner.last_name, owner.username) if owner else ""
 
 
-def gantt_sheet(workbook: Workbook, plan: Plan, activities, request: Request) -> None:
+def gantt_sheet(workbook: Workbook, plan: Plan, activities, request: Request[PlanParams]) -> None:
     today = request.today
     starts = [plan.start_date, *[activity.start_date for _phase, activity in activities]]
     ends = [plan.end_date, *[activity.due_date for _phase, activity in activities]]
@@ -173,7 +175,7 @@ def gantt_sheet(workbook: Workbook, plan: Plan, activities, request: Request) ->
         sheet.row(["", _("The timeline is cut after %(weeks)s weeks.") % {"weeks": MAX_WEEKS}])
 
 
-def budget_sheet(workbook: Workbook, plan: Plan, phases, request: Request) -> None:
+def budget_sheet(workbook: Workbook, plan: Plan, phases, request: Request[PlanParams]) -> None:
     figures = PlanFigures.of(plan)
     sheet = Sheet(workbook, _("Budget"), widths=(32, 14, 12, 16, 16))
     sheet.header([_("Plan"), plan.name])

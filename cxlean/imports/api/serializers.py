@@ -22,7 +22,9 @@ class ImportErrorSerializer(serializers.Serializer):
 class ImportJobSerializer(serializers.ModelSerializer):
     kind = enum_field(Kind.choices, "import-kind")
     status = enum_field(Status.choices, "import-status", read_only=True)
-    errors = ImportErrorSerializer(many=True, read_only=True)
+    # DRF's metaclass takes declared fields off the class, so this field does not hide
+    # Serializer.errors; the stubs read it as a class attribute.
+    errors = ImportErrorSerializer(many=True, read_only=True)  # type: ignore[assignment]  # see above
     web_url = serializers.SerializerMethodField()
 
     class Meta:

@@ -82,7 +82,7 @@ class AnswerImporter(Importer):
         self.metrics = {metric.kind: metric for metric in Metric.objects.all()}
         numbers = {row.text("touchpoint") for row in rows} - {""}
         ids = sorted(int(n) for n in numbers if n.isdigit())
-        self.touchpoints = {}
+        self.touchpoints: dict[int, Touchpoint] = {}
         for chunk in in_chunks(ids):
             self.touchpoints |= Touchpoint.objects.in_bulk(chunk)
         self.recorded = set()

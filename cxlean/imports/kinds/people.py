@@ -241,7 +241,7 @@ class PeopleImporter(Importer):
                 self.create(person, groups)
                 created += 1
             else:
-                self.update(person, groups)
+                self.update(person, person.user, groups)
                 updated += 1
         SignInEvent.objects.bulk_create(self.audit)
         return created, updated
@@ -269,8 +269,7 @@ class PeopleImporter(Importer):
         if person.cx_roles:
             profile.cx_roles.set(person.cx_roles)
 
-    def update(self, person: PersonRow, groups: dict[str, Group]) -> None:
-        user = person.user
+    def update(self, person: PersonRow, user: User, groups: dict[str, Group]) -> None:
         changed = []
         for name in ("first_name", "last_name"):
             value = getattr(person, name)

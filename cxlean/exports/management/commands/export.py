@@ -21,8 +21,8 @@ def everything_scope() -> User:
     """An unsaved superuser standing for "the command line": it sees every unit and
     person. (id 0, never a real row: nothing is written in its name.)"""
     user = User(id=0, username="manage.py", is_superuser=True, is_staff=True, is_active=True)
-    user._cxlean_groups = frozenset()
-    user._cxlean_home_unit = None
+    # The role caches cxlean.org.roles keeps on the user: no groups, no home unit.
+    vars(user).update(_cxlean_groups=frozenset(), _cxlean_home_unit=None)
     return user
 
 
