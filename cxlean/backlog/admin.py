@@ -1,7 +1,7 @@
 """The improvement backlog in the admin: items with their moves, comments and
 attachments, the organisation's scoring settings, and the backlog's state by unit.
 
-Access follows `cxlean.admin.RoleAdmin` and the backlog's own rules
+Access follows `cxlean.org.admin_rules.RoleAdmin` and the backlog's own rules
 (`cxlean.backlog.models`): everyone sees `Item.objects.visible_to(user)`, coordinators
 change the items they may manage (`Item.can_manage`), management reads. The workflow
 is not re-implemented here: the status is not a form field, and items move through
@@ -32,7 +32,6 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from cxlean.admin import RoleAdmin, RoleTabularInline
 from cxlean.backlog.models import (
     OPEN_STATUSES,
     Attachment,
@@ -43,6 +42,7 @@ from cxlean.backlog.models import (
     Status,
     StatusChange,
 )
+from cxlean.org.admin_rules import RoleAdmin, RoleTabularInline
 from cxlean.org.models import Unit, display_name
 from cxlean.org.roles import coordinated_units, sees_everything, unit_neighbourhood
 

@@ -1,6 +1,6 @@
 """Customer journeys and the Voice of the Customer in the admin.
 
-Access follows `cxlean.admin.RoleAdmin` and the rules in `cxlean.journeys.models`:
+Access follows `cxlean.org.admin_rules.RoleAdmin` and the rules in `cxlean.journeys.models`:
 journeys are read by everyone in the admin and changed by coordinators of the
 journey's unit (`may_change_journey`); feedback is read within
 `Feedback.objects.visible_to` and changed as `Feedback.can_edit` says; management
@@ -18,7 +18,6 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from cxlean.admin import RoleAdmin, RoleTabularInline
 from cxlean.backlog.models import improvement_from_feedback, may_submit
 from cxlean.journeys.models import (
     Feedback,
@@ -28,6 +27,7 @@ from cxlean.journeys.models import (
     Transition,
     may_change_journey,
 )
+from cxlean.org.admin_rules import RoleAdmin, RoleTabularInline
 from cxlean.org.models import display_name
 from cxlean.org.roles import coordinated_units, is_coordinator
 

@@ -6,8 +6,8 @@ from django.contrib.auth.models import Group, User
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from cxlean.admin import CatalogueAdmin, RoleAdmin, ValidSelectionMixin
 from cxlean.org.accounts import What, active_event, record, role_events
+from cxlean.org.admin_rules import CatalogueAdmin, RoleAdmin, ValidSelectionMixin
 from cxlean.org.models import (
     DECISIONS,
     CatalogueProposal,
