@@ -21,7 +21,6 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from cxlean.backlog.admin import UnitTreeFilter
 from cxlean.gemba.models import (
     Answer,
     Observation,
@@ -33,7 +32,13 @@ from cxlean.gemba.models import (
 )
 from cxlean.gemba.recurrence import generate_for_schedule
 from cxlean.gemba.reports import cadence, months_back
-from cxlean.org.admin_rules import CatalogueAdmin, RoleAdmin, RoleStackedInline, RoleTabularInline
+from cxlean.org.admin_rules import (
+    CatalogueAdmin,
+    RoleAdmin,
+    RoleStackedInline,
+    RoleTabularInline,
+    UnitTreeFilter,
+)
 from cxlean.org.models import Unit, display_name
 from cxlean.org.roles import coordinated_units, sees_everything
 

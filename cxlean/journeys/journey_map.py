@@ -18,11 +18,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cxlean.backlog.models import OPEN_STATUSES
+from cxlean.journeys.improvements import open_improvements
 from cxlean.journeys.models import Emotion, Journey, Stage, Touchpoint, Transition
 
 HOT_SPOT = 4
@@ -36,8 +36,6 @@ CURVE_HEIGHT = 180
 CURVE_TOP = 24
 CURVE_STEP = 33  # vertical distance between two emotion levels
 AXIS_LABEL_X = 6
-
-OPEN_ITEMS = Count("improvements", filter=Q(improvements__status__in=OPEN_STATUSES))
 
 
 def heat(pain: int) -> str:
@@ -208,7 +206,7 @@ def map_touchpoints(journey: Journey) -> QuerySet[Touchpoint]:
     return (
         Touchpoint.objects.filter(stage__journey=journey)
         .select_related("stage", "owner_role")
-        .annotate(open_items=OPEN_ITEMS)
+        .annotate(open_items=open_improvements())
         .order_by("stage__order", "stage", "order", "pk")
     )
 
@@ -217,7 +215,7 @@ def map_transitions(journey: Journey) -> QuerySet[Transition]:
     return (
         Transition.objects.filter(source__stage__journey=journey)
         .select_related("source__stage", "target__stage")
-        .annotate(open_items=OPEN_ITEMS)
+        .annotate(open_items=open_improvements())
         .order_by("source__stage__order", "source__order", "target__stage__order", "pk")
     )
 

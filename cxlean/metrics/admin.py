@@ -14,10 +14,9 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from cxlean.backlog.admin import UnitTreeFilter
 from cxlean.metrics.models import Measurement, Metric, SurveyAnswer, Target
 from cxlean.metrics.reports import Period
-from cxlean.org.admin_rules import CatalogueAdmin, RoleAdmin
+from cxlean.org.admin_rules import CatalogueAdmin, RoleAdmin, UnitTreeFilter
 from cxlean.org.models import display_name
 from cxlean.org.roles import coordinated_units
 

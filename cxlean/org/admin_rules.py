@@ -16,7 +16,14 @@ from django.http import Http404, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from cxlean.org.roles import is_coordinator, is_management, may_edit_catalogue
+from cxlean.org.models import Unit
+from cxlean.org.roles import (
+    is_coordinator,
+    is_management,
+    may_edit_catalogue,
+    sees_everything,
+    unit_neighbourhood,
+)
 
 
 class ValidSelectionMixin:
@@ -154,3 +161,24 @@ class RoleTabularInline(RoleInlineMixin, admin.TabularInline):
 
 class RoleStackedInline(RoleInlineMixin, admin.StackedInline):
     pass
+
+
+class UnitTreeFilter(admin.SimpleListFilter):
+    """A unit together with its sub-units (how the backlog by unit counts); the admin
+    lists of unit-bound rows (improvements, Gemba walks, metrics, assessments) share it."""
+
+    title = _("unit (with sub-units)")
+    parameter_name = "in_unit"
+
+    def lookups(self, request, model_admin):
+        user = request.user
+        units = Unit.objects.all() if sees_everything(user) else unit_neighbourhood(user)
+        return [(str(unit.pk), f"{'— ' * unit.depth}{unit.name}") for unit in units]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        unit = Unit.objects.filter(pk=self.value()).first() if self.value().isdigit() else None
+        if unit is None:
+            return queryset.none()
+        return queryset.filter(unit__path__startswith=unit.path)
