@@ -6,6 +6,7 @@ from rest_framework.settings import api_settings
 from cxlean.backlog.api.views import (
     AttachmentViewSet,
     CommentViewSet,
+    FeedbackImprovementView,
     ItemRowViewSet,
     ItemViewSet,
 )
@@ -96,5 +97,11 @@ class TokenView(ObtainAuthToken):
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
+    # The backlog's endpoint under the feedback it reads (journeys sit below the backlog).
+    path(
+        "feedback/<int:pk>/make-improvement/",
+        FeedbackImprovementView.as_view(),
+        name="feedback-make-improvement",
+    ),
     path("", include(router.urls)),
 ]

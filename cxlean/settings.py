@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "cxlean.exports",
     "cxlean.imports",
     "cxlean.notifications",
+    "cxlean.catalogues",
     "cxlean.demo",
 ]
 

@@ -9,7 +9,7 @@ urlpatterns = [
     path("", include("cxlean.core.urls")),
     path("plans/", include("cxlean.plans.urls")),
     path("competence/", include("cxlean.competence.urls")),
-    path("improvements/", include("cxlean.backlog.urls")),
+    path("", include("cxlean.backlog.urls")),
     path("", include("cxlean.journeys.urls")),
     path("checklists/", include("cxlean.checklists.urls")),
     path("gemba/", include("cxlean.gemba.urls")),

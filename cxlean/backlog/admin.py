@@ -1,7 +1,7 @@
 """The improvement backlog in the admin: items with their moves, comments and
 attachments, the organisation's scoring settings, and the backlog's state by unit.
 
-Access follows `cxlean.admin.RoleAdmin` and the backlog's own rules
+Access follows `cxlean.org.admin_rules.RoleAdmin` and the backlog's own rules
 (`cxlean.backlog.models`): everyone sees `Item.objects.visible_to(user)`, coordinators
 change the items they may manage (`Item.can_manage`), management reads. The workflow
 is not re-implemented here: the status is not a form field, and items move through
@@ -32,7 +32,6 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from cxlean.admin import RoleAdmin, RoleTabularInline
 from cxlean.backlog.models import (
     OPEN_STATUSES,
     Attachment,
@@ -42,9 +41,14 @@ from cxlean.backlog.models import (
     ScoringSettings,
     Status,
     StatusChange,
+    improvement_from_feedback,
+    may_submit,
 )
+from cxlean.journeys import admin as journeys_admin
+from cxlean.journeys.models import Feedback
+from cxlean.org.admin_rules import RoleAdmin, RoleTabularInline, UnitTreeFilter
 from cxlean.org.models import Unit, display_name
-from cxlean.org.roles import coordinated_units, sees_everything, unit_neighbourhood
+from cxlean.org.roles import coordinated_units, is_coordinator, sees_everything
 
 # How far back "finished recently" and its lead time look on the backlog-by-unit page.
 RECENT_DAYS = 90
@@ -66,26 +70,6 @@ def recent_start() -> dt.datetime:
 
 
 # --- list filters ------------------------------------------------------------------------
-
-
-class UnitTreeFilter(admin.SimpleListFilter):
-    """A unit together with its sub-units (how the backlog by unit counts)."""
-
-    title = _("unit (with sub-units)")
-    parameter_name = "in_unit"
-
-    def lookups(self, request, model_admin):
-        user = request.user
-        units = Unit.objects.all() if sees_everything(user) else unit_neighbourhood(user)
-        return [(str(unit.pk), f"{'— ' * unit.depth}{unit.name}") for unit in units]
-
-    def queryset(self, request, queryset):
-        if not self.value():
-            return queryset
-        unit = Unit.objects.filter(pk=self.value()).first() if self.value().isdigit() else None
-        if unit is None:
-            return queryset.none()
-        return queryset.filter(unit__path__startswith=unit.path)
 
 
 class FollowUpFilter(admin.SimpleListFilter):
@@ -630,3 +614,65 @@ class AttachmentAdmin(ItemPartAdmin):
     @admin.display(description=_("uploaded by"), ordering="uploaded_by__first_name")
     def uploader(self, obj: Attachment) -> str:
         return display_name(obj.uploaded_by) if obj.uploaded_by else "–"
+
+
+# --- customer feedback becomes an improvement ---------------------------------------------
+
+admin.site.unregister(Feedback)
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(journeys_admin.FeedbackAdmin):
+    """The Voice of the Customer's feedback (`cxlean.journeys.admin.FeedbackAdmin`) with
+    the backlog's action: coordinators turn feedback into improvements with
+    `improvement_from_feedback`, which keeps the link and makes one item however often
+    it is asked; a row whose unit they may not submit to (`may_submit`) is refused."""
+
+    actions = [*journeys_admin.FeedbackAdmin.actions, "turn_into_improvements"]
+
+    def has_improve_permission(self, request) -> bool:
+        return is_coordinator(request.user)
+
+    @admin.action(description=_("Turn into improvements"), permissions=["improve"])
+    def turn_into_improvements(self, request, queryset) -> None:
+        made, existing, refused = 0, 0, 0
+        for feedback in queryset.select_related("unit", "touchpoint"):
+            if not may_submit(request.user, feedback.unit):
+                refused += 1
+                continue
+            _item, created = improvement_from_feedback(feedback, by=request.user)
+            made += created
+            existing += not created
+        if made:
+            self.message_user(
+                request,
+                ngettext(
+                    "Made %(count)d improvement from customer feedback.",
+                    "Made %(count)d improvements from customer feedback.",
+                    made,
+                )
+                % {"count": made},
+                messages.SUCCESS,
+            )
+        if existing:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d piece of feedback had already become an improvement.",
+                    "%(count)d pieces of feedback had already become improvements.",
+                    existing,
+                )
+                % {"count": existing},
+                messages.INFO,
+            )
+        if refused:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d piece of feedback belongs to a unit you cannot add ideas to.",
+                    "%(count)d pieces of feedback belong to units you cannot add ideas to.",
+                    refused,
+                )
+                % {"count": refused},
+                messages.ERROR,
+            )

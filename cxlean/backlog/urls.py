@@ -1,9 +1,9 @@
-from django.urls import path
+from django.urls import include, path
 
 from cxlean.backlog import views
 
 app_name = "backlog"
-urlpatterns = [
+item_patterns = [
     path("", views.item_list, name="list"),
     path("board/", views.board, name="board"),
     path("chart/", views.chart, name="chart"),
@@ -14,4 +14,10 @@ urlpatterns = [
     path("<int:pk>/comments/", views.comment, name="comment"),
     path("<int:pk>/attachments/", views.attachment, name="attachment"),
     path("attachments/<int:pk>/", views.attachment_file, name="attachment_file"),
+]
+
+urlpatterns = [
+    path("improvements/", include(item_patterns)),
+    # Customer feedback (Voice of the Customer) becomes an improvement.
+    path("voice/<int:pk>/improve/", views.feedback_improve, name="feedback_improve"),
 ]

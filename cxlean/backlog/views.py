@@ -49,6 +49,7 @@ from cxlean.backlog.models import (
     Quadrant,
     ScoringSettings,
     Status,
+    improvement_from_feedback,
     may_submit,
 )
 from cxlean.core.history import object_changes
@@ -599,3 +600,30 @@ HISTORY_FIELDS = [
 def item_changes(item: Item) -> list[Change]:
     """Who changed what and when, newest first."""
     return object_changes(item, HISTORY_FIELDS, item.title)
+
+
+# --- customer feedback becomes an improvement ---------------------------------------------
+
+
+@require_POST
+def feedback_improve(request: HttpRequest, pk: int) -> HttpResponse:
+    """Turn customer feedback the user can see into an idea in the backlog; the second
+    time, the same item. Needs `may_submit` for the feedback's unit."""
+    feedback = get_object_or_404(
+        Feedback.objects.visible_to(request.user).select_related("unit", "touchpoint"), pk=pk
+    )
+    if not may_submit(request.user, feedback.unit):
+        raise PermissionDenied(_("Your role does not submit improvements for this unit."))
+    item, created = improvement_from_feedback(feedback, request.user)
+    if created:
+        messages.success(
+            request,
+            _("The feedback is now an improvement idea in the backlog: “%(title)s”.")
+            % {"title": item.title},
+        )
+    else:
+        messages.info(
+            request,
+            _("This feedback is already an improvement: “%(title)s”.") % {"title": item.title},
+        )
+    return redirect("backlog:detail", item.pk)

@@ -1,7 +1,7 @@
 """Checklists in the admin: the templates with their items (the catalogue, which Lean
 coordinators edit), assignments, and the ticked items with their history.
 
-Access follows `cxlean.admin.RoleAdmin` and the checklists' own rules
+Access follows `cxlean.org.admin_rules.RoleAdmin` and the checklists' own rules
 (`cxlean.checklists.models`): management reads everything; coordinators edit the
 catalogue and the assignments of their units (`Assignment.can_manage`); ticks are the
 assignee's own and are made in the app (only a superuser corrects one here).
@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from cxlean.admin import CatalogueAdmin, RoleAdmin, RoleTabularInline
 from cxlean.checklists.models import (
     Assignment,
     ChecklistTemplate,
@@ -26,6 +25,7 @@ from cxlean.checklists.models import (
     due_date_errors,
 )
 from cxlean.checklists.progress import overall, progress_rows
+from cxlean.org.admin_rules import CatalogueAdmin, RoleAdmin, RoleTabularInline
 from cxlean.org.models import display_name
 from cxlean.org.roles import coordinated_units
 

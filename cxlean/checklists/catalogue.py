@@ -10,30 +10,20 @@ the database is skipped (load the CX roles first). Ids are left to the database.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from django.conf import settings
 from django.db import transaction
 
 from cxlean.checklists.models import ChecklistTemplate, TemplateItem
+from cxlean.core.catalogue import FIXTURES, GUIDE_FIXTURE, ROLES_FIXTURE, fixture_rows, without_pk
 from cxlean.guide.models import GuideStep
 from cxlean.org.models import CXRole
 
-CHECKLISTS_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "checklists.json"
+CHECKLISTS_FIXTURE = FIXTURES / "checklists.json"
 
 
 @transaction.atomic
 def create_missing_templates() -> tuple[int, int]:
     """Create the templates that are not there, with their items. Returns (created,
     already there)."""
-    # Imported here: load_catalogue imports this module to call this function.
-    from cxlean.org.management.commands.load_catalogue import (
-        GUIDE_FIXTURE,
-        ROLES_FIXTURE,
-        fixture_rows,
-        without_pk,
-    )
-
     templates = fixture_rows(CHECKLISTS_FIXTURE, "checklists.checklisttemplate")
     items = fixture_rows(CHECKLISTS_FIXTURE, "checklists.templateitem")
     roles_by_slug = {role.slug: role for role in CXRole.objects.all()}

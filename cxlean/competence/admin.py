@@ -1,7 +1,7 @@
 """Competence in the admin: the catalogue, records with their history, Green Cards,
 trainee plans and the coverage by unit.
 
-Access follows `cxlean.admin.RoleAdmin`: management reads everything, coordinators
+Access follows `cxlean.org.admin_rules.RoleAdmin`: management reads everything, coordinators
 change what lies in their units, and the catalogue is organisation-wide. The rules of
 the competence workflow are not re-implemented here:
 
@@ -31,7 +31,6 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from cxlean.admin import CatalogueAdmin, RoleAdmin, RoleTabularInline
 from cxlean.competence.coverage import coverage_by_unit, coverage_units
 from cxlean.competence.models import (
     LEVEL_LETTERS,
@@ -48,6 +47,7 @@ from cxlean.competence.models import (
     expiry_warning_days,
     green_card_issue,
 )
+from cxlean.org.admin_rules import CatalogueAdmin, RoleAdmin, RoleTabularInline
 from cxlean.org.models import display_name
 from cxlean.org.roles import coordinated_units, coordinates_unit, is_coordinator
 

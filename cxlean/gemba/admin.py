@@ -2,7 +2,7 @@
 answers and observations, observations on their own (with "Make improvements"), and
 the cadence report (walks done against walks planned per unit and month).
 
-Access follows `cxlean.admin.RoleAdmin` and the rules of `cxlean.gemba.models`: everyone
+Access follows `cxlean.org.admin_rules.RoleAdmin` and the rules of `cxlean.gemba.models`: everyone
 sees the walks `Walk.objects.visible_to` shows them (and the schedules, answers and
 observations that go with them), coordinators change what belongs to the units they
 coordinate (`Walk.can_plan`, `Schedule.can_edit`), management reads. Photos are linked
@@ -21,8 +21,6 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from cxlean.admin import CatalogueAdmin, RoleAdmin, RoleStackedInline, RoleTabularInline
-from cxlean.backlog.admin import UnitTreeFilter
 from cxlean.gemba.models import (
     Answer,
     Observation,
@@ -34,6 +32,13 @@ from cxlean.gemba.models import (
 )
 from cxlean.gemba.recurrence import generate_for_schedule
 from cxlean.gemba.reports import cadence, months_back
+from cxlean.org.admin_rules import (
+    CatalogueAdmin,
+    RoleAdmin,
+    RoleStackedInline,
+    RoleTabularInline,
+    UnitTreeFilter,
+)
 from cxlean.org.models import Unit, display_name
 from cxlean.org.roles import coordinated_units, sees_everything
 

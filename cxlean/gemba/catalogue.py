@@ -8,20 +8,14 @@ The file is in Django's fixture format, so `loaddata` reads it as well.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from django.conf import settings
 from django.db import transaction
 
+from cxlean.core.catalogue import FIXTURES, fixture_rows
 from cxlean.gemba.models import Question, QuestionSet
 
-GEMBA_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "gemba.json"
-
-
-def fixture_rows(path: Path, model: str) -> list[dict]:
-    rows = json.loads(path.read_text(encoding="utf-8"))
-    return [{"pk": row["pk"], **row["fields"]} for row in rows if row["model"] == model]
+GEMBA_FIXTURE = FIXTURES / "gemba.json"
 
 
 @transaction.atomic

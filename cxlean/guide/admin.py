@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from cxlean.admin import CatalogueAdmin, RoleStackedInline
 from cxlean.guide.models import GuideActivity, GuideStep
+from cxlean.org.admin_rules import CatalogueAdmin, RoleStackedInline
 
 
 class GuideActivityInline(RoleStackedInline):

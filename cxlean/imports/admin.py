@@ -5,8 +5,8 @@ made from the web page or the API), and superusers may delete old ones."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from cxlean.admin import RoleAdmin
 from cxlean.imports.models import ImportJob
+from cxlean.org.admin_rules import RoleAdmin
 from cxlean.org.models import display_name
 
 

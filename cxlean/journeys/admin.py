@@ -1,11 +1,11 @@
 """Customer journeys and the Voice of the Customer in the admin.
 
-Access follows `cxlean.admin.RoleAdmin` and the rules in `cxlean.journeys.models`:
+Access follows `cxlean.org.admin_rules.RoleAdmin` and the rules in `cxlean.journeys.models`:
 journeys are read by everyone in the admin and changed by coordinators of the
 journey's unit (`may_change_journey`); feedback is read within
 `Feedback.objects.visible_to` and changed as `Feedback.can_edit` says; management
-reads. Feedback turns into an improvement with `improvement_from_feedback`, which
-keeps the link and makes one item however often it is asked.
+reads. Turning feedback into improvements is the backlog's action, added to this
+list by `cxlean.backlog.admin.FeedbackAdmin`.
 """
 
 from __future__ import annotations
@@ -13,15 +13,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypedDict
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
-from cxlean.admin import RoleAdmin, RoleTabularInline
-from cxlean.backlog.models import improvement_from_feedback, may_submit
 from cxlean.core.typed import form_field
 from cxlean.journeys.models import (
     Feedback,
@@ -31,8 +28,9 @@ from cxlean.journeys.models import (
     Transition,
     may_change_journey,
 )
+from cxlean.org.admin_rules import RoleAdmin, RoleTabularInline
 from cxlean.org.models import display_name
-from cxlean.org.roles import coordinated_units, is_coordinator
+from cxlean.org.roles import coordinated_units
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -229,7 +227,6 @@ class FeedbackAdmin(RoleAdmin):
         ),
         (None, {"fields": ["logger", "created_at", "improvement_link"]}),
     ]
-    actions = ["turn_into_improvements"]
 
     def scope_queryset(self, request, queryset):
         return queryset.visible_to(request.user)
@@ -248,9 +245,6 @@ class FeedbackAdmin(RoleAdmin):
         if obj is None and not request.user.is_superuser:
             return False
         return super().has_delete_permission(request, obj)
-
-    def has_improve_permission(self, request) -> bool:
-        return is_coordinator(request.user)
 
     def save_model(self, request, obj: Feedback, form, change: bool) -> None:
         if not change:
@@ -272,47 +266,3 @@ class FeedbackAdmin(RoleAdmin):
             return "–"
         url = reverse("admin:backlog_item_change", args=[item.pk])
         return format_html('<a href="{}">{}</a>', url, item.title)
-
-    @admin.action(description=_("Turn into improvements"), permissions=["improve"])
-    def turn_into_improvements(self, request, queryset) -> None:
-        made, existing, refused = 0, 0, 0
-        for feedback in queryset.select_related("unit", "touchpoint"):
-            if not may_submit(request.user, feedback.unit):
-                refused += 1
-                continue
-            _item, created = improvement_from_feedback(feedback, by=request.user)
-            made += created
-            existing += not created
-        if made:
-            self.message_user(
-                request,
-                ngettext(
-                    "Made %(count)d improvement from customer feedback.",
-                    "Made %(count)d improvements from customer feedback.",
-                    made,
-                )
-                % {"count": made},
-                messages.SUCCESS,
-            )
-        if existing:
-            self.message_user(
-                request,
-                ngettext(
-                    "%(count)d piece of feedback had already become an improvement.",
-                    "%(count)d pieces of feedback had already become improvements.",
-                    existing,
-                )
-                % {"count": existing},
-                messages.INFO,
-            )
-        if refused:
-            self.message_user(
-                request,
-                ngettext(
-                    "%(count)d piece of feedback belongs to a unit you cannot add ideas to.",
-                    "%(count)d pieces of feedback belong to units you cannot add ideas to.",
-                    refused,
-                )
-                % {"count": refused},
-                messages.ERROR,
-            )

@@ -19,11 +19,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypedDict
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cxlean.backlog.models import OPEN_STATUSES
+from cxlean.journeys.improvements import open_improvements
 from cxlean.journeys.models import Emotion, Journey, Stage, Touchpoint, Transition
 
 if TYPE_CHECKING:
@@ -40,8 +40,6 @@ CURVE_HEIGHT = 180
 CURVE_TOP = 24
 CURVE_STEP = 33  # vertical distance between two emotion levels
 AXIS_LABEL_X = 6
-
-OPEN_ITEMS = Count("improvements", filter=Q(improvements__status__in=OPEN_STATUSES))
 
 
 def heat(pain: int) -> str:
@@ -217,7 +215,7 @@ def map_touchpoints(journey: Journey) -> QuerySet[WithAnnotations[Touchpoint, Op
     return (
         Touchpoint.objects.filter(stage__journey=journey)
         .select_related("stage", "owner_role")
-        .annotate(open_items=OPEN_ITEMS)
+        .annotate(open_items=open_improvements())
         .order_by("stage__order", "stage", "order", "pk")
     )
 
@@ -226,7 +224,7 @@ def map_transitions(journey: Journey) -> QuerySet[WithAnnotations[Transition, Op
     return (
         Transition.objects.filter(source__stage__journey=journey)
         .select_related("source__stage", "target__stage")
-        .annotate(open_items=OPEN_ITEMS)
+        .annotate(open_items=open_improvements())
         .order_by("source__stage__order", "source__order", "target__stage__order", "pk")
     )
 

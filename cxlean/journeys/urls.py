@@ -15,5 +15,4 @@ urlpatterns = [
     path("voice/new/", views.feedback_new, name="feedback_new"),
     path("voice/<int:pk>/", views.feedback_detail, name="feedback_detail"),
     path("voice/<int:pk>/edit/", views.feedback_edit, name="feedback_edit"),
-    path("voice/<int:pk>/improve/", views.feedback_improve, name="feedback_improve"),
 ]

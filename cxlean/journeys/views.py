@@ -2,9 +2,11 @@
 
 Who sees what is the model layer's: `Feedback.objects.visible_to` and
 `Journey.objects.visible_to` (anything else is a 404). Who changes what is the model
-layer's too: `Feedback.can_edit` and `Feedback.unit_choices` for feedback, `may_submit` for
-turning it into an improvement (`improvement_from_feedback`), `may_change_journey` for
-a journey, its stages, touchpoints and transitions. Visible but not allowed is a 403;
+layer's too: `Feedback.can_edit` and `Feedback.unit_choices` for feedback,
+`may_change_journey` for a journey, its stages, touchpoints and transitions. Turning
+feedback into an improvement is the backlog's page (`cxlean.backlog.views.feedback_improve`);
+the feedback pages offer it where `may_log_feedback` holds, the same rule as the
+backlog's `may_submit`. Visible but not allowed is a 403;
 management reads everything and changes nothing.
 """
 
@@ -14,18 +16,17 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, Func, IntegerField, OuterRef, QuerySet, Subquery
 from django.forms import BaseModelFormSet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
-from cxlean.backlog.models import OPEN_STATUSES, Item, improvement_from_feedback, may_submit
 from cxlean.core.history import object_changes
 from cxlean.core.typed import HtmxRequest
 from cxlean.journeys.forms import (
@@ -37,6 +38,7 @@ from cxlean.journeys.forms import (
     TransitionFormSet,
     units_for_feedback,
 )
+from cxlean.journeys.improvements import open_improvements_in_journey
 from cxlean.journeys.journey_map import HOT_SPOT, PAIN_POINT, journey_map
 from cxlean.journeys.models import (
     Feedback,
@@ -44,6 +46,7 @@ from cxlean.journeys.models import (
     Stage,
     Touchpoint,
     may_change_journey,
+    may_log_feedback,
 )
 from cxlean.org.roles import coordinated_units
 from cxlean.plans.changes import Change
@@ -65,10 +68,11 @@ def visible_feedback(request: HttpRequest, pk: int) -> Feedback:
     )
 
 
-def linked_improvement(feedback: Feedback) -> Item | None:
+def linked_improvement(feedback: Feedback):
+    """The improvement made from the feedback (the backlog's item), if any."""
     try:
         return feedback.improvement
-    except Item.DoesNotExist:
+    except ObjectDoesNotExist:
         return None
 
 
@@ -140,31 +144,11 @@ def feedback_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "feedback": feedback,
             "improvement": improvement,
             "may_edit": feedback.can_edit(request.user),
-            "may_improve": improvement is None and may_submit(request.user, feedback.unit),
+            # The backlog's `may_submit`, which the conversion asks again: the same rule.
+            "may_improve": improvement is None and may_log_feedback(request.user, feedback.unit),
             "changes": feedback_changes(feedback),
         },
     )
-
-
-@require_POST
-def feedback_improve(request: HttpRequest, pk: int) -> HttpResponse:
-    """Turn the feedback into an idea in the backlog; the second time, the same item."""
-    feedback = visible_feedback(request, pk)
-    if not may_submit(request.user, feedback.unit):
-        raise PermissionDenied(_("Your role does not submit improvements for this unit."))
-    item, created = improvement_from_feedback(feedback, request.user)
-    if created:
-        messages.success(
-            request,
-            _("The feedback is now an improvement idea in the backlog: “%(title)s”.")
-            % {"title": item.title},
-        )
-    else:
-        messages.info(
-            request,
-            _("This feedback is already an improvement: “%(title)s”.") % {"title": item.title},
-        )
-    return redirect("backlog:detail", item.pk)
 
 
 # --- feedback history --------------------------------------------------------------------
@@ -199,16 +183,13 @@ def count_of(queryset: QuerySet) -> Subquery:
 
 def journeys_with_figures(user) -> QuerySet[Journey]:
     journey = OuterRef("pk")
-    open_items = Item.objects.filter(status__in=OPEN_STATUSES).filter(
-        Q(touchpoint__stage__journey=journey) | Q(transition__source__stage__journey=journey)
-    )
     return (
         Journey.objects.visible_to(user)
         .select_related("unit")
         .annotate(
             stage_count=count_of(Stage.objects.filter(journey=journey)),
             touchpoint_count=count_of(Touchpoint.objects.filter(stage__journey=journey)),
-            open_items=count_of(open_items),
+            open_items=open_improvements_in_journey(journey),
         )
         .order_by("name", "pk")
     )

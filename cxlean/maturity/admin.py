@@ -23,8 +23,6 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from cxlean.admin import CatalogueAdmin, RoleAdmin, RoleTabularInline
-from cxlean.backlog.admin import UnitTreeFilter
 from cxlean.maturity.forms import assessor_errors
 from cxlean.maturity.models import (
     Assessment,
@@ -37,6 +35,7 @@ from cxlean.maturity.models import (
     read_only,
 )
 from cxlean.maturity.scoring import scores_for
+from cxlean.org.admin_rules import CatalogueAdmin, RoleAdmin, RoleTabularInline, UnitTreeFilter
 from cxlean.org.models import display_name
 from cxlean.org.roles import coordinated_units
 

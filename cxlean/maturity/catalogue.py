@@ -13,13 +13,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.conf import settings
 from django.db import transaction
 
-from cxlean.gemba.catalogue import fixture_rows
+from cxlean.core.catalogue import FIXTURES, fixture_rows
 from cxlean.maturity.models import Dimension, LevelDescriptor, MaturityLevel, Question
 
-MATURITY_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "maturity.json"
+MATURITY_FIXTURE = FIXTURES / "maturity.json"
 
 
 def without(row: dict, *names: str) -> dict:

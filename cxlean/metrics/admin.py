@@ -1,7 +1,7 @@
 """CX metrics in the admin: the metric catalogue, targets, survey answers and entered
 figures.
 
-Access follows `cxlean.admin.RoleAdmin` and the rules of `cxlean.metrics.models`: everyone
+Access follows `cxlean.org.admin_rules.RoleAdmin` and the rules of `cxlean.metrics.models`: everyone
 with admin access sees what `visible_to` shows them (management and superusers
 everything, coordinators their part of the tree), coordinators change what belongs to the
 units they coordinate (`can_edit`), management reads. Saving runs the models' `clean`, so
@@ -14,10 +14,9 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from cxlean.admin import CatalogueAdmin, RoleAdmin
-from cxlean.backlog.admin import UnitTreeFilter
 from cxlean.metrics.models import Measurement, Metric, SurveyAnswer, Target
 from cxlean.metrics.reports import Period
+from cxlean.org.admin_rules import CatalogueAdmin, RoleAdmin, UnitTreeFilter
 from cxlean.org.models import display_name
 from cxlean.org.roles import coordinated_units
 

@@ -7,23 +7,21 @@ database. The file is in Django's fixture format, so `loaddata` reads it as well
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from django.conf import settings
 from django.db import transaction
 
+from cxlean.core.catalogue import FIXTURES, fixture_rows, without_pk
 from cxlean.metrics.models import Metric
 
-METRICS_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "metrics.json"
+METRICS_FIXTURE = FIXTURES / "metrics.json"
 
 
 @transaction.atomic
 def create_missing_metrics(path: Path = METRICS_FIXTURE) -> tuple[int, int]:
     """Create the metrics whose kind is not in the database. Returns (created,
     already there)."""
-    rows = json.loads(Path(path).read_text(encoding="utf-8"))
-    metrics = [row["fields"] for row in rows if row["model"] == "metrics.metric"]
+    metrics = [without_pk(row) for row in fixture_rows(path, "metrics.metric")]
     existing = set(Metric.objects.values_list("kind", flat=True))
     missing = [fields for fields in metrics if fields["kind"] not in existing]
     for fields in missing:

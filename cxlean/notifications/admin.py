@@ -1,7 +1,7 @@
 """Notifications in the admin: preferences, the notifications sent and the once-only
 reminder log.
 
-Who sees what follows `cxlean.admin`: management and superusers read everything,
+Who sees what follows `cxlean.org.admin_rules`: management and superusers read everything,
 coordinators the rows of the people in their units (and their own), everyone with admin
 access reads. Notifications and reminders are written by the sweep only, so the admin
 reads them (superusers may delete). A preference is changed by its owner — in the web
@@ -13,8 +13,8 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import Q
 
-from cxlean.admin import RoleAdmin, ValidSelectionMixin
 from cxlean.notifications.models import Notification, Preference, Reminder
+from cxlean.org.admin_rules import RoleAdmin, ValidSelectionMixin
 from cxlean.org.roles import coordinated_units, sees_everything
 
 

@@ -11,8 +11,8 @@ from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
-from cxlean.admin import CatalogueAdmin, RoleAdmin, ValidSelectionMixin
 from cxlean.org.accounts import What, active_event, record, role_events
+from cxlean.org.admin_rules import CatalogueAdmin, RoleAdmin, ValidSelectionMixin
 from cxlean.org.models import (
     DECISIONS,
     CatalogueProposal,

@@ -9,11 +9,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from cxlean.core.typed import HtmxRequest
-from cxlean.core.views import with_progress
 from cxlean.org.forms import DecisionForm, ProposalForm
 from cxlean.org.models import CatalogueProposal, CXRole, Profile, ProposalStatus, Unit
 from cxlean.org.roles import may_edit_catalogue, may_propose_change
-from cxlean.plans.models import Plan
+from cxlean.org.unit_pages import plan_count, unit_plans
 
 PEOPLE_PER_PAGE = 50
 
@@ -44,10 +43,9 @@ def role_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def unit_list(request: HttpRequest) -> HttpResponse:
     """The whole unit tree, ordered by path so that sub-units follow their parent."""
-    visible_plans = Plan.objects.visible_to(request.user).values("pk")
     units = Unit.objects.annotate(
         people_count=Count("profiles", filter=ACTIVE_PROFILES, distinct=True),
-        plan_count=Count("plans", filter=Q(plans__in=visible_plans), distinct=True),
+        plan_count=plan_count(request.user),
     ).order_by("path")
     return render(request, "org/units.html", {"units": units})
 
@@ -55,7 +53,8 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @vary_on_headers("HX-Request")
 def unit_detail(request: HtmxRequest, pk: int) -> HttpResponse:
-    """A unit with everything below it: sub-units, people (by CX role) and plans."""
+    """A unit with everything below it: sub-units, people (by CX role) and plans
+    (`cxlean.org.unit_pages`)."""
     unit = get_object_or_404(Unit, pk=pk)
     roles = list(CXRole.objects.all())
     role = role_from_slug(roles, request.GET.get("role", ""))
@@ -67,7 +66,7 @@ def unit_detail(request: HtmxRequest, pk: int) -> HttpResponse:
     context |= {
         "ancestors": ancestors_of(unit),
         "sub_units": sub_units_of(unit),
-        "plans": with_progress(plans_in(unit, request.user)),
+        "plans": unit_plans(unit, request.user),
     }
     return render(request, "org/unit_detail.html", context)
 
@@ -96,18 +95,6 @@ def ancestors_of(unit: Unit) -> list[Unit]:
 def sub_units_of(unit: Unit) -> QuerySet[Unit]:
     return unit.children.annotate(people_count=Count("profiles", filter=ACTIVE_PROFILES)).order_by(
         "name"
-    )
-
-
-def plans_in(unit: Unit, user) -> QuerySet[Plan]:
-    """The plans of this unit and its sub-units that the user may see, with figures."""
-    return (
-        Plan.objects.visible_to(user)
-        .filter(unit__in=unit.subtree())
-        .with_figures()
-        .select_related("unit")
-        # with_figures() aggregates, which drops Meta.ordering
-        .order_by(*(Plan._meta.ordering or ()))
     )
 
 

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from cxlean.admin import RoleAdmin, RoleTabularInline
+from cxlean.org.admin_rules import RoleAdmin, RoleTabularInline
 from cxlean.org.roles import coordinated_units
 from cxlean.plans.models import Activity, Phase, Plan, progress_percent, validate_dependencies
 

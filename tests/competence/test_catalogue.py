@@ -8,13 +8,10 @@ import pytest
 from django.core.management import call_command
 from django.utils import translation
 
+from cxlean.competence.catalogue import COMPETENCE_FIXTURE
 from cxlean.competence.models import Area, CompetenceActivity, Level, Requirement
+from cxlean.core.catalogue import GUIDE_FIXTURE, ROLES_FIXTURE
 from cxlean.guide.models import GuideStep
-from cxlean.org.management.commands.load_catalogue import (
-    COMPETENCE_FIXTURE,
-    GUIDE_FIXTURE,
-    ROLES_FIXTURE,
-)
 from cxlean.org.models import CXRole
 
 pytestmark = pytest.mark.django_db

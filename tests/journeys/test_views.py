@@ -94,7 +94,7 @@ def urls(heard, journey):
         "feedback_new": reverse("journeys:feedback_new"),
         "feedback_detail": reverse("journeys:feedback_detail", args=[heard.pk]),
         "feedback_edit": reverse("journeys:feedback_edit", args=[heard.pk]),
-        "feedback_improve": reverse("journeys:feedback_improve", args=[heard.pk]),
+        "feedback_improve": reverse("backlog:feedback_improve", args=[heard.pk]),
         "list": reverse("journeys:list"),
         "map": reverse("journeys:map", args=[journey.pk]),
         "new": reverse("journeys:new"),
@@ -112,7 +112,7 @@ def test_the_paths_are_the_agreed_ones(heard, journey):
     assert reverse("journeys:feedback_new") == "/voice/new/"
     assert reverse("journeys:feedback_detail", args=[heard.pk]) == f"/voice/{heard.pk}/"
     assert reverse("journeys:feedback_edit", args=[heard.pk]) == f"/voice/{heard.pk}/edit/"
-    assert reverse("journeys:feedback_improve", args=[heard.pk]) == f"/voice/{heard.pk}/improve/"
+    assert reverse("backlog:feedback_improve", args=[heard.pk]) == f"/voice/{heard.pk}/improve/"
     assert reverse("journeys:edit", args=[journey.pk]) == f"/journeys/{journey.pk}/edit/"
 
 
@@ -288,7 +288,7 @@ def test_the_detail_page_shows_the_three_answers_in_full(as_user, alice, heard):
 
 
 def test_feedback_becomes_an_improvement_with_the_link_kept(as_user, alice, heard, phone_queue):
-    url = reverse("journeys:feedback_improve", args=[heard.pk])
+    url = reverse("backlog:feedback_improve", args=[heard.pk])
     response = as_user(alice).post(url, language="en")
     item = Item.objects.get()
     assert response.status_code == 302
@@ -305,7 +305,7 @@ def test_feedback_becomes_an_improvement_with_the_link_kept(as_user, alice, hear
 
 
 def test_doing_it_twice_lands_on_the_same_item(as_user, alice, bob, heard):
-    url = reverse("journeys:feedback_improve", args=[heard.pk])
+    url = reverse("backlog:feedback_improve", args=[heard.pk])
     first = as_user(alice).post(url)
     second = as_user(bob).post(url, language="en")
     item = Item.objects.get()
@@ -318,20 +318,20 @@ def test_improving_feedback_needs_the_right_to_submit_for_its_unit(as_user, alic
     # Alice logged feedback for Sales once, so she sees it, but she submits for her part
     # of the tree only.
     logged = FeedbackFactory(unit=sales_unit, created_by=alice)
-    url = reverse("journeys:feedback_improve", args=[logged.pk])
+    url = reverse("backlog:feedback_improve", args=[logged.pk])
     assert as_user(alice).post(url).status_code == 403
     assert not Item.objects.exists()
 
 
 def test_feedback_of_another_unit_cannot_be_improved(as_user, carol, heard):
-    url = reverse("journeys:feedback_improve", args=[heard.pk])
+    url = reverse("backlog:feedback_improve", args=[heard.pk])
     assert as_user(carol).post(url).status_code == 404
     assert as_user(carol).get(url).status_code == 405
     assert not Item.objects.exists()
 
 
 def test_root_turns_any_feedback_into_an_improvement(as_user, root, sales_feedback):
-    url = reverse("journeys:feedback_improve", args=[sales_feedback.pk])
+    url = reverse("backlog:feedback_improve", args=[sales_feedback.pk])
     assert as_user(root).post(url).status_code == 302
     assert Item.objects.get().source_feedback == sales_feedback
 
@@ -370,7 +370,7 @@ def test_each_entry_shows_the_loop_channel_touchpoint_and_sentiment(as_user, ali
 
 def test_the_list_offers_the_conversion_or_links_the_improvement(as_user, alice, maria, heard):
     url = reverse("journeys:feedback_list")
-    improve = reverse("journeys:feedback_improve", args=[heard.pk])
+    improve = reverse("backlog:feedback_improve", args=[heard.pk])
     assert improve in as_user(alice).get(url).content.decode()
     management = as_user(maria).get(url, language="en").content.decode()
     assert improve not in management

@@ -7,8 +7,8 @@ from django.core.management import call_command
 from django.utils import translation
 
 from cxlean.checklists.models import ChecklistTemplate
+from cxlean.core.catalogue import GUIDE_FIXTURE, ROLES_FIXTURE
 from cxlean.guide.models import GuideActivity, GuideStep
-from cxlean.org.management.commands.load_catalogue import GUIDE_FIXTURE, ROLES_FIXTURE
 from cxlean.org.models import CXRole
 
 pytestmark = pytest.mark.django_db

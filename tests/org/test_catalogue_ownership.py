@@ -7,7 +7,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from cxlean.admin import CatalogueAdmin
+from cxlean.org.admin_rules import CatalogueAdmin
 from cxlean.org.models import Catalogue, CatalogueProposal, ProposalStatus
 from cxlean.org.roles import may_edit_catalogue
 from tests.api.conftest import api_client

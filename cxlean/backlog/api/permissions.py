@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
-from cxlean.backlog.models import OWNER_FIELDS, Item
+from cxlean.backlog.models import OWNER_FIELDS, Item, may_submit
 from cxlean.core.api_permissions import is_read, is_signed_in
 from cxlean.org.roles import is_management
 
@@ -110,3 +110,17 @@ class AuthorOrCoordinatorDeletes(BasePermission):
         self.message = self.delete_message
         author_id = getattr(obj, "author_id", None) or getattr(obj, "uploaded_by_id", None)
         return author_id == request.user.pk or obj.item.can_manage(request.user)
+
+
+class FeedbackImprovementPermission(BasePermission):
+    """Turning customer feedback into an improvement: signed in and not management
+    (403), the feedback visible (`Feedback.objects.visible_to`, else 404) and `may_submit`
+    for its unit (403), as on the web and in the admin."""
+
+    message = _("You cannot submit improvements for this feedback's unit.")
+
+    def has_permission(self, request, view) -> bool:
+        return is_signed_in(request) and not refuses_management(self, request)
+
+    def has_object_permission(self, request, view, feedback) -> bool:
+        return may_submit(request.user, feedback.unit)

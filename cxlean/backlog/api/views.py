@@ -12,8 +12,8 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import filters, mixins, status, viewsets
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import filters, generics, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.pagination import PageNumberPagination
@@ -26,7 +26,11 @@ from cxlean.backlog.api.filters import (
     ItemFilter,
     StrictOrderingFilter,
 )
-from cxlean.backlog.api.permissions import AuthorOrCoordinatorDeletes, ItemPermission
+from cxlean.backlog.api.permissions import (
+    AuthorOrCoordinatorDeletes,
+    FeedbackImprovementPermission,
+    ItemPermission,
+)
 from cxlean.backlog.api.serializers import (
     ITEM_RELATED,
     AttachmentSerializer,
@@ -37,8 +41,9 @@ from cxlean.backlog.api.serializers import (
     MoveSerializer,
     StatusChangeSerializer,
 )
-from cxlean.backlog.models import Attachment, Comment, Item
+from cxlean.backlog.models import Attachment, Comment, Item, improvement_from_feedback
 from cxlean.competence.api.serializers import api_errors
+from cxlean.journeys.models import Feedback
 
 TAGS = ["backlog"]
 FILTER_BACKENDS = [DjangoFilterBackend, StrictOrderingFilter]
@@ -224,3 +229,31 @@ class AttachmentViewSet(ItemPartViewSet):
     filterset_class = AttachmentFilter
     parser_classes = [MultiPartParser, FormParser]
     author_field = "uploaded_by"
+
+
+@extend_schema(tags=["voice of the customer"])
+class FeedbackImprovementView(generics.GenericAPIView):
+    """Customer feedback (Voice of the Customer) becomes an improvement in the backlog."""
+
+    permission_classes = [FeedbackImprovementPermission]
+    serializer_class = ItemSerializer
+
+    def get_queryset(self) -> QuerySet[Feedback]:
+        return Feedback.objects.visible_to(self.request.user).select_related("unit", "touchpoint")
+
+    @extend_schema(
+        summary="Turn the feedback into an improvement",
+        description="Makes an idea in the backlog from the feedback (its unit and "
+        "touchpoint, source Voice of the Customer, the three answers as description), "
+        "keeping the link. 201 with the new item; 200 with the same item when it was "
+        "made before. Needs the right to submit improvements for the feedback's unit.",
+        request=None,
+        responses={
+            201: OpenApiResponse(ItemSerializer, description="The new improvement."),
+            200: OpenApiResponse(ItemSerializer, description="The one made before."),
+        },
+    )
+    def post(self, request, pk: int) -> Response:
+        item, created = improvement_from_feedback(self.get_object(), request.user)
+        data = ItemSerializer(item, context=self.get_serializer_context()).data
+        return Response(data, status.HTTP_201_CREATED if created else status.HTTP_200_OK)

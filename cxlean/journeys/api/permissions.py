@@ -1,5 +1,5 @@
 """Who may change customer journeys and customer feedback over the API, answered by the
-model layer (`may_change_journey`, `may_log_feedback`, `may_submit`) in the order every
+model layer (`may_change_journey`, `may_log_feedback`) in the order every
 cxlean endpoint follows: not signed in 403; not visible 404; visible but not yours to
 change 403. Management reads everything and changes nothing.
 """
@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
 from cxlean.backlog.api.permissions import refuses_management
-from cxlean.backlog.models import may_submit
 from cxlean.core.api_permissions import is_read, is_signed_in
 from cxlean.journeys.models import Feedback, may_change_journey
 from cxlean.org.roles import is_coordinator
@@ -20,12 +19,11 @@ class FeedbackPermission(BasePermission):
     """Everyone signed in reads what `Feedback.objects.visible_to` shows; everyone but
     management logs feedback (the serializer checks `Feedback.may_place` for the unit);
     who changes and deletes it is `Feedback.can_edit`, as on the web and in the admin.
-    Turning it into an improvement needs `may_submit` for its unit."""
+    Turning it into an improvement is the backlog's endpoint and permission."""
 
     change_message = _(
         "Only the person who logged the feedback or a Lean coordinator of its unit can change it."
     )
-    submit_message = _("You cannot submit improvements for this feedback's unit.")
 
     def has_permission(self, request, view) -> bool:
         return is_signed_in(request) and not refuses_management(self, request)
@@ -34,9 +32,6 @@ class FeedbackPermission(BasePermission):
         user = request.user
         if is_read(request):
             return True
-        if view.action == "make_improvement":
-            self.message = self.submit_message
-            return may_submit(user, feedback.unit)
         self.message = self.change_message
         return feedback.can_edit(user)
 

@@ -3,32 +3,22 @@
 Journeys are shared knowledge: everyone signed in reads every journey with its stages,
 touchpoints and transitions; coordinators of the journey's unit change them
 (`may_change_journey`). Feedback is read as `Feedback.objects.visible_to` shows it,
-logged by everyone but management for their part of the tree (`may_log_feedback`), and
-turned into an improvement in one step (`improvement_from_feedback`).
+logged by everyone but management for their part of the tree (`may_log_feedback`).
+Turning it into an improvement (`POST feedback/{id}/make-improvement/`) is the backlog's
+endpoint (`cxlean.backlog.api.views.FeedbackImprovementView`).
 """
 
 from __future__ import annotations
 
 from django.db.models import (
     Count,
-    F,
-    Func,
-    IntegerField,
-    OuterRef,
     Prefetch,
-    Q,
     QuerySet,
-    Subquery,
 )
-from django.db.models.functions import Coalesce
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import status, viewsets
-from rest_framework.decorators import action
-from rest_framework.response import Response
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import viewsets
 
-from cxlean.backlog.api.serializers import ItemSerializer
 from cxlean.backlog.api.views import FILTER_BACKENDS, SEARCH_BACKENDS
-from cxlean.backlog.models import OPEN_STATUSES, Item, improvement_from_feedback
 from cxlean.journeys.api.filters import (
     FeedbackFilter,
     JourneyFilter,
@@ -45,31 +35,10 @@ from cxlean.journeys.api.serializers import (
     TouchpointSerializer,
     TransitionSerializer,
 )
+from cxlean.journeys.improvements import open_improvements, open_improvements_in_journey
 from cxlean.journeys.models import Feedback, Journey, Stage, Touchpoint, Transition
 
 JOURNEY_TAGS = ["journeys"]
-OPEN = Q(improvements__status__in=OPEN_STATUSES)
-
-
-def open_improvements() -> Count:
-    """Open items on a touchpoint or transition, counted in the row's own query."""
-    return Count("improvements", filter=OPEN, distinct=True)
-
-
-def open_improvements_in_journey() -> Coalesce:
-    """Open items on any touchpoint or transition of a journey, as a subquery (a join
-    would multiply the rows by stages and touchpoints)."""
-    items = (
-        Item.objects.filter(status__in=OPEN_STATUSES)
-        .filter(
-            Q(touchpoint__stage__journey=OuterRef("pk"))
-            | Q(transition__source__stage__journey=OuterRef("pk"))
-        )
-        .order_by()
-    )
-    # COUNT as a plain function: Django adds no GROUP BY, so the subquery is one row.
-    counted = items.annotate(total=Func(F("pk"), function="COUNT")).values("total")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 class JourneyPartViewSet(viewsets.ModelViewSet):
@@ -223,21 +192,3 @@ class FeedbackViewSet(viewsets.ModelViewSet):
             .select_related("unit", "touchpoint", "created_by")
             .select_related("improvement")
         )
-
-    @extend_schema(
-        summary="Turn the feedback into an improvement",
-        description="Makes an idea in the backlog from the feedback (its unit and "
-        "touchpoint, source Voice of the Customer, the three answers as description), "
-        "keeping the link. 201 with the new item; 200 with the same item when it was "
-        "made before. Needs the right to submit improvements for the feedback's unit.",
-        request=None,
-        responses={
-            201: OpenApiResponse(ItemSerializer, description="The new improvement."),
-            200: OpenApiResponse(ItemSerializer, description="The one made before."),
-        },
-    )
-    @action(detail=True, methods=["post"], url_path="make-improvement")
-    def make_improvement(self, request, pk=None) -> Response:
-        item, created = improvement_from_feedback(self.get_object(), request.user)
-        data = ItemSerializer(item, context=self.get_serializer_context()).data
-        return Response(data, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
