@@ -41,11 +41,13 @@ from cxlean.competence.models import (
     Record,
     card_progress,
     latest_cards,
+    people_visible_to,
+    reads_only,
     requirements_by_role,
     trained_activities,
 )
 from cxlean.org.models import CXRole, Unit, display_name
-from cxlean.org.roles import coordinated_units, coordinates_unit, is_coordinator, sees_everything
+from cxlean.org.roles import coordinates_unit, is_coordinator, sees_everything
 
 PEOPLE_PER_PAGE = 100
 
@@ -71,19 +73,18 @@ def may_view_matrix(viewer) -> bool:
 
 
 def may_act_in_matrix(viewer) -> bool:
-    """Coordinators sign off from the matrix; management only reads it."""
-    return is_coordinator(viewer)
+    """Coordinators sign off from the matrix; management only reads it (`reads_only`),
+    also when in a coordinator group."""
+    return is_coordinator(viewer) and not reads_only(viewer)
 
 
 def matrix_people(viewer) -> QuerySet[User]:
-    """Everyone whose row the viewer may see: active people of the units a coordinator
-    coordinates; everyone for management and superusers."""
-    people = User.objects.filter(is_active=True, profile__isnull=False)
-    if sees_everything(viewer):
-        return people
-    if is_coordinator(viewer):
-        return people.filter(profile__unit__in=coordinated_units(viewer))
-    return people.none()
+    """Everyone whose row the viewer may see: the active people in a unit among those
+    whose competence the viewer sees (`people_visible_to`), for those who may view the
+    matrix at all."""
+    if not may_view_matrix(viewer):
+        return User.objects.none()
+    return people_visible_to(viewer).filter(is_active=True, profile__isnull=False)
 
 
 def filtered_people(

@@ -48,6 +48,7 @@ from cxlean.competence.models import (
     TraineePlan,
     green_card_issue,
     may_sign_off,
+    people_visible_to,
     requirements_by_role,
 )
 from cxlean.competence.overview import (
@@ -80,13 +81,8 @@ def refuse_read_only(request: HttpRequest) -> None:
 
 
 def visible_person(request: HttpRequest, pk: int) -> User:
-    """Someone in a unit the viewer coordinates; management and superusers see everyone."""
-    person = get_object_or_404(User.objects.select_related("profile__unit"), pk=pk)
-    profile = getattr(person, "profile", None)
-    viewer = request.user
-    if sees_everything(viewer) or (profile and coordinates_unit(viewer, profile.unit)):
-        return person
-    raise Http404
+    """Someone whose competence the viewer sees (`people_visible_to`), else a 404."""
+    return get_object_or_404(people_visible_to(request.user).select_related("profile__unit"), pk=pk)
 
 
 def coordinates_person(user, person) -> bool:
@@ -396,6 +392,10 @@ def issue_card(request: HttpRequest, pk: int) -> HttpResponse:
     """A coordinator issues (or renews) a Green Card; green_card_issue checks it all."""
     refuse_read_only(request)
     person = visible_person(request, pk)
+    if not (request.user.is_superuser or coordinates_person(request.user, person)):
+        raise PermissionDenied(
+            _("Only a Lean coordinator of the person's unit issues Green Cards.")
+        )
     form = IssueCardForm(request.POST, roles=person_roles(person))
     if not form.is_valid():
         messages.error(request, _("Choose which Green Card to issue."))

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from cxlean.competence.models import (
@@ -28,22 +28,16 @@ from cxlean.competence.models import (
     Requirement,
     card_progress,
     latest_cards,
+    people_visible_to,
     requirements_by_role,
     unit_of,
 )
 from cxlean.org.models import CXRole, Profile, Unit, display_name
-from cxlean.org.roles import coordinated_units, sees_everything
 
 
 def people_in_view(user) -> QuerySet[User]:
-    """Whose competence a user follows: their own; a coordinator's units; management
-    and superusers everyone. (Trainers see single records, not whole people.)"""
-    if not user.is_authenticated:
-        return User.objects.none()
-    people = User.objects.filter(profile__isnull=False)
-    if sees_everything(user):
-        return people
-    return people.filter(Q(pk=user.pk) | Q(profile__unit__in=coordinated_units(user)))
+    """Whose competence a user follows (`people_visible_to`), people in a unit only."""
+    return people_visible_to(user).filter(profile__isnull=False)
 
 
 # --- Green Card progress -----------------------------------------------------------------
