@@ -49,6 +49,7 @@ from cxlean.competence.models import (
     green_card_issue,
     may_sign_off,
     people_visible_to,
+    reads_only,
     requirements_by_role,
 )
 from cxlean.competence.overview import (
@@ -61,7 +62,7 @@ from cxlean.competence.overview import (
     person_roles,
 )
 from cxlean.org.models import display_name
-from cxlean.org.roles import coordinates_unit, is_coordinator, is_management, sees_everything
+from cxlean.org.roles import coordinates_unit, sees_everything
 
 GET_POST = ["GET", "POST"]
 QUEUE_PER_PAGE = 50
@@ -71,8 +72,9 @@ QUEUE_PER_PAGE = 50
 
 
 def read_only(user) -> bool:
-    """Management reads competence across the organisation but changes nothing."""
-    return is_management(user) and not (user.is_superuser or is_coordinator(user))
+    """Management reads competence across the organisation but changes nothing, also
+    when in a coordinator group (`reads_only`, the rule of `may_sign_off`)."""
+    return reads_only(user)
 
 
 def refuse_read_only(request: HttpRequest) -> None:
