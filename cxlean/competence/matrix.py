@@ -87,15 +87,23 @@ def matrix_people(viewer) -> QuerySet[User]:
     return people_visible_to(viewer).filter(is_active=True, profile__isnull=False)
 
 
-def filtered_people(
-    viewer, *, unit: Unit | None = None, role: CXRole | None = None
+def narrowed(
+    people: QuerySet[User], *, unit: Unit | None = None, role: CXRole | None = None
 ) -> QuerySet[User]:
-    """The matrix's people in order: by unit (tree order), then by name."""
-    people = matrix_people(viewer)
+    """The people in `unit` or below it, holding `role` (the matrix's filters, on the
+    web, in its export and in the API)."""
     if unit is not None:
         people = people.filter(profile__unit__path__startswith=unit.path)
     if role is not None:
         people = people.filter(profile__cx_roles=role)
+    return people
+
+
+def filtered_people(
+    viewer, *, unit: Unit | None = None, role: CXRole | None = None
+) -> QuerySet[User]:
+    """The matrix's people in order: by unit (tree order), then by name."""
+    people = narrowed(matrix_people(viewer), unit=unit, role=role)
     return people.order_by("profile__unit__path", "first_name", "last_name", "username", "pk")
 
 
@@ -131,6 +139,7 @@ class Entry(NamedTuple):
     self_level: int
     expires_on: dt.date | None
     rejected_level: int | None
+    signed_off_on: dt.date | None = None
 
     def is_expired(self, today: dt.date | None = None) -> bool:
         return Record.is_expired(self, today)
@@ -317,15 +326,24 @@ def build_rows(viewer, persons: list[User], activity_ids: list[int], today) -> l
     return rows
 
 
-def records_of(person_ids: list[int]) -> dict[int, dict[int, Entry]]:
-    """person id -> activity id -> Entry, from one values_list query."""
+def records_of(
+    person_ids: Iterable[int], activity_ids: Iterable[int] | None = None
+) -> dict[int, dict[int, Entry]]:
+    """person id -> activity id -> Entry, from one values_list query (of these
+    activities only, when given). The web matrix, its export and the API's flat matrix
+    read records through it."""
     entries: dict[int, dict[int, Entry]] = defaultdict(dict)
-    rows = (
-        Record.objects.filter(person_id__in=person_ids)
-        .order_by()
-        .values_list(
-            "person_id", "activity_id", "level", "self_level", "expires_on", "rejected_level"
-        )
+    records = Record.objects.filter(person_id__in=set(person_ids))
+    if activity_ids is not None:
+        records = records.filter(activity_id__in=set(activity_ids))
+    rows = records.order_by().values_list(
+        "person_id",
+        "activity_id",
+        "level",
+        "self_level",
+        "expires_on",
+        "rejected_level",
+        "signed_off_on",
     )
     for person_id, activity_id, *values in rows:
         entries[person_id][activity_id] = Entry(*values)
