@@ -281,17 +281,13 @@ class JourneyFieldsMixin:
             grouped_by_journey(self.fields["transition"], lambda t: t.source.stage.journey)
 
 
-class SubmitForm(JourneyFieldsMixin, ItemRulesForm):
-    """A new idea. Everyone picks a unit of their part of the tree; coordinators may
-    score, assign and date it at once."""
+class ItemFieldsForm(JourneyFieldsMixin, ItemRulesForm):
+    """The fields a new idea and an item's edit form share: unit, where in the journey,
+    the scores and the owner (chosen from `Item.owner_choices`)."""
 
     unit = UnitChoiceField(label=_("Unit"), queryset=Unit.objects.none())
     touchpoint = TouchpointChoiceField(
-        label=_("Touchpoint"),
-        queryset=touchpoints(),
-        required=False,
-        empty_label=_("None"),
-        help_text=_("Where in the customer journey the problem shows, if you know."),
+        label=_("Touchpoint"), queryset=touchpoints(), required=False, empty_label=_("None")
     )
     transition = TransitionChoiceField(
         label=_("Or the hand-over between two touchpoints"),
@@ -305,6 +301,19 @@ class SubmitForm(JourneyFieldsMixin, ItemRulesForm):
         _("Customer value"), Item._meta.get_field("customer_value").help_text
     )
     owner = PersonChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False)
+
+
+class SubmitForm(ItemFieldsForm):
+    """A new idea. Everyone picks a unit of their part of the tree; coordinators may
+    score, assign and date it at once."""
+
+    touchpoint = TouchpointChoiceField(
+        label=_("Touchpoint"),
+        queryset=touchpoints(),
+        required=False,
+        empty_label=_("None"),
+        help_text=_("Where in the customer journey the problem shows, if you know."),
+    )
 
     class Meta:
         model = Item
@@ -338,25 +347,8 @@ class SubmitForm(JourneyFieldsMixin, ItemRulesForm):
         self.group_journey_fields()
 
 
-class ItemForm(JourneyFieldsMixin, ItemRulesForm):
+class ItemForm(ItemFieldsForm):
     """Everything a coordinator of the item's unit may change."""
-
-    unit = UnitChoiceField(label=_("Unit"), queryset=Unit.objects.none())
-    touchpoint = TouchpointChoiceField(
-        label=_("Touchpoint"), queryset=touchpoints(), required=False, empty_label=_("None")
-    )
-    transition = TransitionChoiceField(
-        label=_("Or the hand-over between two touchpoints"),
-        queryset=transitions(),
-        required=False,
-        empty_label=_("None"),
-    )
-    impact = score_field(_("Impact"), Item._meta.get_field("impact").help_text)
-    feasibility = score_field(_("Feasibility"), Item._meta.get_field("feasibility").help_text)
-    customer_value = score_field(
-        _("Customer value"), Item._meta.get_field("customer_value").help_text
-    )
-    owner = PersonChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False)
 
     class Meta:
         model = Item
