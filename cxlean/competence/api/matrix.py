@@ -6,6 +6,10 @@ The matrix works in two passes: first the row keys of everyone in view, from ids
 (people, their CX roles, the requirements, which (person, activity) pairs have a
 record), so the rows can be counted and paged; then the details of the rows on the
 requested page only.
+
+Nothing here has rules of its own: whose rows are in view is `people_visible_to`, the
+filters narrow people as the web matrix does (`matrix.narrowed`), and each row is the
+web matrix's cell (`matrix.records_of`, `matrix.make_cell`).
 """
 
 from __future__ import annotations
@@ -147,7 +151,7 @@ class Matrix:
         }
 
 
-def build_matrix(
+def flat_matrix(
     user,
     *,
     unit: Unit | None = None,
