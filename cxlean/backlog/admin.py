@@ -7,7 +7,8 @@ change the items they may manage (`Item.can_manage`), management reads. The work
 is not re-implemented here: the status is not a form field, and items move through
 PDCA in the web app and the API (`Item.move`), which record who moved them and when.
 Editing an item here cannot take away what its status needs (a planned item keeps an
-owner and a due date, a checked one its measured effect, ...).
+owner and a due date, a checked one its measured effect, ...): `Item.clean` refuses it,
+as it does in the web form and the API. Owners are chosen from `Item.owner_choices`.
 
 The scoring settings are organisation-wide: superusers change them, everyone else
 reads them. Saving them recomputes every item's priority and quadrant.
@@ -21,7 +22,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
@@ -32,6 +32,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from cxlean.backlog.forms import ItemRulesForm
 from cxlean.backlog.models import (
     OPEN_STATUSES,
     Attachment,
@@ -52,17 +53,6 @@ from cxlean.org.roles import coordinated_units, is_coordinator, sees_everything
 
 # How far back "finished recently" and its lead time look on the backlog-by-unit page.
 RECENT_DAYS = 90
-# The statuses an item has passed to reach each status: editing it in the admin must
-# keep what those moves required (see `Item.move_errors`).
-PASSED = {
-    Status.IDEA: (),
-    Status.TRIAGED: (Status.TRIAGED,),
-    Status.PLAN: (Status.TRIAGED, Status.PLAN),
-    Status.DO: (Status.TRIAGED, Status.PLAN),
-    Status.CHECK: (Status.TRIAGED, Status.PLAN, Status.CHECK),
-    Status.ACT: (Status.TRIAGED, Status.PLAN, Status.CHECK, Status.ACT),
-    Status.REJECTED: (Status.REJECTED,),
-}
 
 
 def recent_start() -> dt.datetime:
@@ -165,20 +155,9 @@ class AttachmentInline(ReadOnlyInline):
 # --- items -------------------------------------------------------------------------------
 
 
-class ItemAdminForm(forms.ModelForm):
-    """The admin builds the fields from ItemAdmin.fieldsets."""
-
-    def _post_clean(self) -> None:
-        super()._post_clean()
-        item = self.instance
-        for status in PASSED[item.status]:
-            for name, message in item.move_errors(status).items():
-                self.add_error(name if name in self.fields else None, message)
-
-
 @admin.register(Item)
 class ItemAdmin(RoleAdmin):
-    form = ItemAdminForm
+    form = ItemRulesForm
     list_display = [
         "title",
         "unit",
@@ -290,7 +269,16 @@ class ItemAdmin(RoleAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "unit" and not request.user.is_superuser:
             kwargs["queryset"] = coordinated_units(request.user)
+        if db_field.name == "owner":
+            kwargs["queryset"] = Item.owner_choices(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        """The owner: the people `Item.owner_choices` allows, and the item's present one."""
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None and "owner" in form.base_fields:
+            form.base_fields["owner"].queryset = Item.owner_choices(request.user, obj)
+        return form
 
     def save_model(self, request, obj: Item, form, change: bool) -> None:
         if not change:

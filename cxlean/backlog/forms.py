@@ -124,13 +124,23 @@ def add_model_errors(form: forms.BaseForm, error: ValidationError) -> None:
 
 
 def owner_choices(user, item: Item | None = None) -> QuerySet[User]:
-    """People a coordinator may make owner: anyone working in the units they coordinate,
-    and the item's present owner."""
-    units = Unit.objects.all() if user.is_superuser else coordinated_units(user)
-    people = Q(is_active=True, profile__unit__in=units)
-    if item is not None and item.owner_id:
-        people |= Q(pk=item.owner_id)
-    return User.objects.filter(people).order_by("first_name", "last_name", "username")
+    """People a coordinator may make owner (`Item.owner_choices`)."""
+    return Item.owner_choices(user, item)
+
+
+class ItemRulesForm(forms.ModelForm):
+    """A form for an item whose rules are the model's (`Item.clean`): an error on a field
+    the form does not show (what the item's status requires, say) goes above the form
+    instead of failing."""
+
+    def _update_errors(self, errors: ValidationError) -> None:
+        if hasattr(errors, "error_dict"):
+            shown: dict[str, list] = {}
+            for name, messages in errors.error_dict.items():
+                target = name if name in self.fields else NON_FIELD_ERRORS
+                shown.setdefault(target, []).extend(messages)
+            errors = ValidationError(shown)
+        super()._update_errors(errors)
 
 
 def submit_units(user) -> QuerySet[Unit]:
@@ -271,17 +281,13 @@ class JourneyFieldsMixin:
             grouped_by_journey(self.fields["transition"], lambda t: t.source.stage.journey)
 
 
-class SubmitForm(JourneyFieldsMixin, forms.ModelForm):
-    """A new idea. Everyone picks a unit of their part of the tree; coordinators may
-    score, assign and date it at once."""
+class ItemFieldsForm(JourneyFieldsMixin, ItemRulesForm):
+    """The fields a new idea and an item's edit form share: unit, where in the journey,
+    the scores and the owner (chosen from `Item.owner_choices`)."""
 
     unit = UnitChoiceField(label=_("Unit"), queryset=Unit.objects.none())
     touchpoint = TouchpointChoiceField(
-        label=_("Touchpoint"),
-        queryset=touchpoints(),
-        required=False,
-        empty_label=_("None"),
-        help_text=_("Where in the customer journey the problem shows, if you know."),
+        label=_("Touchpoint"), queryset=touchpoints(), required=False, empty_label=_("None")
     )
     transition = TransitionChoiceField(
         label=_("Or the hand-over between two touchpoints"),
@@ -295,6 +301,19 @@ class SubmitForm(JourneyFieldsMixin, forms.ModelForm):
         _("Customer value"), Item._meta.get_field("customer_value").help_text
     )
     owner = PersonChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False)
+
+
+class SubmitForm(ItemFieldsForm):
+    """A new idea. Everyone picks a unit of their part of the tree; coordinators may
+    score, assign and date it at once."""
+
+    touchpoint = TouchpointChoiceField(
+        label=_("Touchpoint"),
+        queryset=touchpoints(),
+        required=False,
+        empty_label=_("None"),
+        help_text=_("Where in the customer journey the problem shows, if you know."),
+    )
 
     class Meta:
         model = Item
@@ -328,25 +347,8 @@ class SubmitForm(JourneyFieldsMixin, forms.ModelForm):
         self.group_journey_fields()
 
 
-class ItemForm(JourneyFieldsMixin, forms.ModelForm):
+class ItemForm(ItemFieldsForm):
     """Everything a coordinator of the item's unit may change."""
-
-    unit = UnitChoiceField(label=_("Unit"), queryset=Unit.objects.none())
-    touchpoint = TouchpointChoiceField(
-        label=_("Touchpoint"), queryset=touchpoints(), required=False, empty_label=_("None")
-    )
-    transition = TransitionChoiceField(
-        label=_("Or the hand-over between two touchpoints"),
-        queryset=transitions(),
-        required=False,
-        empty_label=_("None"),
-    )
-    impact = score_field(_("Impact"), Item._meta.get_field("impact").help_text)
-    feasibility = score_field(_("Feasibility"), Item._meta.get_field("feasibility").help_text)
-    customer_value = score_field(
-        _("Customer value"), Item._meta.get_field("customer_value").help_text
-    )
-    owner = PersonChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False)
 
     class Meta:
         model = Item
@@ -390,7 +392,7 @@ class ItemForm(JourneyFieldsMixin, forms.ModelForm):
         self.group_journey_fields()
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(ItemRulesForm):
     """What the owner of an item changes: its plan and its effect."""
 
     class Meta:
@@ -402,7 +404,7 @@ class PlanForm(forms.ModelForm):
 # --- moves -------------------------------------------------------------------------------
 
 
-class MoveForm(forms.ModelForm):
+class MoveForm(ItemRulesForm):
     """The fields a move needs (owner and due date for plan, …) and a note. Built for one
     target by `move_form`; `Item.move` has the last word."""
 

@@ -30,10 +30,11 @@ import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -46,6 +47,7 @@ from cxlean.journeys.models import Feedback, Touchpoint, Transition
 from cxlean.org.models import Unit
 from cxlean.org.roles import (
     contributing_units,
+    coordinated_units,
     coordinates_unit,
     is_management,
     sees_everything,
@@ -128,6 +130,19 @@ OWNER_MOVES = {
     (Status.DO, Status.CHECK),
     (Status.CHECK, Status.ACT),
     (Status.CHECK, Status.PLAN),
+}
+
+# The statuses an item has passed through to reach each status: what those moves
+# required (`Item.move_errors`) must keep holding while it stays there, however it is
+# edited (web form, API or admin; `Item.clean` checks it).
+REACHED_THROUGH: dict[str, tuple[str, ...]] = {
+    Status.IDEA: (),
+    Status.TRIAGED: (Status.TRIAGED,),
+    Status.PLAN: (Status.TRIAGED, Status.PLAN),
+    Status.DO: (Status.TRIAGED, Status.PLAN),
+    Status.CHECK: (Status.TRIAGED, Status.PLAN, Status.CHECK),
+    Status.ACT: (Status.TRIAGED, Status.PLAN, Status.CHECK, Status.ACT),
+    Status.REJECTED: (Status.REJECTED,),
 }
 
 # What an item's owner may change on their own open item (`Item.can_edit_plan`): the plan
@@ -479,8 +494,33 @@ class Item(models.Model):
             errors["muda_kind"] = _("Only Muda has kinds; leave this empty for Mura and Muri.")
         if self.touchpoint_id and self.transition_id:
             errors["transition"] = _("Choose a touchpoint or a transition, not both.")
+        for name, message in self.status_errors().items():
+            errors.setdefault(name, message)
         if errors:
             raise ValidationError(errors)
+
+    def status_errors(self) -> dict[str, str]:
+        """What the item's status requires and it lacks: a planned item keeps its owner
+        and due date, a checked one its measured effect, a rejected one its reason ...
+        (the requirements of every move that led to the status, `REACHED_THROUGH`).
+        Part of `clean`, so the web forms, the API and the admin refuse the same edits
+        with the same words."""
+        errors: dict[str, str] = {}
+        for status in REACHED_THROUGH[self.status]:
+            for name, message in self.move_errors(status).items():
+                errors.setdefault(name, message)
+        return errors
+
+    @staticmethod
+    def owner_choices(user, item: Item | None = None) -> QuerySet[User]:
+        """The people `user` may make owner of an item: active people working in the units
+        they coordinate (every unit for a superuser), and the item's present owner. The
+        web forms, the API and the admin all offer and accept these."""
+        units = Unit.objects.all() if user.is_superuser else coordinated_units(user)
+        people = Q(is_active=True, profile__unit__in=units)
+        if item is not None and item.owner_id:
+            people |= Q(pk=item.owner_id)
+        return User.objects.filter(people).order_by("first_name", "last_name", "username")
 
     # --- rules -------------------------------------------------------------------------
 
@@ -586,16 +626,17 @@ class Item(models.Model):
         before = {name: getattr(self, name) for name in fields}
         for name, value in fields.items():
             setattr(self, name, value)
+        previous = self.status
+        self.status = target  # `clean` checks what the new status requires
         try:
             if errors := self.move_errors(target):
                 raise ValidationError(errors)
             self.full_clean(exclude=["unit", "submitted_by"])
         except ValidationError:
-            for name, value in before.items():  # a refused move leaves the item as it was
+            self.status = previous  # a refused move leaves the item as it was
+            for name, value in before.items():
                 setattr(self, name, value)
             raise
-        previous = self.status
-        self.status = target
         self.status_changed_at = timezone.now()
         with transaction.atomic():
             self.save()

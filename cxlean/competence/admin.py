@@ -14,7 +14,6 @@ the competence workflow are not re-implemented here:
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING, TypedDict
 
 from django import forms
@@ -44,7 +43,6 @@ from cxlean.competence.models import (
     Record,
     Requirement,
     TraineePlan,
-    expiry_warning_days,
     green_card_issue,
 )
 from cxlean.org.admin_rules import CatalogueAdmin, RoleAdmin, RoleTabularInline
@@ -354,15 +352,6 @@ class RecordAdmin(PersonScopedAdmin):
 # --- Green Cards -------------------------------------------------------------------------
 
 
-def card_status(card: GreenCard, today: dt.date) -> CardStatus:
-    """The card's own standing by its dates (as `card_progress` reads a current card)."""
-    if card.is_expired(today):
-        return CardStatus.EXPIRED
-    if card.expires_on - today <= dt.timedelta(days=expiry_warning_days()):
-        return CardStatus.EXPIRING
-    return CardStatus.CERTIFIED
-
-
 class CardStatusFilter(admin.SimpleListFilter):
     title = _("status")
     parameter_name = "status"
@@ -375,14 +364,8 @@ class CardStatusFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        today = timezone.localdate()
-        soon = today + dt.timedelta(days=expiry_warning_days())
-        if self.value() == CardStatus.CERTIFIED:
-            return queryset.filter(expires_on__gt=soon)
-        if self.value() == CardStatus.EXPIRING:
-            return queryset.filter(expires_on__gte=today, expires_on__lte=soon)
-        if self.value() == CardStatus.EXPIRED:
-            return queryset.filter(expires_on__lt=today)
+        if self.value() in (CardStatus.CERTIFIED, CardStatus.EXPIRING, CardStatus.EXPIRED):
+            return queryset.with_date_status(self.value(), timezone.localdate())
         return queryset
 
 
@@ -493,7 +476,7 @@ class GreenCardAdmin(PersonScopedAdmin):
 
     @admin.display(description=_("status"))
     def status(self, obj: GreenCard) -> StrOrPromise:
-        return card_status(obj, timezone.localdate()).label
+        return obj.status(timezone.localdate()).label
 
 
 # --- trainee plans -----------------------------------------------------------------------

@@ -135,9 +135,7 @@ def met_by_unit(profiles: QuerySet[Profile], today: dt.date):
 def certified_by_unit(profiles: QuerySet[Profile], today: dt.date):
     """(unit id, people holding a Green Card that has not expired)."""
     return (
-        profiles.filter(
-            Exists(GreenCard.objects.filter(person=OuterRef("user"), expires_on__gte=today))
-        )
+        profiles.filter(Exists(GreenCard.objects.filter(person=OuterRef("user")).valid_on(today)))
         .order_by()
         .values("unit")
         .annotate(people=Count("pk"))

@@ -41,11 +41,13 @@ from cxlean.competence.models import (
     Record,
     card_progress,
     latest_cards,
+    people_visible_to,
+    reads_only,
     requirements_by_role,
     trained_activities,
 )
 from cxlean.org.models import CXRole, Unit, display_name
-from cxlean.org.roles import coordinated_units, coordinates_unit, is_coordinator, sees_everything
+from cxlean.org.roles import coordinates_unit, is_coordinator, sees_everything
 
 PEOPLE_PER_PAGE = 100
 
@@ -71,30 +73,37 @@ def may_view_matrix(viewer) -> bool:
 
 
 def may_act_in_matrix(viewer) -> bool:
-    """Coordinators sign off from the matrix; management only reads it."""
-    return is_coordinator(viewer)
+    """Coordinators sign off from the matrix; management only reads it (`reads_only`),
+    also when in a coordinator group."""
+    return is_coordinator(viewer) and not reads_only(viewer)
 
 
 def matrix_people(viewer) -> QuerySet[User]:
-    """Everyone whose row the viewer may see: active people of the units a coordinator
-    coordinates; everyone for management and superusers."""
-    people = User.objects.filter(is_active=True, profile__isnull=False)
-    if sees_everything(viewer):
-        return people
-    if is_coordinator(viewer):
-        return people.filter(profile__unit__in=coordinated_units(viewer))
-    return people.none()
+    """Everyone whose row the viewer may see: the active people in a unit among those
+    whose competence the viewer sees (`people_visible_to`), for those who may view the
+    matrix at all."""
+    if not may_view_matrix(viewer):
+        return User.objects.none()
+    return people_visible_to(viewer).filter(is_active=True, profile__isnull=False)
+
+
+def narrowed(
+    people: QuerySet[User], *, unit: Unit | None = None, role: CXRole | None = None
+) -> QuerySet[User]:
+    """The people in `unit` or below it, holding `role` (the matrix's filters, on the
+    web, in its export and in the API)."""
+    if unit is not None:
+        people = people.filter(profile__unit__path__startswith=unit.path)
+    if role is not None:
+        people = people.filter(profile__cx_roles=role)
+    return people
 
 
 def filtered_people(
     viewer, *, unit: Unit | None = None, role: CXRole | None = None
 ) -> QuerySet[User]:
     """The matrix's people in order: by unit (tree order), then by name."""
-    people = matrix_people(viewer)
-    if unit is not None:
-        people = people.filter(profile__unit__path__startswith=unit.path)
-    if role is not None:
-        people = people.filter(profile__cx_roles=role)
+    people = narrowed(matrix_people(viewer), unit=unit, role=role)
     return people.order_by("profile__unit__path", "first_name", "last_name", "username", "pk")
 
 
@@ -130,6 +139,7 @@ class Entry(NamedTuple):
     self_level: int
     expires_on: dt.date | None
     rejected_level: int | None
+    signed_off_on: dt.date | None = None
 
     # Record's methods read only the fields an Entry has; mypy checks `self` by type
     # and does not see a property's getter on the class.
@@ -318,18 +328,29 @@ def build_rows(viewer, persons: list[User], activity_ids: list[int], today) -> l
     return rows
 
 
-def records_of(person_ids: list[int]) -> dict[int, dict[int, Entry]]:
-    """person id -> activity id -> Entry, from one values_list query."""
+def records_of(
+    person_ids: Iterable[int], activity_ids: Iterable[int] | None = None
+) -> dict[int, dict[int, Entry]]:
+    """person id -> activity id -> Entry, from one values_list query (of these
+    activities only, when given). The web matrix, its export and the API's flat matrix
+    read records through it."""
     entries: dict[int, dict[int, Entry]] = defaultdict(dict)
-    rows = (
-        Record.objects.filter(person_id__in=person_ids)
-        .order_by()
-        .values_list(
-            "person_id", "activity_id", "level", "self_level", "expires_on", "rejected_level"
-        )
+    records = Record.objects.filter(person_id__in=set(person_ids))
+    if activity_ids is not None:
+        records = records.filter(activity_id__in=set(activity_ids))
+    rows = records.order_by().values_list(
+        "person_id",
+        "activity_id",
+        "level",
+        "self_level",
+        "expires_on",
+        "rejected_level",
+        "signed_off_on",
     )
-    for person_id, activity_id, level, self_level, expires_on, rejected_level in rows:
-        entries[person_id][activity_id] = Entry(level, self_level, expires_on, rejected_level)
+    for person_id, activity_id, level, self_level, expires_on, rejected_level, signed in rows:
+        entries[person_id][activity_id] = Entry(
+            level, self_level, expires_on, rejected_level, signed
+        )
     return entries
 
 

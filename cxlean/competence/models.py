@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models, transaction
@@ -26,7 +27,7 @@ from cxlean.core.translation import Translated
 from cxlean.core.uploads import refuse_if_larger
 from cxlean.guide.models import GuideStep
 from cxlean.org.models import CXRole, Unit, display_name
-from cxlean.org.roles import coordinated_units, coordinates_unit, sees_everything
+from cxlean.org.roles import coordinated_units, coordinates_unit, is_management, sees_everything
 
 
 class Level(models.IntegerChoices):
@@ -186,13 +187,35 @@ class Requirement(models.Model):
 # --- records -----------------------------------------------------------------------------
 
 
+def people_visible_to(user) -> QuerySet[User]:
+    """Whose competence `user` sees as a person (their page, their matrix row, their
+    Green Cards): themselves; the people of the units a coordinator coordinates;
+    everyone for management and superusers. The one rule of the web pages, the API,
+    the admin and the exports. (A trainer sees single records of the activities they
+    train, `Record.objects.visible_to`, not whole people.)"""
+    if not user.is_authenticated:
+        return User.objects.none()
+    if sees_everything(user):
+        return User.objects.all()
+    return User.objects.filter(Q(pk=user.pk) | Q(profile__unit__in=coordinated_units(user)))
+
+
+def reads_only(user) -> bool:
+    """Management reads competence and changes none of it, even when also in a
+    coordinator group or a trainer; superusers do everything."""
+    return is_management(user) and not user.is_superuser
+
+
 def may_sign_off(user, person, activity: CompetenceActivity, today: dt.date | None = None) -> bool:
     """A coordinator of the person's unit, or a trainer (someone who holds a valid O in
-    the activity), may sign off — never on their own record. Management only reads."""
+    the activity), may sign off — never on their own record. Management reads and writes
+    nothing, even when also a coordinator or a trainer; superusers may do everything."""
     if not user.is_authenticated or user.pk == person.pk:
         return False
     if user.is_superuser:
         return True
+    if reads_only(user):
+        return False
     profile = getattr(person, "profile", None)
     if profile is not None and coordinates_unit(user, profile.unit):
         return True
@@ -223,8 +246,7 @@ class RecordQuerySet(models.QuerySet):
         if sees_everything(user):
             return self
         return self.filter(
-            Q(person=user)
-            | Q(person__profile__unit__in=coordinated_units(user))
+            Q(person__in=people_visible_to(user).values("pk"))
             | Q(activity__in=trained_activities(user))
         )
 
@@ -244,6 +266,8 @@ class RecordQuerySet(models.QuerySet):
         waiting = self.awaiting_sign_off().exclude(person=user)
         if user.is_superuser:
             return waiting
+        if reads_only(user):
+            return self.none()  # management signs nothing off (`may_sign_off`)
         return waiting.filter(
             Q(person__profile__unit__in=coordinated_units(user))
             | Q(activity__in=trained_activities(user))
@@ -404,13 +428,60 @@ def expiry_warning_days() -> int:
     return getattr(settings, "GREEN_CARD_EXPIRY_WARNING_DAYS", 30)
 
 
+class CardStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    READY = "ready", _("Ready for certification")
+    CERTIFIED = "certified", _("Certified")
+    EXPIRING = "expiring", _("Expiring soon")
+    EXPIRED = "expired", _("Expired")
+    NO_REQUIREMENTS = "none", _("Nothing required")
+
+
+# The statuses a card has by its dates alone (`GreenCard.status`, `with_status`).
+CARD_DATE_STATUSES = [
+    (status.value, status.label)
+    for status in (CardStatus.CERTIFIED, CardStatus.EXPIRING, CardStatus.EXPIRED)
+]
+
+
+def expiring_until(today: dt.date) -> dt.date:
+    """The last day of validity that counts as "expiring soon" as of `today`: a card
+    valid until `today + warning days` or earlier (but not before today) is expiring."""
+    return today + dt.timedelta(days=expiry_warning_days())
+
+
 class GreenCardQuerySet(models.QuerySet):
     def visible_to(self, user) -> GreenCardQuerySet:
+        """The cards of the people whose competence the user sees (`people_visible_to`)."""
         if not user.is_authenticated:
             return self.none()
         if sees_everything(user):
             return self
-        return self.filter(Q(person=user) | Q(person__profile__unit__in=coordinated_units(user)))
+        return self.filter(person__in=people_visible_to(user).values("pk"))
+
+    def with_status(self, today: dt.date | None = None) -> GreenCardQuerySet:
+        """Each card's date status as of `today` in `card_status` (certified, expiring
+        or expired): the database's side of `GreenCard.status`, from the same dates."""
+        today = today or timezone.localdate()
+        return self.annotate(
+            card_status=models.Case(
+                models.When(expires_on__lt=today, then=models.Value(CardStatus.EXPIRED)),
+                models.When(
+                    expires_on__lte=expiring_until(today), then=models.Value(CardStatus.EXPIRING)
+                ),
+                default=models.Value(CardStatus.CERTIFIED),
+                output_field=models.CharField(),
+            )
+        )
+
+    def with_date_status(self, status: str, today: dt.date | None = None) -> GreenCardQuerySet:
+        """The cards whose date status (`with_status`) is `status` as of `today`."""
+        return self.with_status(today).filter(card_status=status)
+
+    def valid_on(self, today: dt.date) -> GreenCardQuerySet:
+        """Cards that have not expired (certified or expiring)."""
+        return self.filter(expires_on__gte=today)
 
 
 class GreenCard(models.Model):
@@ -470,6 +541,17 @@ class GreenCard(models.Model):
     def is_expired(self, today: dt.date | None = None) -> bool:
         return self.expires_on < (today or timezone.localdate())
 
+    def status(self, today: dt.date | None = None) -> CardStatus:
+        """The card's own standing by its dates as of `today`: expired, expiring soon
+        (within `GREEN_CARD_EXPIRY_WARNING_DAYS`) or certified. The same rule as the
+        `GreenCard.objects.with_status` annotation."""
+        today = today or timezone.localdate()
+        if self.is_expired(today):
+            return CardStatus.EXPIRED
+        if self.expires_on <= expiring_until(today):
+            return CardStatus.EXPIRING
+        return CardStatus.CERTIFIED
+
 
 def next_card_number(issued_on: dt.date) -> str:
     prefix = f"GC-{issued_on.year}-"
@@ -481,16 +563,6 @@ def next_card_number(issued_on: dt.date) -> str:
     )
     sequence = int(last.removeprefix(prefix)) + 1 if last else 1
     return f"{prefix}{sequence:04d}"
-
-
-class CardStatus(models.TextChoices):
-    NOT_STARTED = "not_started", _("Not started")
-    IN_PROGRESS = "in_progress", _("In progress")
-    READY = "ready", _("Ready for certification")
-    CERTIFIED = "certified", _("Certified")
-    EXPIRING = "expiring", _("Expiring soon")
-    EXPIRED = "expired", _("Expired")
-    NO_REQUIREMENTS = "none", _("Nothing required")
 
 
 @dataclass(frozen=True)
@@ -534,9 +606,7 @@ def card_progress(
     done, required = len(met), len(requirements)
     expiries = [expiry for a in met if (expiry := records[a].expires_on) is not None]
     if card is not None and not card.is_expired(today):
-        soon = card.expires_on - today <= dt.timedelta(days=expiry_warning_days())
-        status = CardStatus.EXPIRING if soon else CardStatus.CERTIFIED
-        return CardProgress(role, status, done, required, card, card.expires_on)
+        return CardProgress(role, card.status(today), done, required, card, card.expires_on)
     if card is not None and done < required:
         return CardProgress(role, CardStatus.EXPIRED, done, required, card, card.expires_on)
     if required == 0:
@@ -629,9 +699,7 @@ class TraineePlanQuerySet(models.QuerySet):
             return self.none()
         if sees_everything(user):
             return self
-        return self.filter(
-            Q(person=user) | Q(mentor=user) | Q(person__profile__unit__in=coordinated_units(user))
-        )
+        return self.filter(Q(person__in=people_visible_to(user).values("pk")) | Q(mentor=user))
 
 
 class TraineePlan(models.Model):

@@ -49,6 +49,8 @@ from cxlean.competence.models import (
     TraineePlan,
     green_card_issue,
     may_sign_off,
+    people_visible_to,
+    reads_only,
     requirements_by_role,
 )
 from cxlean.competence.overview import (
@@ -62,7 +64,7 @@ from cxlean.competence.overview import (
 )
 from cxlean.core.typed import HtmxRequest
 from cxlean.org.models import display_name
-from cxlean.org.roles import coordinates_unit, is_coordinator, is_management, sees_everything
+from cxlean.org.roles import coordinates_unit, sees_everything
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -75,8 +77,9 @@ QUEUE_PER_PAGE = 50
 
 
 def read_only(user) -> bool:
-    """Management reads competence across the organisation but changes nothing."""
-    return is_management(user) and not (user.is_superuser or is_coordinator(user))
+    """Management reads competence across the organisation but changes nothing, also
+    when in a coordinator group (`reads_only`, the rule of `may_sign_off`)."""
+    return reads_only(user)
 
 
 def refuse_read_only(request: HttpRequest) -> None:
@@ -85,13 +88,8 @@ def refuse_read_only(request: HttpRequest) -> None:
 
 
 def visible_person(request: HttpRequest, pk: int) -> User:
-    """Someone in a unit the viewer coordinates; management and superusers see everyone."""
-    person = get_object_or_404(User.objects.select_related("profile__unit"), pk=pk)
-    profile = getattr(person, "profile", None)
-    viewer = request.user
-    if sees_everything(viewer) or (profile and coordinates_unit(viewer, profile.unit)):
-        return person
-    raise Http404
+    """Someone whose competence the viewer sees (`people_visible_to`), else a 404."""
+    return get_object_or_404(people_visible_to(request.user).select_related("profile__unit"), pk=pk)
 
 
 def coordinates_person(user, person) -> bool:
@@ -401,6 +399,10 @@ def issue_card(request: HttpRequest, pk: int) -> HttpResponse:
     """A coordinator issues (or renews) a Green Card; green_card_issue checks it all."""
     refuse_read_only(request)
     person = visible_person(request, pk)
+    if not (request.user.is_superuser or coordinates_person(request.user, person)):
+        raise PermissionDenied(
+            _("Only a Lean coordinator of the person's unit issues Green Cards.")
+        )
     form = IssueCardForm(request.POST, roles=person_roles(person))
     if not form.is_valid():
         messages.error(request, _("Choose which Green Card to issue."))

@@ -21,7 +21,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.db.models import Model, QuerySet
 from django.urls import reverse
@@ -36,7 +35,7 @@ from cxlean.checklists.progress import (
     people_of,
     role_holders,
 )
-from cxlean.competence.models import LEVEL_LETTERS, GreenCard, Record
+from cxlean.competence.models import LEVEL_LETTERS, GreenCard, Record, expiry_warning_days
 from cxlean.gemba.models import Walk
 from cxlean.notifications.models import Kind
 from cxlean.notifications.texts import Bilingual
@@ -210,10 +209,6 @@ def sign_offs_waiting(context: Context) -> Iterator[list[Candidate]]:
                         )
                     )
         yield candidates
-
-
-def expiry_warning_days() -> int:
-    return getattr(settings, "GREEN_CARD_EXPIRY_WARNING_DAYS", 30)
 
 
 def green_cards(context: Context) -> Iterator[list[Candidate]]:

@@ -14,7 +14,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from cxlean.competence.admin import card_status
 from cxlean.competence.coverage import coverage_by_unit
 from cxlean.competence.models import CardStatus, GreenCard, Level, Record, TraineePlan
 from cxlean.org.models import Unit
@@ -298,9 +297,9 @@ def test_cards_are_read_only_and_show_their_status(bob, maria, as_user, ready_al
     page = as_user(maria).get(changelist("competence_greencard"), language="en")
     assert card.number in page.text and "Expiring soon" in page.text
     assert as_user(bob).post(change(card), {"expires_on": "2040-01-01"}).status_code == 403
-    assert card_status(card, today()) == CardStatus.EXPIRING
-    assert card_status(card, today() + dt.timedelta(days=11)) == CardStatus.EXPIRED
-    assert card_status(card, today() - dt.timedelta(days=30)) == CardStatus.CERTIFIED
+    assert card.status(today()) == CardStatus.EXPIRING
+    assert card.status(today() + dt.timedelta(days=11)) == CardStatus.EXPIRED
+    assert card.status(today() - dt.timedelta(days=30)) == CardStatus.CERTIFIED
 
 
 def test_a_coordinator_withdraws_a_card_of_their_unit_only(bob, carol, as_user, ready_alice):

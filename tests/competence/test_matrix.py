@@ -350,18 +350,19 @@ def test_nobody_signs_off_their_own_record(bob, listening, as_user):
     assert not Record.objects.filter(person=bob).exists()
 
 
-def test_trainer_signs_off_only_the_activity_they_train(
+def test_management_signs_off_nothing_even_as_coordinator_and_trainer(
     agent_alice, erik, listening, escalation, as_user
 ):
-    """Erik sees everyone (management) and coordinates Sales, not Alice's unit; holding
-    O in listening makes him a trainer there, and only there."""
+    """Erik is in management as well as a coordinator of Sales and a trainer of
+    listening: management reads everyone's row and writes nothing (`may_sign_off`).
+    (Trainers sign off the records they train on the record page: test_permissions_web.)"""
     client = as_user(erik)
-    assert client.post(cell_url(agent_alice, listening), {"level": Level.L}).status_code == 302
-    assert Record.objects.get(person=agent_alice, activity=listening).level == Level.L
+    assert client.post(cell_url(agent_alice, listening), {"level": Level.L}).status_code == 403
     assert client.post(cell_url(agent_alice, escalation), {"level": Level.L}).status_code == 403
+    assert not Record.objects.filter(person=agent_alice, activity=listening).exists()
     html = page(client)
-    assert cell_url(agent_alice, listening) in html
-    assert cell_url(agent_alice, escalation) not in html
+    assert agent_alice.first_name in html
+    assert cell_url(agent_alice, listening) not in html
 
 
 # --- signing off from a cell -------------------------------------------------------------

@@ -30,13 +30,14 @@ PERSON = {"alice": 302, "bob": 200, "carol": 404, "maria": 200, "root": 200, "da
 RECORD = {"alice": 200, "bob": 200, "carol": 404, "maria": 200, "root": 200, "dave": 200}
 UNTRAINED_RECORD = RECORD | {"dave": 404}
 CERTIFICATE = {"alice": 200, "bob": 200, "carol": 404, "maria": 200, "root": 200, "dave": 404}
-TRAINEE_PLAN = {"alice": 404, "bob": 200, "carol": 404, "maria": 403, "root": 200, "dave": 404}
+# Alice sees her own competence (`people_visible_to`) but changes none of it: 403.
+TRAINEE_PLAN = {"alice": 403, "bob": 200, "carol": 404, "maria": 403, "root": 200, "dave": 404}
 EVIDENCE_FORM = MINE | {"maria": 403}
 # POST
 SIGN_OFF = {"alice": 400, "bob": 302, "carol": 404, "maria": 403, "root": 302, "dave": 302}
 SIGN_OFF_UNTRAINED = SIGN_OFF | {"dave": 404}
-ISSUE_CARD = {"alice": 404, "bob": 302, "carol": 404, "maria": 403, "root": 302, "dave": 404}
-CHANGE_PLAN = {"alice": 404, "bob": 302, "carol": 404, "maria": 403, "root": 302, "dave": 404}
+ISSUE_CARD = {"alice": 403, "bob": 302, "carol": 404, "maria": 403, "root": 302, "dave": 404}
+CHANGE_PLAN = {"alice": 403, "bob": 302, "carol": 404, "maria": 403, "root": 302, "dave": 404}
 ASSESS_OWN = dict.fromkeys(PEOPLE, 302) | {"maria": 403}
 
 

@@ -60,6 +60,19 @@ def journey_of(item: Item):
     return None
 
 
+class OwnerField(serializers.PrimaryKeyRelatedField):
+    """An owner among `Item.owner_choices` of the requesting user (the web form's and the
+    admin's choices too); anyone else is "does not exist"."""
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=User.objects.all(), **kwargs)
+
+    def get_queryset(self):
+        item = self.context.get("item") or getattr(self.parent, "instance", None)
+        item = item if isinstance(item, Item) else None
+        return Item.owner_choices(self.context["request"].user, item)
+
+
 # The related rows every item representation reads: select them with the item.
 ITEM_RELATED = [
     "unit",
@@ -76,9 +89,7 @@ class ItemSerializer(ModelValidatedSerializer):
 
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     submitted_by_name = serializers.SerializerMethodField()
-    owner = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.filter(is_active=True), allow_null=True, required=False
-    )
+    owner = OwnerField(allow_null=True, required=False)
     owner_name = serializers.SerializerMethodField()
     overdue = serializers.SerializerMethodField(
         help_text=_("Still open and past its due date, as of today.")
@@ -232,8 +243,7 @@ class MoveSerializer(serializers.Serializer):
 
     to = status_field("move-to", help_text=_("The status to move to."))
     note = serializers.CharField(required=False, allow_blank=True, default="")
-    owner = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.filter(is_active=True),
+    owner = OwnerField(
         required=False,
         allow_null=True,
         help_text=_("To plan: who owns it (coordinators only)."),

@@ -123,7 +123,8 @@ class ItemViewSet(viewsets.ModelViewSet):
     @action(detail=True, methods=["post"])
     def move(self, request, pk=None) -> Response:
         item = self.get_object()
-        params = MoveSerializer(data=request.data, context=self.get_serializer_context())
+        context = {**self.get_serializer_context(), "item": item}
+        params = MoveSerializer(data=request.data, context=context)
         params.is_valid(raise_exception=True)
         data = params.validated_data
         try:

@@ -3,8 +3,6 @@ the unit and all its sub-units, and a malformed value is a 400, never "no filter
 
 from __future__ import annotations
 
-import datetime as dt
-
 import django_filters
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
@@ -12,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cxlean.competence.models import (
+    CARD_DATE_STATUSES,
     Area,
     CompetenceActivity,
     Goal,
@@ -20,7 +19,6 @@ from cxlean.competence.models import (
     Record,
     Requirement,
     TraineePlan,
-    expiry_warning_days,
 )
 from cxlean.org.api.filters import IdFilter, StrictBooleanFilter, WithinUnitFilter
 
@@ -91,11 +89,7 @@ class RecordFilter(django_filters.FilterSet):
 
 
 class GreenCardFilter(django_filters.FilterSet):
-    STATUSES = [
-        ("certified", _("Certified")),
-        ("expiring", _("Expiring soon")),
-        ("expired", _("Expired")),
-    ]
+    STATUSES = CARD_DATE_STATUSES
 
     person = IdFilter(field_name="person_id")
     role = IdFilter(field_name="role_id")
@@ -114,13 +108,7 @@ class GreenCardFilter(django_filters.FilterSet):
         fields = ["person", "role", "concept", "unit", "status"]
 
     def filter_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        today = timezone.localdate()
-        warning_from = today + dt.timedelta(days=expiry_warning_days())
-        return {
-            "expired": queryset.filter(expires_on__lt=today),
-            "expiring": queryset.filter(expires_on__gte=today, expires_on__lte=warning_from),
-            "certified": queryset.filter(expires_on__gt=warning_from),
-        }[value]
+        return queryset.with_date_status(value, timezone.localdate())
 
 
 class TraineePlanFilter(django_filters.FilterSet):

@@ -6,6 +6,10 @@ The matrix works in two passes: first the row keys of everyone in view, from ids
 (people, their CX roles, the requirements, which (person, activity) pairs have a
 record), so the rows can be counted and paged; then the details of the rows on the
 requested page only.
+
+Nothing here has rules of its own: whose rows are in view is `people_visible_to`, the
+filters narrow people as the web matrix does (`matrix.narrowed`), and each row is the
+web matrix's cell (`matrix.records_of`, `matrix.make_cell`).
 """
 
 from __future__ import annotations
@@ -16,34 +20,28 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from cxlean.competence.matrix import NO_ENTRY, Cell, Entry, make_cell, narrowed, records_of
 from cxlean.competence.models import (
     LEVEL_LETTERS,
     CompetenceActivity,
     GreenCard,
-    Level,
     Record,
     Requirement,
     card_progress,
     latest_cards,
+    people_visible_to,
     requirements_by_role,
     unit_of,
 )
 from cxlean.org.models import CXRole, Profile, Unit, display_name
-from cxlean.org.roles import coordinated_units, sees_everything
 
 
 def people_in_view(user) -> QuerySet[User]:
-    """Whose competence a user follows: their own; a coordinator's units; management
-    and superusers everyone. (Trainers see single records, not whole people.)"""
-    if not user.is_authenticated:
-        return User.objects.none()
-    people = User.objects.filter(profile__isnull=False)
-    if sees_everything(user):
-        return people
-    return people.filter(Q(pk=user.pk) | Q(profile__unit__in=coordinated_units(user)))
+    """Whose competence a user follows (`people_visible_to`), people in a unit only."""
+    return people_visible_to(user).filter(profile__isnull=False)
 
 
 # --- Green Card progress -----------------------------------------------------------------
@@ -102,25 +100,32 @@ class Matrix:
     required: dict[tuple[int, int], int] = field(default_factory=dict)
 
     def rows(self, keys: Iterable[tuple[int, int]], today: dt.date | None = None) -> list[dict]:
-        """The rows of these keys, with one query for their records."""
+        """The rows of these keys, with one query for their records. Each row's values
+        are the web matrix's cell (`make_cell`): the same levels, expiry, waiting and
+        requirement."""
         keys = list(keys)
         today = today or timezone.localdate()
-        records = {
-            (record.person_id, record.activity_id): record
-            for record in Record.objects.filter(
-                person_id__in={person for person, _ in keys},
-                activity_id__in={activity for _, activity in keys},
-            ).order_by()
-        }
-        return [self.row(key, records.get(key), today) for key in keys]
+        entries = records_of(
+            [person for person, _ in keys], activity_ids=[activity for _, activity in keys]
+        )
+        return [
+            self.row(
+                make_cell(
+                    person,
+                    activity,
+                    entries[person].get(activity, NO_ENTRY),
+                    self.required.get((person, activity)),
+                    today,
+                ),
+                entries[person].get(activity),
+            )
+            for person, activity in keys
+        ]
 
-    def row(self, key: tuple[int, int], record: Record | None, today: dt.date) -> dict:
-        person, activity = self.people[key[0]], self.activities[key[1]]
+    def row(self, cell: Cell, entry: Entry | None) -> dict:
+        person, activity = self.people[cell.person_id], self.activities[cell.activity_id]
         unit = person.profile.unit
-        level = record.level if record else Level.NOT_STARTED
-        effective = record.effective_level(today) if record else Level.NOT_STARTED
-        self_level = record.self_level if record else Level.NOT_STARTED
-        required = self.required.get(key)
+        required = cell.required
         return {
             "person": person.pk,
             "person_name": display_name(person),
@@ -131,22 +136,22 @@ class Matrix:
             "activity_title": activity.title,
             "area": activity.area_id,
             "area_name": activity.area.name,
-            "level": level,
-            "level_letter": LEVEL_LETTERS[level],
-            "effective_level": effective,
+            "level": cell.level,
+            "level_letter": LEVEL_LETTERS[cell.level],
+            "effective_level": cell.effective,
             "required_level": required,
             "required_level_letter": LEVEL_LETTERS[required] if required else None,
-            "meets_requirement": effective >= required if required else None,
-            "self_level": self_level,
-            "self_level_letter": LEVEL_LETTERS[self_level],
-            "awaits_sign_off": record.awaits_sign_off if record else False,
-            "signed_off_on": record.signed_off_on if record else None,
-            "expires_on": record.expires_on if record else None,
-            "expired": record.is_expired(today) if record else False,
+            "meets_requirement": not cell.below if required else None,
+            "self_level": cell.self_level,
+            "self_level_letter": LEVEL_LETTERS[cell.self_level],
+            "awaits_sign_off": cell.waiting,
+            "signed_off_on": entry.signed_off_on if entry else None,
+            "expires_on": entry.expires_on if entry else None,
+            "expired": cell.expired,
         }
 
 
-def build_matrix(
+def flat_matrix(
     user,
     *,
     unit: Unit | None = None,
@@ -160,12 +165,9 @@ def build_matrix(
 
     `role` narrows to the people holding it and the activities it requires; the
     required level stays the highest across all of a person's roles."""
-    people = people_in_view(user).filter(is_active=True)
+    people = narrowed(people_in_view(user).filter(is_active=True), unit=unit, role=role)
     activities = CompetenceActivity.objects.select_related("area")
-    if unit is not None:
-        people = people.filter(profile__unit__path__startswith=unit.path)
     if role is not None:
-        people = people.filter(profile__cx_roles=role)
         activities = activities.filter(requirements__role=role)
     if person is not None:
         people = people.filter(pk=person.pk)

@@ -9,18 +9,16 @@ Levels are numbers 0-4 (not started, I, L, U, O) with the letter alongside.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
 from cxlean.competence.models import (
+    CARD_DATE_STATUSES,
     LEVEL_LETTERS,
     Area,
     CardStatus,
@@ -31,7 +29,6 @@ from cxlean.competence.models import (
     Record,
     Requirement,
     TraineePlan,
-    expiry_warning_days,
     green_card_issue,
     may_sign_off,
     unit_of,
@@ -46,11 +43,7 @@ TRANSLATED_HELP = _("In the request language (Accept-Language).")
 LETTER_HELP = _("The level as a letter: – (not started), I, L, U or O.")
 LEVELS_HELP = _("0 not started, 1 I, 2 L, 3 U, 4 O.")
 ILUO = [(value, label) for value, label in Level.choices if value != Level.NOT_STARTED]
-CARD_STATUSES = [
-    (CardStatus.CERTIFIED, CardStatus.CERTIFIED.label),
-    (CardStatus.EXPIRING, CardStatus.EXPIRING.label),
-    (CardStatus.EXPIRED, CardStatus.EXPIRED.label),
-]
+CARD_STATUSES = CARD_DATE_STATUSES
 
 
 # Described as a bounded integer rather than an enum: the same scale appears under many
@@ -419,16 +412,6 @@ def api_errors(error: DjangoValidationError, **renamed: str) -> serializers.Vali
 # --- Green Cards -------------------------------------------------------------------------
 
 
-def card_status(card: GreenCard, today: dt.date | None = None) -> str:
-    """Certified, expiring soon (within the warning days) or expired, as of today."""
-    today = today or timezone.localdate()
-    if card.is_expired(today):
-        return CardStatus.EXPIRED
-    if card.expires_on - today <= dt.timedelta(days=expiry_warning_days()):
-        return CardStatus.EXPIRING
-    return CardStatus.CERTIFIED
-
-
 class GreenCardSerializer(serializers.ModelSerializer):
     person_name = serializers.SerializerMethodField()
     role_name = serializers.SerializerMethodField(
@@ -467,10 +450,10 @@ class GreenCardSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ChoiceField(choices=CARD_STATUSES))
     def get_status(self, card: GreenCard) -> str:
-        return str(card_status(card))
+        return str(card.status())
 
     def get_status_label(self, card: GreenCard) -> str:
-        return str(CardStatus(card_status(card)).label)
+        return str(card.status().label)
 
 
 class GreenCardIssueSerializer(serializers.Serializer):

@@ -29,7 +29,7 @@ from cxlean.competence.api.filters import (
     RequirementFilter,
     TraineePlanFilter,
 )
-from cxlean.competence.api.matrix import build_matrix, people_in_view, progress_of
+from cxlean.competence.api.matrix import flat_matrix, people_in_view, progress_of
 from cxlean.competence.api.permissions import RecordPermission
 from cxlean.competence.api.serializers import (
     AreaSerializer,
@@ -409,7 +409,7 @@ class MatrixViewSet(viewsets.GenericViewSet):
     def list(self, request) -> Response:
         params = MatrixQuerySerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
-        matrix = build_matrix(request.user, **params.validated_data)
+        matrix = flat_matrix(request.user, **params.validated_data)
         keys = self.paginate_queryset(matrix.keys)
         assert keys is not None  # the viewset paginates
         return self.get_paginated_response(matrix.rows(keys))
