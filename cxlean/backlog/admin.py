@@ -43,7 +43,8 @@ from cxlean.backlog.models import (
     Status,
     StatusChange,
 )
-from cxlean.org.models import Unit, display_name
+from cxlean.core.names import display_name
+from cxlean.org.models import Unit
 from cxlean.org.roles import coordinated_units, sees_everything, unit_neighbourhood
 
 # How far back "finished recently" and its lead time look on the backlog-by-unit page.

@@ -32,8 +32,9 @@ from cxlean.backlog.models import (
     Status,
     Waste,
 )
+from cxlean.core.names import display_name
 from cxlean.journeys.models import Touchpoint, Transition
-from cxlean.org.models import Unit, display_name
+from cxlean.org.models import Unit
 from cxlean.org.roles import coordinated_units, is_coordinator, unit_neighbourhood
 from cxlean.plans.forms import UnitChoiceField
 

@@ -51,11 +51,10 @@ from cxlean.backlog.models import (
     Status,
     may_submit,
 )
-from cxlean.core.history import object_changes
+from cxlean.core.history import Change, object_changes
 from cxlean.gemba.models import Walk
 from cxlean.journeys.models import Feedback
-from cxlean.org.roles import is_management
-from cxlean.plans.changes import Change
+from cxlean.org.roles import is_read_only
 
 GET_POST = ["GET", "POST"]
 ITEMS_PER_PAGE = 50
@@ -67,13 +66,8 @@ PDCA = (Status.IDEA, Status.TRIAGED, Status.PLAN, Status.DO, Status.CHECK, Statu
 # --- who may see or change what ----------------------------------------------------------
 
 
-def read_only(user) -> bool:
-    """Management reads the backlog across the organisation but changes nothing."""
-    return is_management(user) and not user.is_superuser
-
-
 def refuse_read_only(request: HttpRequest) -> None:
-    if read_only(request.user):
+    if is_read_only(request.user):
         raise PermissionDenied(_("Management can read the backlog but not change it."))
 
 
@@ -367,7 +361,7 @@ def render_detail(
     status: int = 200,
 ) -> HttpResponse:
     user = request.user
-    may_comment = not read_only(user) and item.can_comment(user)
+    may_comment = not is_read_only(user) and item.can_comment(user)
     observation = getattr(item, "gemba_observation", None)
     context = {
         "item": item,
@@ -379,7 +373,7 @@ def render_detail(
         and Walk.objects.visible_to(user).filter(pk=observation.walk_id).exists(),
         "steps": pdca_steps(item),
         "moves": moves_for(item, user),
-        "may_edit": not read_only(user) and (item.can_manage(user) or item.can_edit_plan(user)),
+        "may_edit": not is_read_only(user) and (item.can_manage(user) or item.can_edit_plan(user)),
         "may_comment": may_comment,
         "status_changes": item.status_changes.select_related("by"),
         "comments": item.comments.select_related("author"),
@@ -429,7 +423,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def require_mover(request: HttpRequest, item: Item) -> None:
     user = request.user
-    if read_only(user) or not (item.can_manage(user) or item.can_edit_plan(user)):
+    if is_read_only(user) or not (item.can_manage(user) or item.can_edit_plan(user)):
         raise PermissionDenied(
             _("Only a Lean coordinator of the item's unit or its owner can move it.")
         )
@@ -522,7 +516,7 @@ def moved_on_board(request: HttpRequest, item: Item, moved: str) -> HttpResponse
 
 
 def require_commenter(request: HttpRequest, item: Item) -> None:
-    if read_only(request.user) or not item.can_comment(request.user):
+    if is_read_only(request.user) or not item.can_comment(request.user):
         raise PermissionDenied(_("You cannot comment on this item."))
 
 

@@ -26,7 +26,7 @@ from cxlean.checklists.models import (
     due_date_errors,
 )
 from cxlean.checklists.progress import overall, progress_rows
-from cxlean.org.models import display_name
+from cxlean.core.names import display_name
 from cxlean.org.roles import coordinated_units
 
 

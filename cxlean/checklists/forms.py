@@ -22,7 +22,8 @@ from cxlean.checklists.models import (
     Completion,
     due_date_errors,
 )
-from cxlean.org.models import CXRole, Unit, display_name
+from cxlean.core.names import display_name
+from cxlean.org.models import CXRole, Unit
 from cxlean.org.roles import coordinated_units, sees_everything
 from cxlean.plans.forms import UnitChoiceField
 

@@ -40,15 +40,16 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cxlean.core.dates import validate_not_future, validate_sane_date, validate_sane_datetime
+from cxlean.core.names import display_name
 from cxlean.core.translation import Translated
 from cxlean.core.uploads import DOCUMENT_EXTENSIONS, refuse_if_larger
 from cxlean.guide.models import GuideStep
-from cxlean.org.models import CXRole, Unit, display_name
+from cxlean.org.models import CXRole, Unit
 from cxlean.org.roles import (
     coordinated_units,
     coordinates_unit,
     is_coordinator,
-    is_management,
+    is_read_only,
     sees_everything,
 )
 
@@ -63,11 +64,6 @@ def validate_evidence_size(file) -> None:
         EVIDENCE_MAX_BYTES,
         _("The file is %(size)s MB; evidence files may be at most %(max)s MB."),
     )
-
-
-def read_only(user) -> bool:
-    """Management reads checklists across the organisation but changes nothing."""
-    return is_management(user) and not user.is_superuser
 
 
 def may_assign(user) -> bool:
@@ -308,7 +304,7 @@ class Assignment(models.Model):
 
     def can_manage(self, user) -> bool:
         """Change the due date or remove it: a coordinator of its unit."""
-        return not read_only(user) and coordinates_unit(user, self.unit)
+        return not is_read_only(user) and coordinates_unit(user, self.unit)
 
     def assignees(self):
         """The people the assignment reaches now (active users)."""
@@ -330,7 +326,7 @@ class Assignment(models.Model):
 
     def may_tick(self, user) -> bool:
         """Only the assignee ticks off their own checklist; management changes nothing."""
-        return not read_only(user) and self.reaches(user)
+        return not is_read_only(user) and self.reaches(user)
 
 
 # --- ticking items off -------------------------------------------------------------------

@@ -28,7 +28,8 @@ from cxlean.checklists.models import (
     own_unit,
     units_above_and_self,
 )
-from cxlean.org.models import CXRole, Profile, Unit, display_name
+from cxlean.core.names import display_name
+from cxlean.org.models import CXRole, Profile, Unit
 from cxlean.org.roles import is_coordinator, sees_everything
 
 ASSIGNMENT_RELATED = ["template__role", "template__step", "unit", "role", "person__profile__unit"]

@@ -34,7 +34,6 @@ from cxlean.checklists.models import (
     TemplateItem,
     completion_for,
     may_assign,
-    read_only,
     tick,
 )
 from cxlean.checklists.progress import (
@@ -48,7 +47,7 @@ from cxlean.checklists.progress import (
     templates_with_items,
 )
 from cxlean.core.history import object_changes
-from cxlean.org.roles import is_coordinator, sees_everything
+from cxlean.org.roles import is_coordinator, is_read_only, sees_everything
 
 GET_POST = ["GET", "POST"]
 ROWS_PER_PAGE = 100
@@ -119,8 +118,8 @@ def mine(request: HttpRequest) -> HttpResponse:
             "checklists": checklists,
             "open_count": sum(not checklist.progress.complete for checklist in checklists),
             "overdue_count": sum(checklist.progress.overdue for checklist in checklists),
-            "may_tick": not read_only(user),
-            "may_assign": may_assign(user) and not read_only(user),
+            "may_tick": not is_read_only(user),
+            "may_assign": may_assign(user) and not is_read_only(user),
             "may_follow": may_follow(user),
         },
     )
@@ -307,7 +306,7 @@ def person_checklist(person: User, assignment: Assignment, today) -> Checklist:
 @require_http_methods(GET_POST)
 def assign(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if read_only(user) or not may_assign(user):
+    if is_read_only(user) or not may_assign(user):
         raise PermissionDenied(_("Only Lean coordinators assign checklists."))
     data = request.POST if request.method == "POST" else None
     form = AssignForm(data, user=user, initial={"template": request.GET.get("template")})
@@ -384,7 +383,7 @@ def progress(request: HttpRequest) -> HttpResponse:
             "by_person": summarise(rows, "person"),
             "overdue_count": sum(row.progress.overdue for row in rows),
             "people_count": len({row.person.pk for row in rows}),
-            "may_assign": may_assign(user) and not read_only(user),
+            "may_assign": may_assign(user) and not is_read_only(user),
         },
     )
 
@@ -418,6 +417,6 @@ def templates(request: HttpRequest) -> HttpResponse:
         "checklists/templates.html",
         {
             "templates": list(templates_with_items()),
-            "may_assign": may_assign(user) and not read_only(user),
+            "may_assign": may_assign(user) and not is_read_only(user),
         },
     )

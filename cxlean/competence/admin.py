@@ -47,7 +47,7 @@ from cxlean.competence.models import (
     expiry_warning_days,
     green_card_issue,
 )
-from cxlean.org.models import display_name
+from cxlean.core.names import display_name
 from cxlean.org.roles import coordinated_units, coordinates_unit, is_coordinator
 
 

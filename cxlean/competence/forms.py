@@ -22,7 +22,8 @@ from cxlean.competence.models import (
     Record,
     TraineePlan,
 )
-from cxlean.org.models import CXRole, display_name
+from cxlean.core.names import display_name
+from cxlean.org.models import CXRole
 
 CONCEPT = "concept"  # the role choice that stands for the Green Card of the whole concept
 EMPTY_GOALS = 3

@@ -44,7 +44,8 @@ from cxlean.competence.models import (
     requirements_by_role,
     trained_activities,
 )
-from cxlean.org.models import CXRole, Unit, display_name
+from cxlean.core.names import display_name
+from cxlean.org.models import CXRole, Unit
 from cxlean.org.roles import coordinated_units, coordinates_unit, is_coordinator, sees_everything
 
 PEOPLE_PER_PAGE = 100

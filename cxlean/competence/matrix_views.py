@@ -48,7 +48,8 @@ from cxlean.competence.models import (
     may_sign_off,
 )
 from cxlean.competence.views import signed_off_message
-from cxlean.org.models import CXRole, Unit, display_name
+from cxlean.core.names import display_name
+from cxlean.org.models import CXRole, Unit
 from cxlean.org.roles import coordinated_units, sees_everything
 from cxlean.plans.forms import UnitChoiceField
 

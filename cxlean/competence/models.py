@@ -22,10 +22,11 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from cxlean.core.dates import validate_sane_date
+from cxlean.core.names import display_name
 from cxlean.core.translation import Translated
 from cxlean.core.uploads import refuse_if_larger
 from cxlean.guide.models import GuideStep
-from cxlean.org.models import CXRole, Unit, display_name
+from cxlean.org.models import CXRole, Unit
 from cxlean.org.roles import coordinated_units, coordinates_unit, sees_everything
 
 

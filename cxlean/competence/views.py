@@ -59,8 +59,12 @@ from cxlean.competence.overview import (
     person_records,
     person_roles,
 )
-from cxlean.org.models import display_name
-from cxlean.org.roles import coordinates_unit, is_coordinator, is_management, sees_everything
+from cxlean.core.names import display_name
+from cxlean.org.roles import (
+    coordinates_unit,
+    is_read_only,
+    sees_everything,
+)
 
 GET_POST = ["GET", "POST"]
 QUEUE_PER_PAGE = 50
@@ -69,13 +73,8 @@ QUEUE_PER_PAGE = 50
 # --- who may see or change what ----------------------------------------------------------
 
 
-def read_only(user) -> bool:
-    """Management reads competence across the organisation but changes nothing."""
-    return is_management(user) and not (user.is_superuser or is_coordinator(user))
-
-
 def refuse_read_only(request: HttpRequest) -> None:
-    if read_only(request.user):
+    if is_read_only(request.user):
         raise PermissionDenied(_("Management can read competence but not change it."))
 
 
@@ -133,7 +132,7 @@ def my_competence(request: HttpRequest) -> HttpResponse:
             "overview": overview,
             "cards": [(progress, False) for progress in overview.cards],
             "own": True,
-            "may_assess": not read_only(user),
+            "may_assess": not is_read_only(user),
             "may_act": False,
             "queue_count": queue_count,
             "back": reverse("competence:mine"),
@@ -276,7 +275,7 @@ def render_record(
     today = timezone.localdate()
     user = request.user
     may_act = (
-        not read_only(user)
+        not is_read_only(user)
         and record.self_level > Level.NOT_STARTED
         and may_sign_off(user, record.person, record.activity, today)
     )
@@ -286,7 +285,7 @@ def render_record(
         "row": ActivityRow(record.activity, record, required, today),
         "changes": record_changes(record),
         "may_act": may_act,
-        "may_change_evidence": user.pk == record.person_id and not read_only(user),
+        "may_change_evidence": user.pk == record.person_id and not is_read_only(user),
         "sign_off_form": sign_off_form or SignOffForm(record=record),
         "reject_form": reject_form or RejectForm(),
         "next": safe_next(request, ""),
@@ -369,7 +368,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     user = request.user
     records = (
         Record.objects.visible_to(user).awaiting_sign_off()
-        if read_only(user)
+        if is_read_only(user)
         else Record.objects.for_queue(user)
     )
     records = records.select_related("person__profile__unit", "activity__area").order_by(
@@ -384,7 +383,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "competence/queue.html",
-        {"page": page, "rows": rows, "may_act": not read_only(user)},
+        {"page": page, "rows": rows, "may_act": not is_read_only(user)},
     )
 
 

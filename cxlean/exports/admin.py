@@ -6,8 +6,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from cxlean.admin import RoleAdmin
+from cxlean.core.names import display_name
 from cxlean.exports.models import ExportJob
-from cxlean.org.models import display_name
 from cxlean.org.roles import sees_everything
 
 

@@ -23,6 +23,7 @@ from django.utils.translation import ngettext
 
 from cxlean.admin import CatalogueAdmin, RoleAdmin, RoleStackedInline, RoleTabularInline
 from cxlean.backlog.admin import UnitTreeFilter
+from cxlean.core.names import display_name
 from cxlean.gemba.models import (
     Answer,
     Observation,
@@ -34,7 +35,7 @@ from cxlean.gemba.models import (
 )
 from cxlean.gemba.recurrence import generate_for_schedule
 from cxlean.gemba.reports import cadence, months_back
-from cxlean.org.models import Unit, display_name
+from cxlean.org.models import Unit
 from cxlean.org.roles import coordinated_units, sees_everything
 
 CADENCE_MONTHS = 6

@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 
 from cxlean.admin import RoleAdmin, RoleTabularInline
 from cxlean.backlog.models import improvement_from_feedback, may_submit
+from cxlean.core.names import display_name
 from cxlean.journeys.models import (
     Feedback,
     Journey,
@@ -28,7 +29,6 @@ from cxlean.journeys.models import (
     Transition,
     may_change_journey,
 )
-from cxlean.org.models import display_name
 from cxlean.org.roles import coordinated_units, is_coordinator
 
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cxlean.backlog.models import OPEN_STATUSES, Item, improvement_from_feedback, may_submit
-from cxlean.core.history import object_changes
+from cxlean.core.history import Change, object_changes
 from cxlean.journeys.forms import (
     FeedbackFilterForm,
     FeedbackForm,
@@ -41,7 +41,6 @@ from cxlean.journeys.models import (
     may_change_journey,
 )
 from cxlean.org.roles import coordinated_units
-from cxlean.plans.changes import Change
 
 GET_POST = ["GET", "POST"]
 FEEDBACK_PER_PAGE = 25

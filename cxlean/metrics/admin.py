@@ -16,9 +16,9 @@ from django.utils.translation import gettext_lazy as _
 
 from cxlean.admin import CatalogueAdmin, RoleAdmin
 from cxlean.backlog.admin import UnitTreeFilter
+from cxlean.core.names import display_name
 from cxlean.metrics.models import Measurement, Metric, SurveyAnswer, Target
 from cxlean.metrics.reports import Period
-from cxlean.org.models import display_name
 from cxlean.org.roles import coordinated_units
 
 

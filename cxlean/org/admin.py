@@ -7,6 +7,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from cxlean.admin import CatalogueAdmin, RoleAdmin, ValidSelectionMixin
+from cxlean.core.names import display_name
 from cxlean.org.accounts import What, active_event, record, role_events
 from cxlean.org.models import (
     DECISIONS,
@@ -18,7 +19,6 @@ from cxlean.org.models import (
     SignInEvent,
     Surface,
     Unit,
-    display_name,
     may_propose_for,
     unit_placement_message,
 )

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from cxlean.core.names import display_name
 from cxlean.core.translation import Translated
 from cxlean.org.roles import (
     coordinated_units,
@@ -158,10 +159,6 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return display_name(self.user)
-
-
-def display_name(user) -> str:
-    return user.get_full_name() or user.get_username()
 
 
 class Surface(models.TextChoices):

@@ -8,11 +8,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from cxlean.core.views import with_progress
 from cxlean.org.forms import DecisionForm, ProposalForm
 from cxlean.org.models import CatalogueProposal, CXRole, Profile, ProposalStatus, Unit
 from cxlean.org.roles import may_edit_catalogue, may_propose_change
-from cxlean.plans.models import Plan
+from cxlean.plans.models import Plan, with_progress
 
 PEOPLE_PER_PAGE = 50
 

@@ -19,7 +19,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from cxlean.org.models import Unit, display_name
+from cxlean.core.names import display_name
+from cxlean.org.models import Unit
 from cxlean.org.roles import coordinated_units
 from cxlean.plans.models import Activity, Phase, Plan, validate_dependencies
 

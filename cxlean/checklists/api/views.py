@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, ProtectedError, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -40,9 +39,8 @@ from cxlean.checklists.api.serializers import (
 from cxlean.checklists.models import Assignment, ChecklistTemplate, Completion, TemplateItem
 from cxlean.checklists.progress import progress_rows
 from cxlean.core.api import refuse_deletion
-from cxlean.core.api_permissions import CatalogueOwnersWrite, ChangesInScope
 from cxlean.core.parsers import JSONParser
-from cxlean.org.roles import is_management
+from cxlean.org.api_permissions import CatalogueOwnersWrite, ChangesInScope
 
 TAGS = ["checklists"]
 FILTER_BACKENDS = [DjangoFilterBackend, StrictOrderingFilter]
@@ -148,11 +146,6 @@ class AssignmentViewSet(viewsets.ModelViewSet):
 
     def may_change(self, user, assignment: Assignment) -> bool:
         return assignment.can_manage(user)
-
-    def create(self, request, *args, **kwargs) -> Response:
-        if is_management(request.user) and not request.user.is_superuser:
-            raise PermissionDenied(_("Management reads this but does not change it."))
-        return super().create(request, *args, **kwargs)
 
 
 # --- ticks -------------------------------------------------------------------------------

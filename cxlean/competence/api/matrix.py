@@ -31,7 +31,8 @@ from cxlean.competence.models import (
     requirements_by_role,
     unit_of,
 )
-from cxlean.org.models import CXRole, Profile, Unit, display_name
+from cxlean.core.names import display_name
+from cxlean.org.models import CXRole, Profile, Unit
 from cxlean.org.roles import coordinated_units, sees_everything
 
 

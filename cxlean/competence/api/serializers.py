@@ -37,8 +37,9 @@ from cxlean.competence.models import (
     unit_of,
 )
 from cxlean.core.api import DownloadField, NestedItemSerializer
+from cxlean.core.names import display_name
 from cxlean.org.api.serializers import ModelValidatedSerializer, field_errors, requesting_user
-from cxlean.org.models import CXRole, Unit, display_name
+from cxlean.org.models import CXRole, Unit
 from cxlean.org.roles import coordinated_units, coordinates_unit
 from cxlean.plans.api.serializers import ScopedPrimaryKeyField, name_of
 

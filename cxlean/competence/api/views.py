@@ -60,7 +60,7 @@ from cxlean.competence.models import (
     unit_of,
 )
 from cxlean.core.api import refuse_deletion
-from cxlean.core.api_permissions import CatalogueOwnersWrite, ChangesInScope
+from cxlean.org.api_permissions import CatalogueOwnersWrite, ChangesInScope
 from cxlean.org.roles import coordinates_unit
 
 TAGS = ["competence"]

@@ -38,7 +38,6 @@ from cxlean.backlog.api.serializers import ITEM_RELATED, ItemSerializer
 from cxlean.backlog.models import Item
 from cxlean.competence.api.serializers import api_errors
 from cxlean.core.api import refuse_deletion
-from cxlean.core.api_permissions import CatalogueOwnersWrite
 from cxlean.core.parsers import JSONParser
 from cxlean.gemba.api.filters import (
     AnswerFilter,
@@ -72,6 +71,7 @@ from cxlean.gemba.models import (
 )
 from cxlean.gemba.recurrence import generate_for_schedule
 from cxlean.gemba.reports import cadence, flat_rows, months_back
+from cxlean.org.api_permissions import CatalogueOwnersWrite
 from cxlean.org.models import Unit
 from cxlean.org.roles import coordinated_units, is_coordinator, sees_everything
 

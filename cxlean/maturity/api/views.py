@@ -26,7 +26,6 @@ from cxlean.backlog.api.filters import StrictOrderingFilter
 from cxlean.backlog.api.views import RowsPagination
 from cxlean.competence.api.serializers import api_errors
 from cxlean.core.api import refuse_deletion
-from cxlean.core.api_permissions import CatalogueOwnersWrite
 from cxlean.maturity.api.filters import (
     OVERALL,
     AssessmentAnswerFilter,
@@ -54,6 +53,7 @@ from cxlean.maturity.models import (
     completed_message,
 )
 from cxlean.maturity.scoring import Model, load_model, scores_for
+from cxlean.org.api_permissions import CatalogueOwnersWrite
 
 TAGS = ["maturity"]
 FILTER_BACKENDS = [DjangoFilterBackend, StrictOrderingFilter]

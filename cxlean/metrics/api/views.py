@@ -22,7 +22,6 @@ from rest_framework.response import Response
 
 from cxlean.backlog.api.filters import StrictOrderingFilter
 from cxlean.core.api import refuse_deletion
-from cxlean.core.api_permissions import CatalogueOwnersWrite
 from cxlean.metrics.api.filters import (
     MeasurementFilter,
     MetricFilter,
@@ -40,6 +39,7 @@ from cxlean.metrics.api.serializers import (
 from cxlean.metrics.models import Kind, Metric, PeriodKind
 from cxlean.metrics.reports import Period, Result, periods_back, results
 from cxlean.metrics.scope import counted_units, readable_units
+from cxlean.org.api_permissions import CatalogueOwnersWrite
 from cxlean.org.models import Unit
 
 TAGS = ["metrics"]

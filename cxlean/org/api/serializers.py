@@ -18,6 +18,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
+from cxlean.core.names import display_name
 from cxlean.org.accounts import What, event, record, request_email_change
 from cxlean.org.models import (
     DECISIONS,
@@ -28,7 +29,6 @@ from cxlean.org.models import (
     SignInEvent,
     Surface,
     Unit,
-    display_name,
     may_propose_for,
     unit_placement_message,
 )

@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from cxlean.core.names import display_name
 from cxlean.org.api.serializers import ModelValidatedSerializer, requesting_user
-from cxlean.org.models import display_name
 from cxlean.org.roles import coordinates_unit
 from cxlean.plans.models import Activity, Phase, Plan, progress_percent, validate_dependencies
 from cxlean.plans.services import plan_create_from_guide
