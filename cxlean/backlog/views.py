@@ -25,7 +25,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
@@ -39,7 +38,6 @@ from cxlean.backlog.forms import (
     ItemForm,
     PlanForm,
     SubmitForm,
-    add_model_errors,
     move_form,
 )
 from cxlean.backlog.models import (
@@ -51,7 +49,9 @@ from cxlean.backlog.models import (
     Status,
     may_submit,
 )
+from cxlean.core.forms import add_model_errors
 from cxlean.core.history import Change, object_changes
+from cxlean.core.redirects import safe_next
 from cxlean.gemba.models import Walk
 from cxlean.journeys.models import Feedback
 from cxlean.org.roles import is_read_only
@@ -89,15 +89,6 @@ def visible_item(request: HttpRequest, pk: int) -> Item:
         ),
         pk=pk,
     )
-
-
-def safe_next(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 def detail_url(item: Item) -> str:

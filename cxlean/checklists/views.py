@@ -21,12 +21,10 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cxlean.backlog.forms import add_model_errors
 from cxlean.checklists.forms import AssignForm, AssignmentForm, CompletionForm, ProgressFilterForm
 from cxlean.checklists.models import (
     Assignment,
@@ -46,7 +44,9 @@ from cxlean.checklists.progress import (
     summarise,
     templates_with_items,
 )
+from cxlean.core.forms import add_model_errors
 from cxlean.core.history import object_changes
+from cxlean.core.redirects import safe_next
 from cxlean.org.roles import is_coordinator, is_read_only, sees_everything
 
 GET_POST = ["GET", "POST"]
@@ -84,15 +84,6 @@ def require_ticker(request: HttpRequest, assignment: Assignment) -> None:
 def require_manager(request: HttpRequest, assignment: Assignment) -> None:
     if not assignment.can_manage(request.user):
         raise PermissionDenied(_("Only a Lean coordinator of the assignment's unit can change it."))
-
-
-def safe_next(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 def detail_url(assignment: Assignment) -> str:

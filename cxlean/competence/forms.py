@@ -22,25 +22,11 @@ from cxlean.competence.models import (
     Record,
     TraineePlan,
 )
-from cxlean.core.names import display_name
+from cxlean.core.forms import DateInput, PersonChoiceField
 from cxlean.org.models import CXRole
 
 CONCEPT = "concept"  # the role choice that stands for the Green Card of the whole concept
 EMPTY_GOALS = 3
-
-
-class DateInput(forms.DateInput):
-    """The browser's date picker; it needs ISO dates whatever the language."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, user: User) -> str:
-        return display_name(user)
 
 
 class ActivityChoiceField(forms.ModelChoiceField):

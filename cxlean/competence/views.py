@@ -23,7 +23,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -60,6 +59,7 @@ from cxlean.competence.overview import (
     person_roles,
 )
 from cxlean.core.names import display_name
+from cxlean.core.redirects import safe_next
 from cxlean.org.roles import (
     coordinates_unit,
     is_read_only,
@@ -101,15 +101,6 @@ def visible_record(request: HttpRequest, pk: int) -> Record:
         ),
         pk=pk,
     )
-
-
-def safe_next(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 def level_name(level: int) -> str:

@@ -21,14 +21,9 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cxlean.backlog.forms import (
-    DateInput,
-    PersonChoiceField,
-    TouchpointChoiceField,
-    grouped_by_journey,
-    touchpoints,
-)
+from cxlean.backlog.forms import TouchpointChoiceField, grouped_by_journey, touchpoints
 from cxlean.backlog.models import MudaKind, Waste
+from cxlean.core.forms import DateInput, PersonChoiceField, UnitChoiceField
 from cxlean.gemba.models import (
     Observation,
     QuestionSet,
@@ -39,7 +34,6 @@ from cxlean.gemba.models import (
 )
 from cxlean.gemba.photos import validate_photo
 from cxlean.org.models import Unit
-from cxlean.plans.forms import UnitChoiceField
 
 NOT_SURE = ""
 

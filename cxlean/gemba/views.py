@@ -30,8 +30,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cxlean.backlog.forms import add_model_errors
 from cxlean.backlog.models import may_submit
+from cxlean.core.forms import add_model_errors
 from cxlean.gemba.forms import (
     AnswerForm,
     DoneForm,

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from cxlean.core.forms import DateInput, UnitChoiceField
 from cxlean.journeys.models import (
     Channel,
     Feedback,
@@ -38,7 +39,6 @@ from cxlean.org.roles import (
     coordinated_units,
     coordinates_unit,
 )
-from cxlean.plans.forms import DateInput, UnitChoiceField
 
 EXTRA_ROWS = 2  # empty rows offered for new stages, touchpoints and transitions
 
