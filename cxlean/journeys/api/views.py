@@ -27,8 +27,11 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from cxlean.backlog.api.serializers import ItemSerializer
-from cxlean.backlog.api.views import FILTER_BACKENDS, SEARCH_BACKENDS
+from cxlean.backlog.api.views import (
+    SEARCH_BACKENDS,
+)
 from cxlean.backlog.models import OPEN_STATUSES, Item, improvement_from_feedback
+from cxlean.core.filters import FILTER_BACKENDS
 from cxlean.journeys.api.filters import (
     FeedbackFilter,
     JourneyFilter,

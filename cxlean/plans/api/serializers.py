@@ -18,26 +18,18 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from cxlean.core.api import (
+    ModelValidatedSerializer,
+    ScopedPrimaryKeyField,
+    name_of,
+    requesting_user,
+)
 from cxlean.core.names import display_name
-from cxlean.org.api.serializers import ModelValidatedSerializer, requesting_user
 from cxlean.org.roles import coordinates_unit
 from cxlean.plans.models import Activity, Phase, Plan, progress_percent, validate_dependencies
 from cxlean.plans.services import plan_create_from_guide
 
-Scope = Callable[[QuerySet, User], QuerySet]
 MONEY = {"max_digits": 14, "decimal_places": 2}
-
-
-class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
-    """An id chosen among the objects `scope(queryset, user)` leaves to the requesting
-    user; any other id is "does not exist", so nothing about it leaks."""
-
-    def __init__(self, *, scope: Scope, **kwargs):
-        self.scope = scope
-        super().__init__(**kwargs)
-
-    def get_queryset(self) -> QuerySet:
-        return self.scope(super().get_queryset(), self.context["request"].user)
 
 
 def editable_plans(plans: QuerySet, user) -> QuerySet:
@@ -54,10 +46,6 @@ def visible_activities(activities: QuerySet, user) -> QuerySet:
 
 def money(amount: Decimal) -> str:
     return serializers.DecimalField(**MONEY).to_representation(amount)
-
-
-def name_of(user: User | None) -> str | None:
-    return display_name(user) if user else None
 
 
 def run_all_checks(*checks: Callable[[], None]) -> None:
