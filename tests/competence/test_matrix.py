@@ -350,18 +350,19 @@ def test_nobody_signs_off_their_own_record(bob, listening, as_user):
     assert not Record.objects.filter(person=bob).exists()
 
 
-def test_trainer_signs_off_only_the_activity_they_train(
+def test_management_who_trains_and_coordinates_signs_off_nothing(
     agent_alice, erik, listening, escalation, as_user
 ):
-    """Erik sees everyone (management) and coordinates Sales, not Alice's unit; holding
-    O in listening makes him a trainer there, and only there."""
+    """Erik sees everyone (management), coordinates Sales and holds O in listening. As
+    management he reads the matrix and signs off nothing, not even the activity he
+    trains: management is read-only whatever other groups they hold."""
     client = as_user(erik)
-    assert client.post(cell_url(agent_alice, listening), {"level": Level.L}).status_code == 302
-    assert Record.objects.get(person=agent_alice, activity=listening).level == Level.L
+    assert client.post(cell_url(agent_alice, listening), {"level": Level.L}).status_code == 403
     assert client.post(cell_url(agent_alice, escalation), {"level": Level.L}).status_code == 403
+    assert not Record.objects.filter(person=agent_alice, level=Level.L).exists()
     html = page(client)
-    assert cell_url(agent_alice, listening) in html
-    assert cell_url(agent_alice, escalation) not in html
+    assert "Alice" in html
+    assert cell_url(agent_alice, listening) not in html
 
 
 # --- signing off from a cell -------------------------------------------------------------
