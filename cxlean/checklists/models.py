@@ -76,11 +76,6 @@ def own_unit(user) -> Unit | None:
     return profile.unit if profile is not None else None
 
 
-def units_above_and_self(unit: Unit) -> list[int]:
-    """The ids on a unit's path: the unit and every unit above it."""
-    return [int(pk) for pk in unit.path.strip("/").split("/") if pk]
-
-
 def due_date_errors(due_date: dt.date | None, previous: dt.date | None = None) -> list[str]:
     """A new or changed due date must not lie in the past (an old one may stay)."""
     if due_date is None or due_date == previous:
@@ -185,7 +180,7 @@ class AssignmentQuerySet(models.QuerySet):
         home = own_unit(user) if is_coordinator(user) else None
         if home is not None:
             visible |= Q(unit__in=coordinated_units(user)) | Q(
-                role__isnull=False, unit__in=units_above_and_self(home)
+                role__isnull=False, unit__in=home.line()
             )
         return self.filter(visible)
 
@@ -205,7 +200,7 @@ class AssignmentQuerySet(models.QuerySet):
         by_role = Q(
             person__isnull=True,
             role__in=profile.cx_roles.all(),
-            unit__in=units_above_and_self(profile.unit),
+            unit__in=profile.unit.line(),
         )
         return by_name | by_role
 

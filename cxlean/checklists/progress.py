@@ -26,7 +26,6 @@ from cxlean.checklists.models import (
     Completion,
     TemplateItem,
     own_unit,
-    units_above_and_self,
 )
 from cxlean.core.names import display_name
 from cxlean.org.models import CXRole, Profile, Unit
@@ -340,6 +339,5 @@ def in_units(assignments: QuerySet[Assignment], unit: Unit) -> QuerySet[Assignme
     """Assignments that may reach people in `unit` and below: made there or below, or
     role assignments made in a unit above it."""
     return assignments.filter(
-        Q(unit__path__startswith=unit.path)
-        | Q(role__isnull=False, unit__in=units_above_and_self(unit))
+        Q(unit__path__startswith=unit.path) | Q(role__isnull=False, unit__in=unit.line())
     )

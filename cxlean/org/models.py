@@ -88,6 +88,10 @@ class Unit(models.Model):
         the units whose figures include this one's when reports roll up the tree."""
         return [int(part) for part in self.path.strip("/").split("/") if part]
 
+    def ancestors(self) -> UnitQuerySet:
+        """The units above this one, top first."""
+        return Unit.objects.filter(pk__in=self.line()[:-1]).order_by("path")
+
     def subtree(self) -> UnitQuerySet:
         return Unit.objects.with_descendants(self)
 

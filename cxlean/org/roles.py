@@ -140,8 +140,7 @@ def unit_neighbourhood(user: User | AnonymousUser):
     unit = _home_unit(user)
     if unit is None:
         return Unit.objects.none()
-    above = [int(pk) for pk in unit.path.strip("/").split("/") if pk]
-    return Unit.objects.filter(Q(pk__in=above) | Q(path__startswith=unit.path))
+    return Unit.objects.filter(Q(pk__in=unit.line()) | Q(path__startswith=unit.path))
 
 
 def contributing_units(user: User | AnonymousUser):
