@@ -180,7 +180,7 @@ class AssignmentQuerySet(models.QuerySet):
         home = own_unit(user) if is_coordinator(user) else None
         if home is not None:
             visible |= Q(unit__in=coordinated_units(user)) | Q(
-                role__isnull=False, unit__in=home.line()
+                role__isnull=False, unit__in=home.line
             )
         return self.filter(visible)
 
@@ -200,7 +200,7 @@ class AssignmentQuerySet(models.QuerySet):
         by_role = Q(
             person__isnull=True,
             role__in=profile.cx_roles.all(),
-            unit__in=profile.unit.line(),
+            unit__in=profile.unit.line,
         )
         return by_name | by_role
 

@@ -339,5 +339,5 @@ def in_units(assignments: QuerySet[Assignment], unit: Unit) -> QuerySet[Assignme
     """Assignments that may reach people in `unit` and below: made there or below, or
     role assignments made in a unit above it."""
     return assignments.filter(
-        Q(unit__path__startswith=unit.path) | Q(role__isnull=False, unit__in=unit.line())
+        Q(unit__path__startswith=unit.path) | Q(role__isnull=False, unit__in=unit.line)
     )

@@ -46,7 +46,7 @@ def neighbourhood_of(units: Sequence[Unit]) -> Q:
     """People of these units, the units above them and the units below them."""
     people = Q(pk__in=[])
     for unit in tops(units):
-        above = unit.line()
+        above = unit.line
         people |= Q(profile__unit__in=above) | Q(profile__unit__path__startswith=unit.path)
     return people
 

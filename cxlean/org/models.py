@@ -90,7 +90,7 @@ class Unit(models.Model):
 
     def ancestors(self) -> UnitQuerySet:
         """The units above this one, top first."""
-        return Unit.objects.filter(pk__in=self.line()[:-1]).order_by("path")
+        return Unit.objects.filter(pk__in=self.line[:-1]).order_by("path")
 
     def subtree(self) -> UnitQuerySet:
         return Unit.objects.with_descendants(self)

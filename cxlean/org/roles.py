@@ -140,7 +140,7 @@ def unit_neighbourhood(user: User | AnonymousUser):
     unit = _home_unit(user)
     if unit is None:
         return Unit.objects.none()
-    return Unit.objects.filter(Q(pk__in=unit.line()) | Q(path__startswith=unit.path))
+    return Unit.objects.filter(Q(pk__in=unit.line) | Q(path__startswith=unit.path))
 
 
 def contributing_units(user: User | AnonymousUser):
