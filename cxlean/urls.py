@@ -4,8 +4,11 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from cxlean.core.views import healthz
+from cxlean.plans.views import home
 
 urlpatterns = [
+    # The start page: my activities and the rollouts I can see.
+    path("", home, name="home"),
     path("", include("cxlean.core.urls")),
     path("plans/", include("cxlean.plans.urls")),
     path("competence/", include("cxlean.competence.urls")),

@@ -45,10 +45,11 @@ from cxlean.backlog.models import (
     improvement_from_feedback,
     may_submit,
 )
+from cxlean.core.names import display_name
 from cxlean.journeys import admin as journeys_admin
 from cxlean.journeys.models import Feedback
 from cxlean.org.admin_rules import RoleAdmin, RoleTabularInline, UnitTreeFilter
-from cxlean.org.models import Unit, display_name
+from cxlean.org.models import Unit
 from cxlean.org.roles import coordinated_units, is_coordinator, sees_everything
 
 # How far back "finished recently" and its lead time look on the backlog-by-unit page.

@@ -32,10 +32,10 @@ from cxlean.backlog.models import (
     Status,
     Waste,
 )
+from cxlean.core.forms import DateInput, PersonChoiceField, UnitChoiceField
 from cxlean.journeys.models import Touchpoint, Transition
-from cxlean.org.models import Unit, display_name
+from cxlean.org.models import Unit
 from cxlean.org.roles import coordinated_units, is_coordinator, unit_neighbourhood
-from cxlean.plans.forms import UnitChoiceField
 
 OPEN, CLOSED, OVERDUE = "open", "closed", "overdue"
 SCORES = ("impact", "feasibility", "customer_value")
@@ -54,20 +54,6 @@ SORTS = {
     "created": ["-created_at", "-pk"],
     "title": ["title", "pk"],
 }
-
-
-class DateInput(forms.DateInput):
-    """The browser's date picker; it needs ISO dates whatever the language."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, user: User) -> str:
-        return display_name(user)
 
 
 class TouchpointChoiceField(forms.ModelChoiceField):
@@ -108,19 +94,6 @@ def score_field(label, help_text="") -> forms.TypedChoiceField:
         required=False,
         error_messages={"invalid_choice": _("Score it from 1 to 5.")},
     )
-
-
-def add_model_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Put the model's errors on the form: on a field it shows, else above the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.message_dict.items():
-        target = field if field in form.fields else None
-        if field == NON_FIELD_ERRORS:
-            target = None
-        for message in errors:
-            form.add_error(target, message)
 
 
 def owner_choices(user, item: Item | None = None) -> QuerySet[User]:

@@ -49,7 +49,7 @@ from cxlean.org.roles import (
     contributing_units,
     coordinated_units,
     coordinates_unit,
-    is_management,
+    may_write,
     sees_everything,
     unit_neighbourhood,
 )
@@ -297,7 +297,7 @@ def may_submit(user, unit: Unit | None = None) -> bool:
     """Anyone but management submits ideas, for a unit of their part of the tree
     (`contributing_units`); without a unit: whether they may submit at all."""
     if unit is None:
-        return user.is_authenticated and (user.is_superuser or not is_management(user))
+        return may_write(user)
     return contributing_units(user).filter(pk=unit.pk).exists()
 
 
@@ -544,12 +544,12 @@ class Item(models.Model):
         return bool(
             user.is_authenticated
             and self.owner_id == user.pk
-            and not is_management(user)
+            and may_write(user)
             and self.status in (Status.PLAN, Status.DO, Status.CHECK)
         )
 
     def can_comment(self, user) -> bool:
-        if not user.is_authenticated or (is_management(user) and not user.is_superuser):
+        if not may_write(user):
             return False
         return Item.objects.visible_to(user).filter(pk=self.pk).exists()
 

@@ -25,7 +25,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
@@ -39,7 +38,6 @@ from cxlean.backlog.forms import (
     ItemForm,
     PlanForm,
     SubmitForm,
-    add_model_errors,
     move_form,
 )
 from cxlean.backlog.models import (
@@ -52,10 +50,11 @@ from cxlean.backlog.models import (
     improvement_from_feedback,
     may_submit,
 )
-from cxlean.core.history import object_changes
+from cxlean.core.forms import add_model_errors
+from cxlean.core.history import Change, object_changes
+from cxlean.core.redirects import safe_next
 from cxlean.journeys.models import Feedback
-from cxlean.org.roles import is_management
-from cxlean.plans.changes import Change
+from cxlean.org.roles import is_read_only
 
 GET_POST = ["GET", "POST"]
 ITEMS_PER_PAGE = 50
@@ -67,13 +66,8 @@ PDCA = (Status.IDEA, Status.TRIAGED, Status.PLAN, Status.DO, Status.CHECK, Statu
 # --- who may see or change what ----------------------------------------------------------
 
 
-def read_only(user) -> bool:
-    """Management reads the backlog across the organisation but changes nothing."""
-    return is_management(user) and not user.is_superuser
-
-
 def refuse_read_only(request: HttpRequest) -> None:
-    if read_only(request.user):
+    if is_read_only(request.user):
         raise PermissionDenied(_("Management can read the backlog but not change it."))
 
 
@@ -95,15 +89,6 @@ def visible_item(request: HttpRequest, pk: int) -> Item:
         ),
         pk=pk,
     )
-
-
-def safe_next(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 def detail_url(item: Item) -> str:
@@ -367,7 +352,7 @@ def render_detail(
     status: int = 200,
 ) -> HttpResponse:
     user = request.user
-    may_comment = not read_only(user) and item.can_comment(user)
+    may_comment = not is_read_only(user) and item.can_comment(user)
     observation = getattr(item, "gemba_observation", None)
     context = {
         "item": item,
@@ -379,7 +364,7 @@ def render_detail(
         "opens_walk": observation is not None and observation.walk_visible_to(user),
         "steps": pdca_steps(item),
         "moves": moves_for(item, user),
-        "may_edit": not read_only(user) and (item.can_manage(user) or item.can_edit_plan(user)),
+        "may_edit": not is_read_only(user) and (item.can_manage(user) or item.can_edit_plan(user)),
         "may_comment": may_comment,
         "status_changes": item.status_changes.select_related("by"),
         "comments": item.comments.select_related("author"),
@@ -429,7 +414,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def require_mover(request: HttpRequest, item: Item) -> None:
     user = request.user
-    if read_only(user) or not (item.can_manage(user) or item.can_edit_plan(user)):
+    if is_read_only(user) or not (item.can_manage(user) or item.can_edit_plan(user)):
         raise PermissionDenied(
             _("Only a Lean coordinator of the item's unit or its owner can move it.")
         )
@@ -522,7 +507,7 @@ def moved_on_board(request: HttpRequest, item: Item, moved: str) -> HttpResponse
 
 
 def require_commenter(request: HttpRequest, item: Item) -> None:
-    if read_only(request.user) or not item.can_comment(request.user):
+    if is_read_only(request.user) or not item.can_comment(request.user):
         raise PermissionDenied(_("You cannot comment on this item."))
 
 

@@ -25,8 +25,8 @@ from cxlean.checklists.models import (
     due_date_errors,
 )
 from cxlean.checklists.progress import overall, progress_rows
+from cxlean.core.names import display_name
 from cxlean.org.admin_rules import CatalogueAdmin, RoleAdmin, RoleTabularInline
-from cxlean.org.models import display_name
 from cxlean.org.roles import coordinated_units
 
 

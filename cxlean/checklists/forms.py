@@ -15,17 +15,17 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from cxlean.backlog.forms import DateInput, add_model_errors
 from cxlean.checklists.models import (
     Assignment,
     ChecklistTemplate,
     Completion,
     due_date_errors,
 )
+from cxlean.core.forms import DateInput, UnitChoiceField, add_model_errors
+from cxlean.core.names import display_name
 from cxlean.core.typed import form_field
-from cxlean.org.models import CXRole, Unit, display_name
+from cxlean.org.models import CXRole, Unit
 from cxlean.org.roles import coordinated_units, sees_everything
-from cxlean.plans.forms import UnitChoiceField
 
 TO_ROLE, TO_PEOPLE = "role", "people"
 

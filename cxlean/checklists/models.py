@@ -41,10 +41,11 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cxlean.core.dates import validate_not_future, validate_sane_date, validate_sane_datetime
+from cxlean.core.names import display_name
 from cxlean.core.translation import Translated
 from cxlean.core.uploads import DOCUMENT_EXTENSIONS, refuse_if_larger
 from cxlean.guide.models import GuideStep
-from cxlean.org.models import CXRole, Unit, display_name
+from cxlean.org.models import CXRole, Unit
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -52,7 +53,7 @@ from cxlean.org.roles import (
     coordinated_units,
     coordinates_unit,
     is_coordinator,
-    is_management,
+    is_read_only,
     sees_everything,
 )
 
@@ -69,11 +70,6 @@ def validate_evidence_size(file) -> None:
     )
 
 
-def read_only(user) -> bool:
-    """Management reads checklists across the organisation but changes nothing."""
-    return is_management(user) and not user.is_superuser
-
-
 def may_assign(user) -> bool:
     """Coordinators (and superusers) assign checklists, within their units."""
     return bool(user.is_authenticated and coordinated_units(user).exists())
@@ -82,11 +78,6 @@ def may_assign(user) -> bool:
 def own_unit(user) -> Unit | None:
     profile = getattr(user, "profile", None)
     return profile.unit if profile is not None else None
-
-
-def units_above_and_self(unit: Unit) -> list[int]:
-    """The ids on a unit's path: the unit and every unit above it."""
-    return [int(pk) for pk in unit.path.strip("/").split("/") if pk]
 
 
 def due_date_errors(
@@ -198,7 +189,7 @@ class AssignmentQuerySet(models.QuerySet):
         home = own_unit(user) if is_coordinator(user) else None
         if home is not None:
             visible |= Q(unit__in=coordinated_units(user)) | Q(
-                role__isnull=False, unit__in=units_above_and_self(home)
+                role__isnull=False, unit__in=home.line
             )
         return self.filter(visible)
 
@@ -218,7 +209,7 @@ class AssignmentQuerySet(models.QuerySet):
         by_role = Q(
             person__isnull=True,
             role__in=profile.cx_roles.all(),
-            unit__in=units_above_and_self(profile.unit),
+            unit__in=profile.unit.line,
         )
         return by_name | by_role
 
@@ -317,7 +308,7 @@ class Assignment(models.Model):
 
     def can_manage(self, user) -> bool:
         """Change the due date or remove it: a coordinator of its unit."""
-        return not read_only(user) and coordinates_unit(user, self.unit)
+        return not is_read_only(user) and coordinates_unit(user, self.unit)
 
     def assignees(self):
         """The people the assignment reaches now (active users)."""
@@ -339,7 +330,7 @@ class Assignment(models.Model):
 
     def may_tick(self, user) -> bool:
         """Only the assignee ticks off their own checklist; management changes nothing."""
-        return not read_only(user) and self.reaches(user)
+        return not is_read_only(user) and self.reaches(user)
 
 
 # --- ticking items off -------------------------------------------------------------------

@@ -26,9 +26,9 @@ from cxlean.checklists.models import (
     Completion,
     TemplateItem,
     own_unit,
-    units_above_and_self,
 )
-from cxlean.org.models import CXRole, Profile, Unit, display_name
+from cxlean.core.names import display_name
+from cxlean.org.models import CXRole, Profile, Unit
 from cxlean.org.roles import is_coordinator, sees_everything
 
 ASSIGNMENT_RELATED = ["template__role", "template__step", "unit", "role", "person__profile__unit"]
@@ -343,6 +343,5 @@ def in_units(assignments: QuerySet[Assignment], unit: Unit) -> QuerySet[Assignme
     """Assignments that may reach people in `unit` and below: made there or below, or
     role assignments made in a unit above it."""
     return assignments.filter(
-        Q(unit__path__startswith=unit.path)
-        | Q(role__isnull=False, unit__in=units_above_and_self(unit))
+        Q(unit__path__startswith=unit.path) | Q(role__isnull=False, unit__in=unit.line)
     )

@@ -22,12 +22,10 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cxlean.backlog.forms import add_model_errors
 from cxlean.checklists.forms import AssignForm, AssignmentForm, CompletionForm, ProgressFilterForm
 from cxlean.checklists.models import (
     Assignment,
@@ -35,7 +33,6 @@ from cxlean.checklists.models import (
     TemplateItem,
     completion_for,
     may_assign,
-    read_only,
     tick,
 )
 from cxlean.checklists.progress import (
@@ -48,9 +45,11 @@ from cxlean.checklists.progress import (
     summarise,
     templates_with_items,
 )
+from cxlean.core.forms import add_model_errors
 from cxlean.core.history import object_changes
+from cxlean.core.redirects import safe_next
 from cxlean.core.typed import HtmxRequest
-from cxlean.org.roles import is_coordinator, sees_everything
+from cxlean.org.roles import is_coordinator, is_read_only, sees_everything
 
 GET_POST = ["GET", "POST"]
 ROWS_PER_PAGE = 100
@@ -89,15 +88,6 @@ def require_manager(request: HttpRequest, assignment: Assignment) -> None:
         raise PermissionDenied(_("Only a Lean coordinator of the assignment's unit can change it."))
 
 
-def safe_next(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
-
-
 def detail_url(assignment: Assignment) -> str:
     return reverse("checklists:assignment", args=[assignment.pk])
 
@@ -121,8 +111,8 @@ def mine(request: HttpRequest) -> HttpResponse:
             "checklists": checklists,
             "open_count": sum(not checklist.progress.complete for checklist in checklists),
             "overdue_count": sum(checklist.progress.overdue for checklist in checklists),
-            "may_tick": not read_only(user),
-            "may_assign": may_assign(user) and not read_only(user),
+            "may_tick": not is_read_only(user),
+            "may_assign": may_assign(user) and not is_read_only(user),
             "may_follow": may_follow(user),
         },
     )
@@ -309,7 +299,7 @@ def person_checklist(person: User, assignment: Assignment, today) -> Checklist:
 @require_http_methods(GET_POST)
 def assign(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if read_only(user) or not may_assign(user):
+    if is_read_only(user) or not may_assign(user):
         raise PermissionDenied(_("Only Lean coordinators assign checklists."))
     data = request.POST if request.method == "POST" else None
     form = AssignForm(data, user=user, initial={"template": request.GET.get("template")})
@@ -386,7 +376,7 @@ def progress(request: HttpRequest) -> HttpResponse:
             "by_person": summarise(rows, "person"),
             "overdue_count": sum(row.progress.overdue for row in rows),
             "people_count": len({row.person.pk for row in rows}),
-            "may_assign": may_assign(user) and not read_only(user),
+            "may_assign": may_assign(user) and not is_read_only(user),
         },
     )
 
@@ -420,6 +410,6 @@ def templates(request: HttpRequest) -> HttpResponse:
         "checklists/templates.html",
         {
             "templates": list(templates_with_items()),
-            "may_assign": may_assign(user) and not read_only(user),
+            "may_assign": may_assign(user) and not is_read_only(user),
         },
     )

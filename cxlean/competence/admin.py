@@ -45,8 +45,9 @@ from cxlean.competence.models import (
     TraineePlan,
     green_card_issue,
 )
+from cxlean.core.forms import PersonAndUnitChoiceField
+from cxlean.core.names import display_name
 from cxlean.org.admin_rules import CatalogueAdmin, RoleAdmin, RoleTabularInline
-from cxlean.org.models import display_name
 from cxlean.org.roles import coordinated_units, coordinates_unit, is_coordinator
 
 if TYPE_CHECKING:
@@ -77,11 +78,6 @@ def people_of_units(user):
         .select_related("profile__unit")
         .order_by("first_name", "last_name", "username")
     )
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: User) -> str:
-        return f"{display_name(obj)} ({obj.profile.unit})"
 
 
 class PersonScopedAdmin(RoleAdmin):
@@ -451,7 +447,7 @@ class GreenCardAdmin(PersonScopedAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "person":
             kwargs["queryset"] = people_of_units(request.user)
-            kwargs["form_class"] = PersonChoiceField
+            kwargs["form_class"] = PersonAndUnitChoiceField
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
@@ -508,7 +504,7 @@ class TraineePlanAdmin(PersonScopedAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "person":
             kwargs["queryset"] = people_of_units(request.user)
-            kwargs["form_class"] = PersonChoiceField
+            kwargs["form_class"] = PersonAndUnitChoiceField
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description=_("goals"))

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from cxlean.competence.models import Record
-from cxlean.core.history import object_changes
-from cxlean.plans.changes import Change
+from cxlean.core.history import Change, object_changes
 
 RECORD_FIELDS = [
     "self_level",

@@ -24,28 +24,15 @@ from cxlean.competence.models import (
     Record,
     TraineePlan,
 )
+from cxlean.core.forms import DateInput, PersonChoiceField
 from cxlean.core.typed import form_field
-from cxlean.org.models import CXRole, display_name
+from cxlean.org.models import CXRole
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 CONCEPT = "concept"  # the role choice that stands for the Green Card of the whole concept
 EMPTY_GOALS = 3
-
-
-class DateInput(forms.DateInput):
-    """The browser's date picker; it needs ISO dates whatever the language."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, user: User) -> str:
-        return display_name(user)
 
 
 class ActivityChoiceField(forms.ModelChoiceField):

@@ -42,12 +42,12 @@ from cxlean.competence.models import (
     card_progress,
     latest_cards,
     people_visible_to,
-    reads_only,
     requirements_by_role,
     trained_activities,
 )
-from cxlean.org.models import CXRole, Unit, display_name
-from cxlean.org.roles import coordinates_unit, is_coordinator, sees_everything
+from cxlean.core.names import display_name
+from cxlean.org.models import CXRole, Unit
+from cxlean.org.roles import coordinates_unit, is_coordinator, is_read_only, sees_everything
 
 PEOPLE_PER_PAGE = 100
 
@@ -73,9 +73,9 @@ def may_view_matrix(viewer) -> bool:
 
 
 def may_act_in_matrix(viewer) -> bool:
-    """Coordinators sign off from the matrix; management only reads it (`reads_only`),
+    """Coordinators sign off from the matrix; management only reads it (`is_read_only`),
     also when in a coordinator group."""
-    return is_coordinator(viewer) and not reads_only(viewer)
+    return is_coordinator(viewer) and not is_read_only(viewer)
 
 
 def matrix_people(viewer) -> QuerySet[User]:

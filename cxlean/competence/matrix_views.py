@@ -48,10 +48,11 @@ from cxlean.competence.models import (
     may_sign_off,
 )
 from cxlean.competence.views import signed_off_message
+from cxlean.core.forms import UnitChoiceField
+from cxlean.core.names import display_name
 from cxlean.core.typed import HtmxRequest, form_field
-from cxlean.org.models import CXRole, Unit, display_name
+from cxlean.org.models import CXRole, Unit
 from cxlean.org.roles import coordinated_units, sees_everything
-from cxlean.plans.forms import UnitChoiceField
 
 # The query parameters of the matrix a cell link carries, so the way back keeps them.
 MATRIX_PARAMS = ("unit", "role", "area", "page")

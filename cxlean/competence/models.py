@@ -23,11 +23,17 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from cxlean.core.dates import validate_sane_date
+from cxlean.core.names import display_name
 from cxlean.core.translation import Translated
 from cxlean.core.uploads import refuse_if_larger
 from cxlean.guide.models import GuideStep
-from cxlean.org.models import CXRole, Unit, display_name
-from cxlean.org.roles import coordinated_units, coordinates_unit, is_management, sees_everything
+from cxlean.org.models import CXRole, Unit
+from cxlean.org.roles import (
+    coordinated_units,
+    coordinates_unit,
+    is_read_only,
+    sees_everything,
+)
 
 
 class Level(models.IntegerChoices):
@@ -200,12 +206,6 @@ def people_visible_to(user) -> QuerySet[User]:
     return User.objects.filter(Q(pk=user.pk) | Q(profile__unit__in=coordinated_units(user)))
 
 
-def reads_only(user) -> bool:
-    """Management reads competence and changes none of it, even when also in a
-    coordinator group or a trainer; superusers do everything."""
-    return is_management(user) and not user.is_superuser
-
-
 def may_sign_off(user, person, activity: CompetenceActivity, today: dt.date | None = None) -> bool:
     """A coordinator of the person's unit, or a trainer (someone who holds a valid O in
     the activity), may sign off — never on their own record. Management reads and writes
@@ -214,7 +214,7 @@ def may_sign_off(user, person, activity: CompetenceActivity, today: dt.date | No
         return False
     if user.is_superuser:
         return True
-    if reads_only(user):
+    if is_read_only(user):
         return False
     profile = getattr(person, "profile", None)
     if profile is not None and coordinates_unit(user, profile.unit):
@@ -266,7 +266,7 @@ class RecordQuerySet(models.QuerySet):
         waiting = self.awaiting_sign_off().exclude(person=user)
         if user.is_superuser:
             return waiting
-        if reads_only(user):
+        if is_read_only(user):
             return self.none()  # management signs nothing off (`may_sign_off`)
         return waiting.filter(
             Q(person__profile__unit__in=coordinated_units(user))

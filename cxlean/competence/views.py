@@ -24,7 +24,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -50,7 +49,6 @@ from cxlean.competence.models import (
     green_card_issue,
     may_sign_off,
     people_visible_to,
-    reads_only,
     requirements_by_role,
 )
 from cxlean.competence.overview import (
@@ -62,9 +60,10 @@ from cxlean.competence.overview import (
     person_records,
     person_roles,
 )
+from cxlean.core.names import display_name
+from cxlean.core.redirects import safe_next
 from cxlean.core.typed import HtmxRequest
-from cxlean.org.models import display_name
-from cxlean.org.roles import coordinates_unit, sees_everything
+from cxlean.org.roles import coordinates_unit, is_read_only, sees_everything
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -76,14 +75,8 @@ QUEUE_PER_PAGE = 50
 # --- who may see or change what ----------------------------------------------------------
 
 
-def read_only(user) -> bool:
-    """Management reads competence across the organisation but changes nothing, also
-    when in a coordinator group (`reads_only`, the rule of `may_sign_off`)."""
-    return reads_only(user)
-
-
 def refuse_read_only(request: HttpRequest) -> None:
-    if read_only(request.user):
+    if is_read_only(request.user):
         raise PermissionDenied(_("Management can read competence but not change it."))
 
 
@@ -107,15 +100,6 @@ def visible_record(request: HttpRequest, pk: int) -> Record:
     )
 
 
-def safe_next(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
-
-
 def level_name(level: int) -> str:
     return str(Level(level).label)
 
@@ -136,7 +120,7 @@ def my_competence(request: HttpRequest) -> HttpResponse:
             "overview": overview,
             "cards": [(progress, False) for progress in overview.cards],
             "own": True,
-            "may_assess": not read_only(user),
+            "may_assess": not is_read_only(user),
             "may_act": False,
             "queue_count": queue_count,
             "back": reverse("competence:mine"),
@@ -279,7 +263,7 @@ def render_record(
     today = timezone.localdate()
     user = request.user
     may_act = (
-        not read_only(user)
+        not is_read_only(user)
         and record.self_level > Level.NOT_STARTED
         and may_sign_off(user, record.person, record.activity, today)
     )
@@ -289,7 +273,7 @@ def render_record(
         "row": ActivityRow(record.activity, record, required, today),
         "changes": record_changes(record),
         "may_act": may_act,
-        "may_change_evidence": user.pk == record.person_id and not read_only(user),
+        "may_change_evidence": user.pk == record.person_id and not is_read_only(user),
         "sign_off_form": sign_off_form or SignOffForm(record=record),
         "reject_form": reject_form or RejectForm(),
         "next": safe_next(request, ""),
@@ -372,7 +356,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     user = request.user
     records = (
         Record.objects.visible_to(user).awaiting_sign_off()
-        if read_only(user)
+        if is_read_only(user)
         else Record.objects.for_queue(user)
     )
     records = records.select_related("person__profile__unit", "activity__area").order_by(
@@ -387,7 +371,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "competence/queue.html",
-        {"page": page, "rows": rows, "may_act": not read_only(user)},
+        {"page": page, "rows": rows, "may_act": not is_read_only(user)},
     )
 
 

@@ -3,23 +3,32 @@ never a Python repr or the database's own text."""
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections import Counter
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from django.contrib.auth.models import User
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
-from django.db.models import ProtectedError, RestrictedError
+from django.db.models import ProtectedError, QuerySet, RestrictedError
 from django.urls import reverse
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
+
+from cxlean.core.names import display_name
+from cxlean.core.schema import own_enum
 
 logger = logging.getLogger(__name__)
 
@@ -56,10 +65,7 @@ def refuse_deletion(error: ProtectedError | RestrictedError, advice: StrOrPromis
 
 def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
-        detail = (
-            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        )
-        exc = serializers.ValidationError(detail)
+        exc = serializers.ValidationError(field_errors(exc))
     elif isinstance(exc, (ProtectedError, RestrictedError)):
         exc = refuse_deletion(exc)
     elif isinstance(exc, IntegrityError):
@@ -67,6 +73,119 @@ def exception_handler(exc, context):
         logger.warning("Integrity error answered as 400: %s", exc)
         exc = serializers.ValidationError({"non_field_errors": [str(CONFLICT_MESSAGE)]})
     return drf_exception_handler(exc, context)
+
+
+# --- a model's ValidationError as a 400 -------------------------------------------------
+# One path: `field_errors` maps a model rule's errors to the request's fields. The
+# exception handler answers any Django ValidationError a view lets through with it;
+# `ModelValidatedSerializer` runs the model's rules in `validate` (so the errors come
+# with the serializer's own); `api_errors` renames fields where the request's names
+# differ from the model's.
+
+
+def field_errors(error: DjangoValidationError) -> dict:
+    if not hasattr(error, "error_dict"):
+        return {api_settings.NON_FIELD_ERRORS_KEY: error.messages}
+    return {
+        api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field: messages
+        for field, messages in error.message_dict.items()
+    }
+
+
+def api_errors(error: DjangoValidationError, **renamed: str) -> serializers.ValidationError:
+    """A model rule's ValidationError as a 400 with field errors, model field names
+    renamed to the request's (e.g. rejection_comment -> comment)."""
+    return serializers.ValidationError(
+        {renamed.get(name, name): messages for name, messages in field_errors(error).items()}
+    )
+
+
+def requesting_user(serializer: serializers.Serializer):
+    return serializer.context["request"].user
+
+
+class ModelValidatedSerializer(serializers.ModelSerializer):
+    """Runs `full_clean()` (field validators and the model's `clean()`) on the instance
+    the request would produce, before anything is saved; errors become 400 field errors.
+
+    Uniqueness is left to DRF's own validators, and the database CheckConstraints stay
+    a safety net: `clean()` states the same rules with clearer messages.
+    """
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        try:
+            self.validate_model(self.would_be_instance(attrs), attrs)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(field_errors(error)) from error
+        return attrs
+
+    def validate_model(self, instance, attrs) -> None:
+        """Hook for rules beyond `full_clean`; raise Django's ValidationError."""
+        instance.full_clean(validate_unique=False, validate_constraints=False)
+
+    def would_be_instance(self, attrs):
+        many_to_many = {field.name for field in self.Meta.model._meta.many_to_many}
+        values = {name: value for name, value in attrs.items() if name not in many_to_many}
+        if self.instance is None:
+            return self.Meta.model(**values)
+        # A copy: a rejected request must leave the loaded object untouched.
+        instance = copy.copy(self.instance)
+        for name, value in values.items():
+            setattr(instance, name, value)
+        return instance
+
+
+# --- fields ------------------------------------------------------------------------------
+
+Scope = Callable[[QuerySet, User], QuerySet]
+
+
+class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
+    """An id chosen among the objects `scope(queryset, user)` leaves to the requesting
+    user; any other id is "does not exist", so nothing about it leaks."""
+
+    def __init__(self, *, scope: Scope, **kwargs):
+        self.scope = scope
+        super().__init__(**kwargs)
+
+    def get_queryset(self) -> QuerySet:
+        return self.scope(super().get_queryset(), self.context["request"].user)
+
+
+def name_of(user: User | None) -> str | None:
+    return display_name(user) if user else None
+
+
+def enum_field(choices, enum_id: str, field=serializers.ChoiceField, **kwargs):
+    """A choice field with an enum of its own in the schema (no name clashes with the
+    backlog's status or the other apps' choice sets)."""
+    field_class = type(f"{enum_id.title().replace('-', '')}Field", (field,), {})
+    extend_schema_field(own_enum(choices, enum_id))(field_class)
+    return field_class(choices=choices, **kwargs)
+
+
+LABEL_HELP = _("The label in the request language.")
+
+
+def label(source: str) -> serializers.CharField:
+    return serializers.CharField(
+        source=f"get_{source}_display", read_only=True, help_text=LABEL_HELP
+    )
+
+
+# --- pagination ----------------------------------------------------------------------------
+
+
+class RowsPagination(PageNumberPagination):
+    """Flat tables for reporting tools (Power BI): 500 rows a page, up to 5000."""
+
+    page_size = 500
+    page_size_query_param = "page_size"
+    max_page_size = 5000
+
+
+# --- nested items --------------------------------------------------------------------------
 
 
 class WholeItemsListSerializer(serializers.ListSerializer):

@@ -1,7 +1,8 @@
 """Who changed what and when in one object, read from django-simple-history.
 
-Each historical copy is compared with the one before it, field by field, and drawn by
-the plans' change list template (`Change` / `FieldChange` from cxlean/plans/changes.py).
+Each historical copy is compared with the one before it, field by field, into `Change`
+and `FieldChange` records that one change list template draws (the plans build the same
+records for a plan and its phases and activities, cxlean/plans/changes.py).
 An object has few versions: they come in one query, and the names their foreign keys
 point at in one more query per kind of name.
 """
@@ -10,16 +11,52 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db import models
 from django.utils.formats import date_format, number_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
-from cxlean.org.models import display_name
-from cxlean.plans.changes import NOTHING, TEXT_PREVIEW, Change, FieldChange
+from cxlean.core.names import display_name
+
+TEXT_PREVIEW = 60
+NOTHING = "–"
+
+ACTIONS = {
+    "+": pgettext_lazy("history action", "created"),
+    "~": pgettext_lazy("history action", "changed"),
+    "-": pgettext_lazy("history action", "deleted"),
+}
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class Change:
+    when: dt.datetime
+    who: User | None
+    kind: str  # simple_history's history_type: + created, ~ changed, - deleted
+    subject_type: str
+    subject: str
+    fields: list[FieldChange]
+
+    @property
+    def action(self) -> str:
+        return ACTIONS[self.kind]
+
+    @property
+    def who_name(self) -> str:
+        return display_name(self.who) if self.who else ""
 
 
 def object_changes(

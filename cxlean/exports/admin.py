@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from cxlean.core.names import display_name
 from cxlean.exports.models import ExportJob
 from cxlean.org.admin_rules import RoleAdmin
-from cxlean.org.models import display_name
 from cxlean.org.roles import sees_everything
 
 if TYPE_CHECKING:

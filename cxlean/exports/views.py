@@ -14,9 +14,9 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from cxlean.core.redirects import safe_back
 from cxlean.core.tasks import broker_status
 from cxlean.exports.kinds import RequestRefused
 from cxlean.exports.models import ExportJob, JobStatus, keep_days
@@ -76,13 +76,6 @@ def job_new(request: HttpRequest) -> HttpResponse:
             status=400,
         )
     return redirect("exports:detail", pk=job.pk)
-
-
-def safe_back(request: HttpRequest) -> str:
-    back = request.META.get("HTTP_REFERER", "")
-    if url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
-        return back
-    return ""
 
 
 @require_GET

@@ -21,6 +21,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from cxlean.core.names import display_name
 from cxlean.gemba.models import (
     Answer,
     Observation,
@@ -39,7 +40,7 @@ from cxlean.org.admin_rules import (
     RoleTabularInline,
     UnitTreeFilter,
 )
-from cxlean.org.models import Unit, display_name
+from cxlean.org.models import Unit
 from cxlean.org.roles import coordinated_units, sees_everything
 
 CADENCE_MONTHS = 6

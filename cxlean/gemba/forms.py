@@ -21,14 +21,10 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cxlean.backlog.forms import (
-    DateInput,
-    PersonChoiceField,
-    TouchpointChoiceField,
-    grouped_by_journey,
-    touchpoints,
-)
+from cxlean.backlog.forms import TouchpointChoiceField, grouped_by_journey, touchpoints
 from cxlean.backlog.models import MudaKind, Waste
+from cxlean.core.forms import DateInput, PersonChoiceField, UnitChoiceField
+from cxlean.core.names import display_name
 from cxlean.core.typed import form_field
 from cxlean.gemba.models import (
     Observation,
@@ -39,8 +35,7 @@ from cxlean.gemba.models import (
     WalkStatus,
 )
 from cxlean.gemba.photos import validate_photo
-from cxlean.org.models import Unit, display_name
-from cxlean.plans.forms import UnitChoiceField
+from cxlean.org.models import Unit
 
 NOT_SURE = ""
 

@@ -40,7 +40,13 @@ from cxlean.core.translation import Translated
 from cxlean.gemba.photos import clean_photo, make_display_copy, validate_photo
 from cxlean.journeys.models import Touchpoint
 from cxlean.org.models import Unit
-from cxlean.org.roles import coordinates_unit, is_management, sees_everything, unit_neighbourhood
+from cxlean.org.roles import (
+    coordinates_unit,
+    is_read_only,
+    may_write,
+    sees_everything,
+    unit_neighbourhood,
+)
 
 MINUTES_VALIDATORS = [MinValueValidator(1), MaxValueValidator(720)]
 
@@ -500,7 +506,7 @@ class Walk(models.Model):
             return False
         if user.is_superuser or self.can_plan(user):
             return True
-        if is_management(user):
+        if is_read_only(user):
             return False
         return self.leader_id == user.pk or self.is_participant(user)
 
@@ -508,7 +514,7 @@ class Walk(models.Model):
         """Mark the walk done or cancel it: its coordinators and its leader."""
         if self.can_plan(user):
             return True
-        return bool(user.is_authenticated and self.leader_id == user.pk and not is_management(user))
+        return may_write(user) and self.leader_id == user.pk
 
     def complete(self, actual_minutes: int, summary: str = "") -> None:
         """Mark the walk done, with how long it took. A cancelled walk cannot be done."""

@@ -29,21 +29,16 @@ from cxlean.org.models import Unit
 from cxlean.org.roles import (
     coordinated_units,
     is_coordinator,
-    is_management,
+    is_read_only,
     sees_everything,
 )
 
 # --- who may do what ---------------------------------------------------------------------
 
 
-def read_only(user) -> bool:
-    """Management reads every walk and changes nothing."""
-    return is_management(user) and not user.is_superuser
-
-
 def may_plan_walks(user) -> bool:
     """Whether someone plans walks at all: coordinators (of some unit) and superusers."""
-    return is_coordinator(user) and not read_only(user)
+    return is_coordinator(user) and not is_read_only(user)
 
 
 def may_read_schedules(user) -> bool:

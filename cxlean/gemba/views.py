@@ -30,8 +30,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cxlean.backlog.forms import add_model_errors
 from cxlean.backlog.models import may_submit
+from cxlean.core.forms import add_model_errors
 from cxlean.core.typed import HtmxRequest
 from cxlean.gemba.forms import (
     AnswerForm,
@@ -58,13 +58,13 @@ from cxlean.gemba.queries import (
     month_bounds,
     open_follow_ups,
     previous_walk,
-    read_only,
     upcoming_first,
     visible_schedules,
     visible_walks,
 )
 from cxlean.gemba.recurrence import generate_for_schedule
 from cxlean.gemba.reports import cadence, month_starts, months_back
+from cxlean.org.roles import is_read_only
 
 GET_POST = ["GET", "POST"]
 PLANNED_SHOWN = 25
@@ -91,7 +91,7 @@ def visible_walk(request: HttpRequest, pk: int) -> Walk:
 
 
 def require_planner(request: HttpRequest, walk: Walk) -> None:
-    if read_only(request.user) or not walk.can_plan(request.user):
+    if is_read_only(request.user) or not walk.can_plan(request.user):
         raise PermissionDenied(_("Only a Lean coordinator of the walk's unit can change it."))
 
 
@@ -105,7 +105,7 @@ def require_observer(request: HttpRequest, walk: Walk) -> None:
 
 
 def require_completer(request: HttpRequest, walk: Walk) -> None:
-    if read_only(request.user) or not walk.can_complete(request.user):
+    if is_read_only(request.user) or not walk.can_complete(request.user):
         raise PermissionDenied(
             _("Only the walk's leader or a Lean coordinator of its unit can do this.")
         )
@@ -282,10 +282,10 @@ def walk_context(request: HttpRequest, walk: Walk) -> dict:
     return {
         "walk": walk,
         "participants": list(walk.participants.all()),
-        "may_plan": not read_only(user) and walk.can_plan(user),
+        "may_plan": not is_read_only(user) and walk.can_plan(user),
         "may_observe": may_observe,
         "may_improve": may_observe and may_submit(user, walk.unit),
-        "may_complete": not read_only(user) and walk.can_complete(user),
+        "may_complete": not is_read_only(user) and walk.can_complete(user),
         "previous": previous,
         "follow_ups": list(open_follow_ups(previous)) if previous else [],
         "questions": question_rows(walk, with_forms=may_observe),
@@ -406,7 +406,7 @@ def observation_improve(request: HttpRequest, pk: int) -> HttpResponse:
     same one)."""
     observation = visible_observation(request, pk)
     walk = observation.walk
-    if read_only(request.user) or not walk.may_observe(request.user):
+    if is_read_only(request.user) or not walk.may_observe(request.user):
         raise PermissionDenied(
             _("Only the leader, the participants and the unit's Lean coordinators do this.")
         )
@@ -499,7 +499,7 @@ def schedule_list(request: HttpRequest) -> HttpResponse:
     for schedule in schedules:
         upcoming = schedule.occurrences(today, today + dt.timedelta(days=400))
         schedule.next_day = upcoming[0] if upcoming and schedule.active else None
-        schedule.may_edit = not read_only(user) and schedule.can_edit(user)
+        schedule.may_edit = not is_read_only(user) and schedule.can_edit(user)
         schedule.rule = schedule.rule_text()
     return render(
         request,
@@ -550,7 +550,7 @@ def schedule_new(request: HttpRequest) -> HttpResponse:
 def schedule_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     schedule = get_object_or_404(visible_schedules(user), pk=pk)
-    if read_only(user) or not schedule.can_edit(user):
+    if is_read_only(user) or not schedule.can_edit(user):
         raise PermissionDenied(_("Only a Lean coordinator of the schedule's unit can change it."))
     data = request.POST if request.method == "POST" else None
     form = ScheduleForm(data, instance=schedule, user=user)

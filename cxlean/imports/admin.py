@@ -5,9 +5,9 @@ made from the web page or the API), and superusers may delete old ones."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from cxlean.core.names import display_name
 from cxlean.imports.models import ImportJob
 from cxlean.org.admin_rules import RoleAdmin
-from cxlean.org.models import display_name
 
 
 @admin.register(ImportJob)

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from cxlean.core.names import display_name
 from cxlean.core.typed import form_field
 from cxlean.journeys.models import (
     Feedback,
@@ -29,7 +30,6 @@ from cxlean.journeys.models import (
     may_change_journey,
 )
 from cxlean.org.admin_rules import RoleAdmin, RoleTabularInline
-from cxlean.org.models import display_name
 from cxlean.org.roles import coordinated_units
 
 if TYPE_CHECKING:

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from cxlean.core.forms import DateInput, UnitChoiceField
 from cxlean.core.typed import form_field
 from cxlean.journeys.models import (
     Channel,
@@ -41,7 +42,6 @@ from cxlean.org.roles import (
     coordinated_units,
     coordinates_unit,
 )
-from cxlean.plans.forms import DateInput, UnitChoiceField
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise

@@ -26,7 +26,7 @@ from cxlean.org.roles import (
     contributing_units,
     coordinated_units,
     coordinates_unit,
-    is_management,
+    is_read_only,
     sees_everything,
     unit_neighbourhood,
 )
@@ -315,7 +315,7 @@ class Feedback(models.Model):
             return False
         if user.is_superuser:
             return True
-        if is_management(user):
+        if is_read_only(user):
             return False
         if coordinates_unit(user, self.unit):
             return True

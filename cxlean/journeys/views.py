@@ -27,7 +27,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cxlean.core.history import object_changes
+from cxlean.core.history import Change, object_changes
 from cxlean.core.typed import HtmxRequest
 from cxlean.journeys.forms import (
     FeedbackFilterForm,
@@ -49,7 +49,6 @@ from cxlean.journeys.models import (
     may_log_feedback,
 )
 from cxlean.org.roles import coordinated_units
-from cxlean.plans.changes import Change
 
 GET_POST = ["GET", "POST"]
 FEEDBACK_PER_PAGE = 25

@@ -23,6 +23,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from cxlean.core.names import display_name
 from cxlean.maturity.forms import assessor_errors
 from cxlean.maturity.models import (
     Assessment,
@@ -32,12 +33,10 @@ from cxlean.maturity.models import (
     MaturityLevel,
     Question,
     Status,
-    read_only,
 )
 from cxlean.maturity.scoring import scores_for
 from cxlean.org.admin_rules import CatalogueAdmin, RoleAdmin, RoleTabularInline, UnitTreeFilter
-from cxlean.org.models import display_name
-from cxlean.org.roles import coordinated_units
+from cxlean.org.roles import coordinated_units, is_read_only
 
 
 def score_text(score) -> str:
@@ -298,7 +297,7 @@ class AssessmentAdmin(RoleAdmin):
         return display_name(obj.created_by) if obj.created_by else "–"
 
     def run_transition(self, request, queryset, action: str, done_message) -> None:
-        if read_only(request.user):
+        if is_read_only(request.user):
             raise PermissionDenied
         done = refused = 0
         for assessment in queryset.select_related("unit"):

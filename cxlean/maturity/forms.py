@@ -17,13 +17,13 @@ from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from cxlean.backlog.forms import DateInput
+from cxlean.core.forms import DateInput, UnitChoiceField
+from cxlean.core.names import display_name
 from cxlean.core.typed import form_field
 from cxlean.gemba.forms import PeopleChoiceField
 from cxlean.maturity.models import SCORE_MESSAGE, SCORES, Assessment, AssessmentAnswer, Question
-from cxlean.org.models import Unit, display_name
+from cxlean.org.models import Unit
 from cxlean.org.roles import MANAGEMENT
-from cxlean.plans.forms import UnitChoiceField
 
 NOT_ANSWERED = ""
 
@@ -47,7 +47,7 @@ def neighbourhood_of(units: Sequence[Unit]) -> Q:
     """People of these units, the units above them and the units below them."""
     people = Q(pk__in=[])
     for unit in tops(units):
-        above = [int(pk) for pk in unit.path.strip("/").split("/") if pk]
+        above = unit.line
         people |= Q(profile__unit__in=above) | Q(profile__unit__path__startswith=unit.path)
     return people
 

@@ -36,7 +36,12 @@ from simple_history.models import HistoricalRecords
 from cxlean.core.dates import validate_sane_date
 from cxlean.core.translation import Translated
 from cxlean.org.models import Unit
-from cxlean.org.roles import coordinates_unit, is_management, sees_everything, unit_neighbourhood
+from cxlean.org.roles import (
+    coordinates_unit,
+    is_read_only,
+    sees_everything,
+    unit_neighbourhood,
+)
 
 if TYPE_CHECKING:
     from cxlean.maturity.scoring import Scores
@@ -53,11 +58,6 @@ LEVEL_VALIDATORS = [
     MaxValueValidator(5, message=LEVEL_MESSAGE),
 ]
 BOUND_MESSAGE = _("A lower bound is a score from 1.00 to 5.00.")
-
-
-def read_only(user) -> bool:
-    """Management reads every assessment and changes nothing."""
-    return is_management(user) and not user.is_superuser
 
 
 # --- the maturity model (catalogue) ------------------------------------------------------
@@ -325,7 +325,7 @@ class Assessment(models.Model):
 
     def can_manage(self, user) -> bool:
         """Edit, choose assessors, complete and reopen: coordinators of the unit."""
-        return not read_only(user) and coordinates_unit(user, self.unit)
+        return not is_read_only(user) and coordinates_unit(user, self.unit)
 
     def can_edit(self, user) -> bool:
         """Change the assessment itself: its coordinators, while it is in progress."""
@@ -333,7 +333,7 @@ class Assessment(models.Model):
 
     def may_answer(self, user) -> bool:
         """Answer the questions: the assessors (never management), while in progress."""
-        return not self.is_completed and not read_only(user) and self.is_assessor(user)
+        return not self.is_completed and not is_read_only(user) and self.is_assessor(user)
 
     def complete(self) -> None:
         """Close the assessment: its scores count from now on. It needs an answer."""

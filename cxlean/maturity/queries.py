@@ -25,11 +25,10 @@ from cxlean.maturity.models import (
     MaturityLevel,
     Question,
     Status,
-    read_only,
 )
 from cxlean.maturity.scoring import Model, QuestionScore, Scores, latest_by_unit, scores_for
 from cxlean.org.models import Unit
-from cxlean.org.roles import is_coordinator
+from cxlean.org.roles import is_coordinator, is_read_only
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -40,7 +39,7 @@ SIDE_BY_SIDE_CHART = 8  # units drawn side by side; more are in the table only
 
 def may_create(user) -> bool:
     """Coordinators (of some unit) and superusers create assessments."""
-    return is_coordinator(user) and not read_only(user)
+    return is_coordinator(user) and not is_read_only(user)
 
 
 def visible_assessments(user) -> QuerySet[Assessment]:

@@ -27,7 +27,7 @@ from cxlean.core.typed import AuthenticatedRequest
 from cxlean.maturity import charts
 from cxlean.maturity.evidence import unit_evidence
 from cxlean.maturity.forms import AssessmentForm, CompareForm, FilterForm, QuestionnaireForm
-from cxlean.maturity.models import Assessment, AssessmentAnswer, completed_message, read_only
+from cxlean.maturity.models import Assessment, AssessmentAnswer, completed_message
 from cxlean.maturity.queries import (
     SIDE_BY_SIDE_CHART,
     answers_of,
@@ -45,6 +45,7 @@ from cxlean.maturity.queries import (
     visible_assessments,
 )
 from cxlean.maturity.scoring import load_model, scores_for
+from cxlean.org.roles import is_read_only
 
 GET_POST = ["GET", "POST"]
 PER_PAGE = 50
@@ -95,7 +96,7 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "assessments": rows,
             "may_create": may_create(user),
-            "read_only": read_only(user),
+            "read_only": is_read_only(user),
         },
     )
 

@@ -14,10 +14,10 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from cxlean.core.names import display_name
 from cxlean.metrics.models import Measurement, Metric, SurveyAnswer, Target
 from cxlean.metrics.reports import Period
 from cxlean.org.admin_rules import CatalogueAdmin, RoleAdmin, UnitTreeFilter
-from cxlean.org.models import display_name
 from cxlean.org.roles import coordinated_units
 
 

@@ -17,7 +17,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from cxlean.backlog.forms import DateInput, TouchpointChoiceField, grouped_by_journey, touchpoints
+from cxlean.backlog.forms import TouchpointChoiceField, grouped_by_journey, touchpoints
+from cxlean.core.forms import DateInput, UnitChoiceField
 from cxlean.core.typed import form_field
 from cxlean.metrics.models import (
     SURVEY_KINDS,
@@ -28,7 +29,6 @@ from cxlean.metrics.models import (
     Target,
 )
 from cxlean.org.models import Unit
-from cxlean.plans.forms import UnitChoiceField
 
 
 class MetricChoiceField(forms.ModelChoiceField):

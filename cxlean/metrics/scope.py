@@ -19,18 +19,18 @@ from operator import or_
 from django.db.models import Q, QuerySet
 
 from cxlean.org.models import Unit
-from cxlean.org.roles import coordinated_units, is_coordinator, is_management, sees_everything
+from cxlean.org.roles import (
+    coordinated_units,
+    is_coordinator,
+    is_read_only,
+    sees_everything,
+)
 from cxlean.org.roles import unit_neighbourhood as neighbourhood
-
-
-def read_only(user) -> bool:
-    """Management reads everything and changes nothing."""
-    return is_management(user) and not user.is_superuser
 
 
 def may_record(user) -> bool:
     """Whether someone records metrics at all: coordinators and superusers."""
-    return is_coordinator(user) and not read_only(user)
+    return is_coordinator(user) and not is_read_only(user)
 
 
 def readable_units(user) -> QuerySet[Unit]:

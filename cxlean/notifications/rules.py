@@ -36,10 +36,11 @@ from cxlean.checklists.progress import (
     role_holders,
 )
 from cxlean.competence.models import LEVEL_LETTERS, GreenCard, Record, expiry_warning_days
+from cxlean.core.names import display_name
 from cxlean.gemba.models import Walk
 from cxlean.notifications.models import Kind
 from cxlean.notifications.texts import Bilingual
-from cxlean.org.models import Profile, display_name
+from cxlean.org.models import Profile
 from cxlean.org.roles import COORDINATOR
 from cxlean.plans.models import Activity
 

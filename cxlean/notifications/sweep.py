@@ -28,14 +28,14 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
 from cxlean.notifications.models import Kind, Notification, Reminder
 from cxlean.notifications.rules import RULES, Candidate, Context
 from cxlean.notifications.texts import more_reminders, render
-from cxlean.org.roles import COORDINATOR, MANAGEMENT
+from cxlean.org.roles import read_only_people
 
 
 @dataclass
@@ -88,7 +88,7 @@ class Allowance:
                     kind=Kind.MORE_REMINDERS,
                     title=title,
                     body=body,
-                    url=reverse("core:home"),
+                    url=reverse("home"),
                     created_at=now,
                 )
             )
@@ -105,10 +105,9 @@ def default_language() -> str:
 
 def recipients(user_ids: set[int]) -> dict[int, str]:
     """The people among `user_ids` who get reminders, with their language: one query."""
-    management_only = Q(member_of(MANAGEMENT)) & ~Q(member_of(COORDINATOR)) & Q(is_superuser=False)
     rows = (
         User.objects.filter(pk__in=user_ids, is_active=True)
-        .exclude(management_only)
+        .exclude(read_only_people())
         .values_list("pk", "notification_preference__language")
     )
     return {pk: language or default_language() for pk, language in rows}

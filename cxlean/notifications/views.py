@@ -11,11 +11,11 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cxlean.core.redirects import is_safe_url
 from cxlean.core.typed import AuthenticatedRequest
 from cxlean.notifications.forms import PreferenceForm
 from cxlean.notifications.models import Notification, Preference
@@ -48,9 +48,7 @@ def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
     notification = get_object_or_404(Notification.objects.of(request.user), pk=pk)
     Notification.objects.filter(pk=notification.pk).mark_read()
     target = notification.url
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
+    if is_safe_url(request, target):
         return redirect(target)
     return redirect("notifications:list")
 

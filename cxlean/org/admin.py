@@ -11,6 +11,7 @@ from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
+from cxlean.core.names import display_name
 from cxlean.org.accounts import What, active_event, record, role_events
 from cxlean.org.admin_rules import CatalogueAdmin, RoleAdmin, ValidSelectionMixin
 from cxlean.org.models import (
@@ -23,7 +24,6 @@ from cxlean.org.models import (
     SignInEvent,
     Surface,
     Unit,
-    display_name,
     may_propose_for,
     unit_placement_message,
 )

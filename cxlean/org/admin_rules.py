@@ -19,7 +19,6 @@ from simple_history.admin import SimpleHistoryAdmin
 from cxlean.org.models import Unit
 from cxlean.org.roles import (
     is_coordinator,
-    is_management,
     may_edit_catalogue,
     sees_everything,
     unit_neighbourhood,
@@ -109,7 +108,7 @@ class RoleAdmin(ValidSelectionMixin, SimpleHistoryAdmin):
             exists = self.model._default_manager.filter(pk=unquote(object_id)).exists()
         except (ValueError, ValidationError):
             raise Http404 from None
-        if not exists and (request.user.is_superuser or is_management(request.user)):
+        if not exists and sees_everything(request.user):
             return None
         raise Http404
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from cxlean.core.names import display_name
 from cxlean.core.translation import Translated
 
 if TYPE_CHECKING:
@@ -91,6 +92,10 @@ class Unit(models.Model):
         the units whose figures include this one's when reports roll up the tree."""
         return [int(part) for part in self.path.strip("/").split("/") if part]
 
+    def ancestors(self) -> UnitQuerySet:
+        """The units above this one, top first."""
+        return Unit.objects.filter(pk__in=self.line[:-1]).order_by("path")
+
     def subtree(self) -> UnitQuerySet:
         return Unit.objects.with_descendants(self)
 
@@ -162,10 +167,6 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return display_name(self.user)
-
-
-def display_name(user) -> str:
-    return user.get_full_name() or user.get_username()
 
 
 class Surface(models.TextChoices):

@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeGuard
 
 from django.contrib.auth.models import AnonymousUser, Group
-from django.db.models import Q
+from django.contrib.auth.models import User as UserModel
+from django.db.models import Exists, OuterRef, Q
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -42,12 +43,44 @@ def _group_names(user: User | AnonymousUser) -> frozenset[str]:
     return cache["_cxlean_groups"]
 
 
-def is_coordinator(user: User | AnonymousUser) -> TypeGuard[User]:
-    return user.is_authenticated and (user.is_superuser or COORDINATOR in _group_names(user))
-
-
 def is_management(user: User | AnonymousUser) -> bool:
+    """In the Management group. Whether they may change anything is `may_write`."""
     return user.is_authenticated and MANAGEMENT in _group_names(user)
+
+
+# --- management reads and writes nothing --------------------------------------------------
+# The one rule for every surface (web views, API permissions, the admin, model methods,
+# reminders): a person in the Management group reads like management and writes nothing,
+# whatever other groups they hold. A person who is both Management and a Lean coordinator
+# is therefore management: they see everything and change nothing, not even in the units
+# they would coordinate. Superusers do everything. Every "may change" answer starts here.
+
+
+def is_read_only(user: User | AnonymousUser) -> bool:
+    """Management who is not a superuser: reads everything, writes nothing."""
+    return user.is_authenticated and not user.is_superuser and is_management(user)
+
+
+def may_write(user: User | AnonymousUser) -> bool:
+    """Signed in and not read-only (see `is_read_only`). What they may change is then
+    decided by their role and scope."""
+    return user.is_authenticated and not is_read_only(user)
+
+
+def read_only_people() -> Q:
+    """`is_read_only` as a condition on User rows."""
+    in_management = UserModel.groups.through.objects.filter(
+        user_id=OuterRef("pk"), group__name=MANAGEMENT
+    )
+    return Q(Exists(in_management)) & Q(is_superuser=False)
+
+
+def is_coordinator(user: User | AnonymousUser) -> TypeGuard[User]:
+    """Acts as a Lean coordinator: a superuser, or in the coordinator group and not
+    read-only (a coordinator who is also management is management, `is_read_only`)."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or (COORDINATOR in _group_names(user) and may_write(user))
 
 
 def is_cx_owner(user: User | AnonymousUser) -> bool:
@@ -57,7 +90,7 @@ def is_cx_owner(user: User | AnonymousUser) -> bool:
 def may_edit_catalogue(user: User | AnonymousUser) -> bool:
     """The organisation-wide catalogues are changed by their owner (the CX owner) and
     superusers; unit coordinators propose changes (`CatalogueProposal`)."""
-    return user.is_authenticated and (user.is_superuser or is_cx_owner(user))
+    return user.is_authenticated and (user.is_superuser or (is_cx_owner(user) and may_write(user)))
 
 
 def may_propose_change(user: User | AnonymousUser) -> bool:
@@ -108,8 +141,7 @@ def unit_neighbourhood(user: User | AnonymousUser):
     unit = _home_unit(user)
     if unit is None:
         return Unit.objects.none()
-    above = [int(pk) for pk in unit.path.strip("/").split("/") if pk]
-    return Unit.objects.filter(Q(pk__in=above) | Q(path__startswith=unit.path))
+    return Unit.objects.filter(Q(pk__in=unit.line) | Q(path__startswith=unit.path))
 
 
 def contributing_units(user: User | AnonymousUser):
@@ -118,7 +150,7 @@ def contributing_units(user: User | AnonymousUser):
     superusers contribute everywhere."""
     from cxlean.org.models import Unit
 
-    if not user.is_authenticated or (is_management(user) and not user.is_superuser):
+    if not may_write(user):
         return Unit.objects.none()
     return unit_neighbourhood(user)
 
@@ -193,7 +225,7 @@ def sign_in_refusal(actor: User | AnonymousUser, person: User) -> str | None:
 
     if actor.is_authenticated and actor.is_superuser:
         return None
-    if not is_coordinator(actor) or is_management(actor):
+    if not is_coordinator(actor):
         return _("Only Lean coordinators and superusers change people.")
     if person.pk == actor.pk:
         return None
@@ -245,7 +277,7 @@ def may_grant_role(actor: User | AnonymousUser, role: str) -> bool:
         return False
     if actor.is_superuser:
         return True
-    return role == EMPLOYEE and is_coordinator(actor) and not is_management(actor)
+    return role == EMPLOYEE and is_coordinator(actor)
 
 
 def may_set_password(actor: User | AnonymousUser, person: User | None = None) -> bool:

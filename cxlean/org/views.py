@@ -64,7 +64,7 @@ def unit_detail(request: HtmxRequest, pk: int) -> HttpResponse:
         # The role filter swaps only the people list: render just that partial.
         return render(request, "org/unit_detail.html#people", context)
     context |= {
-        "ancestors": ancestors_of(unit),
+        "ancestors": list(unit.ancestors()) if unit.parent_id else [],
         "sub_units": sub_units_of(unit),
         "plans": unit_plans(unit, request.user),
     }
@@ -84,12 +84,6 @@ def people_in(unit: Unit, role: CXRole | None) -> QuerySet[Profile]:
         .order_by("user__first_name", "user__last_name", "pk")
     )
     return people.filter(cx_roles=role) if role else people
-
-
-def ancestors_of(unit: Unit) -> list[Unit]:
-    """The units above this one, top first, read from the materialised path."""
-    ids = [int(part) for part in unit.path.strip("/").split("/") if part][:-1]
-    return list(Unit.objects.filter(pk__in=ids).order_by("path")) if ids else []
 
 
 def sub_units_of(unit: Unit) -> QuerySet[Unit]:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -23,14 +22,15 @@ from django.db.models import OuterRef, Subquery
 from django.utils.formats import date_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
-from cxlean.org.models import Unit, display_name
+from cxlean.core.history import NOTHING, TEXT_PREVIEW, Change, FieldChange
+from cxlean.core.names import display_name
+from cxlean.org.models import Unit
 from cxlean.plans.models import Activity, Phase, Plan
 from cxlean.plans.templatetags.plan_tags import money
 
 if TYPE_CHECKING:
-    from django_stubs_ext import StrPromise
+    pass
 
 # The fields a person changes; ids, timestamps and guide links are left out.
 PLAN_FIELDS = ["name", "unit", "coordinator", "start_date", "end_date", "budget", "description"]
@@ -46,39 +46,6 @@ ACTIVITY_FIELDS = [
     "planned_cost",
     "actual_cost",
 ]
-TEXT_PREVIEW = 60
-NOTHING = "–"
-
-ACTIONS = {
-    "+": pgettext_lazy("history action", "created"),
-    "~": pgettext_lazy("history action", "changed"),
-    "-": pgettext_lazy("history action", "deleted"),
-}
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    field: str
-    old: str
-    new: str
-
-
-@dataclass(frozen=True)
-class Change:
-    when: dt.datetime
-    who: User | None
-    kind: str  # simple_history's history_type: + created, ~ changed, - deleted
-    subject_type: str
-    subject: str
-    fields: list[FieldChange]
-
-    @property
-    def action(self) -> StrPromise:
-        return ACTIONS[self.kind]
-
-    @property
-    def who_name(self) -> str:
-        return display_name(self.who) if self.who else ""
 
 
 def plan_changes(plan: Plan, limit: int = 100) -> list[Change]:

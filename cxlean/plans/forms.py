@@ -19,40 +19,19 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from cxlean.core.forms import DateInput, PersonChoiceField, UnitChoiceField
 from cxlean.core.typed import default_ordering, form_field
-from cxlean.org.models import Unit, display_name
+from cxlean.org.models import Unit
 from cxlean.org.roles import coordinated_units
 from cxlean.plans.models import Activity, Phase, Plan, PlanQuerySet, validate_dependencies
 
 # A new activity is proposed for two weeks from today (or the plan's start).
 DEFAULT_ACTIVITY_DAYS = 14
-INDENT = "\u2003"  # an em space: select options keep it, unlike ordinary spaces
-
-
-class DateInput(forms.DateInput):
-    """The browser's date picker; it needs ISO dates whatever the language."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class MoneyInput(forms.NumberInput):
     def __init__(self, attrs=None):
         super().__init__(attrs={"step": "1", "min": "0", "inputmode": "decimal", **(attrs or {})})
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, user: User) -> str:
-        return display_name(user)
-
-
-class UnitChoiceField(forms.ModelChoiceField):
-    """Units indented by their depth in the tree, as they are ordered by path."""
-
-    def label_from_instance(self, unit: Unit) -> str:
-        return f"{INDENT * unit.depth}{unit.name}"
 
 
 class PredecessorField(forms.ModelMultipleChoiceField):

@@ -6,9 +6,8 @@ from __future__ import annotations
 from django.db.models import Count, Q
 
 from cxlean.core.typed import default_ordering
-from cxlean.core.views import with_progress
 from cxlean.org.models import Unit
-from cxlean.plans.models import Plan
+from cxlean.plans.models import Plan, with_progress
 
 
 def plan_count(user) -> Count:

@@ -26,7 +26,7 @@ from cxlean.backlog.models import (
     StatusChange,
     Waste,
 )
-from cxlean.org.models import display_name
+from cxlean.core.names import display_name
 from cxlean.org.roles import COORDINATOR, EMPLOYEE
 from tests.api.conftest import api_client
 from tests.factories import (

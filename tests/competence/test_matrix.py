@@ -360,6 +360,7 @@ def test_management_signs_off_nothing_even_as_coordinator_and_trainer(
     assert client.post(cell_url(agent_alice, listening), {"level": Level.L}).status_code == 403
     assert client.post(cell_url(agent_alice, escalation), {"level": Level.L}).status_code == 403
     assert not Record.objects.filter(person=agent_alice, activity=listening).exists()
+    assert not Record.objects.filter(person=agent_alice, level=Level.L).exists()
     html = page(client)
     assert agent_alice.first_name in html
     assert cell_url(agent_alice, listening) not in html

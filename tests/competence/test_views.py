@@ -21,7 +21,7 @@ from cxlean.competence.models import (
     Record,
     TraineePlan,
 )
-from cxlean.org.models import display_name as name
+from cxlean.core.names import display_name as name
 from tests.competence.web_fixtures import (  # noqa: F401 - fixtures
     EN,
     HTMX,

@@ -5,7 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import ProtectedError
 from django.utils import translation
 
-from cxlean.org.models import CXRole, Profile, Unit, display_name
+from cxlean.core.names import display_name
+from cxlean.org.models import CXRole, Profile, Unit
 from tests.factories import CXRoleFactory, UnitFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

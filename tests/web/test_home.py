@@ -15,7 +15,7 @@ PAST = dt.date(2020, 1, 1)
 
 
 def test_home_is_the_root_url():
-    assert reverse("core:home") == HOME
+    assert reverse("home") == HOME
 
 
 def test_home_lists_my_open_activities_and_not_other_peoples(alice, bob, as_user):

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def every_page_url(company):
     step = GuideStepFactory(number=1)
     return [
-        reverse("core:home"),
+        reverse("home"),
         reverse("guide:index"),
         reverse("guide:step", args=[step.number]),
         reverse("org:units"),
@@ -77,7 +77,7 @@ def test_login_lands_on_the_start_page(client, alice):
     response = client.post(
         reverse("login"), {"username": "alice", "password": PASSWORD}, follow=True
     )
-    assert response.redirect_chain[-1][0] == reverse("core:home")
+    assert response.redirect_chain[-1][0] == reverse("home")
     assert "Alice" in response.content.decode()
 
 
@@ -89,7 +89,7 @@ def test_wrong_password_shows_an_error_and_stays_on_login(client, alice):
 
 
 def test_logout_is_a_post_form_in_the_header(alice, as_user):
-    html = as_user(alice).get(reverse("core:home")).content.decode()
+    html = as_user(alice).get(reverse("home")).content.decode()
     assert f'<form method="post" action="{reverse("logout")}">' in html
 
 
@@ -97,18 +97,18 @@ def test_logout_by_post_ends_the_session(alice, as_user):
     client = as_user(alice)
     response = client.post(reverse("logout"))
     assert response.status_code == 302
-    assert client.get(reverse("core:home")).status_code == 302
+    assert client.get(reverse("home")).status_code == 302
 
 
 def test_logout_by_get_is_refused(alice, as_user):
     client = as_user(alice)
     assert client.get(reverse("logout")).status_code == 405
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("home")).status_code == 200
 
 
 def test_employee_sees_the_daily_pages_but_no_admin_links(alice, as_user):
-    html = as_user(alice).get(reverse("core:home")).content.decode()
-    for name in ("core:home", "guide:index", "org:units", "checklists:mine", "gemba:list"):
+    html = as_user(alice).get(reverse("home")).content.decode()
+    for name in ("home", "guide:index", "org:units", "checklists:mine", "gemba:list"):
         assert f'href="{reverse(name)}"' in html, name
     assert f'href="{reverse("admin:index")}"' not in html
     assert f'href="{reverse("api-docs")}"' not in html
@@ -117,13 +117,13 @@ def test_employee_sees_the_daily_pages_but_no_admin_links(alice, as_user):
 @pytest.mark.parametrize("person", ["bob", "maria", "root"])
 def test_coordinators_management_and_superusers_see_admin_and_api_docs(person, request, as_user):
     user = request.getfixturevalue(person)
-    html = as_user(user).get(reverse("core:home")).content.decode()
+    html = as_user(user).get(reverse("home")).content.decode()
     assert f'href="{reverse("admin:index")}"' in html
     assert f'href="{reverse("api-docs")}"' in html
 
 
 def test_navigation_links_to_the_rollout_plans(alice, as_user):
-    html = as_user(alice).get(reverse("core:home")).content.decode()
+    html = as_user(alice).get(reverse("home")).content.decode()
     assert f'href="{reverse("plans:list")}"' in html
 
 
@@ -141,7 +141,7 @@ def test_the_cx_roles_are_reached_from_the_organisation(alice, as_user):
 
 
 def test_pages_have_landmarks_a_skip_link_and_no_cdn(alice, as_user):
-    html = as_user(alice).get(reverse("core:home")).content.decode()
+    html = as_user(alice).get(reverse("home")).content.decode()
     assert 'href="#main"' in html and '<main id="main"' in html
     assert "<header" in html and "<nav" in html and "<footer" in html
     assert 'hx-headers=\'{"X-CSRFToken": "' in html

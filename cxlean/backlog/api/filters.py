@@ -7,13 +7,11 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.contrib.auth.models import User
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers
-from rest_framework.filters import OrderingFilter
 
 from cxlean.backlog.models import (
     OPEN_STATUSES,
@@ -28,43 +26,6 @@ from cxlean.backlog.models import (
 )
 from cxlean.journeys.models import Journey, Touchpoint, Transition
 from cxlean.org.api.filters import IdFilter, StrictBooleanFilter, WithinUnitFilter
-
-
-class StrictOrderingFilter(OrderingFilter):
-    """`?ordering=` with a field the endpoint does not sort by is a 400 that lists the
-    fields it does, instead of being ignored."""
-
-    def get_ordering(self, request, queryset, view):
-        params = request.query_params.get(self.ordering_param)
-        if params:
-            fields = [param.strip() for param in params.split(",") if param.strip()]
-            allowed = {name for name, _label in self.get_valid_fields(queryset, view, {})}
-            unknown = [field for field in fields if field.lstrip("-") not in allowed]
-            if unknown:
-                raise serializers.ValidationError(
-                    {
-                        self.ordering_param: [
-                            _("Cannot sort by %(fields)s. Sort by: %(allowed)s.")
-                            % {"fields": ", ".join(unknown), "allowed": ", ".join(sorted(allowed))}
-                        ]
-                    }
-                )
-        return super().get_ordering(request, queryset, view)
-
-    def filter_queryset(self, request, queryset, view):
-        """Empty values (no due date, not yet scored) sort last either way, on every
-        database (PostgreSQL would put them first when descending)."""
-        ordering = self.get_ordering(request, queryset, view)
-        if not ordering:
-            return queryset
-        return queryset.order_by(
-            *(
-                F(name[1:]).desc(nulls_last=True)
-                if name.startswith("-")
-                else F(name).asc(nulls_last=True)
-                for name in ordering
-            )
-        )
 
 
 @extend_schema_field(OpenApiTypes.INT)

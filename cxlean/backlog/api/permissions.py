@@ -13,8 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
 from cxlean.backlog.models import OWNER_FIELDS, Item, may_submit
-from cxlean.core.api_permissions import is_read, is_signed_in
-from cxlean.org.roles import is_management
+from cxlean.org.api_permissions import is_read, is_signed_in, refuses_read_only
 
 # What an item's owner may change besides moving it: the plan and the effect.
 PLAN_FIELDS = frozenset(OWNER_FIELDS)
@@ -38,16 +37,6 @@ MANAGED_FIELDS = frozenset(
     }
 )
 
-READ_ONLY_MESSAGE = _("Management reads this but does not change it.")
-
-
-def refuses_management(permission: BasePermission, request) -> bool:
-    """True (and the message set) when a management user tries to write."""
-    if is_read(request) or request.user.is_superuser or not is_management(request.user):
-        return False
-    permission.message = READ_ONLY_MESSAGE
-    return True
-
 
 def sent_fields(data) -> set[str]:
     return set(data) if isinstance(data, Mapping) else set()
@@ -67,7 +56,7 @@ class ItemPermission(BasePermission):
     owner_move_message = _("Only a Lean coordinator of the item's unit assigns owners or rejects.")
 
     def has_permission(self, request, view) -> bool:
-        return is_signed_in(request) and not refuses_management(self, request)
+        return is_signed_in(request) and not refuses_read_only(self, request)
 
     def has_object_permission(self, request, view, item: Item) -> bool:
         user = request.user
@@ -102,7 +91,7 @@ class AuthorOrCoordinatorDeletes(BasePermission):
     comment_message = _("You cannot comment on this improvement.")
 
     def has_permission(self, request, view) -> bool:
-        return is_signed_in(request) and not refuses_management(self, request)
+        return is_signed_in(request) and not refuses_read_only(self, request)
 
     def has_object_permission(self, request, view, obj) -> bool:
         if is_read(request):
@@ -120,7 +109,7 @@ class FeedbackImprovementPermission(BasePermission):
     message = _("You cannot submit improvements for this feedback's unit.")
 
     def has_permission(self, request, view) -> bool:
-        return is_signed_in(request) and not refuses_management(self, request)
+        return is_signed_in(request) and not refuses_read_only(self, request)
 
     def has_object_permission(self, request, view, feedback) -> bool:
         return may_submit(request.user, feedback.unit)

@@ -24,27 +24,24 @@ from cxlean.backlog.models import (
     StatusChange,
     may_submit,
 )
-from cxlean.core.api import BlankAsNullChoiceField, DownloadField
+from cxlean.core.api import (
+    BlankAsNullChoiceField,
+    DownloadField,
+    ModelValidatedSerializer,
+    ScopedPrimaryKeyField,
+    enum_field,
+    label,
+    name_of,
+    requesting_user,
+)
 from cxlean.core.schema import own_enum
 from cxlean.journeys.models import Touchpoint, Transition
-from cxlean.org.api.serializers import ModelValidatedSerializer, requesting_user
 from cxlean.org.models import Unit
 from cxlean.org.roles import coordinates_unit
-from cxlean.plans.api.serializers import ScopedPrimaryKeyField, name_of
-
-LABEL_HELP = _("The label in the request language.")
-
-
-def label(source: str) -> serializers.CharField:
-    return serializers.CharField(
-        source=f"get_{source}_display", read_only=True, help_text=LABEL_HELP
-    )
 
 
 def status_field(enum_id: str, **kwargs) -> serializers.ChoiceField:
-    field_class = type("StatusField", (serializers.ChoiceField,), {})
-    extend_schema_field(own_enum(Status.choices, enum_id))(field_class)
-    return field_class(choices=Status.choices, **kwargs)
+    return enum_field(Status.choices, enum_id, **kwargs)
 
 
 def visible_items(items, user):

@@ -11,12 +11,10 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import filters, generics, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
@@ -24,7 +22,6 @@ from cxlean.backlog.api.filters import (
     AttachmentFilter,
     CommentFilter,
     ItemFilter,
-    StrictOrderingFilter,
 )
 from cxlean.backlog.api.permissions import (
     AuthorOrCoordinatorDeletes,
@@ -42,11 +39,11 @@ from cxlean.backlog.api.serializers import (
     StatusChangeSerializer,
 )
 from cxlean.backlog.models import Attachment, Comment, Item, improvement_from_feedback
-from cxlean.competence.api.serializers import api_errors
+from cxlean.core.api import RowsPagination, api_errors
+from cxlean.core.filters import FILTER_BACKENDS
 from cxlean.journeys.models import Feedback
 
 TAGS = ["backlog"]
-FILTER_BACKENDS = [DjangoFilterBackend, StrictOrderingFilter]
 SEARCH_BACKENDS = [*FILTER_BACKENDS, filters.SearchFilter]
 ITEM_ORDERING = ["priority", "due_date", "created_at", "title", "status_changed_at"]
 
@@ -142,12 +139,6 @@ class ItemViewSet(viewsets.ModelViewSet):
     def history(self, request, pk=None) -> Response:
         changes = self.get_object().status_changes.select_related("by")
         return Response(StatusChangeSerializer(changes, many=True).data)
-
-
-class RowsPagination(PageNumberPagination):
-    page_size = 500
-    page_size_query_param = "page_size"
-    max_page_size = 5000
 
 
 @extend_schema_view(

@@ -9,10 +9,9 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
-from cxlean.checklists.models import Completion, read_only
-from cxlean.core.api_permissions import is_read, is_signed_in
+from cxlean.checklists.models import Completion
+from cxlean.org.api_permissions import is_read, is_signed_in, refuses_read_only
 
-READ_ONLY_MESSAGE = _("Management reads this but does not change it.")
 TICK_MESSAGE = _("Only the person the checklist is assigned to ticks it off.")
 
 
@@ -24,12 +23,7 @@ class TicksOwnOnly(BasePermission):
     message = TICK_MESSAGE
 
     def has_permission(self, request, view) -> bool:
-        if not is_signed_in(request):
-            return False
-        if not is_read(request) and read_only(request.user):
-            self.message = READ_ONLY_MESSAGE
-            return False
-        return True
+        return is_signed_in(request) and not refuses_read_only(self, request)
 
     def has_object_permission(self, request, view, completion: Completion) -> bool:
         if is_read(request):

@@ -21,12 +21,17 @@ from cxlean.checklists.models import (
     due_date_errors,
     tick,
 )
-from cxlean.competence.api.serializers import api_errors
-from cxlean.core.api import DownloadField
-from cxlean.org.api.serializers import ModelValidatedSerializer, requesting_user
-from cxlean.org.models import Unit, display_name
+from cxlean.core.api import (
+    DownloadField,
+    ModelValidatedSerializer,
+    ScopedPrimaryKeyField,
+    api_errors,
+    name_of,
+    requesting_user,
+)
+from cxlean.core.names import display_name
+from cxlean.org.models import Unit
 from cxlean.org.roles import coordinates_unit
-from cxlean.plans.api.serializers import ScopedPrimaryKeyField, name_of
 
 TRANSLATED_HELP = _("In the request language (Accept-Language); the _sv and _en fields hold both.")
 

@@ -13,16 +13,13 @@ from typing import cast
 
 from django.db.models import Prefetch, ProtectedError, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from cxlean.backlog.api.filters import StrictOrderingFilter
 from cxlean.checklists.api.filters import (
     AssignmentFilter,
     CompletionFilter,
@@ -41,13 +38,12 @@ from cxlean.checklists.api.serializers import (
 )
 from cxlean.checklists.models import Assignment, ChecklistTemplate, Completion, TemplateItem
 from cxlean.checklists.progress import progress_rows
-from cxlean.core.api import refuse_deletion
-from cxlean.core.api_permissions import CatalogueOwnersWrite, ChangesInScope
+from cxlean.core.api import RowsPagination, refuse_deletion
+from cxlean.core.filters import FILTER_BACKENDS
 from cxlean.core.parsers import JSONParser
-from cxlean.org.roles import is_management
+from cxlean.org.api_permissions import CatalogueOwnersWrite, ChangesInScope
 
 TAGS = ["checklists"]
-FILTER_BACKENDS = [DjangoFilterBackend, StrictOrderingFilter]
 
 
 class ProtectedDelete:
@@ -151,11 +147,6 @@ class AssignmentViewSet(viewsets.ModelViewSet):
     def may_change(self, user, assignment: Assignment) -> bool:
         return assignment.can_manage(user)
 
-    def create(self, request, *args, **kwargs) -> Response:
-        if is_management(request.user) and not request.user.is_superuser:
-            raise PermissionDenied(_("Management reads this but does not change it."))
-        return super().create(request, *args, **kwargs)
-
 
 # --- ticks -------------------------------------------------------------------------------
 
@@ -227,12 +218,6 @@ class CompletionViewSet(
 
 
 # --- progress ----------------------------------------------------------------------------
-
-
-class RowsPagination(PageNumberPagination):
-    page_size = 500
-    page_size_query_param = "page_size"
-    max_page_size = 5000
 
 
 @extend_schema_view(

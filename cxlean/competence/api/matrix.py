@@ -36,7 +36,8 @@ from cxlean.competence.models import (
     requirements_by_role,
     unit_of,
 )
-from cxlean.org.models import CXRole, Profile, Unit, display_name
+from cxlean.core.names import display_name
+from cxlean.org.models import CXRole, Profile, Unit
 
 
 def people_in_view(user) -> QuerySet[User]:

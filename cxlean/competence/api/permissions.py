@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
 from cxlean.competence.models import Record, may_sign_off
-from cxlean.core.api_permissions import is_read, is_signed_in
-from cxlean.org.roles import is_management
+from cxlean.org.api_permissions import is_read, is_signed_in
+from cxlean.org.roles import may_write
 
 
 class RecordPermission(BasePermission):
@@ -26,7 +26,7 @@ class RecordPermission(BasePermission):
     def has_permission(self, request, view) -> bool:
         if not is_signed_in(request):
             return False
-        if is_read(request) or not is_management(request.user):
+        if is_read(request) or may_write(request.user):
             return True
         self.message = self.read_only_message
         return False

@@ -33,11 +33,18 @@ from cxlean.competence.models import (
     may_sign_off,
     unit_of,
 )
-from cxlean.core.api import DownloadField, NestedItemSerializer
-from cxlean.org.api.serializers import ModelValidatedSerializer, field_errors, requesting_user
-from cxlean.org.models import CXRole, Unit, display_name
+from cxlean.core.api import (
+    DownloadField,
+    ModelValidatedSerializer,
+    NestedItemSerializer,
+    ScopedPrimaryKeyField,
+    api_errors,
+    name_of,
+    requesting_user,
+)
+from cxlean.core.names import display_name
+from cxlean.org.models import CXRole, Unit
 from cxlean.org.roles import coordinated_units, coordinates_unit
-from cxlean.plans.api.serializers import ScopedPrimaryKeyField, name_of
 
 TRANSLATED_HELP = _("In the request language (Accept-Language).")
 LETTER_HELP = _("The level as a letter: – (not started), I, L, U or O.")
@@ -398,14 +405,6 @@ class RejectSerializer(serializers.Serializer):
         allow_blank=True,
         default="",
         help_text=_("Why, so the person knows what to do next. Required."),
-    )
-
-
-def api_errors(error: DjangoValidationError, **renamed: str) -> serializers.ValidationError:
-    """A model rule's ValidationError as a 400 with field errors, model field names
-    renamed to the request's (e.g. rejection_comment -> comment)."""
-    return serializers.ValidationError(
-        {renamed.get(name, name): messages for name, messages in field_errors(error).items()}
     )
 
 

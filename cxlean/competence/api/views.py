@@ -47,7 +47,6 @@ from cxlean.competence.api.serializers import (
     RequirementSerializer,
     SignOffSerializer,
     TraineePlanSerializer,
-    api_errors,
 )
 from cxlean.competence.models import (
     Area,
@@ -59,8 +58,8 @@ from cxlean.competence.models import (
     TraineePlan,
     unit_of,
 )
-from cxlean.core.api import refuse_deletion
-from cxlean.core.api_permissions import CatalogueOwnersWrite, ChangesInScope
+from cxlean.core.api import api_errors, refuse_deletion
+from cxlean.org.api_permissions import CatalogueOwnersWrite, ChangesInScope
 from cxlean.org.roles import coordinates_unit
 
 TAGS = ["competence"]

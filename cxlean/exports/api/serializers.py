@@ -12,16 +12,10 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 
-from cxlean.core.schema import own_enum
+from cxlean.core.api import enum_field
 from cxlean.exports.kinds import RequestRefused
 from cxlean.exports.models import ExportJob, JobStatus, Kind
 from cxlean.exports.services import request_export
-
-
-def enum_field(choices, enum_id: str, **kwargs):
-    field_class = type(f"{enum_id.title().replace('-', '')}Field", (serializers.ChoiceField,), {})
-    extend_schema_field(own_enum(choices, enum_id))(field_class)
-    return field_class(choices=choices, **kwargs)
 
 
 class ExportJobSerializer(serializers.ModelSerializer):

@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from cxlean.core.names import display_name
 from cxlean.exports.progress import Progress
 from cxlean.exports.sheets import Sheet, Style, Styled
-from cxlean.org.models import display_name
 
 CHUNK = 2_000  # rows fetched from the database at a time
 BOLD = Style(bold=True)

@@ -10,9 +10,8 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
-from cxlean.backlog.api.permissions import refuses_management
-from cxlean.core.api_permissions import is_read, is_signed_in
 from cxlean.gemba.models import Observation, Walk
+from cxlean.org.api_permissions import is_read, is_signed_in, refuses_read_only
 from cxlean.org.roles import is_coordinator
 
 
@@ -26,7 +25,7 @@ class PlanningPermission(BasePermission):
     complete_message = _("Only the walk's leader or a Lean coordinator of its unit can do this.")
 
     def has_permission(self, request, view) -> bool:
-        if not is_signed_in(request) or refuses_management(self, request):
+        if not is_signed_in(request) or refuses_read_only(self, request):
             return False
         return view.action != "create" or is_coordinator(request.user)
 
@@ -51,7 +50,7 @@ class ObservingPermission(BasePermission):
     message = _("Only the walk's leader, its participants and its coordinators can do this.")
 
     def has_permission(self, request, view) -> bool:
-        return is_signed_in(request) and not refuses_management(self, request)
+        return is_signed_in(request) and not refuses_read_only(self, request)
 
     def has_object_permission(self, request, view, obj) -> bool:
         if is_read(request) or view.action == "make_improvement":

@@ -13,11 +13,16 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cxlean.core.api import DownloadField
-from cxlean.core.schema import own_enum
+from cxlean.core.api import (
+    DownloadField,
+    ModelValidatedSerializer,
+    ScopedPrimaryKeyField,
+    enum_field,
+    label,
+    name_of,
+)
 from cxlean.gemba.models import (
     Answer,
     Frequency,
@@ -30,29 +35,11 @@ from cxlean.gemba.models import (
     WalkStatus,
 )
 from cxlean.journeys.models import Touchpoint
-from cxlean.org.api.serializers import ModelValidatedSerializer, requesting_user
+from cxlean.org.api.serializers import unit_check
 from cxlean.org.models import Unit
-from cxlean.org.roles import coordinates_unit
-from cxlean.plans.api.serializers import ScopedPrimaryKeyField, name_of
 
 if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
-
-LABEL_HELP = _("The label in the request language.")
-
-
-def label(source: str) -> serializers.CharField:
-    return serializers.CharField(
-        source=f"get_{source}_display", read_only=True, help_text=LABEL_HELP
-    )
-
-
-def enum_field(choices, enum_id: str, field=serializers.ChoiceField, **kwargs):
-    """A choice field with an enum of its own in the schema (no name clashes with the
-    backlog's status or the other apps' choice sets)."""
-    field_class = type(f"{enum_id.title().replace('-', '')}Field", (field,), {})
-    extend_schema_field(own_enum(choices, enum_id))(field_class)
-    return field_class(choices=choices, **kwargs)
+    pass
 
 
 def visible_walks(walks, user):
@@ -63,16 +50,6 @@ def observable_walks(walks, user):
     """Walks the user sees; whether they may observe on the one chosen is checked by
     the viewset (403), as with every "visible but not yours" answer."""
     return walks.visible_to(user)
-
-
-def unit_check(serializer: serializers.Serializer, unit: Unit, message: StrOrPromise) -> Unit:
-    """Creating or moving a walk or schedule: only to a unit the user coordinates."""
-    instance = serializer.instance
-    if (instance is None or unit != instance.unit) and not coordinates_unit(
-        requesting_user(serializer), unit
-    ):
-        raise serializers.ValidationError(message)
-    return unit
 
 
 # --- question sets -----------------------------------------------------------------------

@@ -19,7 +19,6 @@ from django.db.models import ProtectedError, QuerySet
 from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -33,12 +32,10 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from cxlean.backlog.api.filters import StrictOrderingFilter
 from cxlean.backlog.api.serializers import ITEM_RELATED, ItemSerializer
 from cxlean.backlog.models import Item
-from cxlean.competence.api.serializers import api_errors
-from cxlean.core.api import refuse_deletion
-from cxlean.core.api_permissions import CatalogueOwnersWrite
+from cxlean.core.api import api_errors, refuse_deletion
+from cxlean.core.filters import FILTER_BACKENDS
 from cxlean.core.parsers import JSONParser
 from cxlean.gemba.api.filters import (
     AnswerFilter,
@@ -72,11 +69,11 @@ from cxlean.gemba.models import (
 )
 from cxlean.gemba.recurrence import generate_for_schedule
 from cxlean.gemba.reports import cadence, flat_rows, months_back
+from cxlean.org.api_permissions import CatalogueOwnersWrite
 from cxlean.org.models import Unit
 from cxlean.org.roles import coordinated_units, is_coordinator, sees_everything
 
 TAGS = ["gemba"]
-FILTER_BACKENDS = [DjangoFilterBackend, StrictOrderingFilter]
 SEARCH_BACKENDS = [*FILTER_BACKENDS, filters.SearchFilter]
 
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 
-from cxlean.core.api_permissions import CatalogueOwnersWrite
 from cxlean.guide.api.filters import GuideActivityFilter
 from cxlean.guide.api.serializers import GuideActivitySerializer, GuideStepSerializer
 from cxlean.guide.models import GuideActivity, GuideStep
+from cxlean.org.api_permissions import CatalogueOwnersWrite
 
 
 @extend_schema(tags=["guide"])

@@ -8,7 +8,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cxlean.gemba.api.serializers import enum_field
+from cxlean.core.api import enum_field
 from cxlean.imports.models import ImportJob, Kind, Status
 from cxlean.imports.safety import check_workbook
 

@@ -18,7 +18,6 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
-from cxlean.core.api_permissions import is_signed_in
 from cxlean.imports.api.serializers import (
     ImportJobListSerializer,
     ImportJobSerializer,
@@ -27,6 +26,7 @@ from cxlean.imports.api.serializers import (
 from cxlean.imports.models import ImportJob, Kind, may_import
 from cxlean.imports.services import import_create
 from cxlean.imports.workbooks import CONTENT_TYPE, template_filename, template_workbook
+from cxlean.org.api_permissions import is_signed_in
 
 TAGS = ["imports"]
 

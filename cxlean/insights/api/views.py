@@ -7,9 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
+from cxlean.core.api import RowsPagination
 from cxlean.insights.api.serializers import MAX_PERIODS, EvidenceParams, EvidenceRowSerializer
 from cxlean.insights.reports import evidence_rows, periods_between, report_units
 from cxlean.metrics.models import PeriodKind
@@ -17,12 +17,6 @@ from cxlean.metrics.reports import periods_back
 from cxlean.org.models import Unit
 
 TAGS = ["insights"]
-
-
-class RowsPagination(PageNumberPagination):
-    page_size = 500
-    page_size_query_param = "page_size"
-    max_page_size = 5000
 
 
 @extend_schema(tags=TAGS)

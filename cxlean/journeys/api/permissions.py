@@ -9,9 +9,8 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
-from cxlean.backlog.api.permissions import refuses_management
-from cxlean.core.api_permissions import is_read, is_signed_in
 from cxlean.journeys.models import Feedback, may_change_journey
+from cxlean.org.api_permissions import is_read, is_signed_in, refuses_read_only
 from cxlean.org.roles import is_coordinator
 
 
@@ -26,7 +25,7 @@ class FeedbackPermission(BasePermission):
     )
 
     def has_permission(self, request, view) -> bool:
-        return is_signed_in(request) and not refuses_management(self, request)
+        return is_signed_in(request) and not refuses_read_only(self, request)
 
     def has_object_permission(self, request, view, feedback: Feedback) -> bool:
         user = request.user
@@ -44,7 +43,7 @@ class JourneyPermission(BasePermission):
     message = _("Only a Lean coordinator of the journey's unit can change it.")
 
     def has_permission(self, request, view) -> bool:
-        if not is_signed_in(request) or refuses_management(self, request):
+        if not is_signed_in(request) or refuses_read_only(self, request):
             return False
         return request.method != "POST" or is_coordinator(request.user)
 

@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cxlean.backlog.api.serializers import label
+from cxlean.core.api import ModelValidatedSerializer, name_of, requesting_user
 from cxlean.journeys.models import (
     Feedback,
     Journey,
@@ -19,10 +20,8 @@ from cxlean.journeys.models import (
     Transition,
     may_change_journey,
 )
-from cxlean.org.api.serializers import ModelValidatedSerializer, requesting_user
 from cxlean.org.models import Unit
 from cxlean.org.roles import coordinates_unit
-from cxlean.plans.api.serializers import name_of
 
 NOT_YOURS = _("Only a Lean coordinator of the journey's unit can change it.")
 OPEN_HELP = _("How many open improvements (idea to check) concern it, across the organisation.")

@@ -10,9 +10,8 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
-from cxlean.backlog.api.permissions import refuses_management
-from cxlean.core.api_permissions import is_read, is_signed_in
 from cxlean.maturity.models import completed_message
+from cxlean.org.api_permissions import is_read, is_signed_in, refuses_read_only
 from cxlean.org.roles import is_coordinator
 
 
@@ -24,7 +23,7 @@ class AssessmentPermission(BasePermission):
     message = _("Only a Lean coordinator of the assessment's unit can do this.")
 
     def has_permission(self, request, view) -> bool:
-        if not is_signed_in(request) or refuses_management(self, request):
+        if not is_signed_in(request) or refuses_read_only(self, request):
             return False
         return view.action != "create" or is_coordinator(request.user)
 
@@ -49,7 +48,7 @@ class AnswerPermission(BasePermission):
     message = _("Only the assessor who gave the answer can change it, while it is in progress.")
 
     def has_permission(self, request, view) -> bool:
-        return is_signed_in(request) and not refuses_management(self, request)
+        return is_signed_in(request) and not refuses_read_only(self, request)
 
     def has_object_permission(self, request, view, obj) -> bool:
         if is_read(request):

@@ -17,7 +17,14 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cxlean.core.api import NestedItemSerializer
+from cxlean.core.api import (
+    ModelValidatedSerializer,
+    NestedItemSerializer,
+    ScopedPrimaryKeyField,
+    name_of,
+    requesting_user,
+)
+from cxlean.core.names import display_name
 from cxlean.core.schema import own_enum
 from cxlean.maturity.forms import assessor_errors
 from cxlean.maturity.models import (
@@ -31,10 +38,8 @@ from cxlean.maturity.models import (
     Status,
 )
 from cxlean.maturity.scoring import Model, Scores, load_model, scores_for
-from cxlean.org.api.serializers import ModelValidatedSerializer, requesting_user
-from cxlean.org.models import Unit, display_name
+from cxlean.org.models import Unit
 from cxlean.org.roles import coordinates_unit
-from cxlean.plans.api.serializers import ScopedPrimaryKeyField, name_of
 
 IN_LANGUAGE = _("In the request language.")
 

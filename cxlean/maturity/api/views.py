@@ -24,11 +24,8 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from cxlean.backlog.api.filters import StrictOrderingFilter
-from cxlean.backlog.api.views import RowsPagination
-from cxlean.competence.api.serializers import api_errors
-from cxlean.core.api import refuse_deletion
-from cxlean.core.api_permissions import CatalogueOwnersWrite
+from cxlean.core.api import RowsPagination, api_errors, refuse_deletion
+from cxlean.core.filters import FILTER_BACKENDS, StrictOrderingFilter
 from cxlean.maturity.api.filters import (
     OVERALL,
     AssessmentAnswerFilter,
@@ -56,9 +53,9 @@ from cxlean.maturity.models import (
     completed_message,
 )
 from cxlean.maturity.scoring import Model, load_model, scores_for
+from cxlean.org.api_permissions import CatalogueOwnersWrite
 
 TAGS = ["maturity"]
-FILTER_BACKENDS = [DjangoFilterBackend, StrictOrderingFilter]
 SEARCH_BACKENDS = [*FILTER_BACKENDS, filters.SearchFilter]
 
 

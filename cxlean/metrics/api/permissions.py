@@ -9,8 +9,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
-from cxlean.backlog.api.permissions import refuses_management
-from cxlean.core.api_permissions import is_read, is_signed_in
+from cxlean.org.api_permissions import is_read, is_signed_in, refuses_read_only
 from cxlean.org.roles import is_coordinator
 
 
@@ -18,7 +17,7 @@ class RecordingPermission(BasePermission):
     message = _("Only a Lean coordinator of the unit can do this.")
 
     def has_permission(self, request, view) -> bool:
-        if not is_signed_in(request) or refuses_management(self, request):
+        if not is_signed_in(request) or refuses_read_only(self, request):
             return False
         return is_read(request) or is_coordinator(request.user)
 

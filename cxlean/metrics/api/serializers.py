@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.validators import UniqueTogetherValidator
 
-from cxlean.gemba.api.serializers import enum_field, label, unit_check
+from cxlean.core.api import ModelValidatedSerializer, enum_field, label
 from cxlean.journeys.models import Touchpoint
 from cxlean.metrics.models import (
     ALREADY_ENTERED,
@@ -25,7 +25,7 @@ from cxlean.metrics.models import (
     Target,
 )
 from cxlean.metrics.reports import Period
-from cxlean.org.api.serializers import ModelValidatedSerializer
+from cxlean.org.api.serializers import unit_check
 
 IN_LANGUAGE = _("In the request language.")
 UNIT_MESSAGE = _("You can record metrics only for the units you coordinate.")

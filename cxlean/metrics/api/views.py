@@ -16,14 +16,12 @@ from typing import Any
 from django.db.models import ProtectedError, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import filters, mixins, serializers, viewsets
 from rest_framework.response import Response
 
-from cxlean.backlog.api.filters import StrictOrderingFilter
 from cxlean.core.api import refuse_deletion
-from cxlean.core.api_permissions import CatalogueOwnersWrite
+from cxlean.core.filters import FILTER_BACKENDS
 from cxlean.metrics.api.filters import (
     MeasurementFilter,
     MetricFilter,
@@ -41,10 +39,10 @@ from cxlean.metrics.api.serializers import (
 from cxlean.metrics.models import Kind, Metric, PeriodKind
 from cxlean.metrics.reports import Period, Result, periods_back, results
 from cxlean.metrics.scope import counted_units, readable_units
+from cxlean.org.api_permissions import CatalogueOwnersWrite
 from cxlean.org.models import Unit
 
 TAGS = ["metrics"]
-FILTER_BACKENDS = [DjangoFilterBackend, StrictOrderingFilter]
 SEARCH_BACKENDS = [*FILTER_BACKENDS, filters.SearchFilter]
 MAX_PERIODS = 120
 

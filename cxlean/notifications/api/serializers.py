@@ -3,19 +3,10 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cxlean.core.schema import own_enum
+from cxlean.core.api import enum_field
 from cxlean.notifications.models import Delivery, Kind, Language, Notification, Preference
-
-
-def enum_field(choices, enum_id: str, **kwargs) -> serializers.ChoiceField:
-    """A choice field with an enum of its own in the schema (no clash with other apps'
-    `kind` or `language`)."""
-    field_class = type(f"{enum_id.title().replace('-', '')}Field", (serializers.ChoiceField,), {})
-    extend_schema_field(own_enum(choices, enum_id))(field_class)
-    return field_class(choices=choices, **kwargs)
 
 
 class NotificationSerializer(serializers.ModelSerializer):

@@ -17,7 +17,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from cxlean.backlog.api.filters import StrictOrderingFilter
+from cxlean.core.filters import StrictOrderingFilter
 from cxlean.notifications.api.filters import NotificationFilter
 from cxlean.notifications.api.serializers import (
     MarkedSerializer,

@@ -6,19 +6,16 @@ model's own validation so the API enforces exactly the rules forms and admin do.
 
 from __future__ import annotations
 
-import copy
-from typing import cast
-
 from django.contrib.auth.models import Group, User
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.settings import api_settings
 
+from cxlean.core.api import ModelValidatedSerializer, requesting_user
+from cxlean.core.names import display_name
 from cxlean.org.accounts import What, event, record, request_email_change
 from cxlean.org.models import (
     DECISIONS,
@@ -29,7 +26,6 @@ from cxlean.org.models import (
     SignInEvent,
     Surface,
     Unit,
-    display_name,
     may_propose_for,
     unit_placement_message,
 )
@@ -40,53 +36,6 @@ from cxlean.org.roles import (
     may_place_unit,
     may_set_password,
 )
-
-
-class ModelValidatedSerializer(serializers.ModelSerializer):
-    """Runs `full_clean()` (field validators and the model's `clean()`) on the instance
-    the request would produce, before anything is saved; errors become 400 field errors.
-
-    Uniqueness is left to DRF's own validators, and the database CheckConstraints stay
-    a safety net: `clean()` states the same rules with clearer messages.
-    """
-
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        try:
-            self.validate_model(self.would_be_instance(attrs), attrs)
-        except DjangoValidationError as error:
-            raise serializers.ValidationError(field_errors(error)) from error
-        return attrs
-
-    def validate_model(self, instance, attrs) -> None:
-        """Hook for rules beyond `full_clean`; raise Django's ValidationError."""
-        instance.full_clean(validate_unique=False, validate_constraints=False)
-
-    def would_be_instance(self, attrs):
-        # The stubs type Meta.model with the serializer's type variable, unusable here.
-        model = cast(type[models.Model], self.Meta.model)
-        many_to_many = {field.name for field in model._meta.many_to_many}
-        values = {name: value for name, value in attrs.items() if name not in many_to_many}
-        if self.instance is None:
-            return model(**values)
-        # A copy: a rejected request must leave the loaded object untouched.
-        instance = copy.copy(self.instance)
-        for name, value in values.items():
-            setattr(instance, name, value)
-        return instance
-
-
-def field_errors(error: DjangoValidationError) -> dict:
-    if not hasattr(error, "error_dict"):
-        return {api_settings.NON_FIELD_ERRORS_KEY: error.messages}
-    return {
-        api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field: messages
-        for field, messages in error.message_dict.items()
-    }
-
-
-def requesting_user(serializer: serializers.Serializer):
-    return serializer.context["request"].user
 
 
 class UnitSerializer(ModelValidatedSerializer):
@@ -396,3 +345,13 @@ class ProposalDecisionSerializer(serializers.Serializer):
     decision_note = serializers.CharField(
         required=False, allow_blank=True, default="", help_text=_("Why, for the proposer.")
     )
+
+
+def unit_check(serializer: serializers.Serializer, unit: Unit, message: str) -> Unit:
+    """Creating or moving a walk or schedule: only to a unit the user coordinates."""
+    instance = serializer.instance
+    if (instance is None or unit != instance.unit) and not coordinates_unit(
+        requesting_user(serializer), unit
+    ):
+        raise serializers.ValidationError(message)
+    return unit

@@ -14,12 +14,6 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
 from cxlean.core.api import refuse_deletion
-from cxlean.core.api_permissions import (
-    CatalogueOwnersWrite,
-    ChangesInScope,
-    is_read,
-    is_signed_in,
-)
 from cxlean.org.api.filters import PersonFilter, UnitFilter
 from cxlean.org.api.serializers import (
     CatalogueProposalSerializer,
@@ -29,6 +23,12 @@ from cxlean.org.api.serializers import (
     ProposalDecisionSerializer,
     SignInEventSerializer,
     UnitSerializer,
+)
+from cxlean.org.api_permissions import (
+    CatalogueOwnersWrite,
+    ChangesInScope,
+    is_read,
+    is_signed_in,
 )
 from cxlean.org.models import CatalogueProposal, CXRole, EmailChange, SignInEvent, Unit
 from cxlean.org.roles import (

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, TypedDict
+from typing import TypedDict
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -19,8 +19,13 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cxlean.org.api.serializers import ModelValidatedSerializer, requesting_user
-from cxlean.org.models import display_name
+from cxlean.core.api import (
+    ModelValidatedSerializer,
+    ScopedPrimaryKeyField,
+    name_of,
+    requesting_user,
+)
+from cxlean.core.names import display_name
 from cxlean.org.roles import coordinates_unit
 from cxlean.plans.models import (
     Activity,
@@ -33,9 +38,6 @@ from cxlean.plans.models import (
 )
 from cxlean.plans.services import plan_create_from_guide
 
-# A scope gets the field's queryset, of its model's own QuerySet class.
-Scope = Callable[[Any, User], QuerySet]
-
 
 class DecimalFormat(TypedDict):
     max_digits: int
@@ -43,20 +45,6 @@ class DecimalFormat(TypedDict):
 
 
 MONEY: DecimalFormat = {"max_digits": 14, "decimal_places": 2}
-
-
-class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
-    """An id chosen among the objects `scope(queryset, user)` leaves to the requesting
-    user; any other id is "does not exist", so nothing about it leaks."""
-
-    def __init__(self, *, scope: Scope, **kwargs):
-        self.scope = scope
-        super().__init__(**kwargs)
-
-    def get_queryset(self) -> QuerySet:
-        queryset = super().get_queryset()
-        assert queryset is not None  # a writable related field always has one
-        return self.scope(queryset, self.context["request"].user)
 
 
 def editable_plans(plans: PlanQuerySet, user) -> QuerySet:
@@ -73,10 +61,6 @@ def visible_activities(activities: ActivityQuerySet, user) -> QuerySet:
 
 def money(amount: Decimal) -> str:
     return serializers.DecimalField(**MONEY).to_representation(amount)
-
-
-def name_of(user: User | None) -> str | None:
-    return display_name(user) if user else None
 
 
 def run_all_checks(*checks: Callable[[], None]) -> None:

@@ -13,7 +13,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.response import Response
 
-from cxlean.core.api_permissions import ActivityPermission, ChangesInScope
+from cxlean.org.api_permissions import ActivityPermission, ChangesInScope
 from cxlean.plans.api.filters import ActivityFilter, PhaseFilter, PlanFilter
 from cxlean.plans.api.serializers import (
     ActivitySerializer,

@@ -7,7 +7,8 @@ The order of the answers matters and is the same on every endpoint:
 2. An object the user may not see: 404. The viewsets' querysets (`visible_to`) leave
    it out before any permission is asked, so nothing reveals that it exists.
 3. An object the user sees but may not change: 403. Management, who see everything
-   and change nothing, therefore get 403 on every write.
+   and change nothing (`cxlean.org.roles.is_read_only`, whatever other groups they
+   hold), therefore get 403 on every write.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections.abc import Mapping
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from cxlean.org.roles import is_coordinator, is_management, may_edit_catalogue
+from cxlean.org.roles import is_coordinator, is_read_only, may_edit_catalogue, may_write
 
 
 def is_read(request) -> bool:
@@ -26,6 +27,18 @@ def is_read(request) -> bool:
 
 def is_signed_in(request) -> bool:
     return bool(request.user and request.user.is_authenticated)
+
+
+READ_ONLY_MESSAGE = _("Management reads this but does not change it.")
+
+
+def refuses_read_only(permission: BasePermission, request) -> bool:
+    """True (and the permission's message set) when a read-only user (management,
+    `is_read_only`) tries to write."""
+    if is_read(request) or not is_read_only(request.user):
+        return False
+    permission.message = READ_ONLY_MESSAGE
+    return True
 
 
 class CatalogueOwnersWrite(BasePermission):
@@ -53,7 +66,7 @@ class ChangesInScope(BasePermission):
     message = _("You can only change what belongs to the units you coordinate.")
 
     def has_permission(self, request, view) -> bool:
-        if not is_signed_in(request):
+        if not is_signed_in(request) or refuses_read_only(self, request):
             return False
         return request.method != "POST" or is_coordinator(request.user)
 
@@ -74,7 +87,7 @@ class ActivityPermission(ChangesInScope):
         user = request.user
         if is_read(request) or obj.can_edit(user):
             return True
-        if request.method == "PATCH" and not is_management(user) and obj.can_update_status(user):
+        if request.method == "PATCH" and may_write(user) and obj.can_update_status(user):
             if self.only_status(request.data):
                 return True
             self.message = self.owner_message
