@@ -33,7 +33,13 @@ from cxlean.backlog.models import (
     Waste,
 )
 from cxlean.core.forms import DateInput, PersonChoiceField, UnitChoiceField
-from cxlean.journeys.models import Touchpoint, Transition
+from cxlean.journeys.forms import (
+    TouchpointChoiceField,
+    TransitionChoiceField,
+    grouped_by_journey,
+    touchpoints,
+    transitions,
+)
 from cxlean.org.models import Unit
 from cxlean.org.roles import coordinated_units, is_coordinator, unit_neighbourhood
 
@@ -54,33 +60,6 @@ SORTS = {
     "created": ["-created_at", "-pk"],
     "title": ["title", "pk"],
 }
-
-
-class TouchpointChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, touchpoint: Touchpoint) -> str:
-        return f"{touchpoint.stage.name} · {touchpoint.name}"
-
-
-class TransitionChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, transition: Transition) -> str:
-        return f"{transition.source.name} → {transition.target.name}"
-
-
-def grouped_by_journey(field: forms.ModelChoiceField, journey_of) -> None:
-    """Show a touchpoint or transition select as option groups, one per journey (the
-    queryset still validates the choice)."""
-    groups: dict[str, list] = {}
-    for obj in field.queryset:
-        groups.setdefault(journey_of(obj).name, []).append((obj.pk, field.label_from_instance(obj)))
-    field.choices = [("", field.empty_label or "---------"), *groups.items()]
-
-
-def touchpoints() -> QuerySet[Touchpoint]:
-    return Touchpoint.objects.select_related("stage__journey")
-
-
-def transitions() -> QuerySet[Transition]:
-    return Transition.objects.select_related("source__stage__journey", "target")
 
 
 def score_field(label, help_text="") -> forms.TypedChoiceField:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import fields as filter_fields
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers
-from rest_framework.filters import OrderingFilter
+from rest_framework.filters import OrderingFilter, SearchFilter
 
 OUT_OF_RANGE = _("Enter a date and time between the years 1 and 9999.")
 
@@ -90,3 +90,4 @@ class StrictOrderingFilter(OrderingFilter):
 
 # The filter backends of every list endpoint that filters and sorts.
 FILTER_BACKENDS = [DjangoFilterBackend, StrictOrderingFilter]
+SEARCH_BACKENDS = [*FILTER_BACKENDS, SearchFilter]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth.models import User
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from cxlean.core.names import display_name
@@ -51,3 +52,13 @@ def add_model_errors(form: forms.BaseForm, error: ValidationError) -> None:
             target = None
         for message in errors:
             form.add_error(target, message)
+
+
+class PeopleChoiceField(forms.ModelMultipleChoiceField):
+    """Several people as checkboxes, by name (a walk's participants, an assessment's
+    assessors)."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, user: User) -> str:
+        return display_name(user)

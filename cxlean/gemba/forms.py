@@ -21,10 +21,8 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cxlean.backlog.forms import TouchpointChoiceField, grouped_by_journey, touchpoints
 from cxlean.backlog.models import MudaKind, Waste
-from cxlean.core.forms import DateInput, PersonChoiceField, UnitChoiceField
-from cxlean.core.names import display_name
+from cxlean.core.forms import DateInput, PeopleChoiceField, PersonChoiceField, UnitChoiceField
 from cxlean.core.typed import form_field
 from cxlean.gemba.models import (
     Observation,
@@ -35,6 +33,7 @@ from cxlean.gemba.models import (
     WalkStatus,
 )
 from cxlean.gemba.photos import validate_photo
+from cxlean.journeys.forms import TouchpointChoiceField, grouped_by_journey, touchpoints
 from cxlean.org.models import Unit
 
 NOT_SURE = ""
@@ -59,13 +58,6 @@ class MonthInput(forms.DateInput):
 class QuestionSetChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, question_set: QuestionSet) -> str:
         return str(question_set.name)
-
-
-class PeopleChoiceField(forms.ModelMultipleChoiceField):
-    widget = forms.CheckboxSelectMultiple
-
-    def label_from_instance(self, user: User) -> str:
-        return display_name(user)
 
 
 def people_of(units: QuerySet[Unit], *also: int | None) -> QuerySet[User]:

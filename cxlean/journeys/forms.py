@@ -88,6 +88,29 @@ class TouchpointChoiceField(forms.ModelChoiceField):
         return touchpoint_label(touchpoint)
 
 
+class TransitionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, transition: Transition) -> str:
+        return f"{transition.source.name} → {transition.target.name}"
+
+
+def grouped_by_journey(field: forms.ModelChoiceField, journey_of) -> None:
+    """Show a touchpoint or transition select as option groups, one per journey (the
+    queryset still validates the choice). The backlog, Gemba and CX metrics forms
+    choose touchpoints with it."""
+    groups: dict[str, list] = {}
+    for obj in field.queryset:
+        groups.setdefault(journey_of(obj).name, []).append((obj.pk, field.label_from_instance(obj)))
+    field.choices = [("", field.empty_label or "---------"), *groups.items()]
+
+
+def touchpoints() -> QuerySet[Touchpoint]:
+    return Touchpoint.objects.select_related("stage__journey")
+
+
+def transitions() -> QuerySet[Transition]:
+    return Transition.objects.select_related("source__stage__journey", "target")
+
+
 # --- Voice of the Customer ---------------------------------------------------------------
 
 

@@ -17,10 +17,9 @@ from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from cxlean.core.forms import DateInput, UnitChoiceField
+from cxlean.core.forms import DateInput, PeopleChoiceField, UnitChoiceField
 from cxlean.core.names import display_name
 from cxlean.core.typed import form_field
-from cxlean.gemba.forms import PeopleChoiceField
 from cxlean.maturity.models import SCORE_MESSAGE, SCORES, Assessment, AssessmentAnswer, Question
 from cxlean.org.models import Unit
 from cxlean.org.roles import MANAGEMENT

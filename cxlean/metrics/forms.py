@@ -17,9 +17,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from cxlean.backlog.forms import TouchpointChoiceField, grouped_by_journey, touchpoints
 from cxlean.core.forms import DateInput, UnitChoiceField
 from cxlean.core.typed import form_field
+from cxlean.journeys.forms import TouchpointChoiceField, grouped_by_journey, touchpoints
 from cxlean.metrics.models import (
     SURVEY_KINDS,
     Measurement,

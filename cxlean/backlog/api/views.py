@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import filters, generics, mixins, status, viewsets
+from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -40,11 +40,10 @@ from cxlean.backlog.api.serializers import (
 )
 from cxlean.backlog.models import Attachment, Comment, Item, improvement_from_feedback
 from cxlean.core.api import RowsPagination, api_errors
-from cxlean.core.filters import FILTER_BACKENDS
+from cxlean.core.filters import FILTER_BACKENDS, SEARCH_BACKENDS
 from cxlean.journeys.models import Feedback
 
 TAGS = ["backlog"]
-SEARCH_BACKENDS = [*FILTER_BACKENDS, filters.SearchFilter]
 ITEM_ORDERING = ["priority", "due_date", "created_at", "title", "status_changed_at"]
 
 

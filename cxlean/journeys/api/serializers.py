@@ -10,8 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cxlean.backlog.api.serializers import label
-from cxlean.core.api import ModelValidatedSerializer, name_of, requesting_user
+from cxlean.core.api import ModelValidatedSerializer, label, name_of, requesting_user
 from cxlean.journeys.models import (
     Feedback,
     Journey,

@@ -18,8 +18,7 @@ from django.db.models import (
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 
-from cxlean.backlog.api.views import SEARCH_BACKENDS
-from cxlean.core.filters import FILTER_BACKENDS
+from cxlean.core.filters import FILTER_BACKENDS, SEARCH_BACKENDS
 from cxlean.journeys.api.filters import (
     FeedbackFilter,
     JourneyFilter,
