@@ -20,6 +20,7 @@ import datetime as dt
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django.contrib import admin, messages
@@ -51,6 +52,9 @@ from cxlean.journeys.models import Feedback
 from cxlean.org.admin_rules import RoleAdmin, RoleTabularInline, UnitTreeFilter
 from cxlean.org.models import Unit
 from cxlean.org.roles import coordinated_units, is_coordinator, sees_everything
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # How far back "finished recently" and its lead time look on the backlog-by-unit page.
 RECENT_DAYS = 90
@@ -109,8 +113,7 @@ class ReadOnlyInline(RoleTabularInline):
 
 class StatusChangeInline(ReadOnlyInline):
     model = StatusChange
-    fields = ["from_status", "to_status", "mover", "at", "note"]
-    readonly_fields = fields
+    fields = readonly_fields = ("from_status", "to_status", "mover", "at", "note")
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # the record of the workflow is kept
@@ -125,8 +128,7 @@ class StatusChangeInline(ReadOnlyInline):
 
 class CommentInline(ReadOnlyInline):
     model = Comment
-    fields = ["writer", "created_at", "text"]
-    readonly_fields = fields
+    fields = readonly_fields = ("writer", "created_at", "text")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("author")
@@ -138,8 +140,7 @@ class CommentInline(ReadOnlyInline):
 
 class AttachmentInline(ReadOnlyInline):
     model = Attachment
-    fields = ["file_name", "description", "uploader", "created_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("file_name", "description", "uploader", "created_at")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("uploaded_by")
@@ -335,7 +336,7 @@ class Figure:
 
     count: int
     url: str
-    label: str = ""
+    label: StrOrPromise = ""
 
 
 @dataclass

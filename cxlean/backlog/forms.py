@@ -10,10 +10,13 @@ on the form's fields (or above the form for fields it does not show).
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.contrib.auth.models import User
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db.models import F, Q, QuerySet
+from django.db import models
+from django.db.models import F, OrderBy, Q, QuerySet
 from django.forms.models import model_to_dict
 from django.http import QueryDict
 from django.utils import timezone
@@ -26,6 +29,7 @@ from cxlean.backlog.models import (
     Attachment,
     Comment,
     Item,
+    ItemQuerySet,
     MudaKind,
     Quadrant,
     Source,
@@ -33,6 +37,7 @@ from cxlean.backlog.models import (
     Waste,
 )
 from cxlean.core.forms import DateInput, PersonChoiceField, UnitChoiceField
+from cxlean.core.typed import form_field
 from cxlean.journeys.forms import (
     TouchpointChoiceField,
     TransitionChoiceField,
@@ -54,7 +59,7 @@ MOVE_FIELDS: dict[str, list[str]] = {
     Status.ACT: ["spread", "spread_note"],
     Status.REJECTED: ["rejection_reason"],
 }
-SORTS = {
+SORTS: dict[str, list[str | OrderBy]] = {
     "priority": [F("priority").desc(nulls_last=True), "-created_at", "-pk"],
     "due": [F("due_date").asc(nulls_last=True), F("priority").desc(nulls_last=True), "-pk"],
     "created": ["-created_at", "-pk"],
@@ -92,7 +97,7 @@ class ItemRulesForm(forms.ModelForm):
                 target = name if name in self.fields else NON_FIELD_ERRORS
                 shown.setdefault(target, []).extend(messages)
             errors = ValidationError(shown)
-        super()._update_errors(errors)
+        super()._update_errors(errors)  # type: ignore[misc]  # a Django method the stubs leave out
 
 
 def submit_units(user) -> QuerySet[Unit]:
@@ -167,7 +172,7 @@ class ItemFilterForm(forms.Form):
 
     def __init__(self, *args, viewer, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = (
+        form_field(self, "owner", forms.ModelChoiceField).queryset = (
             User.objects.filter(owned_improvements__in=Item.objects.visible_to(viewer))
             .distinct()
             .order_by("first_name", "last_name", "username")
@@ -177,7 +182,7 @@ class ItemFilterForm(forms.Form):
         self.is_valid()  # cleaned_data then holds the fields that are valid
         return {name: value for name, value in self.cleaned_data.items() if value}
 
-    def filter(self, items: QuerySet[Item], *, sort: bool = True) -> QuerySet[Item]:
+    def filter(self, items: ItemQuerySet, *, sort: bool = True) -> ItemQuerySet:
         chosen = self.chosen()
         for name in ("waste", "muda_kind", "source", "impact", "feasibility", "touchpoint"):
             if name in chosen:
@@ -223,14 +228,19 @@ class ItemFilterForm(forms.Form):
 # --- submit and edit ---------------------------------------------------------------------
 
 
-class JourneyFieldsMixin:
+class JourneyFieldsMixin(forms.BaseForm):
     """Touchpoint and transition selects grouped by journey."""
 
     def group_journey_fields(self) -> None:
         if "touchpoint" in self.fields:
-            grouped_by_journey(self.fields["touchpoint"], lambda t: t.stage.journey)
+            grouped_by_journey(
+                form_field(self, "touchpoint", forms.ModelChoiceField), lambda t: t.stage.journey
+            )
         if "transition" in self.fields:
-            grouped_by_journey(self.fields["transition"], lambda t: t.source.stage.journey)
+            grouped_by_journey(
+                form_field(self, "transition", forms.ModelChoiceField),
+                lambda t: t.source.stage.journey,
+            )
 
 
 class ItemFieldsForm(JourneyFieldsMixin, ItemRulesForm):
@@ -290,12 +300,12 @@ class SubmitForm(ItemFieldsForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = submit_units(user)
+        form_field(self, "unit", forms.ModelChoiceField).queryset = submit_units(user)
         if not is_coordinator(user):
             for name in (*SCORES, "owner", "due_date"):
                 del self.fields[name]
         else:
-            self.fields["owner"].queryset = owner_choices(user)
+            form_field(self, "owner", forms.ModelChoiceField).queryset = owner_choices(user)
         self.group_journey_fields()
 
 
@@ -337,8 +347,10 @@ class ItemForm(ItemFieldsForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         units = Unit.objects.all() if user.is_superuser else coordinated_units(user)
-        self.fields["unit"].queryset = units.order_by("path")
-        self.fields["owner"].queryset = owner_choices(user, self.instance)
+        form_field(self, "unit", forms.ModelChoiceField).queryset = units.order_by("path")
+        form_field(self, "owner", forms.ModelChoiceField).queryset = owner_choices(
+            user, self.instance
+        )
         if self.instance.status != Status.REJECTED and not self.instance.rejection_reason:
             del self.fields["rejection_reason"]
         self.group_journey_fields()
@@ -373,7 +385,7 @@ class MoveForm(ItemRulesForm):
         fields: list[str] = []
 
     def move_fields(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self._meta.fields}
+        return {name: self.cleaned_data[name] for name in self._meta.fields or ()}
 
 
 def move_form(item: Item, target: str, user, data=None) -> MoveForm:
@@ -383,10 +395,8 @@ def move_form(item: Item, target: str, user, data=None) -> MoveForm:
     extra: dict = {}
     if set(SCORES) & set(names):
         for name in SCORES:
-            extra[name] = score_field(
-                Item._meta.get_field(name).verbose_name.capitalize(),
-                Item._meta.get_field(name).help_text,
-            )
+            model_field = cast(models.Field, Item._meta.get_field(name))  # a score, not a relation
+            extra[name] = score_field(model_field.verbose_name.capitalize(), model_field.help_text)
     if "owner" in names:
         extra["owner"] = PersonChoiceField(
             label=_("Owner"), queryset=owner_choices(user, item), required=False
@@ -407,8 +417,9 @@ def move_form(item: Item, target: str, user, data=None) -> MoveForm:
             "rejection_reason": forms.Textarea(attrs={"rows": 3}),
         },
     )
-    form_class = type("TargetMoveForm", (form_class,), extra)
-    form = form_class(keep_unsent(item, names, data), instance=item)
+    # modelform_factory(form=MoveForm) makes a MoveForm; the stubs say only ModelForm
+    target_class = cast(type[MoveForm], type("TargetMoveForm", (form_class,), extra))
+    form = target_class(keep_unsent(item, names, data), instance=item)
     for name in names:
         form.fields[name].required = False  # Item.move says what is missing, in its words
     return form

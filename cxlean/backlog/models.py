@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -53,6 +54,9 @@ from cxlean.org.roles import (
     sees_everything,
     unit_neighbourhood,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Waste(models.TextChoices):
@@ -234,9 +238,10 @@ class ScoringSettings(models.Model):
         return found or cls(pk=1)
 
     def weights(self) -> tuple[Decimal, Decimal, Decimal]:
-        return tuple(
-            Decimal(str(weight))
-            for weight in (self.impact_weight, self.feasibility_weight, self.customer_value_weight)
+        return (
+            Decimal(str(self.impact_weight)),
+            Decimal(str(self.feasibility_weight)),
+            Decimal(str(self.customer_value_weight)),
         )
 
     def priority(self, impact: int, feasibility: int, customer_value: int) -> int:
@@ -479,15 +484,16 @@ class Item(models.Model):
         return None not in (self.impact, self.feasibility, self.customer_value)
 
     def compute_scores(self, scoring: ScoringSettings | None = None) -> None:
-        if not self.is_scored:
+        impact, feasibility, customer_value = self.impact, self.feasibility, self.customer_value
+        if impact is None or feasibility is None or customer_value is None:
             self.priority, self.quadrant = None, ""
             return
         scoring = scoring or ScoringSettings.current()
-        self.priority = scoring.priority(self.impact, self.feasibility, self.customer_value)
-        self.quadrant = scoring.quadrant(self.impact, self.feasibility)
+        self.priority = scoring.priority(impact, feasibility, customer_value)
+        self.quadrant = scoring.quadrant(impact, feasibility)
 
     def clean(self) -> None:
-        errors = {}
+        errors: dict[str, StrOrPromise] = {}
         if self.waste == Waste.MUDA and not self.muda_kind:
             errors["muda_kind"] = _("Choose which of the eight kinds of Muda this is.")
         if self.muda_kind and self.waste != Waste.MUDA:
@@ -499,13 +505,13 @@ class Item(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def status_errors(self) -> dict[str, str]:
+    def status_errors(self) -> dict[str, StrOrPromise]:
         """What the item's status requires and it lacks: a planned item keeps its owner
         and due date, a checked one its measured effect, a rejected one its reason ...
         (the requirements of every move that led to the status, `REACHED_THROUGH`).
         Part of `clean`, so the web forms, the API and the admin refuse the same edits
         with the same words."""
-        errors: dict[str, str] = {}
+        errors: dict[str, StrOrPromise] = {}
         for status in REACHED_THROUGH[self.status]:
             for name, message in self.move_errors(status).items():
                 errors.setdefault(name, message)
@@ -562,9 +568,9 @@ class Item(models.Model):
             return [target for target in targets if (self.status, target) in OWNER_MOVES]
         return []
 
-    def move_errors(self, target: str) -> dict[str, str]:
+    def move_errors(self, target: str) -> dict[str, StrOrPromise]:
         """What is missing before the item can enter `target` (empty when it can)."""
-        errors: dict[str, str] = {}
+        errors: dict[str, StrOrPromise] = {}
         if target == Status.TRIAGED:
             if not self.waste:
                 errors["waste"] = _("Classify the waste (Muda, Mura or Muri) before triage.")
@@ -727,7 +733,7 @@ class Attachment(models.Model):
         ordering = ["item", "created_at", "pk"]
 
     def __str__(self) -> str:
-        return self.file.name.rsplit("/", 1)[-1]
+        return (self.file.name or "").rsplit("/", 1)[-1]
 
 
 def improvement_from_feedback(feedback: Feedback, by) -> tuple[Item, bool]:

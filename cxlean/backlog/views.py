@@ -44,6 +44,7 @@ from cxlean.backlog.models import (
     TRANSITIONS,
     Attachment,
     Item,
+    ItemQuerySet,
     Quadrant,
     ScoringSettings,
     Status,
@@ -53,6 +54,7 @@ from cxlean.backlog.models import (
 from cxlean.core.forms import add_model_errors
 from cxlean.core.history import Change, object_changes
 from cxlean.core.redirects import safe_next
+from cxlean.core.typed import HtmxRequest
 from cxlean.journeys.models import Feedback
 from cxlean.org.roles import is_read_only
 
@@ -71,7 +73,7 @@ def refuse_read_only(request: HttpRequest) -> None:
         raise PermissionDenied(_("Management can read the backlog but not change it."))
 
 
-def visible_items(user) -> QuerySet[Item]:
+def visible_items(user) -> ItemQuerySet:
     return Item.objects.visible_to(user)
 
 
@@ -385,6 +387,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     item = visible_item(request, pk)
     user = request.user
     data = request.POST if request.method == "POST" else None
+    form: ItemForm | PlanForm
     if item.can_manage(user):
         form = ItemForm(data, instance=item, user=user)
     elif item.can_edit_plan(user):
@@ -421,7 +424,7 @@ def require_mover(request: HttpRequest, item: Item) -> None:
 
 
 @require_http_methods(GET_POST)
-def item_move(request: HttpRequest, pk: int) -> HttpResponse:
+def item_move(request: HtmxRequest, pk: int) -> HttpResponse:
     """GET: the form a move needs (?to=plan). POST: make the move; with HTMX from the
     board the answer is the new board (or, refused, the reasons with status 422),
     without JavaScript a redirect back (or the form with the reasons)."""
@@ -549,7 +552,7 @@ def attachment_file(request: HttpRequest, pk: int) -> FileResponse:
         handle = found.file.open("rb")
     except FileNotFoundError as missing:
         raise Http404 from missing
-    return FileResponse(handle, filename=posixpath.basename(found.file.name))
+    return FileResponse(handle, filename=posixpath.basename(found.file.name or ""))
 
 
 # --- history -----------------------------------------------------------------------------

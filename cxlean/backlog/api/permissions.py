@@ -8,12 +8,16 @@ everything and changes nothing.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
 from cxlean.backlog.models import OWNER_FIELDS, Item, may_submit
 from cxlean.org.api_permissions import is_read, is_signed_in, refuses_read_only
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # What an item's owner may change besides moving it: the plan and the effect.
 PLAN_FIELDS = frozenset(OWNER_FIELDS)
@@ -49,6 +53,7 @@ class ItemPermission(BasePermission):
     move; its owner edits the plan and effect fields (a PATCH holding others is a 403)
     and moves it forward (`Item.allowed_moves`)."""
 
+    message: StrOrPromise  # why the last check failed; DRF shows it
     manage_message = _("Only a Lean coordinator of the item's unit can do this.")
     plan_message = _(
         "As the item's owner you can change its plan and effect fields only: %(fields)s."

@@ -315,7 +315,7 @@ class ItemRowSerializer(serializers.Serializer):
     waste_label = label("waste")
     muda_kind = serializers.CharField()
     muda_kind_label = label("muda_kind")
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]  # a declared field, not Field.source
     source_label = label("source")
     impact = serializers.IntegerField(allow_null=True)
     feasibility = serializers.IntegerField(allow_null=True)

@@ -183,7 +183,12 @@ class ItemPartViewSet(
 
     def get_queryset(self) -> QuerySet:
         items = Item.objects.visible_to(self.request.user)
-        return self.queryset.filter(item__in=items).select_related("item__unit", self.author_field)
+        return (
+            super()
+            .get_queryset()
+            .filter(item__in=items)
+            .select_related("item__unit", self.author_field)
+        )
 
     def perform_create(self, serializer) -> None:
         if not serializer.validated_data["item"].can_comment(self.request.user):
