@@ -35,7 +35,10 @@ class CxleanAdminSite(admin.AdminSite):
 
         unit_page = self.admin_view(partial(unit_view, self))
         # LoginRequiredMiddleware sends strangers to the admin's login, as for admin pages.
-        unit_page.login_url = reverse_lazy("admin:login", current_app=self.name)
+        # (admin_view returns a new function: the stubs say it returns the partial it got.)
+        unit_page.login_url = reverse_lazy(  # type: ignore[attr-defined]
+            "admin:login", current_app=self.name
+        )
         return [
             path("insights/unit/<int:unit_id>/", unit_page, name="insights_unit"),
             *super().get_urls(),

@@ -7,13 +7,13 @@ import copy
 import logging
 from collections import Counter
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
-from django.db.models import ProtectedError, QuerySet, RestrictedError
+from django.db.models import Model, ProtectedError, QuerySet, RestrictedError
 from django.urls import reverse
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
@@ -39,7 +39,9 @@ CONFLICT_MESSAGE = gettext_lazy(
 
 def still_used_by(error: ProtectedError | RestrictedError) -> str:
     """What still refers to the row, in words: "2 checklist templates and 1 assignment"."""
-    rows = getattr(error, "protected_objects", None) or getattr(error, "restricted_objects", ())
+    rows = (
+        error.protected_objects if isinstance(error, ProtectedError) else error.restricted_objects
+    ) or ()
     counts = Counter(type(row)._meta for row in rows)
     parts = [
         f"{count} {meta.verbose_name if count == 1 else meta.verbose_name_plural}"
@@ -125,10 +127,11 @@ class ModelValidatedSerializer(serializers.ModelSerializer):
         instance.full_clean(validate_unique=False, validate_constraints=False)
 
     def would_be_instance(self, attrs):
-        many_to_many = {field.name for field in self.Meta.model._meta.many_to_many}
+        model: type[Model] = self.Meta.model
+        many_to_many = {field.name for field in model._meta.many_to_many}
         values = {name: value for name, value in attrs.items() if name not in many_to_many}
         if self.instance is None:
-            return self.Meta.model(**values)
+            return model(**values)
         # A copy: a rejected request must leave the loaded object untouched.
         instance = copy.copy(self.instance)
         for name, value in values.items():
@@ -138,7 +141,9 @@ class ModelValidatedSerializer(serializers.ModelSerializer):
 
 # --- fields ------------------------------------------------------------------------------
 
-Scope = Callable[[QuerySet, User], QuerySet]
+# Called with the field's queryset, which is of its model's own QuerySet class (Any: the
+# type checker cannot tie a scope to the queryset it is given with).
+Scope = Callable[[Any, User], QuerySet]
 
 
 class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):

@@ -13,6 +13,7 @@ import datetime as dt
 import posixpath
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
@@ -21,8 +22,12 @@ from django.utils.formats import date_format, number_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
+from simple_history.utils import get_history_manager_for_model
 
 from cxlean.core.names import display_name
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 TEXT_PREVIEW = 60
 NOTHING = "–"
@@ -51,7 +56,7 @@ class Change:
     fields: list[FieldChange]
 
     @property
-    def action(self) -> str:
+    def action(self) -> StrOrPromise:
         return ACTIONS[self.kind]
 
     @property
@@ -65,7 +70,8 @@ def object_changes(
     """The changes to `obj` in `fields`, newest first (the first version is "created")."""
     model = type(obj)
     versions = list(
-        model.history.filter(id=obj.pk)
+        get_history_manager_for_model(model)
+        .filter(id=obj.pk)
         .select_related("history_user")
         .order_by("history_date", "history_id")
     )
@@ -89,13 +95,22 @@ def object_changes(
     return changes[:limit]
 
 
+def model_field(model: type[models.Model], name: str) -> models.Field:
+    """The model's own field `name` (not a relation from another model: those have no
+    value in the model's history)."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise TypeError(f"{model.__name__}.{name} is a relation from another model")
+    return field
+
+
 class RelatedNames:
     """Shows the values of historical copies: choices by label, foreign keys by the
     name of what they point at (each related model fetched in one query), dates and
     numbers the language's way, files by name, long text shortened."""
 
     def __init__(self, model: type[models.Model], fields: list[str], versions: list):
-        self.fields = [model._meta.get_field(name) for name in fields]
+        self.fields = [model_field(model, name) for name in fields]
         self.names: dict[str, dict] = {}
         for field in self.fields:
             if isinstance(field, models.ForeignKey):

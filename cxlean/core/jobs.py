@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable
+from typing import cast
 
 from celery import Task, shared_task
 from django.conf import settings
@@ -46,9 +47,14 @@ TRANSIENT_ERRORS = (OperationalError, InterfaceError)
 
 
 class BackgroundJobQuerySet(models.QuerySet):
+    @property
+    def job_model(self) -> type[BackgroundJob]:
+        # Only job models are built on this queryset (their managers come from it).
+        return cast("type[BackgroundJob]", self.model)
+
     def silent(self, now: dt.datetime) -> BackgroundJobQuerySet:
         """Running, with no heartbeat for `SILENT_AFTER`: the worker died."""
-        model = self.model
+        model = self.job_model
         before = now - model.SILENT_AFTER
         return self.filter(
             Q(status=model.RUNNING)
@@ -57,17 +63,17 @@ class BackgroundJobQuerySet(models.QuerySet):
 
     def worn_out(self, now: dt.datetime) -> BackgroundJobQuerySet:
         """Started as often as a job may be, and silent since or queued again."""
-        model = self.model
+        model = self.job_model
         return self.filter(attempts__gte=model.MAX_ATTEMPTS).filter(
-            Q(pk__in=self.silent(now).values("pk")) | Q(status=model.Status.QUEUED)
+            Q(pk__in=self.silent(now).values("pk")) | Q(status=model.Status["QUEUED"])
         )
 
     def waiting(self, now: dt.datetime) -> BackgroundJobQuerySet:
         """Queued for longer than `RESEND_QUEUED_AFTER` (the broker lost it or was down)
         with attempts left."""
-        model = self.model
+        model = self.job_model
         return self.filter(
-            status=model.Status.QUEUED,
+            status=model.Status["QUEUED"],
             created_at__lt=now - model.RESEND_QUEUED_AFTER,
             attempts__lt=model.MAX_ATTEMPTS,
         )
@@ -82,6 +88,8 @@ class BackgroundJob(models.Model):
     `notify_owner`. `requested_by`'s reverse name is `<app label>_jobs`.
     """
 
+    # Its TextChoices, with the members QUEUED, FAILED and DONE (looked up by name here:
+    # the type checker knows a TextChoices class, not this one's members).
     Status: type[models.TextChoices]
     RUNNING: str
     MAX_ATTEMPTS = 3  # a job whose worker died this often (out of memory?) is failed
@@ -123,6 +131,8 @@ class BackgroundJob(models.Model):
         ),
     )
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # Every job has a status; each job model restates the field with its own choices.
+    status = models.CharField(_("status"), max_length=12)
 
     class Meta:
         abstract = True
@@ -141,7 +151,7 @@ class BackgroundJob(models.Model):
         now = timezone.now()
         return (
             cls._default_manager.filter(
-                pk=pk, status=cls.Status.QUEUED, attempts__lt=cls.MAX_ATTEMPTS
+                pk=pk, status=cls.Status["QUEUED"], attempts__lt=cls.MAX_ATTEMPTS
             ).update(
                 status=cls.RUNNING,
                 started_at=now,
@@ -171,7 +181,7 @@ class BackgroundJob(models.Model):
         the database is what failed, the requeue sweep finds the job later."""
         try:
             cls._default_manager.filter(pk=pk, status=cls.RUNNING).update(
-                status=cls.Status.QUEUED, progress=0
+                status=cls.Status["QUEUED"], progress=0
             )
         except Exception:
             logger.warning("%s %s could not be given back to the queue", cls.__name__, pk)
@@ -182,7 +192,7 @@ class BackgroundJob(models.Model):
         """Failed with `message` for the requester; `tell` also tells them (for failures
         they are not watching: a time limit, a worker that kept dying)."""
         fields = self.record_failure(message)
-        self.status = self.Status.FAILED
+        self.status = self.Status["FAILED"]
         self.finished_at = timezone.now()
         self.save(update_fields=["status", "finished_at", *fields])
         if tell:
@@ -236,13 +246,14 @@ def requeue_stale(model: type[BackgroundJob], task: Task, now: dt.datetime | Non
     Stops at the first message the broker refuses (the next sweep tries again). Returns
     the ids sent."""
     now = now or timezone.now()
-    jobs = model._default_manager.all()
+    # Every job model's manager is built from BackgroundJobQuerySet.
+    jobs = cast(BackgroundJobQuerySet, model._default_manager.all())
     with transaction.atomic():
         for job in jobs.worn_out(now).select_related("requested_by"):
             job.give_up()
         revived = list(jobs.silent(now).values_list("pk", flat=True))
         jobs.filter(pk__in=revived, status=model.RUNNING).update(
-            status=model.Status.QUEUED, progress=0
+            status=model.Status["QUEUED"], progress=0
         )
     waiting = jobs.waiting(now).values_list("pk", flat=True)
     sent = []

@@ -7,6 +7,8 @@ parser refuses nesting deeper than `MAX_DEPTH`, which no request of this API nee
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
@@ -22,6 +24,7 @@ def depth_of(value) -> int:
     stack = [(value, 1)]
     while stack:
         item, depth = stack.pop()
+        children: Iterable
         if isinstance(item, dict):
             children = item.values()
         elif isinstance(item, list):

@@ -7,11 +7,14 @@ their units, superusers do everything, employees use the web app instead. The ad
 site itself (`cxlean.admin.CxleanAdminSite`) lives at project level, above the apps.
 """
 
+from collections.abc import Callable
+
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.db.models import Model
 from django.http import Http404, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -28,6 +31,10 @@ from cxlean.org.roles import (
 class ValidSelectionMixin:
     """An action on ids that are not ids of this list (a tampered or stale form) does
     nothing and says so, instead of failing on the database query (a 500)."""
+
+    # From the ModelAdmin it is mixed into.
+    model: type[Model]
+    message_user: Callable[..., None]
 
     def is_valid_pk(self, value) -> bool:
         pk = self.model._meta.pk
@@ -46,7 +53,10 @@ class ValidSelectionMixin:
                 messages.WARNING,
             )
             return HttpResponseRedirect(request.get_full_path())
-        return super().response_action(request, queryset, *args, **kwargs)
+        # The ModelAdmin the mixin is mixed into has it (mypy sees only the mixin's bases).
+        return super().response_action(  # type: ignore[misc]
+            request, queryset, *args, **kwargs
+        )
 
 
 class RoleAdmin(ValidSelectionMixin, SimpleHistoryAdmin):
@@ -133,9 +143,13 @@ class RoleInlineMixin:
     """An inline follows the permissions of the object it belongs to (Django would ask
     for per-model permissions, which cxlean's roles do not hand out)."""
 
+    # From the InlineModelAdmin it is mixed into.
+    admin_site: admin.AdminSite
+    parent_model: type[Model]
+
     extra = 0
 
-    def parent_admin(self) -> RoleAdmin:
+    def parent_admin(self) -> admin.ModelAdmin:
         return self.admin_site.get_model_admin(self.parent_model)
 
     def has_view_permission(self, request, obj=None) -> bool:
@@ -175,9 +189,10 @@ class UnitTreeFilter(admin.SimpleListFilter):
         return [(str(unit.pk), f"{'— ' * unit.depth}{unit.name}") for unit in units]
 
     def queryset(self, request, queryset):
-        if not self.value():
+        value = self.value()
+        if not value:
             return queryset
-        unit = Unit.objects.filter(pk=self.value()).first() if self.value().isdigit() else None
+        unit = Unit.objects.filter(pk=value).first() if value.isdigit() else None
         if unit is None:
             return queryset.none()
         return queryset.filter(unit__path__startswith=unit.path)

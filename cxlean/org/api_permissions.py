@@ -37,7 +37,8 @@ def refuses_read_only(permission: BasePermission, request) -> bool:
     `is_read_only`) tries to write."""
     if is_read(request) or not is_read_only(request.user):
         return False
-    permission.message = READ_ONLY_MESSAGE
+    # DRF reads a permission's `message` (getattr); its stubs do not declare the attribute.
+    permission.message = READ_ONLY_MESSAGE  # type: ignore[attr-defined]
     return True
 
 

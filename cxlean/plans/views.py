@@ -53,7 +53,7 @@ HOME_PLAN_LIMIT = 10
 
 
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedRequest) -> HttpResponse:
     """The start page: what I have to do, and how the rollouts I can see are going."""
     my_activities = (
         Activity.objects.filter(owner=request.user, status__in=Activity.OPEN_STATUSES)
@@ -66,7 +66,7 @@ def home(request: HttpRequest) -> HttpResponse:
         Plan.objects.visible_to(request.user)
         .with_figures()
         .select_related("unit")
-        .order_by(*Plan._meta.ordering)[: HOME_PLAN_LIMIT + 1]
+        .order_by(*default_ordering(Plan))[: HOME_PLAN_LIMIT + 1]
     )
     context = {
         "my_activities": my_activities,

@@ -15,6 +15,7 @@ from cxlean.competence.models import (
     CompetenceActivity,
     Goal,
     GreenCard,
+    GreenCardQuerySet,
     Level,
     Record,
     Requirement,
@@ -107,7 +108,7 @@ class GreenCardFilter(django_filters.FilterSet):
         model = GreenCard
         fields = ["person", "role", "concept", "unit", "status"]
 
-    def filter_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+    def filter_status(self, queryset: GreenCardQuerySet, name: str, value: str) -> QuerySet:
         return queryset.with_date_status(value, timezone.localdate())
 
 

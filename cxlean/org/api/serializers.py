@@ -6,6 +6,8 @@ model's own validation so the API enforces exactly the rules forms and admin do.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.models import Group, User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -36,6 +38,9 @@ from cxlean.org.roles import (
     may_place_unit,
     may_set_password,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class UnitSerializer(ModelValidatedSerializer):
@@ -347,7 +352,7 @@ class ProposalDecisionSerializer(serializers.Serializer):
     )
 
 
-def unit_check(serializer: serializers.Serializer, unit: Unit, message: str) -> Unit:
+def unit_check(serializer: serializers.Serializer, unit: Unit, message: StrOrPromise) -> Unit:
     """Creating or moving a walk or schedule: only to a unit the user coordinates."""
     instance = serializer.instance
     if (instance is None or unit != instance.unit) and not coordinates_unit(
