@@ -98,7 +98,7 @@ def grouped_by_journey(field: forms.ModelChoiceField, journey_of) -> None:
     queryset still validates the choice). The backlog, Gemba and CX metrics forms
     choose touchpoints with it."""
     groups: dict[str, list] = {}
-    for obj in field.queryset:
+    for obj in field.queryset if field.queryset is not None else ():
         groups.setdefault(journey_of(obj).name, []).append((obj.pk, field.label_from_instance(obj)))
     field.choices = [("", field.empty_label or "---------"), *groups.items()]
 
