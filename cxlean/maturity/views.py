@@ -279,30 +279,30 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
-def assessment_complete(request: HttpRequest, pk: int) -> HttpResponse:
+def change_state(request: HttpRequest, pk: int, change: str, done: str) -> HttpResponse:
+    """Complete or reopen an assessment (`change` names the model method): the
+    model's refusal becomes an error message, success the `done` message."""
     assessment = visible_assessment(request, pk)
     require_manager(request, assessment)
     try:
-        assessment.complete()
+        getattr(assessment, change)()
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("The assessment is completed. Its scores now count."))
+        messages.success(request, done)
     return redirect(detail_url(assessment))
+
+
+@require_POST
+def assessment_complete(request: HttpRequest, pk: int) -> HttpResponse:
+    return change_state(
+        request, pk, "complete", _("The assessment is completed. Its scores now count.")
+    )
 
 
 @require_POST
 def assessment_reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = visible_assessment(request, pk)
-    require_manager(request, assessment)
-    try:
-        assessment.reopen()
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The assessment is open again for answers."))
-    return redirect(detail_url(assessment))
+    return change_state(request, pk, "reopen", _("The assessment is open again for answers."))
 
 
 # --- comparisons -------------------------------------------------------------------------
