@@ -50,6 +50,20 @@ from cxlean.org.roles import coordinated_units, is_coordinator, unit_neighbourho
 
 OPEN, CLOSED, OVERDUE = "open", "closed", "overdue"
 SCORES = ("impact", "feasibility", "customer_value")
+# what anyone submits; a coordinator's ItemForm adds the follow-up fields
+SUBMIT_FIELDS = [
+    "title",
+    "description",
+    "unit",
+    "source",
+    "touchpoint",
+    "transition",
+    "waste",
+    "muda_kind",
+    *SCORES,
+    "owner",
+    "due_date",
+]
 PLAN_FIELDS = list(OWNER_FIELDS)
 # What each move asks for (Item.move_errors says what it needs); a note goes with all.
 MOVE_FIELDS: dict[str, list[str]] = {
@@ -279,19 +293,7 @@ class SubmitForm(ItemFieldsForm):
 
     class Meta:
         model = Item
-        fields = [
-            "title",
-            "description",
-            "unit",
-            "source",
-            "touchpoint",
-            "transition",
-            "waste",
-            "muda_kind",
-            *SCORES,
-            "owner",
-            "due_date",
-        ]
+        fields = SUBMIT_FIELDS
         widgets = {"description": forms.Textarea(attrs={"rows": 4}), "due_date": DateInput()}
         help_texts = {
             "description": _("What happens today, and what could be better."),
@@ -315,17 +317,7 @@ class ItemForm(ItemFieldsForm):
     class Meta:
         model = Item
         fields = [
-            "title",
-            "description",
-            "unit",
-            "source",
-            "touchpoint",
-            "transition",
-            "waste",
-            "muda_kind",
-            *SCORES,
-            "owner",
-            "due_date",
+            *SUBMIT_FIELDS,
             "expected_metric",
             "expected_change",
             "expected_effect",

@@ -56,7 +56,7 @@ from cxlean.core.history import Change, object_changes
 from cxlean.core.redirects import safe_next
 from cxlean.core.typed import HtmxRequest
 from cxlean.journeys.models import Feedback
-from cxlean.org.roles import is_read_only
+from cxlean.org.roles import home_unit_id, is_read_only
 
 GET_POST = ["GET", "POST"]
 ITEMS_PER_PAGE = 50
@@ -295,9 +295,8 @@ def item_new(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not may_submit(user):
         raise PermissionDenied(_("Management reads the backlog but does not submit ideas."))
-    profile = getattr(user, "profile", None)
     data = request.POST if request.method == "POST" else None
-    form = SubmitForm(data, user=user, initial={"unit": profile.unit_id if profile else None})
+    form = SubmitForm(data, user=user, initial={"unit": home_unit_id(user)})
     if data is not None and form.is_valid():
         item = form.save(commit=False)
         if not may_submit(user, item.unit):  # the choices already keep to these units

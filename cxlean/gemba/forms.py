@@ -60,6 +60,17 @@ class QuestionSetChoiceField(forms.ModelChoiceField):
         return str(question_set.name)
 
 
+def question_set_field() -> QuestionSetChoiceField:
+    """The optional standard question set of a walk or a schedule; the form sets the
+    choices (`question_sets`)."""
+    return QuestionSetChoiceField(
+        label=_("Questions"),
+        queryset=QuestionSet.objects.none(),
+        required=False,
+        empty_label=_("No standard questions"),
+    )
+
+
 def people_of(units: QuerySet[Unit], *also: int | None) -> QuerySet[User]:
     """Active people working in `units`, and the people `also` (present choices)."""
     people = Q(is_active=True, profile__unit__in=units)
@@ -144,12 +155,7 @@ class WalkForm(forms.ModelForm):
         empty_label=_("None"),
         help_text=_("Where in the customer journey the walk looks, if it is a touchpoint."),
     )
-    question_set = QuestionSetChoiceField(
-        label=_("Questions"),
-        queryset=QuestionSet.objects.none(),
-        required=False,
-        empty_label=_("No standard questions"),
-    )
+    question_set = question_set_field()
 
     class Meta:
         model = Walk
@@ -224,12 +230,7 @@ class ScheduleForm(forms.ModelForm):
     touchpoint = TouchpointChoiceField(
         label=_("Touchpoint"), queryset=touchpoints(), required=False, empty_label=_("None")
     )
-    question_set = QuestionSetChoiceField(
-        label=_("Questions"),
-        queryset=QuestionSet.objects.none(),
-        required=False,
-        empty_label=_("No standard questions"),
-    )
+    question_set = question_set_field()
 
     class Meta:
         model = Schedule

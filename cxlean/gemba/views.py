@@ -64,7 +64,7 @@ from cxlean.gemba.queries import (
 )
 from cxlean.gemba.recurrence import generate_for_schedule
 from cxlean.gemba.reports import cadence, month_starts, months_back
-from cxlean.org.roles import is_read_only
+from cxlean.org.roles import home_unit_id, is_read_only
 
 GET_POST = ["GET", "POST"]
 PLANNED_SHOWN = 25
@@ -205,10 +205,9 @@ def walk_new(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not may_plan_walks(user):
         raise PermissionDenied(_("Lean coordinators plan Gemba walks."))
-    profile = getattr(user, "profile", None)
     data = request.POST if request.method == "POST" else None
     initial = {
-        "unit": profile.unit_id if profile else None,
+        "unit": home_unit_id(user),
         "leader": user.pk,
         "day": timezone.localdate() + dt.timedelta(days=1),
         "time": dt.time(9, 0),
@@ -531,10 +530,9 @@ def schedule_new(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not may_plan_walks(user):
         raise PermissionDenied(_("Lean coordinators plan Gemba walks."))
-    profile = getattr(user, "profile", None)
     data = request.POST if request.method == "POST" else None
     initial = {
-        "unit": profile.unit_id if profile else None,
+        "unit": home_unit_id(user),
         "leader": user.pk,
         "start_time": dt.time(9, 0),
         "starts_on": timezone.localdate(),

@@ -41,6 +41,7 @@ from cxlean.org.roles import (
     contributing_units,
     coordinated_units,
     coordinates_unit,
+    home_unit_id,
 )
 
 if TYPE_CHECKING:
@@ -57,11 +58,6 @@ def units_for_feedback(user) -> QuerySet[Unit]:
     offered): the user's part of the tree and the units they coordinate, in one query.
     Whether a chosen unit is allowed stays `may_log_feedback`'s decision."""
     return contributing_units(user).order_by("path")
-
-
-def home_unit_id(user) -> int | None:
-    profile = getattr(user, "profile", None)
-    return profile.unit_id if profile else None
 
 
 def touchpoint_label(touchpoint: Touchpoint) -> str:
@@ -114,6 +110,20 @@ def transitions() -> QuerySet[Transition]:
 # --- Voice of the Customer ---------------------------------------------------------------
 
 
+FEEDBACK_FIELDS = [
+    "unit",
+    "source",
+    "channel",
+    "touchpoint",
+    "received_on",
+    "what_happened",
+    "how_it_felt",
+    "what_to_improve",
+    "sentiment",
+    "customer_reference",
+]
+
+
 class FeedbackForm(forms.ModelForm):
     unit = UnitChoiceField(label=_("Unit"), queryset=Unit.objects.none())
     touchpoint = TouchpointChoiceField(
@@ -125,18 +135,7 @@ class FeedbackForm(forms.ModelForm):
 
     class Meta:
         model = Feedback
-        fields = [
-            "unit",
-            "source",
-            "channel",
-            "touchpoint",
-            "received_on",
-            "what_happened",
-            "how_it_felt",
-            "what_to_improve",
-            "sentiment",
-            "customer_reference",
-        ]
+        fields = FEEDBACK_FIELDS
         widgets = {
             "received_on": DateInput(),
             "what_happened": forms.Textarea(attrs={"rows": 4}),

@@ -30,6 +30,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cxlean.core.history import Change, object_changes
 from cxlean.core.typed import HtmxRequest
 from cxlean.journeys.forms import (
+    FEEDBACK_FIELDS,
     FeedbackFilterForm,
     FeedbackForm,
     JourneyForm,
@@ -151,19 +152,6 @@ def feedback_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- feedback history --------------------------------------------------------------------
-
-FEEDBACK_FIELDS = [
-    "unit",
-    "source",
-    "channel",
-    "touchpoint",
-    "received_on",
-    "what_happened",
-    "how_it_felt",
-    "what_to_improve",
-    "sentiment",
-    "customer_reference",
-]
 
 
 def feedback_changes(feedback: Feedback, limit: int = 100) -> list[Change]:

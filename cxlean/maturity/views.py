@@ -45,7 +45,7 @@ from cxlean.maturity.queries import (
     visible_assessments,
 )
 from cxlean.maturity.scoring import load_model, scores_for
-from cxlean.org.roles import is_read_only
+from cxlean.org.roles import home_unit_id, is_read_only
 
 GET_POST = ["GET", "POST"]
 PER_PAGE = 50
@@ -109,10 +109,9 @@ def assessment_new(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     if not may_create(user):
         raise PermissionDenied(_("Lean coordinators start maturity assessments."))
-    profile = getattr(user, "profile", None)
     data = request.POST if request.method == "POST" else None
     initial = {
-        "unit": profile.unit_id if profile else None,
+        "unit": home_unit_id(user),
         "assessed_on": timezone.localdate(),
         "assessors": [user.pk],
     }
@@ -280,30 +279,30 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
-def assessment_complete(request: HttpRequest, pk: int) -> HttpResponse:
+def change_state(request: HttpRequest, pk: int, change: str, done: str) -> HttpResponse:
+    """Complete or reopen an assessment (`change` names the model method): the
+    model's refusal becomes an error message, success the `done` message."""
     assessment = visible_assessment(request, pk)
     require_manager(request, assessment)
     try:
-        assessment.complete()
+        getattr(assessment, change)()
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("The assessment is completed. Its scores now count."))
+        messages.success(request, done)
     return redirect(detail_url(assessment))
+
+
+@require_POST
+def assessment_complete(request: HttpRequest, pk: int) -> HttpResponse:
+    return change_state(
+        request, pk, "complete", _("The assessment is completed. Its scores now count.")
+    )
 
 
 @require_POST
 def assessment_reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = visible_assessment(request, pk)
-    require_manager(request, assessment)
-    try:
-        assessment.reopen()
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The assessment is open again for answers."))
-    return redirect(detail_url(assessment))
+    return change_state(request, pk, "reopen", _("The assessment is open again for answers."))
 
 
 # --- comparisons -------------------------------------------------------------------------
@@ -347,8 +346,8 @@ def compare(request: HttpRequest) -> HttpResponse:
         over_form = CompareForm(request.GET, units=units, prefix="over")
         unit = over_form.chosen_unit()
     else:  # by default the viewer's own unit, else the first one with assessments
-        profile = getattr(user, "profile", None)
-        unit = units.filter(pk=profile.unit_id).first() if profile else None
+        home = home_unit_id(user)
+        unit = units.filter(pk=home).first() if home else None
         unit = unit or units.first()
         over_form = CompareForm(units=units, prefix="over", initial={"unit": unit})
     within_form = CompareForm(request.GET, units=units, prefix="within")

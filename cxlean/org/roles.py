@@ -155,6 +155,13 @@ def contributing_units(user: User | AnonymousUser):
     return unit_neighbourhood(user)
 
 
+def home_unit_id(user: User | AnonymousUser) -> int | None:
+    """The pk of the person's own unit (from their profile), or None: the unit a new
+    record starts out in."""
+    profile = getattr(user, "profile", None)
+    return profile.unit_id if profile else None
+
+
 def _home_unit(user: User) -> Unit | None:
     cache = vars(user)  # cached on the user object, as the groups are
     if "_cxlean_home_unit" not in cache:
