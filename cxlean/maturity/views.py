@@ -11,6 +11,8 @@ Visible but not allowed is a 403; management reads everything and changes nothin
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -279,13 +281,15 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def change_state(request: HttpRequest, pk: int, change: str, done: str) -> HttpResponse:
-    """Complete or reopen an assessment (`change` names the model method): the
-    model's refusal becomes an error message, success the `done` message."""
+def change_state(
+    request: HttpRequest, pk: int, change: Callable[[Assessment], None], done: str
+) -> HttpResponse:
+    """Complete or reopen an assessment (`change` is the model method): the model's
+    refusal becomes an error message, success the `done` message."""
     assessment = visible_assessment(request, pk)
     require_manager(request, assessment)
     try:
-        getattr(assessment, change)()
+        change(assessment)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -296,13 +300,15 @@ def change_state(request: HttpRequest, pk: int, change: str, done: str) -> HttpR
 @require_POST
 def assessment_complete(request: HttpRequest, pk: int) -> HttpResponse:
     return change_state(
-        request, pk, "complete", _("The assessment is completed. Its scores now count.")
+        request, pk, Assessment.complete, _("The assessment is completed. Its scores now count.")
     )
 
 
 @require_POST
 def assessment_reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    return change_state(request, pk, "reopen", _("The assessment is open again for answers."))
+    return change_state(
+        request, pk, Assessment.reopen, _("The assessment is open again for answers.")
+    )
 
 
 # --- comparisons -------------------------------------------------------------------------
