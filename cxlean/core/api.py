@@ -106,6 +106,15 @@ def requesting_user(serializer: serializers.Serializer):
     return serializer.context["request"].user
 
 
+TRANSLATED_HELP = gettext_lazy("In the request language (Accept-Language).")
+
+
+def translated(help_text: StrOrPromise = TRANSLATED_HELP) -> serializers.CharField:
+    """A catalogue text read in the request language (the model's `Translated`
+    attribute); the `_sv` and `_en` columns hold both."""
+    return serializers.CharField(read_only=True, help_text=help_text)
+
+
 class ModelValidatedSerializer(serializers.ModelSerializer):
     """Runs `full_clean()` (field validators and the model's `clean()`) on the instance
     the request would produce, before anything is saved; errors become 400 field errors.
@@ -247,3 +256,11 @@ class DownloadField(serializers.FileField):
         url = reverse(self.url_name, args=[value.instance.pk])
         request = self.context.get("request")
         return request.build_absolute_uri(url) if request is not None else url
+
+
+# A catalogue row whose `name` and `description` are read in the request language;
+# Meta.fields lists them next to the `_sv` and `_en` columns. (No docstring: the OpenAPI
+# schema describes a serializer by the nearest docstring, which stays the model check's.)
+class TranslatedCatalogueSerializer(ModelValidatedSerializer):
+    name = translated()
+    description = translated()

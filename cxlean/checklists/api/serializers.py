@@ -28,6 +28,7 @@ from cxlean.core.api import (
     api_errors,
     name_of,
     requesting_user,
+    translated,
 )
 from cxlean.core.names import display_name
 from cxlean.org.models import Unit
@@ -36,16 +37,12 @@ from cxlean.org.roles import coordinates_unit
 TRANSLATED_HELP = _("In the request language (Accept-Language); the _sv and _en fields hold both.")
 
 
-def translated() -> serializers.CharField:
-    return serializers.CharField(read_only=True, help_text=TRANSLATED_HELP)
-
-
 # --- templates ---------------------------------------------------------------------------
 
 
 class TemplateItemSerializer(ModelValidatedSerializer):
-    text = translated()
-    help = translated()
+    text = translated(TRANSLATED_HELP)
+    help = translated(TRANSLATED_HELP)
 
     class Meta:
         model = TemplateItem
@@ -64,8 +61,8 @@ class TemplateItemSerializer(ModelValidatedSerializer):
 
 
 class NestedItemSerializer(serializers.ModelSerializer):
-    text = translated()
-    help = translated()
+    text = translated(TRANSLATED_HELP)
+    help = translated(TRANSLATED_HELP)
 
     class Meta:
         model = TemplateItem
@@ -74,8 +71,8 @@ class NestedItemSerializer(serializers.ModelSerializer):
 
 
 class TemplateSerializer(ModelValidatedSerializer):
-    title = translated()
-    description = translated()
+    title = translated(TRANSLATED_HELP)
+    description = translated(TRANSLATED_HELP)
     role_name = serializers.CharField(source="role.name", read_only=True)
     step_number = serializers.IntegerField(source="step.number", read_only=True, default=None)
     items = NestedItemSerializer(

@@ -34,19 +34,21 @@ from cxlean.competence.models import (
     unit_of,
 )
 from cxlean.core.api import (
+    TRANSLATED_HELP,
     DownloadField,
     ModelValidatedSerializer,
     NestedItemSerializer,
     ScopedPrimaryKeyField,
+    TranslatedCatalogueSerializer,
     api_errors,
     name_of,
     requesting_user,
+    translated,
 )
 from cxlean.core.names import display_name
 from cxlean.org.models import CXRole, Unit
 from cxlean.org.roles import coordinated_units, coordinates_unit
 
-TRANSLATED_HELP = _("In the request language (Accept-Language).")
 LETTER_HELP = _("The level as a letter: – (not started), I, L, U or O.")
 LEVELS_HELP = _("0 not started, 1 I, 2 L, 3 U, 4 O.")
 ILUO = [(value, label) for value, label in Level.choices if value != Level.NOT_STARTED]
@@ -90,10 +92,7 @@ class LevelLetterField(serializers.CharField):
 # --- catalogue ---------------------------------------------------------------------------
 
 
-class AreaSerializer(ModelValidatedSerializer):
-    name = serializers.CharField(read_only=True, help_text=TRANSLATED_HELP)
-    description = serializers.CharField(read_only=True, help_text=TRANSLATED_HELP)
-
+class AreaSerializer(TranslatedCatalogueSerializer):
     class Meta:
         model = Area
         fields = [
@@ -131,9 +130,9 @@ class ActivityRequirementSerializer(NestedItemSerializer):
 
 
 class CompetenceActivitySerializer(ModelValidatedSerializer):
-    title = serializers.CharField(read_only=True, help_text=TRANSLATED_HELP)
-    description = serializers.CharField(read_only=True, help_text=TRANSLATED_HELP)
-    evidence = serializers.CharField(read_only=True, help_text=TRANSLATED_HELP)
+    title = translated()
+    description = translated()
+    evidence = translated()
     requirements = ActivityRequirementSerializer(
         many=True,
         required=False,
