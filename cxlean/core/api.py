@@ -171,6 +171,19 @@ def name_of(user: User | None) -> str | None:
     return display_name(user) if user else None
 
 
+@extend_schema_field({"type": "string", "nullable": True, "readOnly": True})
+class PersonNameField(serializers.ReadOnlyField):
+    """The display name of the user at `source`, or null without one."""
+
+    def to_representation(self, value) -> str | None:
+        return name_of(value)
+
+
+def name_field(source: str) -> PersonNameField:
+    """A read-only `<role>_name` next to a user field: `name_field("created_by")`."""
+    return PersonNameField(source=source)
+
+
 def enum_field(choices, enum_id: str, field=serializers.ChoiceField, **kwargs):
     """A choice field with an enum of its own in the schema (no name clashes with the
     backlog's status or the other apps' choice sets)."""

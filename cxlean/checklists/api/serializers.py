@@ -26,6 +26,7 @@ from cxlean.core.api import (
     ModelValidatedSerializer,
     ScopedPrimaryKeyField,
     api_errors,
+    name_field,
     name_of,
     requesting_user,
     translated,
@@ -124,7 +125,7 @@ class AssignmentSerializer(ModelValidatedSerializer):
     person_name = serializers.SerializerMethodField()
     role_name = serializers.CharField(source="role.name", read_only=True, default=None)
     for_role = serializers.BooleanField(source="is_for_role", read_only=True)
-    assigned_by_name = serializers.SerializerMethodField()
+    assigned_by_name = name_field("assigned_by")
 
     class Meta:
         model = Assignment
@@ -148,9 +149,6 @@ class AssignmentSerializer(ModelValidatedSerializer):
 
     def get_person_name(self, assignment: Assignment) -> str | None:
         return name_of(assignment.person)
-
-    def get_assigned_by_name(self, assignment: Assignment) -> str | None:
-        return name_of(assignment.assigned_by)
 
     def validate_due_date(self, due_date):
         previous = self.instance.due_date if self.instance else None

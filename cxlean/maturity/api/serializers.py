@@ -23,7 +23,7 @@ from cxlean.core.api import (
     NestedItemSerializer,
     ScopedPrimaryKeyField,
     TranslatedCatalogueSerializer,
-    name_of,
+    name_field,
     requesting_user,
     translated,
 )
@@ -314,7 +314,7 @@ class AssessmentAnswerSerializer(ModelValidatedSerializer):
         queryset=Assessment.objects.select_related("unit"), scope=visible_assessments
     )
     question_text = serializers.CharField(source="question.text", read_only=True)
-    assessor_name = serializers.SerializerMethodField()
+    assessor_name = name_field("assessor")
     score = serializers.IntegerField(
         min_value=1,
         max_value=5,
@@ -336,9 +336,6 @@ class AssessmentAnswerSerializer(ModelValidatedSerializer):
             "answered_at",
         ]
         read_only_fields = ["assessor", "answered_at"]
-
-    def get_assessor_name(self, answer: AssessmentAnswer) -> str | None:
-        return name_of(answer.assessor)
 
     def validate(self, attrs):
         user = requesting_user(self)
