@@ -6,7 +6,8 @@ from __future__ import annotations
 import copy
 import logging
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import User
@@ -100,6 +101,16 @@ def api_errors(error: DjangoValidationError, **renamed: str) -> serializers.Vali
     return serializers.ValidationError(
         {renamed.get(name, name): messages for name, messages in field_errors(error).items()}
     )
+
+
+@contextmanager
+def model_errors(**renamed: str) -> Iterator[None]:
+    """Runs a model method for an API action: its ValidationError becomes a 400 with
+    field messages (`renamed` maps model field names to the API's)."""
+    try:
+        yield
+    except DjangoValidationError as error:
+        raise api_errors(error, **renamed) from error
 
 
 def requesting_user(serializer: serializers.Serializer):

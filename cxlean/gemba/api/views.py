@@ -13,7 +13,6 @@ import datetime as dt
 import posixpath
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, QuerySet
 from django.http import FileResponse, Http404
@@ -34,7 +33,7 @@ from rest_framework.response import Response
 
 from cxlean.backlog.api.serializers import ITEM_RELATED, ItemSerializer
 from cxlean.backlog.models import Item
-from cxlean.core.api import api_errors, refuse_deletion
+from cxlean.core.api import model_errors, refuse_deletion
 from cxlean.core.filters import FILTER_BACKENDS
 from cxlean.core.parsers import JSONParser
 from cxlean.gemba.api.filters import (
@@ -238,10 +237,8 @@ class WalkViewSet(viewsets.ModelViewSet):
         walk = self.get_object()
         params = CompleteSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        try:
+        with model_errors():
             walk.complete(params.validated_data["actual_minutes"], params.validated_data["summary"])
-        except DjangoValidationError as error:
-            raise api_errors(error) from error
         return self.output(walk)
 
     @extend_schema(
@@ -254,10 +251,8 @@ class WalkViewSet(viewsets.ModelViewSet):
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None) -> Response:
         walk = self.get_object()
-        try:
+        with model_errors():
             walk.cancel()
-        except DjangoValidationError as error:
-            raise api_errors(error) from error
         return self.output(walk)
 
 

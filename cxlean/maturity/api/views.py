@@ -14,7 +14,6 @@ import math
 from collections.abc import Sequence
 from typing import cast
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError, Q, QuerySet
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -24,7 +23,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from cxlean.core.api import RowsPagination, api_errors, refuse_deletion
+from cxlean.core.api import RowsPagination, model_errors, refuse_deletion
 from cxlean.core.filters import FILTER_BACKENDS, StrictOrderingFilter
 from cxlean.maturity.api.filters import (
     OVERALL,
@@ -237,10 +236,8 @@ class AssessmentViewSet(viewsets.ModelViewSet):
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None) -> Response:
         assessment = self.get_object()
-        try:
+        with model_errors():
             assessment.complete()
-        except DjangoValidationError as error:
-            raise api_errors(error) from error
         return self.output(assessment)
 
     @extend_schema(
@@ -252,10 +249,8 @@ class AssessmentViewSet(viewsets.ModelViewSet):
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None) -> Response:
         assessment = self.get_object()
-        try:
+        with model_errors():
             assessment.reopen()
-        except DjangoValidationError as error:
-            raise api_errors(error) from error
         return self.output(assessment)
 
 
