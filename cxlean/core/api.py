@@ -19,8 +19,9 @@ from django.urls import reverse
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
+from rest_framework.decorators import action
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -288,3 +289,20 @@ class DownloadField(serializers.FileField):
 class TranslatedCatalogueSerializer(ModelValidatedSerializer):
     name = translated()
     description = translated()
+
+
+def transition_action(method: str, *, summary: str, description: str, responses) -> Callable:
+    """A POST detail action with no body that calls the object's `method` (its
+    ValidationError a 400) and answers with the viewset's `output(obj)`."""
+
+    def run(self, request, pk=None):
+        obj = self.get_object()
+        with model_errors():
+            getattr(obj, method)()
+        return self.output(obj)
+
+    run.__name__ = method
+    run = action(detail=True, methods=["post"])(run)
+    return extend_schema(
+        summary=summary, description=description, request=None, responses=responses
+    )(run)

@@ -19,11 +19,10 @@ from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import filters, mixins, viewsets
-from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from cxlean.core.api import RowsPagination, model_errors, refuse_deletion
+from cxlean.core.api import RowsPagination, refuse_deletion, transition_action
 from cxlean.core.filters import FILTER_BACKENDS, StrictOrderingFilter
 from cxlean.maturity.api.filters import (
     OVERALL,
@@ -226,32 +225,20 @@ class AssessmentViewSet(viewsets.ModelViewSet):
         assessment = self.get_queryset().get(pk=assessment.pk)
         return Response(self.scored_serializer(assessment).data)
 
-    @extend_schema(
+    complete = transition_action(
+        "complete",
         summary="Complete an assessment",
         description="A coordinator of the unit. It needs at least one answer (400 "
         "otherwise); a completed assessment is read-only until reopened.",
-        request=None,
         responses=AssessmentSerializer,
     )
-    @action(detail=True, methods=["post"])
-    def complete(self, request, pk=None) -> Response:
-        assessment = self.get_object()
-        with model_errors():
-            assessment.complete()
-        return self.output(assessment)
 
-    @extend_schema(
+    reopen = transition_action(
+        "reopen",
         summary="Reopen a completed assessment",
         description="A coordinator of the unit; the assessors can answer again.",
-        request=None,
         responses=AssessmentSerializer,
     )
-    @action(detail=True, methods=["post"])
-    def reopen(self, request, pk=None) -> Response:
-        assessment = self.get_object()
-        with model_errors():
-            assessment.reopen()
-        return self.output(assessment)
 
 
 # --- answers -----------------------------------------------------------------------------
