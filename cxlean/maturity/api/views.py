@@ -16,13 +16,12 @@ from typing import cast
 
 from django.db.models import ProtectedError, Q, QuerySet
 from django.utils.translation import gettext as _
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import filters, mixins, viewsets
+from rest_framework import filters, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from cxlean.core.api import RowsPagination, refuse_deletion, transition_action
+from cxlean.core.api import FlatRowsViewSet, refuse_deletion, transition_action
 from cxlean.core.filters import FILTER_BACKENDS, StrictOrderingFilter
 from cxlean.maturity.api.filters import (
     OVERALL,
@@ -357,11 +356,9 @@ class ScoreRows:
     )
 )
 @extend_schema(tags=TAGS)
-class MaturityScoreViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class MaturityScoreViewSet(FlatRowsViewSet):
     queryset = Assessment.objects.none()
     serializer_class = MaturityScoreRowSerializer
-    pagination_class = RowsPagination
-    filter_backends = [DjangoFilterBackend]
     filterset_class = ScoreRowFilter
 
     def get_queryset(self) -> QuerySet[Assessment]:
