@@ -33,7 +33,7 @@ from rest_framework.response import Response
 
 from cxlean.backlog.api.serializers import ITEM_RELATED, ItemSerializer
 from cxlean.backlog.models import Item
-from cxlean.core.api import model_errors, refuse_deletion
+from cxlean.core.api import model_errors, refuse_deletion, transition_action
 from cxlean.core.filters import FILTER_BACKENDS
 from cxlean.core.parsers import JSONParser
 from cxlean.gemba.api.filters import (
@@ -241,19 +241,13 @@ class WalkViewSet(viewsets.ModelViewSet):
             walk.complete(params.validated_data["actual_minutes"], params.validated_data["summary"])
         return self.output(walk)
 
-    @extend_schema(
+    cancel = transition_action(
+        "cancel",
         summary="Cancel a walk",
         description="The walk's leader or a coordinator of its unit. A walk that is done "
         "cannot be cancelled (400). Cancelled walks do not count as planned in the cadence.",
-        request=None,
         responses=WalkSerializer,
     )
-    @action(detail=True, methods=["post"])
-    def cancel(self, request, pk=None) -> Response:
-        walk = self.get_object()
-        with model_errors():
-            walk.cancel()
-        return self.output(walk)
 
 
 # --- answers -----------------------------------------------------------------------------
