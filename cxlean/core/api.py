@@ -6,7 +6,8 @@ from __future__ import annotations
 import copy
 import logging
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import User
@@ -18,8 +19,10 @@ from django.urls import reverse
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -102,8 +105,27 @@ def api_errors(error: DjangoValidationError, **renamed: str) -> serializers.Vali
     )
 
 
+@contextmanager
+def model_errors(**renamed: str) -> Iterator[None]:
+    """Runs a model method for an API action: its ValidationError becomes a 400 with
+    field messages (`renamed` maps model field names to the API's)."""
+    try:
+        yield
+    except DjangoValidationError as error:
+        raise api_errors(error, **renamed) from error
+
+
 def requesting_user(serializer: serializers.Serializer):
     return serializer.context["request"].user
+
+
+TRANSLATED_HELP = gettext_lazy("In the request language (Accept-Language).")
+
+
+def translated(help_text: StrOrPromise = TRANSLATED_HELP) -> serializers.CharField:
+    """A catalogue text read in the request language (the model's `Translated`
+    attribute); the `_sv` and `_en` columns hold both."""
+    return serializers.CharField(read_only=True, help_text=help_text)
 
 
 class ModelValidatedSerializer(serializers.ModelSerializer):
@@ -160,6 +182,19 @@ class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
 
 def name_of(user: User | None) -> str | None:
     return display_name(user) if user else None
+
+
+@extend_schema_field({"type": "string", "nullable": True, "readOnly": True})
+class PersonNameField(serializers.ReadOnlyField):
+    """The display name of the user at `source`, or null without one."""
+
+    def to_representation(self, value) -> str | None:
+        return name_of(value)
+
+
+def name_field(source: str) -> PersonNameField:
+    """A read-only `<role>_name` next to a user field: `name_field("created_by")`."""
+    return PersonNameField(source=source)
 
 
 def enum_field(choices, enum_id: str, field=serializers.ChoiceField, **kwargs):
@@ -247,3 +282,35 @@ class DownloadField(serializers.FileField):
         url = reverse(self.url_name, args=[value.instance.pk])
         request = self.context.get("request")
         return request.build_absolute_uri(url) if request is not None else url
+
+
+# A catalogue row whose `name` and `description` are read in the request language;
+# Meta.fields lists them next to the `_sv` and `_en` columns. (No docstring: the OpenAPI
+# schema describes a serializer by the nearest docstring, which stays the model check's.)
+class TranslatedCatalogueSerializer(ModelValidatedSerializer):
+    name = translated()
+    description = translated()
+
+
+def transition_action(method: str, *, summary: str, description: str, responses) -> Callable:
+    """A POST detail action with no body that calls the object's `method` (its
+    ValidationError a 400) and answers with the viewset's `output(obj)`."""
+
+    def run(self, request, pk=None):
+        obj = self.get_object()
+        with model_errors():
+            getattr(obj, method)()
+        return self.output(obj)
+
+    run.__name__ = method
+    run = action(detail=True, methods=["post"])(run)
+    return extend_schema(
+        summary=summary, description=description, request=None, responses=responses
+    )(run)
+
+
+# A read-only list of flat report rows (Power BI and other reporting tools): 500 rows a
+# page and its filterset as the only filter. (No docstring: the schema would show it.)
+class FlatRowsViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    pagination_class = RowsPagination
+    filter_backends = [DjangoFilterBackend]

@@ -31,6 +31,7 @@ from cxlean.core.api import (
     ScopedPrimaryKeyField,
     enum_field,
     label,
+    name_field,
     name_of,
     requesting_user,
 )
@@ -85,7 +86,7 @@ class ItemSerializer(ModelValidatedSerializer):
     """An improvement as coordinators of its unit read and write it."""
 
     unit_name = serializers.CharField(source="unit.name", read_only=True)
-    submitted_by_name = serializers.SerializerMethodField()
+    submitted_by_name = name_field("submitted_by")
     owner = OwnerField(allow_null=True, required=False)
     owner_name = serializers.SerializerMethodField()
     overdue = serializers.SerializerMethodField(
@@ -179,9 +180,6 @@ class ItemSerializer(ModelValidatedSerializer):
             "status_changed_at",
             "created_at",
         ]
-
-    def get_submitted_by_name(self, item: Item) -> str | None:
-        return name_of(item.submitted_by)
 
     def get_owner_name(self, item: Item) -> str | None:
         return name_of(item.owner)
@@ -279,7 +277,7 @@ class StatusChangeSerializer(serializers.ModelSerializer):
     to_status = status_field("to-status", read_only=True)
     from_status_label = label("from_status")
     to_status_label = label("to_status")
-    by_name = serializers.SerializerMethodField()
+    by_name = name_field("by")
 
     class Meta:
         model = StatusChange
@@ -295,9 +293,6 @@ class StatusChangeSerializer(serializers.ModelSerializer):
             "note",
         ]
         read_only_fields = fields
-
-    def get_by_name(self, change: StatusChange) -> str | None:
-        return name_of(change.by)
 
 
 class ItemRowSerializer(serializers.Serializer):
@@ -368,15 +363,12 @@ class ItemRowSerializer(serializers.Serializer):
 
 class CommentSerializer(serializers.ModelSerializer):
     item = ScopedPrimaryKeyField(queryset=Item.objects.select_related("unit"), scope=visible_items)
-    author_name = serializers.SerializerMethodField()
+    author_name = name_field("author")
 
     class Meta:
         model = Comment
         fields = ["id", "item", "author", "author_name", "text", "created_at"]
         read_only_fields = ["author", "created_at"]
-
-    def get_author_name(self, comment: Comment) -> str | None:
-        return name_of(comment.author)
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
@@ -393,7 +385,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
         ),
     )
     name = serializers.SerializerMethodField()
-    uploaded_by_name = serializers.SerializerMethodField()
+    uploaded_by_name = name_field("uploaded_by")
 
     class Meta:
         model = Attachment
@@ -411,6 +403,3 @@ class AttachmentSerializer(serializers.ModelSerializer):
 
     def get_name(self, attachment: Attachment) -> str:
         return str(attachment)
-
-    def get_uploaded_by_name(self, attachment: Attachment) -> str | None:
-        return name_of(attachment.uploaded_by)

@@ -9,7 +9,6 @@ reads everything and gets 403 on every write.
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, mixins, status, viewsets
@@ -39,7 +38,7 @@ from cxlean.backlog.api.serializers import (
     StatusChangeSerializer,
 )
 from cxlean.backlog.models import Attachment, Comment, Item, improvement_from_feedback
-from cxlean.core.api import RowsPagination, api_errors
+from cxlean.core.api import RowsPagination, model_errors
 from cxlean.core.filters import FILTER_BACKENDS, SEARCH_BACKENDS
 from cxlean.journeys.models import Feedback
 
@@ -123,10 +122,8 @@ class ItemViewSet(viewsets.ModelViewSet):
         params = MoveSerializer(data=request.data, context=context)
         params.is_valid(raise_exception=True)
         data = params.validated_data
-        try:
+        with model_errors():
             item.move(data["to"], request.user, data["note"], **params.fields_to_set())
-        except DjangoValidationError as error:
-            raise api_errors(error) from error
         return self.output(item)
 
     @extend_schema(

@@ -1,17 +1,11 @@
 """The checklists API's routes, registered by cxlean/api_urls.py: (prefix, viewset, basename)."""
 
-from cxlean.checklists.api.views import (
-    AssignmentViewSet,
-    CompletionViewSet,
-    ProgressViewSet,
-    TemplateItemViewSet,
-    TemplateViewSet,
-)
+from cxlean.checklists.api import views
 
 ROUTES: list[tuple] = [
-    ("checklist-templates", TemplateViewSet, "checklist-template"),
-    ("checklist-template-items", TemplateItemViewSet, "checklist-template-item"),
-    ("checklist-assignments", AssignmentViewSet, "checklist-assignment"),
-    ("checklist-completions", CompletionViewSet, "checklist-completion"),
-    ("checklist-progress", ProgressViewSet, "checklist-progress"),
+    ("checklist-templates", views.TemplateViewSet, "checklist-template"),
+    ("checklist-template-items", views.TemplateItemViewSet, "checklist-template-item"),
+    ("checklist-assignments", views.AssignmentViewSet, "checklist-assignment"),
+    ("checklist-completions", views.CompletionViewSet, "checklist-completion"),
+    ("checklist-progress", views.ProgressViewSet, "checklist-progress"),
 ]

@@ -26,8 +26,10 @@ from cxlean.core.api import (
     ModelValidatedSerializer,
     ScopedPrimaryKeyField,
     api_errors,
+    name_field,
     name_of,
     requesting_user,
+    translated,
 )
 from cxlean.core.names import display_name
 from cxlean.org.models import Unit
@@ -36,16 +38,12 @@ from cxlean.org.roles import coordinates_unit
 TRANSLATED_HELP = _("In the request language (Accept-Language); the _sv and _en fields hold both.")
 
 
-def translated() -> serializers.CharField:
-    return serializers.CharField(read_only=True, help_text=TRANSLATED_HELP)
-
-
 # --- templates ---------------------------------------------------------------------------
 
 
 class TemplateItemSerializer(ModelValidatedSerializer):
-    text = translated()
-    help = translated()
+    text = translated(TRANSLATED_HELP)
+    help = translated(TRANSLATED_HELP)
 
     class Meta:
         model = TemplateItem
@@ -64,8 +62,8 @@ class TemplateItemSerializer(ModelValidatedSerializer):
 
 
 class NestedItemSerializer(serializers.ModelSerializer):
-    text = translated()
-    help = translated()
+    text = translated(TRANSLATED_HELP)
+    help = translated(TRANSLATED_HELP)
 
     class Meta:
         model = TemplateItem
@@ -74,8 +72,8 @@ class NestedItemSerializer(serializers.ModelSerializer):
 
 
 class TemplateSerializer(ModelValidatedSerializer):
-    title = translated()
-    description = translated()
+    title = translated(TRANSLATED_HELP)
+    description = translated(TRANSLATED_HELP)
     role_name = serializers.CharField(source="role.name", read_only=True)
     step_number = serializers.IntegerField(source="step.number", read_only=True, default=None)
     items = NestedItemSerializer(
@@ -127,7 +125,7 @@ class AssignmentSerializer(ModelValidatedSerializer):
     person_name = serializers.SerializerMethodField()
     role_name = serializers.CharField(source="role.name", read_only=True, default=None)
     for_role = serializers.BooleanField(source="is_for_role", read_only=True)
-    assigned_by_name = serializers.SerializerMethodField()
+    assigned_by_name = name_field("assigned_by")
 
     class Meta:
         model = Assignment
@@ -151,9 +149,6 @@ class AssignmentSerializer(ModelValidatedSerializer):
 
     def get_person_name(self, assignment: Assignment) -> str | None:
         return name_of(assignment.person)
-
-    def get_assigned_by_name(self, assignment: Assignment) -> str | None:
-        return name_of(assignment.assigned_by)
 
     def validate_due_date(self, due_date):
         previous = self.instance.due_date if self.instance else None

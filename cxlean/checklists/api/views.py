@@ -13,7 +13,6 @@ from typing import cast
 
 from django.db.models import Prefetch, ProtectedError, QuerySet
 from django.utils import timezone
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied
@@ -38,7 +37,7 @@ from cxlean.checklists.api.serializers import (
 )
 from cxlean.checklists.models import Assignment, ChecklistTemplate, Completion, TemplateItem
 from cxlean.checklists.progress import progress_rows
-from cxlean.core.api import RowsPagination, refuse_deletion
+from cxlean.core.api import FlatRowsViewSet, refuse_deletion
 from cxlean.core.filters import FILTER_BACKENDS
 from cxlean.core.parsers import JSONParser
 from cxlean.org.api_permissions import CatalogueOwnersWrite, ChangesInScope
@@ -233,11 +232,9 @@ class CompletionViewSet(
     )
 )
 @extend_schema(tags=TAGS)
-class ProgressViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class ProgressViewSet(FlatRowsViewSet):
     queryset = Assignment.objects.all()
     serializer_class = ProgressRowSerializer
-    pagination_class = RowsPagination
-    filter_backends = [DjangoFilterBackend]
     filterset_class = ProgressFilter
 
     def get_queryset(self) -> QuerySet[Assignment]:

@@ -34,19 +34,21 @@ from cxlean.competence.models import (
     unit_of,
 )
 from cxlean.core.api import (
+    TRANSLATED_HELP,
     DownloadField,
     ModelValidatedSerializer,
     NestedItemSerializer,
     ScopedPrimaryKeyField,
+    TranslatedCatalogueSerializer,
     api_errors,
-    name_of,
+    name_field,
     requesting_user,
+    translated,
 )
 from cxlean.core.names import display_name
 from cxlean.org.models import CXRole, Unit
 from cxlean.org.roles import coordinated_units, coordinates_unit
 
-TRANSLATED_HELP = _("In the request language (Accept-Language).")
 LETTER_HELP = _("The level as a letter: – (not started), I, L, U or O.")
 LEVELS_HELP = _("0 not started, 1 I, 2 L, 3 U, 4 O.")
 ILUO = [(value, label) for value, label in Level.choices if value != Level.NOT_STARTED]
@@ -90,10 +92,7 @@ class LevelLetterField(serializers.CharField):
 # --- catalogue ---------------------------------------------------------------------------
 
 
-class AreaSerializer(ModelValidatedSerializer):
-    name = serializers.CharField(read_only=True, help_text=TRANSLATED_HELP)
-    description = serializers.CharField(read_only=True, help_text=TRANSLATED_HELP)
-
+class AreaSerializer(TranslatedCatalogueSerializer):
     class Meta:
         model = Area
         fields = [
@@ -131,9 +130,9 @@ class ActivityRequirementSerializer(NestedItemSerializer):
 
 
 class CompetenceActivitySerializer(ModelValidatedSerializer):
-    title = serializers.CharField(read_only=True, help_text=TRANSLATED_HELP)
-    description = serializers.CharField(read_only=True, help_text=TRANSLATED_HELP)
-    evidence = serializers.CharField(read_only=True, help_text=TRANSLATED_HELP)
+    title = translated()
+    description = translated()
+    evidence = translated()
     requirements = ActivityRequirementSerializer(
         many=True,
         required=False,
@@ -236,8 +235,8 @@ class RecordSerializer(serializers.ModelSerializer):
         help_text=_("Self-assessed above the signed-off level, and not rejected at that level."),
     )
     is_rejected = serializers.BooleanField(read_only=True)
-    signed_off_by_name = serializers.SerializerMethodField()
-    rejected_by_name = serializers.SerializerMethodField()
+    signed_off_by_name = name_field("signed_off_by")
+    rejected_by_name = name_field("rejected_by")
     level = LevelField(
         read_only=True, help_text=_("The signed-off level: 0 not started, 1 I, 2 L, 3 U, 4 O.")
     )
@@ -301,12 +300,6 @@ class RecordSerializer(serializers.ModelSerializer):
 
     def get_expired(self, record: Record) -> bool:
         return record.is_expired()
-
-    def get_signed_off_by_name(self, record: Record) -> str | None:
-        return name_of(record.signed_off_by)
-
-    def get_rejected_by_name(self, record: Record) -> str | None:
-        return name_of(record.rejected_by)
 
 
 EVIDENCE_FIELDS = ["evidence_text", "evidence_link", "evidence_file"]
@@ -416,7 +409,7 @@ class GreenCardSerializer(serializers.ModelSerializer):
     role_name = serializers.SerializerMethodField(
         help_text=_("Empty for the card of the Lean CX concept as a whole.")
     )
-    issued_by_name = serializers.SerializerMethodField()
+    issued_by_name = name_field("issued_by")
     status = serializers.SerializerMethodField()
     status_label = serializers.SerializerMethodField()
 
@@ -443,9 +436,6 @@ class GreenCardSerializer(serializers.ModelSerializer):
 
     def get_role_name(self, card: GreenCard) -> str | None:
         return card.role.name if card.role else None
-
-    def get_issued_by_name(self, card: GreenCard) -> str | None:
-        return name_of(card.issued_by)
 
     @extend_schema_field(serializers.ChoiceField(choices=CARD_STATUSES))
     def get_status(self, card: GreenCard) -> str:
@@ -597,7 +587,7 @@ class TraineePlanSerializer(ModelValidatedSerializer):
     mentor = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.filter(is_active=True), allow_null=True, required=False
     )
-    mentor_name = serializers.SerializerMethodField()
+    mentor_name = name_field("mentor")
     goals = PlanGoalSerializer(many=True, read_only=True)
     late_count = serializers.SerializerMethodField()
 
@@ -626,9 +616,6 @@ class TraineePlanSerializer(ModelValidatedSerializer):
 
     def get_person_name(self, plan: TraineePlan) -> str:
         return display_name(plan.person)
-
-    def get_mentor_name(self, plan: TraineePlan) -> str | None:
-        return name_of(plan.mentor)
 
     def get_late_count(self, plan: TraineePlan) -> int:
         return sum(goal.is_late(record_for_goal(goal)) for goal in plan.goals.all())

@@ -9,7 +9,6 @@ Management reads everything and changes nothing.
 from __future__ import annotations
 
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, ProtectedError, QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -58,7 +57,7 @@ from cxlean.competence.models import (
     TraineePlan,
     unit_of,
 )
-from cxlean.core.api import api_errors, refuse_deletion
+from cxlean.core.api import model_errors, refuse_deletion
 from cxlean.org.api_permissions import CatalogueOwnersWrite, ChangesInScope
 from cxlean.org.roles import coordinates_unit
 
@@ -219,10 +218,8 @@ class RecordViewSet(
         record = self.get_object()
         params = SignOffSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        try:
+        with model_errors():
             record.sign_off(request.user, params.validated_data.get("level"))
-        except DjangoValidationError as error:
-            raise api_errors(error) from error
         return self.output(record)
 
     @extend_schema(
@@ -236,10 +233,8 @@ class RecordViewSet(
         record = self.get_object()
         params = RejectSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        try:
+        with model_errors(rejection_comment="comment"):
             record.reject(request.user, params.validated_data["comment"])
-        except DjangoValidationError as error:
-            raise api_errors(error, rejection_comment="comment") from error
         return self.output(record)
 
 

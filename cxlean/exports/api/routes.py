@@ -1,7 +1,7 @@
 """The exports API's routes, registered by cxlean/api_urls.py: (prefix, viewset, basename)."""
 
-from cxlean.exports.api.views import ExportJobViewSet
+from cxlean.exports.api import views
 
 ROUTES: list[tuple] = [
-    ("export-jobs", ExportJobViewSet, "export-job"),
+    ("export-jobs", views.ExportJobViewSet, "export-job"),
 ]

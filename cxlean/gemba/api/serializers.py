@@ -21,6 +21,7 @@ from cxlean.core.api import (
     ScopedPrimaryKeyField,
     enum_field,
     label,
+    name_field,
     name_of,
 )
 from cxlean.gemba.models import (
@@ -260,7 +261,7 @@ class AnswerSerializer(ModelValidatedSerializer):
         queryset=Walk.objects.select_related("unit"), scope=observable_walks
     )
     question_text = serializers.CharField(source="question.text", read_only=True)
-    answered_by_name = serializers.SerializerMethodField()
+    answered_by_name = name_field("answered_by")
 
     class Meta:
         model = Answer
@@ -275,9 +276,6 @@ class AnswerSerializer(ModelValidatedSerializer):
             "updated_at",
         ]
         read_only_fields = ["answered_by", "updated_at"]
-
-    def get_answered_by_name(self, answer: Answer) -> str | None:
-        return name_of(answer.answered_by)
 
     def validate(self, attrs):
         if self.instance is not None:
@@ -338,7 +336,7 @@ class ObservationSerializer(ModelValidatedSerializer):
             "observation it created instead of a second one."
         ),
     )
-    created_by_name = serializers.SerializerMethodField()
+    created_by_name = name_field("created_by")
     improvement_title = serializers.CharField(
         source="improvement.title", read_only=True, default=None
     )
@@ -375,9 +373,6 @@ class ObservationSerializer(ModelValidatedSerializer):
             fields["walk"].read_only = True  # an observation stays with its walk
             fields["client_token"].read_only = True
         return fields
-
-    def get_created_by_name(self, observation: Observation) -> str | None:
-        return name_of(observation.created_by)
 
     def validate_model(self, observation: Observation, attrs) -> None:
         observation.full_clean(

@@ -13,7 +13,6 @@ import datetime as dt
 import posixpath
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, QuerySet
 from django.http import FileResponse, Http404
@@ -34,7 +33,7 @@ from rest_framework.response import Response
 
 from cxlean.backlog.api.serializers import ITEM_RELATED, ItemSerializer
 from cxlean.backlog.models import Item
-from cxlean.core.api import api_errors, refuse_deletion
+from cxlean.core.api import model_errors, refuse_deletion, transition_action
 from cxlean.core.filters import FILTER_BACKENDS
 from cxlean.core.parsers import JSONParser
 from cxlean.gemba.api.filters import (
@@ -238,27 +237,17 @@ class WalkViewSet(viewsets.ModelViewSet):
         walk = self.get_object()
         params = CompleteSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        try:
+        with model_errors():
             walk.complete(params.validated_data["actual_minutes"], params.validated_data["summary"])
-        except DjangoValidationError as error:
-            raise api_errors(error) from error
         return self.output(walk)
 
-    @extend_schema(
+    cancel = transition_action(
+        "cancel",
         summary="Cancel a walk",
         description="The walk's leader or a coordinator of its unit. A walk that is done "
         "cannot be cancelled (400). Cancelled walks do not count as planned in the cadence.",
-        request=None,
         responses=WalkSerializer,
     )
-    @action(detail=True, methods=["post"])
-    def cancel(self, request, pk=None) -> Response:
-        walk = self.get_object()
-        try:
-            walk.cancel()
-        except DjangoValidationError as error:
-            raise api_errors(error) from error
-        return self.output(walk)
 
 
 # --- answers -----------------------------------------------------------------------------

@@ -6,14 +6,13 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from cxlean.core.api import translated
 from cxlean.guide.models import GuideActivity, GuideStep
-
-TRANSLATED_HELP = _("In the request language (Accept-Language).")
 
 
 class GuideActivitySerializer(serializers.ModelSerializer):
-    title = serializers.CharField(read_only=True, help_text=TRANSLATED_HELP)
-    description = serializers.CharField(read_only=True, help_text=TRANSLATED_HELP)
+    title = translated()
+    description = translated()
 
     class Meta:
         model = GuideActivity
@@ -38,8 +37,8 @@ class RecommendedActivitySerializer(GuideActivitySerializer):
 
 
 class GuideStepSerializer(serializers.ModelSerializer):
-    title = serializers.CharField(read_only=True, help_text=TRANSLATED_HELP)
-    description = serializers.CharField(read_only=True, help_text=TRANSLATED_HELP)
+    title = translated()
+    description = translated()
     activities = RecommendedActivitySerializer(
         many=True,
         read_only=True,

@@ -1,8 +1,8 @@
 """The imports API's routes, registered by cxlean/api_urls.py: (prefix, viewset, basename)."""
 
-from cxlean.imports.api.views import ImportJobViewSet, ImportTemplateViewSet
+from cxlean.imports.api import views
 
 ROUTES: list[tuple] = [
-    ("import-jobs", ImportJobViewSet, "import-job"),
-    ("import-templates", ImportTemplateViewSet, "import-template"),
+    ("import-jobs", views.ImportJobViewSet, "import-job"),
+    ("import-templates", views.ImportTemplateViewSet, "import-template"),
 ]

@@ -1,7 +1,7 @@
 """The insights API's routes, registered by cxlean/api_urls.py: (prefix, viewset, basename)."""
 
-from cxlean.insights.api.views import EvidenceRowsViewSet
+from cxlean.insights.api import views
 
 ROUTES: list[tuple] = [
-    ("evidence-rows", EvidenceRowsViewSet, "evidence-row"),
+    ("evidence-rows", views.EvidenceRowsViewSet, "evidence-row"),
 ]

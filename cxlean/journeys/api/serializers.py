@@ -10,7 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cxlean.core.api import ModelValidatedSerializer, label, name_of, requesting_user
+from cxlean.core.api import (
+    ModelValidatedSerializer,
+    label,
+    name_field,
+    requesting_user,
+)
 from cxlean.journeys.models import (
     Feedback,
     Journey,
@@ -236,7 +241,7 @@ class FeedbackSerializer(ModelValidatedSerializer):
         queryset=Touchpoint.objects.all(), allow_null=True, required=False
     )
     touchpoint_name = serializers.CharField(source="touchpoint.name", read_only=True, default=None)
-    created_by_name = serializers.SerializerMethodField()
+    created_by_name = name_field("created_by")
     improvement = serializers.SerializerMethodField(
         help_text=_("The improvement made from it, if any (POST .../make-improvement/).")
     )
@@ -266,9 +271,6 @@ class FeedbackSerializer(ModelValidatedSerializer):
             "improvement",
         ]
         read_only_fields = ["created_by", "created_at"]
-
-    def get_created_by_name(self, feedback: Feedback) -> str | None:
-        return name_of(feedback.created_by)
 
     def get_improvement(self, feedback: Feedback) -> int | None:
         # `improvement` is selected with the feedback (a reverse one-to-one).

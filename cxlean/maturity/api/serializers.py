@@ -18,11 +18,14 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cxlean.core.api import (
+    TRANSLATED_HELP,
     ModelValidatedSerializer,
     NestedItemSerializer,
     ScopedPrimaryKeyField,
-    name_of,
+    TranslatedCatalogueSerializer,
+    name_field,
     requesting_user,
+    translated,
 )
 from cxlean.core.names import display_name
 from cxlean.core.schema import own_enum
@@ -41,8 +44,6 @@ from cxlean.maturity.scoring import Model, Scores, load_model, scores_for
 from cxlean.org.models import Unit
 from cxlean.org.roles import coordinates_unit
 
-IN_LANGUAGE = _("In the request language.")
-
 
 class ScoreFormat(TypedDict):
     max_digits: int
@@ -60,10 +61,7 @@ def visible_assessments(assessments, user):
 # --- the maturity model ------------------------------------------------------------------
 
 
-class MaturityLevelSerializer(ModelValidatedSerializer):
-    name = serializers.CharField(read_only=True, help_text=IN_LANGUAGE)
-    description = serializers.CharField(read_only=True, help_text=IN_LANGUAGE)
-
+class MaturityLevelSerializer(TranslatedCatalogueSerializer):
     class Meta:
         model = MaturityLevel
         fields = [
@@ -79,9 +77,7 @@ class MaturityLevelSerializer(ModelValidatedSerializer):
         ]
 
 
-class MaturityDimensionSerializer(ModelValidatedSerializer):
-    name = serializers.CharField(read_only=True, help_text=IN_LANGUAGE)
-    description = serializers.CharField(read_only=True, help_text=IN_LANGUAGE)
+class MaturityDimensionSerializer(TranslatedCatalogueSerializer):
     questions: serializers.PrimaryKeyRelatedField[Question] = serializers.PrimaryKeyRelatedField(
         many=True, read_only=True, help_text=_("The ids of the dimension's questions.")
     )
@@ -109,7 +105,7 @@ class LevelDescriptorSerializer(NestedItemSerializer):
         max_value=5,
         error_messages={"min_value": SCORE_MESSAGE, "max_value": SCORE_MESSAGE},
     )
-    text = serializers.CharField(read_only=True, help_text=IN_LANGUAGE)
+    text = translated()
 
     class Meta(NestedItemSerializer.Meta):
         model = LevelDescriptor
@@ -120,8 +116,8 @@ class MaturityQuestionSerializer(ModelValidatedSerializer):
     """A question with its level descriptors. Sending `descriptors` replaces them:
     at most one per level 1–5."""
 
-    text = serializers.CharField(read_only=True, help_text=IN_LANGUAGE)
-    help = serializers.CharField(read_only=True, help_text=IN_LANGUAGE)
+    text = translated()
+    help = translated()
     descriptors = LevelDescriptorSerializer(many=True, required=False)
 
     class Meta:
@@ -183,7 +179,7 @@ class MaturityQuestionSerializer(ModelValidatedSerializer):
 class AssessmentDimensionScoreSerializer(serializers.Serializer):
     dimension = serializers.IntegerField(help_text=_("The dimension id."))
     code = serializers.CharField()
-    name = serializers.CharField(help_text=IN_LANGUAGE)
+    name = serializers.CharField(help_text=TRANSLATED_HELP)
     score = serializers.DecimalField(**SCORE, help_text=_("Empty when nothing is answered."))
     level = serializers.IntegerField(allow_null=True, help_text=_("The level number, 1–5."))
     level_name = serializers.CharField(allow_null=True)
@@ -318,7 +314,7 @@ class AssessmentAnswerSerializer(ModelValidatedSerializer):
         queryset=Assessment.objects.select_related("unit"), scope=visible_assessments
     )
     question_text = serializers.CharField(source="question.text", read_only=True)
-    assessor_name = serializers.SerializerMethodField()
+    assessor_name = name_field("assessor")
     score = serializers.IntegerField(
         min_value=1,
         max_value=5,
@@ -340,9 +336,6 @@ class AssessmentAnswerSerializer(ModelValidatedSerializer):
             "answered_at",
         ]
         read_only_fields = ["assessor", "answered_at"]
-
-    def get_assessor_name(self, answer: AssessmentAnswer) -> str | None:
-        return name_of(answer.assessor)
 
     def validate(self, attrs):
         user = requesting_user(self)
@@ -379,9 +372,9 @@ class MaturityScoreRowSerializer(serializers.Serializer):
     period_kind = serializers.CharField(help_text=_("Always `quarter`."))
     period_start = serializers.DateField(help_text=_("The first day of the assessment's quarter."))
     figure = serializers.CharField(help_text=_("`overall` or the dimension's code."))
-    figure_name = serializers.CharField(help_text=IN_LANGUAGE)
+    figure_name = serializers.CharField(help_text=TRANSLATED_HELP)
     score = serializers.DecimalField(**SCORE, help_text=_("1.00–5.00; empty without answers."))
     level = serializers.IntegerField(allow_null=True, help_text=_("The level number, 1–5."))
-    level_name = serializers.CharField(allow_null=True, help_text=IN_LANGUAGE)
+    level_name = serializers.CharField(allow_null=True, help_text=TRANSLATED_HELP)
     answered = serializers.IntegerField(help_text=_("Questions with at least one answer."))
     questions = serializers.IntegerField(help_text=_("Questions asked."))

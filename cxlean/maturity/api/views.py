@@ -14,17 +14,14 @@ import math
 from collections.abc import Sequence
 from typing import cast
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError, Q, QuerySet
 from django.utils.translation import gettext as _
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import filters, mixins, viewsets
-from rest_framework.decorators import action
+from rest_framework import filters, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from cxlean.core.api import RowsPagination, api_errors, refuse_deletion
+from cxlean.core.api import FlatRowsViewSet, refuse_deletion, transition_action
 from cxlean.core.filters import FILTER_BACKENDS, StrictOrderingFilter
 from cxlean.maturity.api.filters import (
     OVERALL,
@@ -227,36 +224,20 @@ class AssessmentViewSet(viewsets.ModelViewSet):
         assessment = self.get_queryset().get(pk=assessment.pk)
         return Response(self.scored_serializer(assessment).data)
 
-    @extend_schema(
+    complete = transition_action(
+        "complete",
         summary="Complete an assessment",
         description="A coordinator of the unit. It needs at least one answer (400 "
         "otherwise); a completed assessment is read-only until reopened.",
-        request=None,
         responses=AssessmentSerializer,
     )
-    @action(detail=True, methods=["post"])
-    def complete(self, request, pk=None) -> Response:
-        assessment = self.get_object()
-        try:
-            assessment.complete()
-        except DjangoValidationError as error:
-            raise api_errors(error) from error
-        return self.output(assessment)
 
-    @extend_schema(
+    reopen = transition_action(
+        "reopen",
         summary="Reopen a completed assessment",
         description="A coordinator of the unit; the assessors can answer again.",
-        request=None,
         responses=AssessmentSerializer,
     )
-    @action(detail=True, methods=["post"])
-    def reopen(self, request, pk=None) -> Response:
-        assessment = self.get_object()
-        try:
-            assessment.reopen()
-        except DjangoValidationError as error:
-            raise api_errors(error) from error
-        return self.output(assessment)
 
 
 # --- answers -----------------------------------------------------------------------------
@@ -375,11 +356,9 @@ class ScoreRows:
     )
 )
 @extend_schema(tags=TAGS)
-class MaturityScoreViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class MaturityScoreViewSet(FlatRowsViewSet):
     queryset = Assessment.objects.none()
     serializer_class = MaturityScoreRowSerializer
-    pagination_class = RowsPagination
-    filter_backends = [DjangoFilterBackend]
     filterset_class = ScoreRowFilter
 
     def get_queryset(self) -> QuerySet[Assessment]:

@@ -1,17 +1,11 @@
 """The metrics API's routes, registered by cxlean/api_urls.py: (prefix, viewset, basename)."""
 
-from cxlean.metrics.api.views import (
-    MeasurementViewSet,
-    MetricViewSet,
-    ResultViewSet,
-    SurveyAnswerViewSet,
-    TargetViewSet,
-)
+from cxlean.metrics.api import views
 
 ROUTES: list[tuple] = [
-    ("metrics", MetricViewSet, "metric"),
-    ("metric-targets", TargetViewSet, "metric-target"),
-    ("survey-answers", SurveyAnswerViewSet, "survey-answer"),
-    ("metric-measurements", MeasurementViewSet, "metric-measurement"),
-    ("metric-results", ResultViewSet, "metric-result"),
+    ("metrics", views.MetricViewSet, "metric"),
+    ("metric-targets", views.TargetViewSet, "metric-target"),
+    ("survey-answers", views.SurveyAnswerViewSet, "survey-answer"),
+    ("metric-measurements", views.MeasurementViewSet, "metric-measurement"),
+    ("metric-results", views.ResultViewSet, "metric-result"),
 ]

@@ -13,7 +13,13 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.validators import UniqueTogetherValidator
 
-from cxlean.core.api import ModelValidatedSerializer, enum_field, label
+from cxlean.core.api import (
+    TRANSLATED_HELP,
+    ModelValidatedSerializer,
+    TranslatedCatalogueSerializer,
+    enum_field,
+    label,
+)
 from cxlean.journeys.models import Touchpoint
 from cxlean.metrics.models import (
     ALREADY_ENTERED,
@@ -27,7 +33,6 @@ from cxlean.metrics.models import (
 from cxlean.metrics.reports import Period
 from cxlean.org.api.serializers import unit_check
 
-IN_LANGUAGE = _("In the request language.")
 UNIT_MESSAGE = _("You can record metrics only for the units you coordinate.")
 
 
@@ -46,11 +51,9 @@ def touchpoint_field() -> serializers.PrimaryKeyRelatedField:
     )
 
 
-class MetricSerializer(ModelValidatedSerializer):
+class MetricSerializer(TranslatedCatalogueSerializer):
     kind = enum_field(Kind.choices, "metric-kind")
     kind_label = label("kind")
-    name = serializers.CharField(read_only=True, help_text=IN_LANGUAGE)
-    description = serializers.CharField(read_only=True, help_text=IN_LANGUAGE)
 
     class Meta:
         model = Metric
@@ -196,7 +199,7 @@ class ResultRowSerializer(serializers.Serializer):
     unit = serializers.IntegerField(help_text=_("The unit id (its figure counts its sub-units)."))
     unit_name = serializers.CharField()
     metric = serializers.CharField(help_text=_("The metric's kind: nps, csat, ces, churn or clv."))
-    metric_name = serializers.CharField(help_text=IN_LANGUAGE)
+    metric_name = serializers.CharField(help_text=TRANSLATED_HELP)
     period_kind = serializers.CharField(help_text=_("month or quarter"))
     period_start = serializers.DateField()
     period_end = serializers.DateField()

@@ -1,8 +1,8 @@
 """The notifications API's routes, registered by cxlean/api_urls.py: (prefix, viewset, basename)."""
 
-from cxlean.notifications.api.views import NotificationViewSet, PreferenceViewSet
+from cxlean.notifications.api import views
 
 ROUTES: list[tuple] = [
-    ("notifications", NotificationViewSet, "notification"),
-    ("notification-preferences", PreferenceViewSet, "notification-preference"),
+    ("notifications", views.NotificationViewSet, "notification"),
+    ("notification-preferences", views.PreferenceViewSet, "notification-preference"),
 ]

@@ -22,7 +22,7 @@ from rest_framework import serializers
 from cxlean.core.api import (
     ModelValidatedSerializer,
     ScopedPrimaryKeyField,
-    name_of,
+    name_field,
     requesting_user,
 )
 from cxlean.core.names import display_name
@@ -84,7 +84,7 @@ class ActivitySerializer(ModelValidatedSerializer):
     owner = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.filter(is_active=True), allow_null=True, required=False
     )
-    owner_name = serializers.SerializerMethodField()
+    owner_name = name_field("owner")
     depends_on = ScopedPrimaryKeyField(
         many=True,
         required=False,
@@ -117,9 +117,6 @@ class ActivitySerializer(ModelValidatedSerializer):
             "depends_on",
             "is_late",
         ]
-
-    def get_owner_name(self, activity: Activity) -> str | None:
-        return name_of(activity.owner)
 
     def validate_phase(self, phase: Phase) -> Phase:
         if self.instance is not None and phase.plan_id != self.instance.phase.plan_id:
