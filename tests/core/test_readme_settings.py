@@ -1,5 +1,5 @@
-"""Every environment variable in the README's configuration table is read by settings,
-and EXPORT_KEEP_DAYS reaches the exports."""
+"""The README's configuration table and the environment variables settings read are the
+same list, and EXPORT_KEEP_DAYS reaches the exports."""
 
 import json
 import os
@@ -48,11 +48,20 @@ def load_settings(**environment) -> dict:
     return json.loads(done.stdout.splitlines()[-1])
 
 
-def test_every_variable_in_the_readme_table_is_read_by_settings():
+def asked_variables() -> set[str]:
+    """What settings read in development and in production (some only when DEBUG is off)."""
+    development = set(load_settings()["asked"])
+    production = set(load_settings(DEBUG="false", SECRET_KEY="x" * 50)["asked"])
+    assert {"SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE"} <= production - development
+    return development | production
+
+
+def test_the_readme_table_lists_exactly_what_settings_read():
     documented = readme_variables()
     assert len(documented) >= 15 and "DATABASE_URL" in documented and "DEBUG" in documented
-    asked = set(load_settings()["asked"])
+    asked = asked_variables()
     assert [name for name in documented if name not in asked] == []
+    assert sorted(asked - set(documented)) == []
 
 
 def test_export_keep_days_comes_from_the_environment():
