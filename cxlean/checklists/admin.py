@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cxlean.checklists.models import (
     Assignment,
@@ -48,7 +49,7 @@ class ChecklistTemplateAdmin(CatalogueAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(item_total=Count("items"))
 
-    @admin.display(description=_("items"), ordering="item_total")
+    @admin.display(description=pgettext_lazy("checklist", "items"), ordering="item_total")
     def item_count(self, obj: ChecklistTemplate) -> int:
         return obj.item_total
 

@@ -12,6 +12,7 @@ matrix's, and memory stays flat whatever the number of people.
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 
 from cxlean.competence.matrix import (
@@ -169,7 +170,7 @@ def chunks(people, size: int, total: int):
 
 def legend_sheet(workbook: Workbook) -> None:
     sheet = Sheet(workbook, _("Legend"), widths=(14, 10, 44, 56))
-    sheet.header([_("Symbol"), _("Letter"), _("Level"), _("Colour")])
+    sheet.header([_("Symbol"), pgettext("ILUO level", "Letter"), _("Level"), _("Colour")])
     colours = {
         0: _("light grey, grey text"),
         1: _("light orange, orange text"),
