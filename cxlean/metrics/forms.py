@@ -89,8 +89,7 @@ class FilterForm(forms.Form):
         viewer may not read was asked for), so that changing only the period keeps it.
         Errors already found stay."""
         self.chosen()
-        self.data = self.data.copy()
-        self.data["unit"] = str(unit.pk)
+        self.data = {**dict(self.data.items()), "unit": str(unit.pk)}
 
 
 # --- survey answers ----------------------------------------------------------------------
