@@ -1,7 +1,9 @@
 from django.urls import include, path
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import ValidationError
 from rest_framework.routers import DefaultRouter
 from rest_framework.settings import api_settings
+from rest_framework.throttling import ScopedRateThrottle
 
 from cxlean.backlog.api.views import (
     AttachmentViewSet,
@@ -44,6 +46,7 @@ from cxlean.org.api.views import (
     SignInEventViewSet,
     UnitViewSet,
 )
+from cxlean.org.lockout import lockout_response
 from cxlean.plans.api.views import ActivityViewSet, PhaseViewSet, PlanViewSet
 
 router = DefaultRouter()
@@ -90,9 +93,23 @@ for prefix, viewset, basename in (
 
 
 class TokenView(ObtainAuthToken):
-    """DRF's token view, reading requests with the API's own parsers (it names its own)."""
+    """DRF's token view, reading requests with the API's own parsers (it names its own).
+
+    Password guessing is slowed twice: a rate per client address (`API_TOKEN_RATE`), and
+    django-axes, which counts failed passwords here as on the login pages and answers a
+    locked-out account or address with 429."""
 
     parser_classes = api_settings.DEFAULT_PARSER_CLASSES  # type: ignore[assignment]  # classes once imported by api_settings
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "token"
+
+    def post(self, request, *args, **kwargs):
+        try:
+            return super().post(request, *args, **kwargs)
+        except ValidationError:
+            if getattr(request, "axes_locked_out", False):
+                return lockout_response(request._request)
+            raise
 
 
 urlpatterns = [

@@ -5,11 +5,13 @@ secret). With DEBUG off the module refuses to start without a real SECRET_KEY an
 ALLOWED_HOSTS, so an insecure default can never reach production.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -31,6 +33,13 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
     CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
     SECURE_CONTENT_TYPE_NOSNIFF = True
+    # HTTPS only: browsers remember it for SECURE_HSTS_SECONDS; plain HTTP is redirected
+    # (the health check stays reachable over HTTP for load balancers).
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
 
 INSTALLED_APPS = [
     "cxlean.apps.CxleanAdminConfig",
@@ -47,6 +56,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "django_htmx",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "cxlean.core",
     "cxlean.org",
     "cxlean.guide",
@@ -68,6 +80,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "cxlean.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cxlean.core.middleware.LanguageMiddleware",
@@ -75,11 +89,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "cxlean.org.twofactor.AdminTwoFactorMiddleware",
+    "cxlean.core.middleware.IdleTimeoutMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cxlean.urls"
@@ -96,6 +114,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "django.template.context_processors.csp",
                 "cxlean.org.context_processors.roles",
                 "cxlean.notifications.context_processors.notifications",
             ],
@@ -287,3 +306,73 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+
+# --- sign-in and browser security ---------------------------------------------------------
+# Sign-in attempts (django-axes): after AXES_FAILURE_LIMIT failed sign-ins for one account,
+# or from one IP address, sign-in is refused there for AXES_COOLOFF_MINUTES (web, admin and
+# the API token). Administrators unlock in the admin ("Access attempts"); the sign-in audit
+# records every lock-out. AxesStandaloneBackend only refuses; ModelBackend signs in.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "cxlean.org.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "cxlean.org.lockout.client_ip"
+# How many proxies in front of cxlean add to X-Forwarded-For (0: none, use the peer address).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_VERBOSE = False
+
+# API rates: the token endpoint (password guessing) and every other request.
+API_TOKEN_RATE = env.str("API_TOKEN_RATE", default="10/minute")
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = [
+    "rest_framework.throttling.AnonRateThrottle",
+    "rest_framework.throttling.UserRateThrottle",
+]
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
+    "anon": env.str("API_ANON_RATE", default="60/minute"),
+    "user": env.str("API_USER_RATE", default="2000/hour"),
+    "token": API_TOKEN_RATE,
+}
+
+# Two-factor sign-in for the admin (django-otp, TOTP): "required-for-superusers" (others
+# may set it up) or "off".
+ADMIN_2FA = env.str("ADMIN_2FA", default="required-for-superusers")
+OTP_TOTP_ISSUER = "cxlean"
+
+# Sessions: at most SESSION_COOKIE_AGE seconds after sign-in, and ended after
+# SESSION_IDLE_TIMEOUT seconds without a request (0: no idle limit).
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=60 * 60 * 2)
+
+# Content-Security-Policy: scripts only from cxlean itself or with the page's nonce.
+# Styles allow inline attributes (style="…" in templates, the API docs' own <style>).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:", "blob:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+# Browser features cxlean never uses (cxlean.core.middleware.PermissionsPolicyMiddleware);
+# the camera stays allowed for cxlean itself (Gemba photos are taken with a file input).
+PERMISSIONS_POLICY = {
+    "accelerometer": "()",
+    "camera": "(self)",
+    "geolocation": "()",
+    "gyroscope": "()",
+    "magnetometer": "()",
+    "microphone": "()",
+    "payment": "()",
+    "usb": "()",
+}
+SECURE_REFERRER_POLICY = "same-origin"

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -44,6 +45,14 @@ def _test_settings(settings):
     settings.LANGUAGE_CODE = "sv"
     # Real hashing costs ~0.3 s a password; tests log people in all the time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Sign-in throttling and the admin's two-factor step have tests of their own
+    # (tests/org/test_sign_in_security.py), which switch them on; Django's test client
+    # signs in without a request, which django-axes refuses.
+    settings.AXES_ENABLED = False
+    settings.ADMIN_2FA = "off"
+    settings.SESSION_IDLE_TIMEOUT = 0  # query-count tests must not see the idle clock saved
+    # The API's rate limits count in the cache: each test starts with none used.
+    cache.clear()
 
 
 @pytest.fixture

@@ -14,4 +14,6 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("password_change/", account_views.PasswordChangeView.as_view(), name="password_change"),
+    path("two-factor/", account_views.two_factor_setup, name="two_factor_setup"),
+    path("two-factor/verify/", account_views.two_factor_verify, name="two_factor_verify"),
 ]

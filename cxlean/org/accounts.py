@@ -28,9 +28,9 @@ DEFAULT_LANGUAGE = "sv"
 
 
 def client_ip(request) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
+    from cxlean.org.lockout import client_ip as address
+
+    return address(request) if request is not None else None
 
 
 def actor_of(request) -> User | None:

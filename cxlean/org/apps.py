@@ -21,3 +21,9 @@ class OrgConfig(AppConfig):
         # The sign-in audit records sign-ins as they happen (see cxlean.org.accounts).
         user_logged_in.connect(on_logged_in, dispatch_uid="cxlean-sign-in-audit")
         user_login_failed.connect(on_login_failed, dispatch_uid="cxlean-sign-in-audit-failed")
+
+        from axes.signals import user_locked_out
+
+        from cxlean.org.lockout import on_locked_out
+
+        user_locked_out.connect(on_locked_out, dispatch_uid="cxlean-sign-in-audit-locked-out")

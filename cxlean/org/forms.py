@@ -3,16 +3,21 @@ sign-in audit), proposing a change to a catalogue, and deciding."""
 
 from __future__ import annotations
 
+import logging
 import unicodedata
 
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from cxlean.core.mail import new_email
 from cxlean.core.typed import form_field
-from cxlean.org.accounts import What, record
+from cxlean.org.accounts import What, absolute, language_of, record
 from cxlean.org.models import (
     DECISIONS,
     Catalogue,
@@ -22,6 +27,8 @@ from cxlean.org.models import (
     may_propose_for,
 )
 from cxlean.org.roles import coordinated_units
+
+logger = logging.getLogger(__name__)
 
 
 def same_address(one: str, other: str) -> bool:
@@ -49,17 +56,46 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         to_email,
         html_email_template_name=None,
     ):
-        super().send_mail(
-            subject_template_name,
-            email_template_name,
-            context,
-            from_email,
-            to_email,
-            html_email_template_name,
-        )
-        record(
-            What.PASSWORD_RESET_REQUESTED, person=context["user"], surface=Surface.WEB, new=to_email
-        )
+        """In the person's language, with a link to `SITE_URL`, through cxlean's mail."""
+        person = context["user"]
+        with translation.override(language_of(person)):
+            path = reverse(
+                "password_reset_confirm",
+                kwargs={"uidb64": context["uid"], "token": context["token"]},
+            )
+            context = {**context, "reset_url": absolute(path)}
+            subject = render_to_string(subject_template_name, context)
+            body = render_to_string(email_template_name, context)
+        message = new_email(subject, body, to=[to_email])
+        if from_email:
+            message.from_email = from_email
+        try:
+            message.send()
+        except Exception:  # a mail server down must not tell who has an account
+            logger.exception("Failed to send password reset e-mail to %s", person.pk)
+        record(What.PASSWORD_RESET_REQUESTED, person=person, surface=Surface.WEB, new=to_email)
+
+
+class OneTimeCodeForm(forms.Form):
+    """A six-digit code from an authenticator app (spaces allowed, as apps show them)."""
+
+    code = forms.CharField(
+        label=_("Code from the app"),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = "".join(self.cleaned_data["code"].split())
+        if not code.isdigit() or len(code) != 6:
+            raise ValidationError(_("Type the six digits the app shows."), code="format")
+        return code
+
+    @staticmethod
+    def wrong_code() -> str:
+        return str(_("That code is not right. Type the code the app shows now."))
 
 
 class ProposalForm(forms.ModelForm):

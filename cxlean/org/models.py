@@ -268,6 +268,8 @@ class SignInEvent(models.Model):
         DEACTIVATED = "deactivated", _("deactivated")
         LOGGED_IN = "logged_in", _("signed in")
         LOGIN_FAILED = "login_failed", _("sign-in failed")
+        LOCKED_OUT = "locked_out", _("locked out")
+        TWO_FACTOR_ADDED = "two_factor_added", _("two-factor device added")
 
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
