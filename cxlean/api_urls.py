@@ -1,6 +1,7 @@
 from django.urls import include, path
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle
@@ -106,10 +107,12 @@ class TokenView(ObtainAuthToken):
     def post(self, request, *args, **kwargs):
         try:
             return super().post(request, *args, **kwargs)
-        except ValidationError:
+        except ValidationError as error:
             if getattr(request, "axes_locked_out", False):
                 return lockout_response(request._request)
-            raise
+            # Answered here, not by the exception handler, which would roll the request's
+            # transaction back, and with it the failed attempt axes and the audit wrote.
+            return Response(error.detail, status=error.status_code)
 
 
 urlpatterns = [

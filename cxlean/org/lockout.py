@@ -81,13 +81,14 @@ def lockout_response(
             "next": request.POST.get("next", ""),
         }
         template = site.login_template or "admin/login.html"
-        return TemplateResponse(request, template, context, status=LOCKED_OUT_STATUS)
+        return TemplateResponse(request, template, context, status=LOCKED_OUT_STATUS).render()
     context = {
         "form": locked_form(AuthenticationForm, request),
         "next": request.POST.get("next", ""),
         "locked_out": True,
     }
-    return TemplateResponse(request, "registration/login.html", context, status=LOCKED_OUT_STATUS)
+    page = TemplateResponse(request, "registration/login.html", context, status=LOCKED_OUT_STATUS)
+    return page.render()  # after the view: middleware must hand back a rendered page
 
 
 def on_locked_out(sender, request=None, username=None, ip_address=None, **kwargs) -> None:
