@@ -43,7 +43,12 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from cxlean.core.dates import validate_sane_date
-from cxlean.core.uploads import DOCUMENT_EXTENSIONS, refuse_if_larger
+from cxlean.core.uploads import (
+    DOCUMENT_EXTENSIONS,
+    refuse_disguised,
+    refuse_if_larger,
+    stored_name,
+)
 from cxlean.journeys.models import Feedback, Touchpoint, Transition
 from cxlean.org.models import Unit
 from cxlean.org.roles import (
@@ -168,11 +173,13 @@ ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 
 
 def validate_attachment_size(file) -> None:
+    """The size, and that the content is what the extension says."""
     refuse_if_larger(
         file,
         ATTACHMENT_MAX_BYTES,
         _("The file is %(size)s MB; attachments may be at most %(max)s MB."),
     )
+    refuse_disguised(file)
 
 
 # --- scoring -----------------------------------------------------------------------------
@@ -703,7 +710,7 @@ class Comment(models.Model):
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
-    return f"improvements/{instance.item_id}/{filename}"
+    return stored_name(f"improvements/{instance.item_id}", filename)
 
 
 class Attachment(models.Model):

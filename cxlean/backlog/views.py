@@ -56,6 +56,7 @@ from cxlean.core.forms import add_model_errors
 from cxlean.core.history import Change, object_changes
 from cxlean.core.redirects import safe_next
 from cxlean.core.typed import HtmxRequest
+from cxlean.core.uploads import upload_response
 from cxlean.journeys.models import Feedback
 from cxlean.org.roles import home_unit_id, is_read_only
 
@@ -552,7 +553,7 @@ def attachment_file(request: HttpRequest, pk: int) -> FileResponse:
         handle = found.file.open("rb")
     except FileNotFoundError as missing:
         raise Http404 from missing
-    return FileResponse(handle, filename=posixpath.basename(found.file.name or ""))
+    return upload_response(handle, posixpath.basename(found.file.name or ""))
 
 
 # --- history -----------------------------------------------------------------------------

@@ -43,7 +43,12 @@ from simple_history.models import HistoricalRecords
 from cxlean.core.dates import validate_not_future, validate_sane_date, validate_sane_datetime
 from cxlean.core.names import display_name
 from cxlean.core.translation import Translated
-from cxlean.core.uploads import DOCUMENT_EXTENSIONS, refuse_if_larger
+from cxlean.core.uploads import (
+    DOCUMENT_EXTENSIONS,
+    refuse_disguised,
+    refuse_if_larger,
+    stored_name,
+)
 from cxlean.guide.models import GuideStep
 from cxlean.org.models import CXRole, Unit
 
@@ -63,11 +68,13 @@ EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 
 
 def validate_evidence_size(file) -> None:
+    """The size, and that the content is what the extension says."""
     refuse_if_larger(
         file,
         EVIDENCE_MAX_BYTES,
         _("The file is %(size)s MB; evidence files may be at most %(max)s MB."),
     )
+    refuse_disguised(file)
 
 
 def may_assign(user) -> bool:
@@ -347,7 +354,7 @@ class CompletionQuerySet(models.QuerySet):
 
 
 def evidence_path(instance: Completion, filename: str) -> str:
-    return f"checklists/{instance.assignment_id}/{instance.person_id}/{filename}"
+    return stored_name(f"checklists/{instance.assignment_id}/{instance.person_id}", filename)
 
 
 class Completion(models.Model):

@@ -49,6 +49,7 @@ from cxlean.core.forms import add_model_errors
 from cxlean.core.history import object_changes
 from cxlean.core.redirects import safe_next
 from cxlean.core.typed import HtmxRequest
+from cxlean.core.uploads import upload_response
 from cxlean.org.roles import is_coordinator, is_read_only, sees_everything
 
 GET_POST = ["GET", "POST"]
@@ -233,7 +234,7 @@ def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
         handle = completion.evidence.open("rb")
     except FileNotFoundError as missing:
         raise Http404 from missing
-    return FileResponse(handle, filename=completion.evidence_name)
+    return upload_response(handle, completion.evidence_name)
 
 
 # --- one assignment ----------------------------------------------------------------------

@@ -25,7 +25,7 @@ from simple_history.models import HistoricalRecords
 from cxlean.core.dates import validate_sane_date
 from cxlean.core.names import display_name
 from cxlean.core.translation import Translated
-from cxlean.core.uploads import refuse_if_larger
+from cxlean.core.uploads import refuse_disguised, refuse_if_larger
 from cxlean.guide.models import GuideStep
 from cxlean.org.models import CXRole, Unit
 from cxlean.org.roles import (
@@ -58,11 +58,13 @@ EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
 
 
 def validate_evidence_size(file) -> None:
+    """The size, and that the content is what the extension says."""
     refuse_if_larger(
         file,
         EVIDENCE_MAX_BYTES,
         _("The file is %(size)s MB; evidence files may be at most %(max)s MB."),
     )
+    refuse_disguised(file)
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

@@ -63,6 +63,7 @@ from cxlean.competence.overview import (
 from cxlean.core.names import display_name
 from cxlean.core.redirects import safe_next
 from cxlean.core.typed import HtmxRequest
+from cxlean.core.uploads import upload_response
 from cxlean.org.roles import coordinates_unit, is_read_only, sees_everything
 
 if TYPE_CHECKING:
@@ -241,7 +242,7 @@ def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
         handle = record.evidence_file.open("rb")
     except FileNotFoundError as missing:
         raise Http404 from missing
-    return FileResponse(handle, filename=(record.evidence_file.name or "").rsplit("/", 1)[-1])
+    return upload_response(handle, (record.evidence_file.name or "").rsplit("/", 1)[-1])
 
 
 # --- sign-off and rejection --------------------------------------------------------------
