@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp import match_token
 
+from cxlean.core.typed import AuthenticatedRequest
 from cxlean.org import twofactor
 from cxlean.org.accounts import (
     BadConfirmationLink,
@@ -74,7 +75,7 @@ def after_two_factor(request: HttpRequest) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-def two_factor_setup(request: HttpRequest) -> HttpResponse:
+def two_factor_setup(request: AuthenticatedRequest) -> HttpResponse:
     """Set up an authenticator app: scan the QR code, type the first code to confirm."""
     device = twofactor.pending_device(request.user)
     form = OneTimeCodeForm(request.POST or None)
@@ -104,7 +105,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def two_factor_verify(request: HttpRequest) -> HttpResponse:
+def two_factor_verify(request: AuthenticatedRequest) -> HttpResponse:
     """Give a code from the authenticator app before the admin."""
     if not twofactor.confirmed_devices(request.user):
         return redirect(f"{reverse('two_factor_setup')}?{request.GET.urlencode()}")

@@ -14,7 +14,6 @@ from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import User
-from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -56,7 +55,7 @@ def lockout_message() -> str:
 def locked_form(form_class: type[AuthenticationForm], request: HttpRequest) -> AuthenticationForm:
     """An empty sign-in form (the username kept) that shows the lock-out as its error."""
     form = form_class(request, initial={"username": request.POST.get("username", "")})
-    form._errors = ErrorDict()
+    form.full_clean()  # unbound: no errors, nothing validated
     form.cleaned_data = {}
     form.add_error(None, lockout_message())
     return form
