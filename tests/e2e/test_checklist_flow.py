@@ -93,10 +93,7 @@ def test_coordinator_assigns_to_a_role_and_the_employee_ticks_it_off_on_a_phone(
     assert box["height"] >= 44 and box["width"] >= 300  # a big target
     first.locator("button.tick-button").click()
     page.locator(f"#item-{assignment.pk}-{items[0].pk} button[aria-pressed=true]").wait_for()
-    page.wait_for_function(
-        f"document.querySelector('#progress-{assignment.pk} [role=progressbar]')"
-        ".getAttribute('aria-valuenow') === '33'"
-    )
+    page.locator(f"#progress-{assignment.pk} [role=progressbar][aria-valuenow='33']").wait_for()
     assert page.locator("#checklist-announcer").inner_text().strip()
 
     second = page.locator(f"#item-{assignment.pk}-{items[1].pk}")

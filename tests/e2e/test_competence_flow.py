@@ -58,7 +58,7 @@ def test_employee_raises_a_level_and_the_coordinator_signs_it_off_in_the_matrix(
 
     dialog.locator(f"form.matrix-sign-off input[name=level][value='{Level.I}']").check()
     dialog.locator("form.matrix-sign-off [type=submit]").click()
-    page.wait_for_function("!document.getElementById('matrix-dialog').open")
+    page.locator("#matrix-dialog[open]").wait_for(state="hidden")
     record.refresh_from_db()
     assert record.level == Level.I
     assert record.signed_off_by == bob

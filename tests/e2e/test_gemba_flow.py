@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 from PIL import Image
+from playwright.sync_api import expect
 
 from cxlean.backlog.models import Item, MudaKind, Source, Waste
 from cxlean.gemba.models import Answer, Severity, WalkStatus
@@ -128,11 +129,10 @@ def test_an_employee_logs_a_walk_on_a_phone(browser, live_server, alice, walk, t
         card = page.locator(f"#observation-{observation.pk}")
         assert "▲▲▲" in card.inner_text()  # high severity, in marks and words
         # The thumbnail loads after the card (wait for it: a busy machine is slow).
-        page.wait_for_function(
-            "img => img.complete && img.naturalWidth > 0",
-            arg=card.locator("img").element_handle(),
-            timeout=15_000,
-        )
+        # (Polled from here: the page's Content-Security-Policy refuses wait_for_function's eval.)
+        image = card.locator("img")
+        expect(image).to_have_js_property("complete", True, timeout=15_000)
+        expect(image).not_to_have_js_property("naturalWidth", 0, timeout=15_000)
         # The draft is forgotten once the walk lists the observation.
         assert (
             page.evaluate(
