@@ -334,6 +334,8 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = [
     "rest_framework.throttling.AnonRateThrottle",
     "rest_framework.throttling.UserRateThrottle",
 ]
+# The client's address as for lock-outs: without this DRF would trust any X-Forwarded-For.
+REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
     "anon": env.str("API_ANON_RATE", default="60/minute"),
     "user": env.str("API_USER_RATE", default="2000/hour"),

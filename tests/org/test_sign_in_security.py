@@ -273,3 +273,24 @@ def test_an_idle_session_ends(settings, alice, monkeypatch):
     now = time.time()
     monkeypatch.setattr(time, "time", lambda: now + 60 * 31)
     assert client.get(reverse("home")).status_code == 302
+
+
+def test_a_made_up_forwarded_address_does_not_escape_the_rate(alice):
+    api = APIClient()
+    url = reverse("api-token")
+    wrong = {"username": "alice", "password": "wrong"}
+    codes = [
+        api.post(url, wrong, HTTP_X_FORWARDED_FOR=f"10.0.0.{n}").status_code for n in range(11)
+    ]
+    assert codes[10] == 429
+
+
+def test_behind_a_proxy_the_forwarded_address_counts(settings, rf):
+    from cxlean.org.lockout import client_ip
+
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="203.0.113.9, 198.51.100.2", REMOTE_ADDR="10.0.0.1")
+    assert client_ip(request) == "10.0.0.1"
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert client_ip(request) == "198.51.100.2"
+    settings.TRUSTED_PROXY_COUNT = 2
+    assert client_ip(request) == "203.0.113.9"
