@@ -22,6 +22,7 @@ from cxlean.competence.api.views import (
     RequirementViewSet,
     TraineePlanViewSet,
 )
+from cxlean.core.branding_api import BrandingView
 from cxlean.exports.api.routes import ROUTES as EXPORT_ROUTES
 from cxlean.gemba.api.routes import ROUTES as GEMBA_ROUTES
 from cxlean.guide.api.views import GuideActivityViewSet, GuideStepViewSet
@@ -97,6 +98,7 @@ class TokenView(ObtainAuthToken):
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("branding/", BrandingView.as_view(), name="branding"),
     # The backlog's endpoint under the feedback it reads (journeys sit below the backlog).
     path(
         "feedback/<int:pk>/make-improvement/",

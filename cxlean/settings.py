@@ -96,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "cxlean.core.context_processors.brand",
                 "cxlean.org.context_processors.roles",
                 "cxlean.notifications.context_processors.notifications",
             ],

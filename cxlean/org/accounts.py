@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from cxlean.core.mail import sender
 from cxlean.org.models import EmailChange, SignInEvent, Surface
 
 What = SignInEvent.What
@@ -233,7 +234,7 @@ def send_email_confirmation(change: EmailChange) -> None:
         }
         subject = _("cxlean: confirm your new e-mail address")
         body = render_to_string("org/email/confirm_email.txt", context)
-    send_mail(subject, body, None, [change.new_email])
+    send_mail(subject, body, sender(), [change.new_email])
 
 
 # --- signing in ---------------------------------------------------------------------------

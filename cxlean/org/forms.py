@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from cxlean.core.mail import sender
 from cxlean.core.typed import form_field
 from cxlean.org.accounts import What, record
 from cxlean.org.models import (
@@ -53,7 +54,7 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
             subject_template_name,
             email_template_name,
             context,
-            from_email,
+            from_email or sender(),
             to_email,
             html_email_template_name,
         )
