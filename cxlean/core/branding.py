@@ -17,6 +17,7 @@ content, not by name: SVG is refused, as it can carry scripts), at most 1 MB and
 
 from __future__ import annotations
 
+import math
 import re
 import warnings
 from dataclasses import dataclass
@@ -81,7 +82,8 @@ def validate_brand_colour(value: str) -> None:
             ),
             params={
                 "colour": value,
-                "ratio": number_format(ratio, decimal_pos=1),
+                # Rounded down: 4.46 must not read as the 4.5 it falls short of.
+                "ratio": number_format(math.floor(ratio * 10) / 10, decimal_pos=1),
                 "minimum": number_format(MIN_CONTRAST, decimal_pos=1),
             },
             code="colour_contrast",
