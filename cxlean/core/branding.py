@@ -18,13 +18,16 @@ content, not by name: SVG is refused, as it can carry scripts), at most 1 MB and
 from __future__ import annotations
 
 import math
+import posixpath
 import re
 import warnings
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
@@ -38,6 +41,7 @@ MIN_CONTRAST = 4.5  # WCAG AA for normal text: the header's white text on the co
 LOGO_MAX_BYTES = 1024 * 1024
 LOGO_MAX_SIDE = 2000
 LOGO_FORMATS = ("PNG", "JPEG", "WEBP")
+LOGO_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
 CACHE_KEY = "cxlean:brand"
 CACHE_SECONDS = 300
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -190,6 +194,16 @@ class Branding(models.Model):
         cache.delete(CACHE_KEY)
         return result
 
+    @property
+    def logo_url(self) -> str:
+        """Where pages load the logo: uploads are not served from MEDIA_URL, so a view
+        (`cxlean.core.views.branding_logo`); the file's name in the address makes a new
+        logo a new address, past any cached copy."""
+        if not self.logo:
+            return ""
+        version = quote(posixpath.basename(self.logo.name or ""))
+        return f"{reverse('core:branding-logo')}?v={version}"
+
 
 # --- what pages read -----------------------------------------------------------------------
 
@@ -218,7 +232,7 @@ class Brand:
         return cls(
             name=branding.name.strip() or DEFAULT_NAME,
             colour=branding.colour,
-            logo_url=branding.logo.url if branding.logo else "",
+            logo_url=branding.logo_url,
         )
 
 

@@ -5,17 +5,34 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, permissions
+from rest_framework import generics, permissions, serializers
 
 from cxlean.core.api import ModelValidatedSerializer
 from cxlean.core.branding import Branding
 
 
+class LogoField(serializers.ImageField):
+    """Uploaded as a file; read as the address pages load it from (uploads are not
+    served from MEDIA_URL)."""
+
+    def to_representation(self, value):
+        if not value:
+            return None
+        url = value.instance.logo_url
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
+
+
 class BrandingSerializer(ModelValidatedSerializer):
+    logo = LogoField(
+        allow_null=True,
+        required=False,
+        help_text="The logo's address (read); a PNG, JPEG or WebP file (write); null removes it.",
+    )
+
     class Meta:
         model = Branding
         fields = ["name", "logo", "colour"]
-        extra_kwargs = {"logo": {"allow_null": True}}
 
 
 class SuperusersChange(permissions.BasePermission):

@@ -208,7 +208,9 @@ def test_a_superuser_sets_the_branding_in_the_admin_with_history(root, as_user, 
     assert (branding.name, branding.colour) == ("Nordljus Energi AB", PLUM)
     assert branding.logo.name.startswith("branding/")
     assert branding.history.get().history_user == root
-    assert current_brand().logo_url == branding.logo.url
+    assert current_brand().logo_url == f"/branding/logo/?v={branding.logo.name[9:]}"
+    page = client.get(f"{ADMIN}1/change/").content.decode()
+    assert f'href="{current_brand().logo_url}"' in page  # "Currently": where pages load it
 
 
 def test_a_low_contrast_colour_or_a_bad_logo_in_the_admin_saves_nothing(root, as_user):
@@ -254,7 +256,7 @@ def test_a_superuser_patches_the_branding(root, media_root):
     assert response.json()["colour"] == PLUM
     response = client.patch(API, {"logo": image_file()}, format="multipart")
     assert response.status_code == 200, response.json()
-    assert response.json()["logo"].endswith(".png")
+    assert response.json()["logo"].startswith("http://testserver/branding/logo/?v=logo")
     branding = Branding.objects.get()
     assert branding.name == "Nordljus Energi AB" and branding.logo
     assert branding.history.count() == 2
@@ -303,7 +305,7 @@ def test_the_admins_header_shows_the_name_logo_and_colour(root, maria, as_user, 
     assert "<span>Nordljus Energi AB</span>" in html
     assert "<title>Lean CX overview | Nordljus Energi AB admin</title>" in html
     assert f"--brand: {PLUM};" in html
-    assert 'class="admin-brand__logo" src="/media/branding/' in html
+    assert 'class="admin-brand__logo" src="/branding/logo/?v=logo' in html
     assert "css/admin-theme.css" in html
 
 
@@ -331,6 +333,18 @@ def test_exports_name_the_organisation(plum, maria):
     book = export_as(maria, "backlog")
     assert ["Organisation", "Nordljus Energi AB"] in values(book["About this export"])
     assert book.properties.creator == "Nordljus Energi AB"
+
+
+def test_the_logo_is_served_by_its_content_to_anyone(client, media_root):
+    Branding(name="Nordljus", logo=image_file("logo.png", kind="JPEG")).save()
+    response = client.get(current_brand().logo_url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/jpeg"
+    assert Image.open(io.BytesIO(b"".join(response.streaming_content))).format == "JPEG"
+
+
+def test_no_logo_is_a_404(client):
+    assert client.get("/branding/logo/").status_code == 404
 
 
 # --- the favicon -----------------------------------------------------------------------------
