@@ -4,7 +4,7 @@ change it (PATCH, JSON or multipart for the logo). See `cxlean.core.branding`.""
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, permissions, serializers
 
 from cxlean.core.api import ModelValidatedSerializer
@@ -24,6 +24,8 @@ class LogoField(serializers.ImageField):
 
 
 class BrandingSerializer(ModelValidatedSerializer):
+    """The organisation's name, logo and brand colour."""
+
     logo = LogoField(
         allow_null=True,
         required=False,
@@ -44,6 +46,20 @@ class SuperusersChange(permissions.BasePermission):
         return request.user.is_superuser
 
 
+@extend_schema_view(
+    get=extend_schema(
+        summary="The organisation's branding",
+        description="The organisation's name, logo (a URL, or null) and brand colour "
+        "(#rrggbb), as the app, the admin, e-mails and exports show them. Before a superuser "
+        "sets them: the name `cxlean` and cxlean's green. Everyone signed in may read it.",
+    ),
+    patch=extend_schema(
+        summary="Change the organisation's branding",
+        description="Superusers only. `colour` must be #rrggbb and dark enough for the "
+        "header's white text (contrast at least 4.5:1); `logo` a PNG, JPEG or WebP image of "
+        "at most 1 MB and 2000 × 2000 pixels (send multipart/form-data; null removes it).",
+    ),
+)
 @extend_schema(tags=["organisation"])
 class BrandingView(generics.RetrieveUpdateAPIView):
     serializer_class = BrandingSerializer
@@ -53,21 +69,3 @@ class BrandingView(generics.RetrieveUpdateAPIView):
     def get_object(self) -> Branding:
         # Before anything is set, cxlean's defaults (not saved until someone changes them).
         return Branding.objects.filter(pk=Branding.SINGLETON_ID).first() or Branding()
-
-    @extend_schema(
-        summary="The organisation's branding",
-        description="The organisation's name, logo (a URL, or null) and brand colour "
-        "(#rrggbb), as the app, the admin, e-mails and exports show them. Before a superuser "
-        "sets them: the name `cxlean` and cxlean's green. Everyone signed in may read it.",
-    )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
-    @extend_schema(
-        summary="Change the organisation's branding",
-        description="Superusers only. `colour` must be #rrggbb and dark enough for the "
-        "header's white text (contrast at least 4.5:1); `logo` a PNG, JPEG or WebP image of "
-        "at most 1 MB and 2000 × 2000 pixels (send multipart/form-data; null removes it).",
-    )
-    def patch(self, request, *args, **kwargs):
-        return super().patch(request, *args, **kwargs)
