@@ -347,6 +347,25 @@ def test_no_logo_is_a_404(client):
     assert client.get("/branding/logo/").status_code == 404
 
 
+def test_import_templates_name_the_organisation(plum, bob):
+    from openpyxl import load_workbook
+
+    from cxlean.imports.models import Kind
+    from cxlean.imports.workbooks import template_workbook
+
+    book = load_workbook(io.BytesIO(template_workbook(Kind.PEOPLE, bob)))
+    assert book.properties.creator == "Nordljus Energi AB"
+
+
+def test_management_cannot_revert_the_branding_from_its_history(plum, maria, root, as_user):
+    plum.name = "Nordljus"
+    plum.save()
+    first = plum.history.earliest("history_date")
+    address = f"{ADMIN}1/history/{first.history_id}/"
+    assert as_user(maria).post(address, {"name": "Nordljus Energi AB"}).status_code == 403
+    assert Branding.objects.get().name == "Nordljus"
+
+
 # --- the favicon -----------------------------------------------------------------------------
 
 
