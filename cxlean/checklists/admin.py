@@ -44,6 +44,16 @@ class ChecklistTemplateAdmin(CatalogueAdmin):
     list_select_related = ["role", "step"]
     search_fields = ["title_sv", "title_en", "code", "items__text_sv", "items__text_en"]
     inlines = [TemplateItemInline]
+    fields = [
+        "code",
+        "role",
+        "step",
+        "title_sv",
+        "title_en",
+        "description_sv",
+        "description_en",
+        "order",
+    ]
     prepopulated_fields = {"code": ["title_en"]}
 
     def get_queryset(self, request):
@@ -60,6 +70,7 @@ class TemplateItemAdmin(CatalogueAdmin):
     list_filter = ["needs_evidence", "template__role", "template"]
     list_select_related = ["template"]
     search_fields = ["text_sv", "text_en", "template__title_sv", "template__title_en"]
+    fields = ["template", *TemplateItemInline.fields]
 
 
 class CompletionInline(RoleTabularInline):

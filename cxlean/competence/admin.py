@@ -115,6 +115,7 @@ class AreaAdmin(CatalogueAdmin):
     list_editable = ["order"]
     list_select_related = ["step"]
     search_fields = ["name_sv", "name_en"]
+    fields = ["name_sv", "name_en", "description_sv", "description_en", "step", "order"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(activity_count=Count("activities"))
