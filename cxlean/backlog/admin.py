@@ -20,9 +20,10 @@ import datetime as dt
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
@@ -279,7 +280,8 @@ class ItemAdmin(RoleAdmin):
         """The owner: the people `Item.owner_choices` allows, and the item's present one."""
         form = super().get_form(request, obj, change=change, **kwargs)
         if obj is not None and "owner" in form.base_fields:
-            form.base_fields["owner"].queryset = Item.owner_choices(request.user, obj)
+            owner = cast(forms.ModelChoiceField, form.base_fields["owner"])
+            owner.queryset = Item.owner_choices(request.user, obj)
         return form
 
     def save_model(self, request, obj: Item, form, change: bool) -> None:
@@ -554,7 +556,7 @@ class StatusChangeAdmin(ItemPartAdmin):
     list_select_related = ["item__unit", "by"]
     search_fields = ["item__title", "note"]
     date_hierarchy = "at"
-    readonly_fields = ["item", "from_status", "to_status", "mover", "at", "note"]
+    readonly_fields = ("item", "from_status", "to_status", "mover", "at", "note")
     fields = readonly_fields
 
     def has_delete_permission(self, request, obj=None) -> bool:
@@ -576,7 +578,7 @@ class CommentAdmin(ItemPartAdmin):
     list_select_related = ["item__unit", "author"]
     search_fields = ["text", "item__title"]
     date_hierarchy = "created_at"
-    readonly_fields = ["item", "writer", "created_at", "text"]
+    readonly_fields = ("item", "writer", "created_at", "text")
     fields = readonly_fields
 
     @admin.display(description=_("comment"))
@@ -594,7 +596,7 @@ class AttachmentAdmin(ItemPartAdmin):
     list_select_related = ["item__unit", "uploaded_by"]
     search_fields = ["file", "description", "item__title"]
     date_hierarchy = "created_at"
-    readonly_fields = ["item", "file_name", "description", "uploader", "created_at"]
+    readonly_fields = ("item", "file_name", "description", "uploader", "created_at")
     fields = readonly_fields
 
     @admin.display(description=_("file"), ordering="file")
@@ -618,7 +620,7 @@ class FeedbackAdmin(journeys_admin.FeedbackAdmin):
     `improvement_from_feedback`, which keeps the link and makes one item however often
     it is asked; a row whose unit they may not submit to (`may_submit`) is refused."""
 
-    actions = [*journeys_admin.FeedbackAdmin.actions, "turn_into_improvements"]
+    actions = ["turn_into_improvements"]  # journeys' FeedbackAdmin has no actions of its own
 
     def has_improve_permission(self, request) -> bool:
         return is_coordinator(request.user)

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
 
+from cxlean.backlog.announce import announce_improvement
 from cxlean.backlog.chart import build_chart
 from cxlean.backlog.forms import (
     SORTS,
@@ -602,15 +603,11 @@ def feedback_improve(request: HttpRequest, pk: int) -> HttpResponse:
     if not may_submit(request.user, feedback.unit):
         raise PermissionDenied(_("Your role does not submit improvements for this unit."))
     item, created = improvement_from_feedback(feedback, request.user)
-    if created:
-        messages.success(
-            request,
-            _("The feedback is now an improvement idea in the backlog: “%(title)s”.")
-            % {"title": item.title},
-        )
-    else:
-        messages.info(
-            request,
-            _("This feedback is already an improvement: “%(title)s”.") % {"title": item.title},
-        )
+    announce_improvement(
+        request,
+        item,
+        created,
+        made=_("The feedback is now an improvement idea in the backlog: “%(title)s”."),
+        already=_("This feedback is already an improvement: “%(title)s”."),
+    )
     return redirect("backlog:detail", item.pk)

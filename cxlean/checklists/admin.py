@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cxlean.checklists.models import (
     Assignment,
@@ -43,12 +44,22 @@ class ChecklistTemplateAdmin(CatalogueAdmin):
     list_select_related = ["role", "step"]
     search_fields = ["title_sv", "title_en", "code", "items__text_sv", "items__text_en"]
     inlines = [TemplateItemInline]
+    fields = [
+        "code",
+        "role",
+        "step",
+        "title_sv",
+        "title_en",
+        "description_sv",
+        "description_en",
+        "order",
+    ]
     prepopulated_fields = {"code": ["title_en"]}
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(item_total=Count("items"))
 
-    @admin.display(description=_("items"), ordering="item_total")
+    @admin.display(description=pgettext_lazy("checklist", "items"), ordering="item_total")
     def item_count(self, obj: ChecklistTemplate) -> int:
         return obj.item_total
 
@@ -59,6 +70,7 @@ class TemplateItemAdmin(CatalogueAdmin):
     list_filter = ["needs_evidence", "template__role", "template"]
     list_select_related = ["template"]
     search_fields = ["text_sv", "text_en", "template__title_sv", "template__title_en"]
+    fields = ["template", *TemplateItemInline.fields]
 
 
 class CompletionInline(RoleTabularInline):

@@ -47,7 +47,7 @@ from cxlean.competence.models import (
 )
 from cxlean.core.forms import PersonAndUnitChoiceField
 from cxlean.core.names import display_name
-from cxlean.org.admin_rules import CatalogueAdmin, RoleAdmin, RoleTabularInline
+from cxlean.org.admin_rules import CatalogueAdmin, RoleAdmin, RoleTabularInline, form_with
 from cxlean.org.roles import coordinated_units, coordinates_unit, is_coordinator
 
 if TYPE_CHECKING:
@@ -115,6 +115,7 @@ class AreaAdmin(CatalogueAdmin):
     list_editable = ["order"]
     list_select_related = ["step"]
     search_fields = ["name_sv", "name_en"]
+    fields = ["name_sv", "name_en", "description_sv", "description_en", "step", "order"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(activity_count=Count("activities"))
@@ -434,8 +435,7 @@ class GreenCardAdmin(PersonScopedAdmin):
         if obj is None:
             kwargs["form"] = GreenCardIssueForm
             form = super().get_form(request, obj, change=change, **kwargs)
-            form.issued_by = request.user
-            return form
+            return form_with(form, issued_by=request.user)
         return super().get_form(request, obj, change=change, **kwargs)
 
     def get_fields(self, request, obj=None):

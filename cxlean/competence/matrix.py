@@ -1,6 +1,13 @@
 """The competence matrix: people down (grouped by unit), activities across (grouped by
 area), one ILUO level per cell, a Green Card column and a coverage row per activity.
 
+One builder, `MatrixSource` (`matrix_source`), serves every surface that shows the
+matrix: the web page (a page of people, every activity), its Excel export (chunks of
+people) and the API's flat table for reporting (competence/api/matrix.py: the cells
+that are required or recorded, one row each, paged by row). Whose rows are in it is
+`people_visible_to` (through `people_in_view`), the filters narrow it the same way,
+the order is `in_matrix_order`, and every cell and Green Card comes from `build_rows`.
+
 It reads in a fixed number of queries whatever its size: a page of people (with unit
 and CX roles), the activities, the requirements of their roles, the records of those
 people as plain tuples (`values_list`), their Green Cards, and one aggregate for the
@@ -78,13 +85,19 @@ def may_act_in_matrix(viewer) -> bool:
     return is_coordinator(viewer) and not is_read_only(viewer)
 
 
+def people_in_view(user) -> QuerySet[User]:
+    """Whose competence a user follows (`people_visible_to`), people in a unit only: the
+    rows of the API's flat matrix and Green Card progress (an employee's own)."""
+    return people_visible_to(user).filter(profile__isnull=False)
+
+
 def matrix_people(viewer) -> QuerySet[User]:
-    """Everyone whose row the viewer may see: the active people in a unit among those
-    whose competence the viewer sees (`people_visible_to`), for those who may view the
-    matrix at all."""
+    """Everyone whose row the viewer may see on the web matrix and in its export: the
+    active people in view (`people_in_view`), for those who may view the matrix at
+    all."""
     if not may_view_matrix(viewer):
         return User.objects.none()
-    return people_visible_to(viewer).filter(is_active=True, profile__isnull=False)
+    return people_in_view(viewer).filter(is_active=True)
 
 
 def narrowed(
@@ -99,12 +112,16 @@ def narrowed(
     return people
 
 
+def in_matrix_order(people: QuerySet[User]) -> QuerySet[User]:
+    """By unit (tree order), then by name."""
+    return people.order_by("profile__unit__path", "first_name", "last_name", "username", "pk")
+
+
 def filtered_people(
     viewer, *, unit: Unit | None = None, role: CXRole | None = None
 ) -> QuerySet[User]:
-    """The matrix's people in order: by unit (tree order), then by name."""
-    people = narrowed(matrix_people(viewer), unit=unit, role=role)
-    return people.order_by("profile__unit__path", "first_name", "last_name", "username", "pk")
+    """The web matrix's people in order."""
+    return in_matrix_order(narrowed(matrix_people(viewer), unit=unit, role=role))
 
 
 def coverage_by_activity(
@@ -174,6 +191,7 @@ class Cell(NamedTuple):
     waiting: bool  # self-assessed above the signed-off level, not rejected
     rejected: bool
     required: int | None  # the highest level any of the person's CX roles requires
+    entry: Entry  # the record as read (NO_ENTRY without one): its dates
 
     @property
     def below(self) -> bool:
@@ -191,6 +209,7 @@ def make_cell(person_id: int, activity_id: int, entry: Entry, required, today) -
         entry.awaits_sign_off,
         entry.is_rejected,
         required,
+        entry,
     )
 
 
@@ -253,6 +272,104 @@ class Matrix:
         return len(self.columns) + 2
 
 
+@dataclass
+class MatrixSource:
+    """What one matrix holds before any cell is read: the people in view and filtered,
+    in order (a query not run yet, to page or to read in chunks), and the activities
+    across. Its rows are `build_rows`, whichever surface reads them."""
+
+    viewer: User
+    people: QuerySet[User]
+    activities: list[CompetenceActivity]
+    today: dt.date
+
+    @property
+    def activity_ids(self) -> list[int]:
+        return [activity.pk for activity in self.activities]
+
+    def people_with_roles(self) -> QuerySet[User]:
+        """The people as the rows need them: with unit and CX roles."""
+        return self.people.select_related("profile__unit").prefetch_related("profile__cx_roles")
+
+    def rows(
+        self,
+        persons: list[User],
+        activity_ids: list[int] | None = None,
+        *,
+        cells_only: bool = False,
+        requirements: RoleRequirements | None = None,
+    ) -> list[Row]:
+        """The rows of these people (of `people_with_roles`), in all the activities or
+        in those given (see `build_rows`)."""
+        ids = self.activity_ids if activity_ids is None else activity_ids
+        return build_rows(
+            self.viewer,
+            persons,
+            ids,
+            self.today,
+            cells_only=cells_only,
+            requirements=requirements,
+        )
+
+    def coverage(self) -> dict[int, int]:
+        """activity id -> people at U or O among everyone in the matrix (all pages)."""
+        ids = self.activity_ids
+        return coverage_by_activity(self.people, ids, self.today) if ids else {}
+
+    def present_cells(
+        self, persons: list[User], requirements: RoleRequirements
+    ) -> list[tuple[int, int]]:
+        """(person id, activity id) of the cells that the person's CX roles require
+        (`requirements`, of these people) or that hold a record, people in this order
+        and activities in the matrix's order: the cells of the flat matrix. One query
+        for any number of people: the pairs with a record, as ids."""
+        position = {activity_id: index for index, activity_id in enumerate(self.activity_ids)}
+        activities_of: dict[int, set[int]] = defaultdict(set)
+        # order_by(): no sorting (nor the joins Meta.ordering brings) for id lists.
+        for person_id, activity_id in (
+            Record.objects.filter(person__in=self.people.order_by().values("pk"))
+            .filter(activity_id__in=position)
+            .order_by()
+            .values_list("person_id", "activity_id")
+        ):
+            activities_of[person_id].add(activity_id)
+        keys = []
+        for person in persons:
+            present = activities_of[person.pk].union(requirements.of(person.pk))
+            ordered = sorted(position[a] for a in present if a in position)
+            keys += [(person.pk, self.activity_ids[index]) for index in ordered]
+        return keys
+
+
+def matrix_source(
+    viewer,
+    people: QuerySet[User],
+    *,
+    today: dt.date,
+    unit: Unit | None = None,
+    role: CXRole | None = None,
+    area: Area | None = None,
+    activity: CompetenceActivity | None = None,
+    person: User | None = None,
+    role_activities: bool = False,
+) -> MatrixSource:
+    """The matrix of `people` (`matrix_people` on the web, `people_in_view` in the API)
+    narrowed by the filters, in matrix order, and the activities in catalogue order.
+    `role_activities`: the role filter keeps only the activities the role requires too
+    (the API's), not only the people holding it."""
+    people = narrowed(people, unit=unit, role=role)
+    if person is not None:
+        people = people.filter(pk=person.pk)
+    activities = CompetenceActivity.objects.select_related("area")
+    if role is not None and role_activities:
+        activities = activities.filter(requirements__role=role)
+    if area is not None:
+        activities = activities.filter(area=area)
+    if activity is not None:
+        activities = activities.filter(pk=activity.pk)
+    return MatrixSource(viewer, in_matrix_order(people), list(activities), today)
+
+
 def build_matrix(
     *,
     viewer,
@@ -263,24 +380,18 @@ def build_matrix(
     page: int | str | None = 1,
     per_page: int | None = None,
 ) -> Matrix:
-    """The matrix for one page of people. Queries: count, people (with profile and unit),
-    their CX roles, activities, requirements, records, Green Cards, coverage, and the
-    viewer's trainer activities when the viewer signs off."""
-    people = filtered_people(viewer, unit=unit, role=role)
-    paginator = Paginator(
-        people.select_related("profile__unit").prefetch_related("profile__cx_roles"),
-        per_page or PEOPLE_PER_PAGE,
+    """The web matrix for one page of people. Queries: count, people (with profile and
+    unit), their CX roles, activities, requirements, records, Green Cards, coverage, and
+    the viewer's trainer activities when the viewer signs off."""
+    source = matrix_source(
+        viewer, matrix_people(viewer), unit=unit, role=role, area=area, today=today
     )
+    paginator = Paginator(source.people_with_roles(), per_page or PEOPLE_PER_PAGE)
     people_page = paginator.get_page(page)
-    persons = list(people_page.object_list)
-    activities = list(
-        CompetenceActivity.objects.filter(**({"area": area} if area else {})).select_related("area")
-    )
-    activity_ids = [activity.pk for activity in activities]
-    coverage = coverage_by_activity(people, activity_ids, today) if activity_ids else {}
-    columns = [Column(activity, coverage.get(activity.pk, 0)) for activity in activities]
-    rows = build_rows(viewer, persons, activity_ids, today)
-    return Matrix(area_spans(activities), columns, group_by_unit(rows), people_page, today)
+    coverage = source.coverage()
+    columns = [Column(activity, coverage.get(activity.pk, 0)) for activity in source.activities]
+    rows = source.rows(list(people_page.object_list))
+    return Matrix(area_spans(source.activities), columns, group_by_unit(rows), people_page, today)
 
 
 def area_spans(activities: list[CompetenceActivity]) -> list[AreaSpan]:
@@ -304,26 +415,57 @@ def group_by_unit(rows: list[Row]) -> list[UnitGroup]:
     return groups
 
 
-def build_rows(viewer, persons: list[User], activity_ids: list[int], today) -> list[Row]:
+class RoleRequirements:
+    """What the CX roles of some people require: their roles (prefetched with them),
+    the requirements of those roles (one query) and, per person, the highest level any
+    of their roles requires in each activity (merged once per combination of roles:
+    people share a handful)."""
+
+    def __init__(self, persons: Iterable[User]):
+        self.roles_of = {person.pk: list(person.profile.cx_roles.all()) for person in persons}
+        roles = {role.pk: role for held in self.roles_of.values() for role in held}
+        self.wanted = requirements_by_role(list(roles.values()))
+        self.merged = memoised_requirements(self.wanted)
+
+    def of(self, person_id: int) -> dict[int, int]:
+        """activity id -> the highest level the person's roles require in it."""
+        return self.merged(tuple(role.pk for role in self.roles_of[person_id]))
+
+
+def build_rows(
+    viewer,
+    persons: list[User],
+    activity_ids: list[int],
+    today,
+    *,
+    cells_only: bool = False,
+    requirements: RoleRequirements | None = None,
+) -> list[Row]:
+    """The matrix's rows: each person's cells in these activities, their best Green Card
+    and which cells the viewer may sign off. `cells_only` leaves out the Green Card and
+    the sign-off (and their queries), and reads the records of these activities only.
+    `requirements` (of these people or more) may be given when already read."""
     if not persons:
         return []
-    roles_of = {person.pk: list(person.profile.cx_roles.all()) for person in persons}
-    roles = {role.pk: role for held in roles_of.values() for role in held}
-    wanted = requirements_by_role(list(roles.values()))
-    entries = records_of([person.pk for person in persons])
-    cards = cards_of([person.pk for person in persons])
-    signs_off = sign_off_rule(viewer, today)
-    required_for = memoised_requirements(wanted)
+    person_ids = [person.pk for person in persons]
+    requirements = requirements or RoleRequirements(persons)
+    entries = records_of(person_ids, activity_ids if cells_only else None)
+    cards = {} if cells_only else cards_of(person_ids)
+    signs_off = (lambda person: never) if cells_only else sign_off_rule(viewer, today)
     rows = []
     for person in persons:
-        held = roles_of[person.pk]
+        held = requirements.roles_of[person.pk]
         mine = entries[person.pk]
-        required = required_for(tuple(role.pk for role in held))
+        required = requirements.of(person.pk)
         cells = [
             make_cell(person.pk, a, mine.get(a, NO_ENTRY), required.get(a), today)
             for a in activity_ids
         ]
-        card = best_card(held, wanted, mine, latest_cards(cards[person.pk]), today)
+        card = (
+            None
+            if cells_only
+            else best_card(held, requirements.wanted, mine, latest_cards(cards[person.pk]), today)
+        )
         rows.append(Row(person, display_name(person), cells, card, len(held), signs_off(person)))
     return rows
 
@@ -513,15 +655,12 @@ def url_pattern(url_of: Callable[[int, int], str]) -> str:
 def single_cell(person: User, activity: CompetenceActivity, today: dt.date) -> Cell:
     """The matrix cell of one person and activity (a few queries)."""
     entry = records_of([person.pk])[person.pk].get(activity.pk, NO_ENTRY)
-    roles = list(person.profile.cx_roles.all())
-    wanted = requirements_by_role(roles)
-    required = memoised_requirements(wanted)(tuple(role.pk for role in roles)).get(activity.pk)
+    required = RoleRequirements([person]).of(person.pk).get(activity.pk)
     return make_cell(person.pk, activity.pk, entry, required, today)
 
 
 def person_best_card(person: User, today: dt.date) -> CardProgress | None:
-    roles = list(person.profile.cx_roles.all())
-    wanted = requirements_by_role(roles)
+    requirements = RoleRequirements([person])
     entries = records_of([person.pk])[person.pk]
     cards = latest_cards(GreenCard.objects.filter(person=person))
-    return best_card(roles, wanted, entries, cards, today)
+    return best_card(requirements.roles_of[person.pk], requirements.wanted, entries, cards, today)

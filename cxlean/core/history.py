@@ -1,8 +1,11 @@
 """Who changed what and when in one object, read from django-simple-history.
 
 Each historical copy is compared with the one before it, field by field, into `Change`
-and `FieldChange` records that one change list template draws (the plans build the same
-records for a plan and its phases and activities, cxlean/plans/changes.py).
+and `FieldChange` records that one change list template draws. The comparison and the
+way values are shown are here only (`RelatedNames`, `version_changes`); the plans read
+their copies in their own way (the latest ones of a plan, its phases and activities,
+with their predecessors) and add their dependencies, cxlean/plans/changes.py, but
+compare and show them here.
 An object has few versions: they come in one query, and the names their foreign keys
 point at in one more query per kind of name.
 """
@@ -11,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -76,10 +80,28 @@ def object_changes(
         .order_by("history_date", "history_id")
     )
     names = RelatedNames(model, fields, versions)
+    pairs = zip([None, *versions], versions, strict=False)
+    changes = version_changes(model, pairs, names, lambda version: subject)
+    changes.reverse()
+    return changes[:limit]
+
+
+def version_changes(
+    model: type[models.Model],
+    pairs: Iterable[tuple],
+    names: RelatedNames,
+    subject: Callable[[object], str],
+    more: Callable[[object, object], list[FieldChange]] | None = None,
+) -> list[Change]:
+    """Each (copy before, copy after) pair of historical copies of `model` as a Change,
+    in the order given. A first version (no copy before) is its creation; a save that
+    changed nothing `names` shows (nor `more`, other differences) is left out."""
     changes = []
-    for before, after in zip([None, *versions], versions, strict=False):
-        differences = names.compare(before, after) if before else []
-        if after.history_type == "~" and not differences:
+    for before, after in pairs:
+        fields = []
+        if before is not None:
+            fields = names.compare(before, after) + (more(before, after) if more else [])
+        if after.history_type == "~" and not fields:
             continue  # saved without a change anyone would see
         changes.append(
             Change(
@@ -87,12 +109,11 @@ def object_changes(
                 who=after.history_user,
                 kind=after.history_type,
                 subject_type=str(model._meta.verbose_name),
-                subject=subject,
-                fields=differences,
+                subject=subject(after),
+                fields=fields,
             )
         )
-    changes.reverse()
-    return changes[:limit]
+    return changes
 
 
 def model_field(model: type[models.Model], name: str) -> models.Field:
@@ -104,12 +125,29 @@ def model_field(model: type[models.Model], name: str) -> models.Field:
     return field
 
 
-class RelatedNames:
-    """Shows the values of historical copies: choices by label, foreign keys by the
-    name of what they point at (each related model fetched in one query), dates and
-    numbers the language's way, files by name, long text shortened."""
+def two_decimals(value: Decimal) -> str:
+    return number_format(value, decimal_pos=2)
 
-    def __init__(self, model: type[models.Model], fields: list[str], versions: list):
+
+class RelatedNames:
+    """Compares historical copies field by field and shows their values: choices by
+    label, foreign keys by the name of what they point at (each related model fetched
+    in one query, from all the copies given), dates and numbers the language's way,
+    files by name, long text shortened. `decimal` shows amounts (two decimals unless
+    given, e.g. kronor); `removed_person` stands for a person no longer there (else
+    "(removed)", as for anything else removed)."""
+
+    def __init__(
+        self,
+        model: type[models.Model],
+        fields: list[str],
+        versions: list,
+        *,
+        decimal: Callable[[Decimal], str] = two_decimals,
+        removed_person: StrOrPromise | None = None,
+    ):
+        self.decimal = decimal
+        self.removed_person = removed_person
         self.fields = [model_field(model, name) for name in fields]
         self.names: dict[str, dict] = {}
         for field in self.fields:
@@ -138,9 +176,11 @@ class RelatedNames:
             return str(dict(field.flatchoices).get(value, value))
         if isinstance(field, models.ForeignKey):
             found = self.names.get(field.name, {}).get(value)
+            person = issubclass(field.related_model, get_user_model())
             if found is None:
-                return _("(removed)")
-            return display_name(found) if isinstance(found, get_user_model()) else str(found)
+                removed = self.removed_person if person else None
+                return str(removed) if removed else _("(removed)")
+            return display_name(found) if person else str(found)
         if isinstance(field, models.FileField):
             return posixpath.basename(str(value))
         if isinstance(value, bool):
@@ -148,5 +188,5 @@ class RelatedNames:
         if isinstance(value, dt.date):
             return date_format(value)
         if isinstance(value, Decimal):
-            return number_format(value, decimal_pos=2)
+            return self.decimal(value)
         return Truncator(str(value)).chars(TEXT_PREVIEW)

@@ -29,7 +29,7 @@ class ExportJobAdmin(RoleAdmin):
         "requested_by__last_name",
     ]
     date_hierarchy = "created_at"
-    fields = [
+    fields = (
         "kind",
         "requested_by",
         "params",
@@ -45,7 +45,7 @@ class ExportJobAdmin(RoleAdmin):
         "finished_at",
         "expires_at",
         "download",
-    ]
+    )
     readonly_fields = fields
 
     def scope_queryset(self, request, queryset):

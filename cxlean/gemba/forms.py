@@ -20,6 +20,7 @@ from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cxlean.backlog.models import MudaKind, Waste
 from cxlean.core.forms import DateInput, PeopleChoiceField, PersonChoiceField, UnitChoiceField
@@ -401,7 +402,7 @@ class DoneForm(forms.Form):
         max_value=720,
     )
     summary = forms.CharField(
-        label=_("Summary"),
+        label=pgettext_lazy("walk report", "Summary"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What you saw, in a few sentences, for those who were not there."),

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cxlean.backlog.announce import announce_improvement
 from cxlean.backlog.models import may_submit
 from cxlean.core.forms import add_model_errors
 from cxlean.core.typed import HtmxRequest
@@ -410,17 +411,13 @@ def observation_improve(request: HttpRequest, pk: int) -> HttpResponse:
             _("Only the leader, the participants and the unit's Lean coordinators do this.")
         )
     item, created = improvement_from_observation(observation, request.user)
-    if created:
-        messages.success(
-            request,
-            _("The observation is now an improvement idea in the backlog: “%(title)s”.")
-            % {"title": item.title},
-        )
-    else:
-        messages.info(
-            request,
-            _("This observation is already an improvement: “%(title)s”.") % {"title": item.title},
-        )
+    announce_improvement(
+        request,
+        item,
+        created,
+        made=_("The observation is now an improvement idea in the backlog: “%(title)s”."),
+        already=_("This observation is already an improvement: “%(title)s”."),
+    )
     return redirect(observation_url(observation))
 
 

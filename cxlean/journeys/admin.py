@@ -29,7 +29,7 @@ from cxlean.journeys.models import (
     Transition,
     may_change_journey,
 )
-from cxlean.org.admin_rules import RoleAdmin, RoleTabularInline
+from cxlean.org.admin_rules import RoleAdmin, RoleTabularInline, form_with
 from cxlean.org.roles import coordinated_units
 
 if TYPE_CHECKING:
@@ -235,9 +235,7 @@ class FeedbackAdmin(RoleAdmin):
         return obj.can_edit(request.user)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)  # a new class per call
-        form.user = request.user
-        return form
+        return form_with(super().get_form(request, obj, change, **kwargs), user=request.user)
 
     def has_delete_permission(self, request, obj=None) -> bool:
         # The bulk action would skip the per-row check, so only one at a time for

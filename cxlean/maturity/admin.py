@@ -76,7 +76,7 @@ class QuestionInline(RoleTabularInline):
 class DimensionAdmin(CatalogueAdmin):
     list_display = ["name_sv", "name_en", "code", "order", "active", "question_count"]
     list_filter = ["active"]
-    list_editable: list[str] = []
+    list_editable = ()
     search_fields = ["name_sv", "name_en", "code"]
     fields = [
         ("code", "order", "active"),

@@ -84,6 +84,13 @@ class FilterForm(forms.Form):
         self.is_valid()  # cleaned_data then holds the fields that are valid
         return {name: value for name, value in self.cleaned_data.items() if value}
 
+    def show_unit(self, unit: Unit) -> None:
+        """Select the unit the page shows when it fell back to one (none or a unit the
+        viewer may not read was asked for), so that changing only the period keeps it.
+        Errors already found stay."""
+        self.chosen()
+        self.data = {**dict(self.data.items()), "unit": str(unit.pk)}
+
 
 # --- survey answers ----------------------------------------------------------------------
 

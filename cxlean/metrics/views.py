@@ -185,6 +185,8 @@ def trend(request: HttpRequest, kind: str) -> HttpResponse:
     filters = FilterForm(request.GET, units=readable_units(user))
     chosen = filters.chosen()
     unit = chosen.get("unit") or default_unit(user, readable)
+    if unit is not None:
+        filters.show_unit(unit)
     period = chosen.get("period") or PeriodKind.MONTH
     context = {"metric": metric, "filters": filters, "unit": unit, "period": period}
     if unit is None:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cxlean.core.names import display_name
 from cxlean.org.accounts import What, active_event, record, role_events
-from cxlean.org.admin_rules import CatalogueAdmin, RoleAdmin, ValidSelectionMixin
+from cxlean.org.admin_rules import CatalogueAdmin, RoleAdmin, ValidSelectionMixin, form_with
 from cxlean.org.models import (
     DECISIONS,
     CatalogueProposal,
@@ -94,9 +94,7 @@ class UnitAdmin(RoleAdmin):
         return fields
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)  # a new class per call
-        form.user = request.user
-        return form
+        return form_with(super().get_form(request, obj, change, **kwargs), user=request.user)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "parent" and not request.user.is_superuser:
@@ -431,9 +429,7 @@ class CatalogueProposalAdmin(RoleAdmin):
         return [*self.proposal_fields, *decision, *self.record_fields]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)  # a new class per call
-        form.user = request.user
-        return form
+        return form_with(super().get_form(request, obj, change, **kwargs), user=request.user)
 
     def scope_queryset(self, request, queryset):
         return queryset.visible_to(request.user)

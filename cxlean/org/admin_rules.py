@@ -8,6 +8,7 @@ site itself (`cxlean.admin.CxleanAdminSite`) lives at project level, above the a
 """
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -15,9 +16,9 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.db.models import Model
-from django.http import Http404, HttpResponseRedirect
+from django.forms import BaseForm
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from cxlean.org.models import Unit
 from cxlean.org.roles import (
@@ -26,6 +27,24 @@ from cxlean.org.roles import (
     sees_everything,
     unit_neighbourhood,
 )
+
+if TYPE_CHECKING:
+    # django-simple-history ships no types; to mypy its admin is the ModelAdmin it
+    # extends plus the two views cxlean overrides, so every cxlean admin is type-checked.
+    class SimpleHistoryAdmin(admin.ModelAdmin):
+        def history_view(self, request, object_id, extra_context=None) -> HttpResponse: ...
+
+        def history_form_view(
+            self, request, object_id, version_id, extra_context=None
+        ) -> HttpResponse: ...
+else:
+    from simple_history.admin import SimpleHistoryAdmin
+
+
+def form_with[F: BaseForm](form: type[F], **attributes: object) -> type[F]:
+    """A subclass of the admin's form class carrying `attributes` (e.g. the user the
+    form validates for), so that no form class is changed in place."""
+    return type(form.__name__, (form,), attributes)
 
 
 class ValidSelectionMixin:

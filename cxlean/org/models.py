@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,7 +23,44 @@ from cxlean.org.roles import (
     may_edit_catalogue,
     may_propose_change,
     sees_everything,
+    unit_neighbourhood,
 )
+
+
+class UnitScopedQuerySet(models.QuerySet):
+    """Rows that belong to a unit (figures, walks, improvements, feedback…), read by the
+    part of the tree they belong to."""
+
+    def visible_to(self, user) -> Self:
+        """Management and superusers everything; others the rows of their part of the tree
+        (their unit, the units above and below it, a coordinator's units) and what
+        `also_visible_to` adds."""
+        if not user.is_authenticated:
+            return self.none()
+        if sees_everything(user):
+            return self
+        return self.filter(Q(unit__in=unit_neighbourhood(user)) | self.also_visible_to(user))
+
+    def also_visible_to(self, user) -> Q:
+        """What someone sees beyond their part of the tree: nothing here; the walks they
+        lead, the improvements they own… where a queryset says so."""
+        return Q()
+
+
+class UnitScoped(models.Model):
+    """A row that belongs to a unit (a target, a Gemba schedule…): read by the unit's
+    part of the tree, changed by its coordinators."""
+
+    unit: models.ForeignKey[Unit, Unit]  # each concrete model declares it (its reverse name)
+
+    objects = UnitScopedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def can_edit(self, user) -> bool:
+        """Coordinators of the unit (and superusers); never management."""
+        return coordinates_unit(user, self.unit)
 
 
 class UnitQuerySet(models.QuerySet):

@@ -5,32 +5,21 @@ between a copy and the one before it. Comparing each record with its predecessor
 by one (`prev_record`, `diff_against`) costs queries per record, so here the latest
 records, their predecessors, the dependency snapshots and the names they point at are
 each fetched in one query, and compared in memory: the history page costs the same
-whatever the number of changes.
+whatever the number of changes. The comparison, and how values are shown, is the
+core's (cxlean/core/history.py), with amounts in kronor.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
-from decimal import Decimal
-from typing import TYPE_CHECKING
 
-from django.contrib.auth.models import User
 from django.db import models
 from django.db.models import OuterRef, Subquery
-from django.utils.formats import date_format
-from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from cxlean.core.history import NOTHING, TEXT_PREVIEW, Change, FieldChange
-from cxlean.core.names import display_name
-from cxlean.org.models import Unit
+from cxlean.core.history import NOTHING, Change, FieldChange, RelatedNames, version_changes
 from cxlean.plans.models import Activity, Phase, Plan
 from cxlean.plans.templatetags.plan_tags import money
-
-if TYPE_CHECKING:
-    pass
 
 # The fields a person changes; ids, timestamps and guide links are left out.
 PLAN_FIELDS = ["name", "unit", "coordinator", "start_date", "end_date", "budget", "description"]
@@ -74,8 +63,9 @@ def activity_changes(activity: Activity, limit: int = 50) -> list[Change]:
 
 class ChangeLog:
     """The latest `limit` historical records of one model, each compared with its
-    predecessor. A constant number of queries: records (with their predecessor's id),
-    predecessors, dependency snapshots, and one per kind of name shown."""
+    predecessor by the core's comparison (`RelatedNames`, `version_changes`). A
+    constant number of queries: records (with their predecessor's id), predecessors,
+    dependency snapshots, and one per kind of name shown."""
 
     def __init__(
         self,
@@ -96,25 +86,16 @@ class ChangeLog:
         records = self.latest_records()
         previous = self.previous_records(records)
         every_record = [*records, *previous.values()]
-        names = NameBook(every_record)
-        dependencies = self.dependencies(every_record, names)
-        changes = []
-        for record in records:
-            before = previous.get(record.previous_id)
-            fields = self.compare(before, record, names, dependencies) if before else []
-            if record.history_type == "~" and not fields:
-                continue  # saved without a change anyone would see
-            changes.append(
-                Change(
-                    when=record.history_date,
-                    who=record.history_user,
-                    kind=record.history_type,
-                    subject_type=self.model._meta.verbose_name,
-                    subject=subject_of(record),
-                    fields=fields,
-                )
-            )
-        return changes
+        names = RelatedNames(
+            self.model,
+            self.field_names,
+            every_record,
+            decimal=money,
+            removed_person=_("a removed person"),
+        )
+        more = Dependencies(self.history_model, every_record) if self.with_dependencies else None
+        pairs = [(previous.get(record.previous_id), record) for record in records]
+        return version_changes(self.model, pairs, names, subject_of, more)
 
     def latest_records(self) -> list:
         previous = (
@@ -136,93 +117,36 @@ class ChangeLog:
             return {}
         return {r.history_id: r for r in self.history_model.objects.filter(history_id__in=ids)}
 
-    def dependencies(self, records: list, names: NameBook) -> dict[int, frozenset[int]]:
-        """Each record's snapshot of `depends_on`: predecessor ids by history_id."""
-        if not self.with_dependencies:
-            return {}
-        through = self.history_model._meta.get_field("historicalactivity_depends_on")
+
+def subject_of(record) -> str:
+    return str(getattr(record, "title", None) or getattr(record, "name", ""))
+
+
+class Dependencies:
+    """The "Depends on" of an activity's historical records: each record's snapshot of
+    `depends_on` (predecessor ids by history_id, one query) and their titles (one more),
+    compared as one more field."""
+
+    def __init__(self, history_model, records: list):
+        through = history_model._meta.get_field("historicalactivity_depends_on")
         snapshot: dict[int, set[int]] = defaultdict(set)
         rows = through.related_model.objects.filter(
             history_id__in=[record.history_id for record in records]
         ).values_list("history_id", "to_activity_id")
         for history_id, predecessor_id in rows:
             snapshot[history_id].add(predecessor_id)
-        names.load_activities(pk for ids in snapshot.values() for pk in ids)
-        return {history_id: frozenset(ids) for history_id, ids in snapshot.items()}
+        self.of = {history_id: frozenset(ids) for history_id, ids in snapshot.items()}
+        ids = {pk for ids in snapshot.values() for pk in ids}
+        self.activities = Activity.objects.only("pk", "title").in_bulk(ids) if ids else {}
 
-    def compare(
-        self, before, after, names: NameBook, dependencies: dict[int, frozenset[int]]
-    ) -> list[FieldChange]:
-        changes = []
-        for name in self.field_names:
-            field = self.model._meta.get_field(name)
-            old, new = getattr(before, field.attname), getattr(after, field.attname)
-            if old != new:
-                changes.append(
-                    FieldChange(
-                        str(field.verbose_name).capitalize(),
-                        names.show(field, old),
-                        names.show(field, new),
-                    )
-                )
-        if self.with_dependencies:
-            old = dependencies.get(before.history_id, frozenset())
-            new = dependencies.get(after.history_id, frozenset())
-            if old != new:
-                changes.append(
-                    FieldChange(
-                        str(_("Depends on")), names.activities_text(old), names.activities_text(new)
-                    )
-                )
-        return changes
+    def __call__(self, before, after) -> list[FieldChange]:
+        old = self.of.get(before.history_id, frozenset())
+        new = self.of.get(after.history_id, frozenset())
+        if old == new:
+            return []
+        return [FieldChange(str(_("Depends on")), self.titles(old), self.titles(new))]
 
-
-def subject_of(record) -> str:
-    return str(getattr(record, "title", None) or getattr(record, "name", ""))
-
-
-class NameBook:
-    """Names for the ids that historical records hold: people, units, phases and
-    activities, each kind fetched in one query."""
-
-    def __init__(self, records: list):
-        self.people = self.load(User, records, ["coordinator_id", "owner_id"])
-        self.units = self.load(Unit, records, ["unit_id"])
-        self.phases = self.load(Phase, records, ["phase_id"])
-        self.activities: dict[int, Activity] = {}
-
-    @staticmethod
-    def load(model, records: list, attributes: list[str]) -> dict[int, object]:
-        ids = {getattr(record, attribute, None) for record in records for attribute in attributes}
-        ids.discard(None)
-        return model.objects.in_bulk(ids) if ids else {}
-
-    def load_activities(self, ids: Iterable[int]) -> None:
-        ids = set(ids)
-        if ids:
-            self.activities = Activity.objects.only("pk", "title").in_bulk(ids)
-
-    def show(self, field: models.Field, value) -> str:
-        if value is None or value == "":
-            return NOTHING
-        if field.choices:
-            return str(dict(field.flatchoices).get(value, value))
-        if isinstance(field, models.ForeignKey):
-            return self.name_of(field.name, value)
-        if isinstance(value, dt.date):
-            return date_format(value)
-        if isinstance(value, Decimal):
-            return money(value)
-        return Truncator(str(value)).chars(TEXT_PREVIEW)
-
-    def name_of(self, field_name: str, pk: int) -> str:
-        if field_name in ("coordinator", "owner"):
-            person = self.people.get(pk)
-            return display_name(person) if person else str(_("a removed person"))
-        found = {"unit": self.units, "phase": self.phases}.get(field_name, {}).get(pk)
-        return str(found) if found else str(_("(removed)"))
-
-    def activities_text(self, ids: frozenset[int]) -> str:
+    def titles(self, ids: frozenset[int]) -> str:
         if not ids:
             return NOTHING
         titles = [

@@ -118,6 +118,15 @@ def test_the_page_is_in_swedish_by_default(role_assignment, alice, as_user):
     assert "Kundservice: Lean CX i vardagen" in html and "Läs CX-strategin" in html
 
 
+def test_the_assignment_page_calls_its_items_punkter_not_forbattringar(
+    template, service_unit, service_role, bob, items, as_user
+):
+    # Nobody holds the role yet: the page lists the template's items under a heading.
+    nobody = AssignmentFactory(template=template, unit=service_unit, role=service_role)
+    html = as_user(bob).get(url("assignment", nobody)).content.decode()
+    assert '<h2 id="items-heading">Punkter</h2>' in html and "Förbättringar</h2>" not in html
+
+
 # --- ticking off -------------------------------------------------------------------------
 
 

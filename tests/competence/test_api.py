@@ -962,8 +962,8 @@ def test_matrix_is_paged_by_rows(api, maria, service_team, agent_role, listening
 def test_matrix_queries_do_not_grow_with_people_or_activities(
     api, request, name, service_team, agent_role, listening, escalation, count_queries
 ):
-    # Session, user, groups, home unit; activities, people, requirements, roles held,
-    # (person, activity) pairs with a record; the page's records.
+    # Session, user, groups, home unit; activities, people, their CX roles, the roles'
+    # requirements, (person, activity) pairs with a record; the page's records.
     client = api(request.getfixturevalue(name))
     url = reverse("competence-matrix-list")
     fill_team(service_team, agent_role, [listening, escalation], 5)

@@ -5,17 +5,19 @@
   card's progress, the admin's column and filter, the API's field and filter;
 - whose competence a person sees: `people_visible_to`, used by the person page, the
   matrix, the API's people, progress and matrix, the records and cards;
-- `may_sign_off`: management signs nothing off, even as a coordinator or a trainer.
+- `may_sign_off`: management signs nothing off, even as a coordinator or a trainer;
+- the competence matrix: one builder (`matrix.MatrixSource`) for the web page, its export
+  and the API's flat rows, which are the web's cells that are required or recorded.
 """
 
 import datetime as dt
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, User
 from django.urls import reverse
 from django.utils import timezone
 
-from cxlean.competence.matrix import matrix_people
+from cxlean.competence.matrix import build_matrix, matrix_people
 from cxlean.competence.models import (
     CardStatus,
     GreenCard,
@@ -25,9 +27,14 @@ from cxlean.competence.models import (
     may_sign_off,
     people_visible_to,
 )
-from cxlean.org.roles import MANAGEMENT
+from cxlean.org.roles import EMPLOYEE, MANAGEMENT
 from tests.api.conftest import api_client
-from tests.factories import GreenCardFactory, RecordFactory
+from tests.factories import (
+    CompetenceActivityFactory,
+    GreenCardFactory,
+    RecordFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -179,3 +186,78 @@ def test_management_signs_off_nothing_through_the_api(manager_and_trainer, waiti
 
 def test_management_has_no_sign_off_queue(manager_and_trainer, waiting):
     assert not Record.objects.for_queue(manager_and_trainer).exists()
+
+
+# --- one matrix, web and API ---------------------------------------------------------------
+
+
+@pytest.fixture
+def matrix_cells(agent_alice, agent_role, listening, escalation, service_team, dave):
+    """Cells of every kind: expired, waiting, rejected, required without a record,
+    recorded without a requirement; two people of one unit with the same name (the
+    order breaks the tie by username on every surface)."""
+    extra = CompetenceActivityFactory(area=listening.area, code="extra")
+    RecordFactory(
+        person=agent_alice,
+        activity=listening,
+        level=Level.O,
+        self_level=Level.O,
+        signed_off_on=today() - dt.timedelta(days=400),
+        expires_on=today() - dt.timedelta(days=35),
+    )
+    RecordFactory(person=agent_alice, activity=extra, self_level=Level.L)
+    for username in ("twin-b", "twin-a"):
+        twin = UserFactory(
+            username=username,
+            first_name="Tvilling",
+            last_name="Ek",
+            role=EMPLOYEE,
+            unit=service_team,
+        )
+        twin.profile.cx_roles.add(agent_role)
+        RecordFactory(person=twin, activity=escalation, level=Level.I, self_level=Level.U)
+    RecordFactory(
+        person=dave, activity=extra, level=Level.I, self_level=Level.L, rejected_level=Level.L
+    )
+
+
+@pytest.mark.parametrize("name", ["bob", "maria"])
+def test_the_api_rows_are_the_web_matrix_cells_that_are_required_or_recorded(
+    request, name, matrix_cells
+):
+    viewer = request.getfixturevalue(name)
+    web = build_matrix(viewer=viewer, today=today(), per_page=1000)
+    recorded = set(Record.objects.values_list("person_id", "activity_id"))
+    expected = [
+        (cell.person_id, cell.activity_id, cell)
+        for row in web.rows
+        for cell in row.cells
+        if cell.required is not None or (cell.person_id, cell.activity_id) in recorded
+    ]
+    response = api_client(viewer).get(reverse("competence-matrix-list"), {"page_size": 1000})
+    assert response.status_code == 200
+    rows = response.json()["results"]
+    # The same cells in the same order: people as the web lists them, then activities.
+    assert [(row["person"], row["activity"]) for row in rows] == [
+        (person, activity) for person, activity, _ in expected
+    ]
+    for row, (_, _, cell) in zip(rows, expected, strict=True):
+        assert (
+            row["level"],
+            row["effective_level"],
+            row["required_level"],
+            row["self_level"],
+            row["awaits_sign_off"],
+            row["expired"],
+        ) == (
+            cell.level,
+            cell.effective,
+            cell.required,
+            cell.self_level,
+            cell.waiting,
+            cell.expired,
+        )
+        assert row["meets_requirement"] == (None if cell.required is None else not cell.below)
+    twins = {twin.pk: twin.username for twin in User.objects.filter(first_name="Tvilling")}
+    in_order = list(dict.fromkeys(row["person"] for row in rows if row["person"] in twins))
+    assert [twins[pk] for pk in in_order] == ["twin-a", "twin-b"]  # a tie, by username

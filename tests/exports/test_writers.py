@@ -120,6 +120,11 @@ def test_matrix_fills_frozen_panes_and_the_coverage_row(matrix_people, bob):
     assert fill(sheet["D6"]) == "F9D6D5"  # a single point of knowledge
 
 
+def test_the_legend_says_letter_as_in_iluo_not_as_in_mail_in_swedish(matrix_people, bob):
+    legend = values(export_as(bob, "competence_matrix", language="sv")["Teckenförklaring"])
+    assert legend[0][:2] == ["Symbol", "Bokstav"]
+
+
 def test_matrix_legend_explains_symbols_and_colours_in_words(matrix_people, bob):
     legend = values(export_as(bob, "competence_matrix")["Legend"])
     assert legend[0] == ["Symbol", "Letter", "Level", "Colour"]

@@ -381,3 +381,20 @@ def test_management_and_employees_read_the_targets_without_a_form(
         assert (inherited.value, inherited.inherited_from) == (Decimal(30), company)
         assert client.post(TARGETS, data).status_code == 403
     assert Target.objects.count() == 1
+
+
+def selected_unit(response) -> str:
+    select = response.content.decode().split('name="unit"', 1)[1].split("</select>", 1)[0]
+    return select.split("selected", 1)[0].rsplit('value="', 1)[1].split('"', 1)[0]
+
+
+def test_the_unit_select_shows_the_unit_the_trend_shows(as_user, alice, bob, figures, sales_unit):
+    # Without a unit the page shows the viewer's own; the select says the same, so
+    # changing only the period keeps the unit.
+    response = as_user(bob).get(trend("nps"), {"period": "quarter"})
+    assert selected_unit(response) == str(response.context["unit"].pk)
+    assert response.context["unit"].code == "service"
+    # A unit the viewer may not read: the error is shown and the select shows the fallback.
+    response = as_user(alice).get(trend("nps"), {"unit": sales_unit.pk})
+    assert response.context["filters"].errors
+    assert selected_unit(response) == str(response.context["unit"].pk)

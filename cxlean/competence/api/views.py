@@ -28,7 +28,7 @@ from cxlean.competence.api.filters import (
     RequirementFilter,
     TraineePlanFilter,
 )
-from cxlean.competence.api.matrix import flat_matrix, people_in_view, progress_of
+from cxlean.competence.api.matrix import flat_matrix, progress_of
 from cxlean.competence.api.permissions import RecordPermission
 from cxlean.competence.api.serializers import (
     AreaSerializer,
@@ -47,6 +47,7 @@ from cxlean.competence.api.serializers import (
     SignOffSerializer,
     TraineePlanSerializer,
 )
+from cxlean.competence.matrix import people_in_view
 from cxlean.competence.models import (
     Area,
     CompetenceActivity,

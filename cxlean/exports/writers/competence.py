@@ -4,31 +4,24 @@ activity with the web's symbol and letter and a fill per level, the Green Card c
 and a coverage row (people at U or O per activity). The two header rows and the name
 column stay in view. A Legend sheet says in words what symbols, marks and colours mean.
 
-People are read a chunk at a time through the matrix's own `build_rows`, so the rules
-(expired sign-offs, requirements, the best Green Card of a person's roles) are the web
-matrix's, and memory stays flat whatever the number of people.
+People are read a chunk at a time through the web matrix's own builder (`MatrixSource`),
+so the rules (expired sign-offs, requirements, the best Green Card of a person's roles)
+are the web matrix's, and memory stays flat whatever the number of people.
 """
 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 
-from cxlean.competence.matrix import (
-    Cell,
-    Row,
-    area_spans,
-    build_rows,
-    coverage_by_activity,
-    filtered_people,
-)
+from cxlean.competence.matrix import Cell, Row, area_spans, matrix_people, matrix_source
 from cxlean.competence.matrix_views import MatrixFilterForm
 from cxlean.competence.models import (
     LEVEL_LETTERS,
     LEVEL_SYMBOLS,
     SINGLE_POINT_OF_KNOWLEDGE,
     CardStatus,
-    CompetenceActivity,
     Level,
 )
 from cxlean.exports.sheets import Sheet, Style, Styled
@@ -107,17 +100,16 @@ def card_cell(row: Row) -> Styled | str:
 
 
 def write(workbook: Workbook, request: Request[MatrixFilterForm]) -> None:
-    chosen = request.form.chosen()
-    today = request.today
-    people = filtered_people(request.user, unit=chosen["unit"], role=chosen["role"])
-    area = chosen["area"]
-    activities = list(
-        CompetenceActivity.objects.filter(**({"area": area} if area else {})).select_related("area")
+    source = matrix_source(
+        request.user,
+        matrix_people(request.user),
+        today=request.today,
+        **request.form.chosen(),
     )
-    activity_ids = [activity.pk for activity in activities]
-    total = people.count()
+    activities = source.activities
+    total = source.people.count()
     request.progress.expect(total)
-    coverage = coverage_by_activity(people, activity_ids, today) if activity_ids else {}
+    coverage = source.coverage()
 
     sheet = Sheet(workbook, _("Competence matrix"), widths=(28, 22, 30, *[9] * len(activities)))
     sheet.ws.freeze_panes = "D3"
@@ -129,9 +121,8 @@ def write(workbook: Workbook, request: Request[MatrixFilterForm]) -> None:
         [_("Person"), _("Unit"), _("Green Card"), *[activity.title for activity in activities]]
     )
     cells = CellText()
-    ordered = people.select_related("profile__unit").prefetch_related("profile__cx_roles")
-    for chunk in chunks(ordered, PEOPLE_PER_CHUNK, total):
-        for row in build_rows(request.user, chunk, activity_ids, today):
+    for chunk in chunks(source.people_with_roles(), PEOPLE_PER_CHUNK, total):
+        for row in source.rows(chunk):
             sheet.row(
                 [
                     row.name,
@@ -141,7 +132,7 @@ def write(workbook: Workbook, request: Request[MatrixFilterForm]) -> None:
                 ]
             )
             request.progress.tick()
-    counts = [coverage.get(pk, 0) for pk in activity_ids]
+    counts = [coverage.get(pk, 0) for pk in source.activity_ids]
     sheet.row(
         [
             Styled(_("Coverage: people at U or O"), HEADER),
@@ -169,7 +160,7 @@ def chunks(people, size: int, total: int):
 
 def legend_sheet(workbook: Workbook) -> None:
     sheet = Sheet(workbook, _("Legend"), widths=(14, 10, 44, 56))
-    sheet.header([_("Symbol"), _("Letter"), _("Level"), _("Colour")])
+    sheet.header([_("Symbol"), pgettext("ILUO level", "Letter"), _("Level"), _("Colour")])
     colours = {
         0: _("light grey, grey text"),
         1: _("light orange, orange text"),

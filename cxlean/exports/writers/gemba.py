@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 
 from cxlean.backlog.models import MudaKind, Waste
@@ -91,7 +92,7 @@ def write(workbook: Workbook, request: Request[WalkFilterForm]) -> None:
             _("Planned duration (minutes)"),
             _("Actual duration (minutes)"),
             _("Observations"),
-            _("Summary"),
+            pgettext("walk report", "Summary"),
         ]
     )
     ordered = walks.order_by("planned_start", "pk").values_list(*WALK_COLUMNS)
