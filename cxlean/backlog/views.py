@@ -51,7 +51,7 @@ from cxlean.backlog.models import (
     improvement_from_feedback,
     may_submit,
 )
-from cxlean.core.forms import add_model_errors
+from cxlean.core.forms import add_model_errors, error_messages
 from cxlean.core.history import Change, object_changes
 from cxlean.core.redirects import safe_next
 from cxlean.core.typed import HtmxRequest
@@ -460,9 +460,6 @@ def item_move(request: HtmxRequest, pk: int) -> HttpResponse:
     messages.success(request, moved)
     return redirect(safe_next(request, detail_url(item)))
 
-
-def error_messages(form) -> list[str]:
-    return [str(message) for errors in form.errors.values() for message in errors]
 
 
 def render_move_form(request: HttpRequest, item: Item, target: str, form) -> HttpResponse:
