@@ -342,6 +342,8 @@ def activity_reschedule(request: HtmxRequest, pk: int) -> HttpResponse:
         }
     else:
         message = " ".join(error_messages(form))
+        if chosen := form.cleaned_data.get("activity"):
+            message = " ".join([_("“%(title)s” was not moved.") % {"title": chosen.title}, message])
     if not request.htmx:
         (messages.success if moved else messages.error)(request, message)
         return redirect(f"{reverse('plans:detail', args=[plan.pk])}#timeline")

@@ -84,14 +84,16 @@ def test_moving_outside_the_plans_dates_is_refused(as_user, bob, service_phase, 
     response = reschedule(as_user(bob), activity, shift, language="en")
     assert dates(activity) == (days(0), days(30))
     [message] = shown_messages(response)
-    assert message.startswith("The rollout plan runs from ")
+    assert (
+        message.startswith("“Activity") and "was not moved. The rollout plan runs from " in message
+    )
 
 
 def test_the_refusal_uses_the_activity_forms_words(as_user, bob, other_activity):
     """The same rule, the same sentence: the activity form refuses this start too."""
     response = reschedule(as_user(bob), other_activity, -1, language="en")
     [message] = shown_messages(response)
-    assert message.startswith("This activity starts ")
+    assert message.startswith("“Write personas” was not moved. This activity starts ")
     assert "before “Interview customers” ends on" in message
 
 
