@@ -29,6 +29,7 @@
     const box = card.getBoundingClientRect();
     const ghost = card.cloneNode(true);
     ghost.removeAttribute("id");
+    ghost.removeAttribute("data-move-url");
     ghost.classList.add("bcard--ghost");
     ghost.setAttribute("aria-hidden", "true");
     ghost.style.width = `${box.width}px`;

@@ -124,8 +124,6 @@ def test_coordinator_reschedules_on_the_timeline(page, bob, plan):
 
 
 def test_the_move_form_works_without_javascript(browser, live_server, bob, plan):
-    from tests.e2e.conftest import new_page
-
     context = browser.new_context(
         java_script_enabled=False, locale="sv-SE", base_url=live_server.url
     )
@@ -146,7 +144,6 @@ def test_the_move_form_works_without_javascript(browser, live_server, bob, plan)
     assert page.locator(".messages .message.success").count() == 1
     assert dates_of(personas) == (days(12), days(24))
     context.close()
-    assert new_page  # the shared helper stays the way to open JavaScript pages
 
 
 @pytest.fixture
@@ -220,3 +217,67 @@ def test_coordinator_drags_cards_between_the_pdca_columns(page, bob, board_items
     page.goto("/improvements/board/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     screenshot(page, "backlog-board-drag-phone")
+
+
+def touch_drag(page, start: tuple[float, float], end: tuple[float, float], steps: int = 12):
+    """A finger pressed at `start`, moved to `end` and lifted (Chromium's touch input)."""
+    cdp = page.context.new_cdp_session(page)
+
+    def touch(kind: str, x: float, y: float) -> None:
+        points = [] if kind == "touchEnd" else [{"x": x, "y": y}]
+        cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+
+    touch("touchStart", *start)
+    for step in range(1, steps + 1):
+        touch(
+            "touchMove",
+            start[0] + (end[0] - start[0]) * step / steps,
+            start[1] + (end[1] - start[1]) * step / steps,
+        )
+    touch("touchEnd", *end)
+
+
+def middle(box) -> tuple[float, float]:
+    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+
+def test_on_a_touch_screen_bars_and_cards_move_with_a_finger(
+    browser, live_server, bob, plan, board_items
+):
+    context = browser.new_context(
+        viewport={"width": 375, "height": 800},
+        has_touch=True,
+        is_mobile=True,
+        locale="sv-SE",
+        base_url=live_server.url,
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    log_in(page, "bob", PASSWORD)
+
+    # The timeline: a finger on a bar drags it two days later.
+    workshop = plan.phases.get(order=2).activities.get()
+    page.goto(f"/plans/{plan.pk}/")
+    target = bar(page, workshop).locator(".bar")
+    target.scroll_into_view_if_needed()
+    day = float(page.locator("svg.timeline").get_attribute("data-day-width"))
+    x, y = middle(target.bounding_box())
+    touch_drag(page, (x, y), (x + 2 * day, y))
+    page.locator("#timeline-message .message.success").wait_for()
+    assert dates_of(workshop) == (days(27), days(32))
+
+    # The board: the card's grip carries it to the next column.
+    ready = board_items["ready"]
+    page.goto("/improvements/board/")
+    grip = page.locator(f"#card-{ready.pk} .bcard__grip")
+    # The grip in the middle of the screen: the next column shows beside it.
+    grip.evaluate("grip => grip.scrollIntoView({block: 'center', inline: 'center'})")
+    page.wait_for_timeout(300)
+    heading = page.locator("section.board__column--do .board__heading").bounding_box()
+    board = page.locator("#board").bounding_box()
+    end = (min(heading["x"] + 10, board["x"] + board["width"] - 4), heading["y"] + 80)
+    touch_drag(page, middle(grip.bounding_box()), end)
+    card(page, "do", ready).wait_for()
+    ready.refresh_from_db()
+    assert ready.status == Status.DO
+    context.close()
