@@ -353,14 +353,14 @@ def activity_reschedule(request: HtmxRequest, pk: int) -> HttpResponse:
 def rescheduled(
     request: HttpRequest, plan: Plan, form: RescheduleForm, message: str, moved: bool
 ) -> HttpResponse:
-    plan = Plan.objects.for_detail().get(pk=plan.pk)
-    context = plan_context(request, plan)
+    """The timeline drawn afresh, with the outcome; the moved activity's row and focus."""
+    context = plan_context(request, Plan.objects.for_detail().get(pk=plan.pk))
     chosen = form.cleaned_data.get("activity")
-    fresh = [
-        a for phase in context["phases"] for a in phase.activities.all() if chosen and a == chosen
-    ]
+    fresh = next(
+        (a for phase in context["phases"] for a in phase.activities.all() if a == chosen), None
+    )
     context |= {
-        "row": activity_row(fresh[0], request.user) if fresh else None,
+        "row": activity_row(fresh, request.user) if fresh else None,
         "timeline_message": message,
         "timeline_refused": not moved,
         "focus_activity": chosen.pk if chosen else "",
