@@ -16,6 +16,8 @@
 
   let drag = null; // {link, svg, x, scale, days, moved}
   let suppressClick = false;
+  let fromChart = false; // the move being sent came from the chart, not the form
+  let openDetails = []; // which of the timeline's disclosures were open before a swap
   const pending = new Map(); // activity pk → days moved with the keyboard, not yet saved
 
   const editableBar = (target) => {
@@ -62,6 +64,7 @@
     form.elements.activity.value = link.dataset.activity;
     form.elements.days.value = String(days);
     link.classList.add("is-saving");
+    fromChart = true;
     form.requestSubmit();
   };
 
@@ -158,19 +161,27 @@
 
   document.addEventListener("htmx:beforeSwap", (event) => {
     const target = event.detail.target;
-    if (event.detail.xhr.status === 422 && target && target.id === "timeline") {
+    if (!target || target.id !== "timeline") return;
+    if (event.detail.xhr.status === 422) {
       event.detail.shouldSwap = true;
       event.detail.isError = false;
     }
+    openDetails = [...target.querySelectorAll("details")].map((details) => details.open);
   });
 
-  // Back on the moved bar, so the arrow keys can go on from there.
+  // The new timeline keeps the disclosures as they were; focus goes back where the move
+  // came from: the moved bar (the arrow keys go on from there) or the form.
   document.addEventListener("htmx:afterSettle", () => {
+    const timeline = document.getElementById("timeline");
     const form = document.getElementById("reschedule-form");
-    const bar = form && form.dataset.focus && document.getElementById(`bar-${form.dataset.focus}`);
-    if (bar) {
-      form.dataset.focus = "";
-      bar.focus();
-    }
+    if (!timeline || !form || !form.dataset.focus) return;
+    timeline.querySelectorAll("details").forEach((details, index) => {
+      if (openDetails[index]) details.open = true;
+    });
+    const bar = document.getElementById(`bar-${form.dataset.focus}`);
+    const target = fromChart ? bar : form.elements.days;
+    form.dataset.focus = "";
+    fromChart = false;
+    if (target) target.focus();
   });
 })();

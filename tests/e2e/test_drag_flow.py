@@ -116,6 +116,17 @@ def test_coordinator_reschedules_on_the_timeline(page, bob, plan):
     page.wait_for_url(re.compile(rf"/plans/activities/{personas.pk}/edit/"))
     assert dates_of(personas) == (days(13), days(25))
 
+    # The form beside the chart, with JavaScript: the answer keeps it open and focused.
+    page.goto(f"/plans/{plan.pk}/")
+    page.locator("details.reschedule summary").click()
+    page.select_option("#reschedule-activity", str(personas.pk))
+    page.fill("#reschedule-days", "-1")
+    page.locator("#reschedule-form [type=submit]").click()
+    page.locator("#timeline-message .message.success").wait_for()
+    assert dates_of(personas) == (days(12), days(24))
+    assert page.locator("details.reschedule[open]").count() == 1
+    assert page.evaluate("document.activeElement.id") == "reschedule-days"
+
     # On a phone the chart scrolls inside its box and the form is there to use.
     page.set_viewport_size({"width": 375, "height": 800})
     page.goto(f"/plans/{plan.pk}/")
@@ -132,6 +143,7 @@ def test_the_move_form_works_without_javascript(browser, live_server, bob, plan)
     log_in(page, "bob", PASSWORD)
     page.goto(f"/plans/{plan.pk}/")
     for shift, outcome, expected in [(-10, "error", (8, 20)), (4, "success", (12, 24))]:
+        page.locator("details.reschedule summary").click()
         page.select_option("#reschedule-activity", str(personas.pk))
         page.fill("#reschedule-days", str(shift))
         page.locator("#reschedule-form [type=submit]").click()
