@@ -21,10 +21,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import generics, mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -127,6 +126,12 @@ def translated(help_text: StrOrPromise = TRANSLATED_HELP) -> serializers.CharFie
     """A catalogue text read in the request language (the model's `Translated`
     attribute); the `_sv` and `_en` columns hold both."""
     return serializers.CharField(read_only=True, help_text=help_text)
+
+
+def translated_fields(*names: str) -> list[str]:
+    """Meta.fields for catalogue texts: each as read in the request language
+    (`translated()`), followed by its `_sv` and `_en` columns."""
+    return [field for name in names for field in (name, f"{name}_sv", f"{name}_en")]
 
 
 class ModelValidatedSerializer(serializers.ModelSerializer):
@@ -381,8 +386,7 @@ class AdvisedDeletion:
 
 # Saves the requesting user on the row: in `created_by_field` when it is created, in
 # `saved_by_field` each time it is saved (created or changed).
-class SavesUser:
-    request: Request
+class SavesUser(generics.GenericAPIView):
     created_by_field: str | None = None
     saved_by_field: str | None = None
 
