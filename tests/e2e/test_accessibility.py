@@ -33,7 +33,6 @@ EVERYONE = [
     "/improvements/chart/",
     ("/journeys/", r"/journeys/\d+/"),
     ("/voice/", r"/voice/\d+/"),
-    ("/checklists/", r"/checklists/\d+/"),
     ("/gemba/", r"/gemba/\d+/"),
     "/metrics/",
     "/metrics/nps/",
@@ -46,10 +45,16 @@ EVERYONE = [
     "/organisation/proposals/",
     "/guide/",
 ]
-LEADS = ["/competence/matrix/", "/checklists/progress/", "/gemba/cadence/"]
+# Coordinators and management open a checklist from the progress page, an employee their own.
+LEADS = [
+    "/competence/matrix/",
+    "/checklists/",
+    ("/checklists/progress/", r"/checklists/\d+/"),
+    "/gemba/cadence/",
+]
 PAGES = {
     "coordinator": [*EVERYONE, *LEADS, "/imports/"],
-    "employee": EVERYONE,
+    "employee": [*EVERYONE, ("/checklists/", r"/checklists/\d+/")],
     "manager": [*EVERYONE, *LEADS, "/admin/"],
 }
 
