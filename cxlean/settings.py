@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "cxlean.core.errors.NotFoundPageMiddleware",
 ]
 
 ROOT_URLCONF = "cxlean.urls"
@@ -282,9 +283,27 @@ SPECTACULAR_SETTINGS = {
 
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 
+# Every record is written once, by the root logger's console handler: the "django" logger
+# keeps only Django's mail to ADMINS (its own console handler would print each record a
+# second time while DEBUG is on). A refused request (403) is one line, not a traceback.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        "permission_denied": {"()": "cxlean.core.logs.PermissionDeniedFilter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "mail_admins": {
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "class": "django.utils.log.AdminEmailHandler",
+        },
+    },
+    "loggers": {
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
+        "django.request": {"filters": ["permission_denied"]},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
