@@ -59,6 +59,25 @@ class ValidSelectionMixin:
         )
 
 
+class SuperusersOnly:
+    """Only superusers see or change these (roles, the single sign-on's claim mappings)."""
+
+    def has_module_permission(self, request) -> bool:
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+    def has_add_permission(self, request) -> bool:
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+
 class RoleAdmin(ValidSelectionMixin, SimpleHistoryAdmin):
     """Base ModelAdmin: management reads, coordinators edit within their scope.
 

@@ -20,6 +20,7 @@ from cxlean.core.api import ModelValidatedSerializer, requesting_user
 from cxlean.core.names import display_name
 from cxlean.org.accounts import What, event, record, request_email_change
 from cxlean.org.models import (
+    ClaimMapping,
     DECISIONS,
     CatalogueProposal,
     CXRole,
@@ -282,6 +283,15 @@ class SignInEventSerializer(serializers.ModelSerializer):
             "ip_address",
         ]
         read_only_fields = fields
+
+
+class ClaimMappingSerializer(ModelValidatedSerializer):
+    """A rule of the single sign-on: a person whose `claim` holds `value` gets `role`,
+    `unit` and/or `cx_role`, or is refused (`refuse`)."""
+
+    class Meta:
+        model = ClaimMapping
+        fields = ["id", "claim", "value", "role", "unit", "cx_role", "refuse", "order"]
 
 
 class CatalogueProposalSerializer(serializers.ModelSerializer):
