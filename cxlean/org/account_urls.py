@@ -1,5 +1,5 @@
-"""Sign-in pages under /accounts/ (single sign-on among them), before Django's own (whose names the password e-mails
-use, so these keep Django's names and no namespace)."""
+"""Sign-in pages under /accounts/ (single sign-on among them), before Django's own (whose
+names the password e-mails use, so these keep Django's names and no namespace)."""
 
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path

@@ -412,7 +412,7 @@ def _apply_place(person: User, mappings: list[ClaimMapping], matched: list[Claim
 
 
 class SignInView(OIDCAuthenticationRequestView):
-    """"Sign in with <provider>": off to the provider's authorization endpoint."""
+    """The "Sign in with <provider>" button: off to the provider's authorization endpoint."""
 
     get_settings = staticmethod(provider_setting)
     OIDC_OP_AUTH_ENDPOINT = _setting("OIDC_OP_AUTHORIZATION_ENDPOINT")

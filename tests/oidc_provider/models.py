@@ -9,3 +9,6 @@ class Claims(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
     data = models.JSONField(default=dict)
     spoil = models.CharField(max_length=20, blank=True)
+
+    def __str__(self) -> str:
+        return str(self.user)

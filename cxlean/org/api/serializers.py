@@ -20,9 +20,9 @@ from cxlean.core.api import ModelValidatedSerializer, requesting_user
 from cxlean.core.names import display_name
 from cxlean.org.accounts import What, event, record, request_email_change
 from cxlean.org.models import (
-    ClaimMapping,
     DECISIONS,
     CatalogueProposal,
+    ClaimMapping,
     CXRole,
     EmailChange,
     Profile,
