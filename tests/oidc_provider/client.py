@@ -82,7 +82,12 @@ class Provider:
             return page
         response = browser.post(
             page.url,
-            data={"username": username, "password": password, "next": _next(page.url)},
+            data={
+                "username": username,
+                "password": password,
+                "next": _next(page.url),
+                "csrfmiddlewaretoken": _csrf_token(page.text),
+            },
             allow_redirects=False,
             timeout=10,
         )
@@ -99,3 +104,8 @@ def _next(url: str) -> str:
     from urllib.parse import parse_qs, urlsplit
 
     return parse_qs(urlsplit(url).query).get("next", [""])[0]
+
+
+def _csrf_token(page: str) -> str:
+    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    return match.group(1) if match else ""

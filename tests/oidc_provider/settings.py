@@ -18,7 +18,6 @@ INSTALLED_APPS = [
     "oauth2_provider",
     "tests.oidc_provider",
 ]
-# No CSRF middleware: the tests post the provider's login form with plain HTTP requests.
 MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -41,6 +40,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "/login/"
 # Distinct from cxlean's cookie: both run on 127.0.0.1 in the browser test.
 SESSION_COOKIE_NAME = "provider_session"
+CSRF_COOKIE_NAME = "provider_csrftoken"
 
 OAUTH2_PROVIDER = {
     "OIDC_ENABLED": True,
