@@ -21,6 +21,7 @@ ENDPOINTS = [
     "plans",
     "phases",
     "activities",
+    "claim-mappings",
 ]
 
 
