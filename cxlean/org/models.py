@@ -337,7 +337,7 @@ class SSOIdentity(models.Model):
     issuer = models.CharField(_("provider"), max_length=255)
     subject = models.CharField(_("subject"), max_length=255)
     created_at = models.DateTimeField(_("linked at"), auto_now_add=True)
-    last_sign_in = models.DateTimeField(_("last sign-in"), null=True, blank=True)
+    last_sign_in = models.DateTimeField(_("last sign-in"), null=True, editable=False)
 
     class Meta:
         verbose_name = _("single sign-on account")
