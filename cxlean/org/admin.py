@@ -17,6 +17,7 @@ from cxlean.org.accounts import What, active_event, record, role_events
 from cxlean.org.admin_rules import (
     CatalogueAdmin,
     RoleAdmin,
+    SuperusersChange,
     SuperusersOnly,
     ValidSelectionMixin,
 )
@@ -194,7 +195,7 @@ ACCESS_FIELDS = ("is_active", "is_staff", "is_superuser", "groups", "user_permis
 
 
 @admin.register(User)
-class PersonAdmin(ValidSelectionMixin, UserAdmin):
+class PersonAdmin(SuperusersChange, ValidSelectionMixin, UserAdmin):
     """Logins are managed by superusers; coordinators and management may look.
 
     A superuser here sets an e-mail address directly (no confirmation e-mail), as the
@@ -283,15 +284,6 @@ class PersonAdmin(ValidSelectionMixin, UserAdmin):
 
     def has_view_permission(self, request, obj=None) -> bool:
         return self.admin_site.has_permission(request)
-
-    def has_add_permission(self, request) -> bool:
-        return request.user.is_superuser
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return request.user.is_superuser
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return request.user.is_superuser
 
 
 @admin.register(Group)

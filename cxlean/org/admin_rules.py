@@ -59,14 +59,8 @@ class ValidSelectionMixin:
         )
 
 
-class SuperusersOnly:
-    """Only superusers see or change these (roles, the single sign-on's claim mappings)."""
-
-    def has_module_permission(self, request) -> bool:
-        return request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return request.user.is_superuser
+class SuperusersChange:
+    """Only superusers add, change or delete these (who may look is the admin's own)."""
 
     def has_add_permission(self, request) -> bool:
         return request.user.is_superuser
@@ -75,6 +69,16 @@ class SuperusersOnly:
         return request.user.is_superuser
 
     def has_delete_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+
+class SuperusersOnly(SuperusersChange):
+    """Only superusers see or change these (roles, the single sign-on's claim mappings)."""
+
+    def has_module_permission(self, request) -> bool:
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None) -> bool:
         return request.user.is_superuser
 
 
