@@ -125,9 +125,14 @@ ENDPOINTS = {
 
 def provider_setting(attr: str, *default: Any) -> Any:
     """mozilla-django-oidc's settings; the provider's endpoints from its discovery
-    document unless a setting of that name gives one."""
+    document unless a setting of that name gives one, and the client secret sent in the
+    form unless the provider takes it only as HTTP Basic authentication (the default of
+    OpenID Connect when the document names no method)."""
     if attr in ENDPOINTS and not getattr(settings, attr, None):
         return discovery().get(ENDPOINTS[attr])
+    if attr == "OIDC_TOKEN_USE_BASIC_AUTH" and not hasattr(settings, attr):
+        methods = discovery().get("token_endpoint_auth_methods_supported", [])
+        return "client_secret_post" not in methods
     return import_from_settings(attr, *default)
 
 

@@ -271,3 +271,13 @@ def test_with_local_passwords_off_a_password_reset_mails_only_superusers(
     client.post("/accounts/password_reset/", {"email": alice.email})
     client.post("/accounts/password_reset/", {"email": root.email})
     assert [mail.to for mail in mailoutbox] == [[root.email]]
+
+
+def test_a_provider_that_takes_the_secret_only_as_basic_authentication(client, settings, provider):
+    settings.OIDC_TOKEN_USE_BASIC_AUTH = True  # what a provider without client_secret_post gets
+    provider.person("nils", email="nils@example.org")
+
+    assert sign_in(client, provider, "nils")["Location"] == "/"
+    assert sso.provider_setting("OIDC_TOKEN_USE_BASIC_AUTH") is True
+    del settings.OIDC_TOKEN_USE_BASIC_AUTH
+    assert sso.provider_setting("OIDC_TOKEN_USE_BASIC_AUTH") is False  # DOT takes both
