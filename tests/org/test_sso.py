@@ -9,6 +9,7 @@ import requests
 from django.contrib.auth.models import Group, User
 from django.contrib.messages import get_messages
 from django.utils import translation
+from django.utils.translation import gettext
 
 from cxlean.org import sso
 from cxlean.org.models import ClaimMapping, EmailChange, SignInEvent, SSOIdentity, Surface
@@ -281,3 +282,9 @@ def test_a_provider_that_takes_the_secret_only_as_basic_authentication(client, s
     assert sso.provider_setting("OIDC_TOKEN_USE_BASIC_AUTH") is True
     del settings.OIDC_TOKEN_USE_BASIC_AUTH
     assert sso.provider_setting("OIDC_TOKEN_USE_BASIC_AUTH") is False  # DOT takes both
+
+
+def test_with_local_passwords_off_and_no_provider_the_page_says_who_signs_in(client, passwords_off):
+    page = client.get("/accounts/login/").content.decode()
+    assert "<details" not in page and "/accounts/sso/" not in page
+    assert swedish(lambda: gettext("Only administrators sign in with a password.")) in page
