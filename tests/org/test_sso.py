@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from cxlean.org import sso
 from cxlean.org.models import ClaimMapping, EmailChange, SignInEvent, SSOIdentity, Surface
 from cxlean.org.roles import COORDINATOR, CX_OWNER, EMPLOYEE
+from cxlean.org.sso_people import CHANGE_REASON
 from tests.factories import PASSWORD, CXRoleFactory
 from tests.org.sso_helpers import PROVIDER_NAME, configure, sign_in
 
@@ -119,7 +120,7 @@ def test_a_second_sign_in_updates_name_email_role_unit_and_cx_roles(
         (What.ROLE_REMOVED, COORDINATOR, ""),
     }
     history = anna.profile.history.first()
-    assert history.history_change_reason == sso.CHANGE_REASON
+    assert history.history_change_reason == CHANGE_REASON
 
 
 def test_someone_already_in_cxlean_is_found_by_their_email_address(client, provider, alice):
