@@ -40,6 +40,7 @@ from cxlean.metrics.api.routes import ROUTES as METRICS_ROUTES
 from cxlean.notifications.api.routes import ROUTES as NOTIFICATION_ROUTES
 from cxlean.org.api.views import (
     CatalogueProposalViewSet,
+    ClaimMappingViewSet,
     CXRoleViewSet,
     PersonViewSet,
     SignInEventViewSet,
@@ -53,6 +54,7 @@ router.register("cx-roles", CXRoleViewSet, basename="cx-role")
 router.register("people", PersonViewSet, basename="person")
 router.register("sign-in-events", SignInEventViewSet, basename="sign-in-event")
 router.register("catalogue-proposals", CatalogueProposalViewSet, basename="catalogue-proposal")
+router.register("claim-mappings", ClaimMappingViewSet, basename="claim-mapping")
 router.register("guide-steps", GuideStepViewSet, basename="guide-step")
 router.register("guide-activities", GuideActivityViewSet, basename="guide-activity")
 router.register("plans", PlanViewSet, basename="plan")

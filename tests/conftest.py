@@ -232,3 +232,14 @@ def scored_item(service_unit, phone_queue):
         feasibility=4,
         customer_value=5,
     )
+
+
+@pytest.fixture(scope="session")
+def oidc_provider(tmp_path_factory):
+    """A real OpenID Connect provider (django-oauth-toolkit, tests/oidc_provider/) on a
+    free port of its own: once per test session (per xdist worker)."""
+    from tests.oidc_provider.client import Provider
+
+    provider = Provider.start(tmp_path_factory.mktemp("oidc-provider"))
+    yield provider
+    provider.stop()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import unicodedata
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -48,6 +49,8 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
 
     def get_users(self, email):
         people = User._default_manager.filter(email__iexact=email, is_active=True)
+        if not settings.LOCAL_PASSWORDS:  # single sign-on for everyone but superusers
+            people = people.filter(is_superuser=True)
         return (person for person in people if same_address(email, person.email))
 
     def send_mail(

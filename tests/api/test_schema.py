@@ -23,6 +23,7 @@ ENDPOINTS = [
     "plans",
     "phases",
     "activities",
+    "claim-mappings",
 ]
 
 

@@ -17,6 +17,7 @@ from cxlean.core.api import AdvisedDeletion, documented
 from cxlean.org.api.filters import PersonFilter, UnitFilter
 from cxlean.org.api.serializers import (
     CatalogueProposalSerializer,
+    ClaimMappingSerializer,
     CXRoleSerializer,
     PersonCreateSerializer,
     PersonSerializer,
@@ -30,7 +31,14 @@ from cxlean.org.api_permissions import (
     is_read,
     is_signed_in,
 )
-from cxlean.org.models import CatalogueProposal, CXRole, EmailChange, SignInEvent, Unit
+from cxlean.org.models import (
+    CatalogueProposal,
+    ClaimMapping,
+    CXRole,
+    EmailChange,
+    SignInEvent,
+    Unit,
+)
 from cxlean.org.roles import (
     coordinates_unit,
     may_propose_change,
@@ -244,3 +252,32 @@ class CatalogueProposalViewSet(
             note=decision.validated_data["decision_note"],
         )
         return Response(self.get_serializer(proposal).data)
+
+
+class SuperusersOnly(BasePermission):
+    message = _("Only superusers read and change the single sign-on's claim mappings.")
+
+    def has_permission(self, request, view) -> bool:
+        return bool(request.user and request.user.is_superuser)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List claim mappings",
+        description="The rules of the single sign-on (OpenID Connect): a person whose claim "
+        "`claim` (in the ID token or user info, e.g. `groups`) is `value`, or is a list that "
+        "holds it, gets `role`, `unit` and/or `cx_role` on each sign-in through the "
+        "provider, or is deactivated and refused (`refuse`). The mappings decide only what "
+        "they name: a role, unit or CX role no mapping names stays as set in cxlean. Where "
+        "several matching mappings give a unit, the lowest `order` wins. Superusers only.",
+    ),
+)
+@extend_schema(tags=["organisation"])
+class ClaimMappingViewSet(viewsets.ModelViewSet):
+    queryset = ClaimMapping.objects.select_related("unit", "cx_role")
+    serializer_class = ClaimMappingSerializer
+    permission_classes = [SuperusersOnly]
+    filterset_fields = ["claim", "role", "unit", "cx_role", "refuse"]
+    search_fields = ["claim", "value"]
+    ordering_fields = ["order", "claim", "value"]
+    ordering = ["order", "claim", "value", "pk"]
