@@ -50,14 +50,12 @@ from cxlean.core.uploads import (
     stored_name,
 )
 from cxlean.journeys.models import Feedback, Touchpoint, Transition
-from cxlean.org.models import Unit
+from cxlean.org.models import Unit, UnitScopedQuerySet
 from cxlean.org.roles import (
     contributing_units,
     coordinated_units,
     coordinates_unit,
     may_write,
-    sees_everything,
-    unit_neighbourhood,
 )
 
 if TYPE_CHECKING:
@@ -313,17 +311,10 @@ def may_submit(user, unit: Unit | None = None) -> bool:
     return contributing_units(user).filter(pk=unit.pk).exists()
 
 
-class ItemQuerySet(models.QuerySet):
-    def visible_to(self, user) -> ItemQuerySet:
-        """Management everything; others their part of the tree (their unit, the units
-        above and below it, a coordinator's units) and the items they submitted or own."""
-        if not user.is_authenticated:
-            return self.none()
-        if sees_everything(user):
-            return self
-        return self.filter(
-            Q(unit__in=unit_neighbourhood(user)) | Q(submitted_by=user) | Q(owner=user)
-        )
+class ItemQuerySet(UnitScopedQuerySet):
+    def also_visible_to(self, user) -> Q:
+        """The items they submitted or own."""
+        return Q(submitted_by=user) | Q(owner=user)
 
     def open(self) -> ItemQuerySet:
         return self.filter(status__in=OPEN_STATUSES)

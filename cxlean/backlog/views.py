@@ -25,11 +25,11 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import reswap, retarget, trigger_client_event
+from django_htmx.http import HttpResponseClientRedirect, reswap, retarget, trigger_client_event
 
-from cxlean.backlog.announce import announce_improvement
 from cxlean.backlog.chart import build_chart
 from cxlean.backlog.forms import (
     SORTS,
@@ -52,7 +52,8 @@ from cxlean.backlog.models import (
     improvement_from_feedback,
     may_submit,
 )
-from cxlean.core.forms import add_model_errors
+from cxlean.core.announce import announce_made
+from cxlean.core.forms import add_model_errors, error_messages
 from cxlean.core.history import Change, object_changes
 from cxlean.core.redirects import safe_next
 from cxlean.core.typed import HtmxRequest
@@ -428,7 +429,9 @@ def require_mover(request: HttpRequest, item: Item) -> None:
 def item_move(request: HtmxRequest, pk: int) -> HttpResponse:
     """GET: the form a move needs (?to=plan). POST: make the move; with HTMX from the
     board the answer is the new board (or, refused, the reasons with status 422),
-    without JavaScript a redirect back (or the form with the reasons)."""
+    without JavaScript a redirect back (or the form with the reasons). A card dropped
+    on a column (`dropped` is sent) whose move needs more (an owner, the measured
+    effect …) opens that move's form instead."""
     item = visible_item(request, pk)
     try:
         require_mover(request, item)
@@ -450,6 +453,12 @@ def item_move(request: HtmxRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_model_errors(form, error)
     if form.errors:
+        if (
+            request.htmx
+            and request.POST.get("dropped")
+            and (gate := gate_form_url(request, item, target))
+        ):
+            return HttpResponseClientRedirect(gate)
         if request.htmx:
             return refused_on_board(request, item, error_messages(form), target=target)
         return render_move_form(request, item, target, form)
@@ -463,8 +472,13 @@ def item_move(request: HtmxRequest, pk: int) -> HttpResponse:
     return redirect(safe_next(request, detail_url(item)))
 
 
-def error_messages(form) -> list[str]:
-    return [str(message) for errors in form.errors.values() for message in errors]
+def gate_form_url(request: HttpRequest, item: Item, target: str) -> str:
+    """The form of a move this user may make but that needs more than the item has (with
+    the way back to the board), or "" when that is not why the move was refused."""
+    if target not in item.allowed_moves(request.user) or not item.move_errors(target):
+        return ""
+    back = urlencode({"to": target, "next": safe_next(request, reverse("backlog:board"))})
+    return f"{reverse('backlog:move', args=[item.pk])}?{back}"
 
 
 def render_move_form(request: HttpRequest, item: Item, target: str, form) -> HttpResponse:
@@ -604,9 +618,9 @@ def feedback_improve(request: HttpRequest, pk: int) -> HttpResponse:
     if not may_submit(request.user, feedback.unit):
         raise PermissionDenied(_("Your role does not submit improvements for this unit."))
     item, created = improvement_from_feedback(feedback, request.user)
-    announce_improvement(
+    announce_made(
         request,
-        item,
+        item.title,
         created,
         made=_("The feedback is now an improvement idea in the backlog: “%(title)s”."),
         already=_("This feedback is already an improvement: “%(title)s”."),

@@ -27,7 +27,12 @@ from cxlean.checklists.models import (
 )
 from cxlean.checklists.progress import overall, progress_rows
 from cxlean.core.names import display_name
-from cxlean.org.admin_rules import CatalogueAdmin, RoleAdmin, RoleTabularInline
+from cxlean.org.admin_rules import (
+    CatalogueAdmin,
+    RoleAdmin,
+    RoleTabularInline,
+    SuperusersChange,
+)
 from cxlean.org.roles import coordinated_units
 
 
@@ -44,6 +49,16 @@ class ChecklistTemplateAdmin(CatalogueAdmin):
     list_select_related = ["role", "step"]
     search_fields = ["title_sv", "title_en", "code", "items__text_sv", "items__text_en"]
     inlines = [TemplateItemInline]
+    fields = [
+        "code",
+        "role",
+        "step",
+        "title_sv",
+        "title_en",
+        "description_sv",
+        "description_en",
+        "order",
+    ]
     prepopulated_fields = {"code": ["title_en"]}
 
     def get_queryset(self, request):
@@ -60,6 +75,7 @@ class TemplateItemAdmin(CatalogueAdmin):
     list_filter = ["needs_evidence", "template__role", "template"]
     list_select_related = ["template"]
     search_fields = ["text_sv", "text_en", "template__title_sv", "template__title_en"]
+    fields = ["template", *TemplateItemInline.fields]
 
 
 class CompletionInline(RoleTabularInline):
@@ -174,7 +190,7 @@ class AssignmentAdmin(RoleAdmin):
 
 
 @admin.register(Completion)
-class CompletionAdmin(RoleAdmin):
+class CompletionAdmin(SuperusersChange, RoleAdmin):
     """Ticks are the assignee's: everyone who may see them reads them and their history;
     only a superuser corrects one."""
 
@@ -187,15 +203,6 @@ class CompletionAdmin(RoleAdmin):
 
     def scope_queryset(self, request, queryset):
         return queryset.visible_to(request.user)
-
-    def has_add_permission(self, request) -> bool:
-        return request.user.is_superuser
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return request.user.is_superuser
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return request.user.is_superuser
 
     @admin.display(description=_("person"), ordering="person__first_name")
     def person_name(self, obj: Completion) -> str:

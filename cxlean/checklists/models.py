@@ -41,6 +41,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cxlean.core.dates import validate_not_future, validate_sane_date, validate_sane_datetime
+from cxlean.core.models import Described, WithHelp
 from cxlean.core.names import display_name
 from cxlean.core.translation import Translated
 from cxlean.core.uploads import (
@@ -101,7 +102,7 @@ def due_date_errors(
 # --- templates ---------------------------------------------------------------------------
 
 
-class ChecklistTemplate(models.Model):
+class ChecklistTemplate(Described):
     """What someone in a CX role does during the rollout, as a list of items."""
 
     code = models.SlugField(
@@ -127,13 +128,10 @@ class ChecklistTemplate(models.Model):
     )
     title_sv = models.CharField(_("title (Swedish)"), max_length=160)
     title_en = models.CharField(_("title (English)"), max_length=160)
-    description_sv = models.TextField(_("description (Swedish)"), blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     history = HistoricalRecords()
 
     title = Translated()
-    description = Translated()
 
     # Annotated by the template admin's queryset.
     item_total: int
@@ -147,7 +145,7 @@ class ChecklistTemplate(models.Model):
         return self.title
 
 
-class TemplateItem(models.Model):
+class TemplateItem(WithHelp):
     """One thing to do on a checklist."""
 
     template = models.ForeignKey(
@@ -159,8 +157,6 @@ class TemplateItem(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     text_sv = models.CharField(_("text (Swedish)"), max_length=300)
     text_en = models.CharField(_("text (English)"), max_length=300)
-    help_sv = models.TextField(_("help (Swedish)"), blank=True)
-    help_en = models.TextField(_("help (English)"), blank=True)
     needs_evidence = models.BooleanField(
         _("needs evidence"),
         default=False,
@@ -169,7 +165,6 @@ class TemplateItem(models.Model):
     history = HistoricalRecords()
 
     text = Translated()
-    help = Translated()
 
     class Meta:
         verbose_name = _("checklist item")

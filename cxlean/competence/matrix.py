@@ -584,6 +584,7 @@ class CellWriter:
         query: str = "",
     ):
         self.titles = {column.activity.pk: escape(column.activity.title) for column in columns}
+        self.areas = {column.activity.pk: escape(column.activity.area.name) for column in columns}
         self.url = escape(url_pattern(url_of) + query) if url_of else ""
         self.levels = {value: escape(str(label)) for value, label in Level.choices}
         self.expired = escape(_("%(level)s (expired)"))
@@ -601,10 +602,49 @@ class CellWriter:
             "".join(self.cell(cell, name, linked(cell.activity_id)) for cell in row.cells)
         )
 
+    def listing(self, row: Row) -> SafeString:
+        """The person's levels as lists, one per area (the matrix per person, for narrow
+        screens): each activity's title, then the same cell as in the grid."""
+        name = escape(row.name)
+        linked = row.may_sign_off if self.url else never
+        parts: list[str] = []
+        area = None
+        for cell in row.cells:
+            if self.areas[cell.activity_id] != area:
+                area = self.areas[cell.activity_id]
+                parts.append(("</ul>" if parts else "") + f'<h4 class="mp__area">{area}</h4>')
+                parts.append('<ul class="mp__list">')
+            classes, inner = self.content(cell, name)
+            inside = self.linked(cell, inner) if linked(cell.activity_id) else self.plain(inner)
+            title = self.titles[cell.activity_id]
+            parts.append(
+                f'<li class="mp__item"><span class="mp__activity" aria-hidden="true">{title}'
+                f'</span><span class="{classes}">{inside}</span></li>'
+            )
+        return mark_safe("".join(parts) + ("</ul>" if parts else ""))  # all escaped
+
     def cell(self, cell: Cell, name: str, link: bool = False) -> str:
-        """One cell: the level's circle (struck through when expired), the required
-        level's letter in the corner ("!" from CSS when below it), "↑" and the requested
-        level while a sign-off waits, and all of it as text for screen readers."""
+        """One cell of the grid (see `content`); linked to its sign-off form when the
+        viewer may sign it off."""
+        classes, inner = self.content(cell, name)
+        if not link:
+            return f'<td class="{classes}">{self.plain(inner)}</td>'
+        person, activity = cell.person_id, cell.activity_id
+        return f'<td class="{classes}" id="c-{person}-{activity}">{self.linked(cell, inner)}</td>'
+
+    @staticmethod
+    def plain(inner: str) -> str:
+        return f'<span class="mc__in">{inner}</span>'
+
+    def linked(self, cell: Cell, inner: str) -> str:
+        href = self.url.format(person=cell.person_id, activity=cell.activity_id)
+        return f'<a class="mc__in" href="{href}">{inner}</a>'
+
+    def content(self, cell: Cell, name: str) -> tuple[str, str]:
+        """A cell's classes and content: the level's circle (struck through when
+        expired), the required level's letter in the corner ("!" from CSS when below
+        it), "↑" and the requested level while a sign-off waits, and all of it as text
+        for screen readers."""
         shown = cell.level if cell.expired else cell.effective
         level: str = self.levels[shown]
         if cell.expired:
@@ -632,14 +672,7 @@ class CellWriter:
             f"{LEVEL_SYMBOLS[shown]}</span>{marks}"
             f'<span class="visually-hidden">{label}</span>'
         )
-        if not link:
-            return f'<td class="{classes}"><span class="mc__in">{inner}</span></td>'
-        person, activity = cell.person_id, cell.activity_id
-        href = self.url.format(person=person, activity=activity)
-        return (
-            f'<td class="{classes}" id="c-{person}-{activity}">'
-            f'<a class="mc__in" href="{href}">{inner}</a></td>'
-        )
+        return classes, inner
 
 
 def url_pattern(url_of: Callable[[int, int], str]) -> str:

@@ -51,11 +51,12 @@ from cxlean.competence.views import signed_off_message
 from cxlean.core.forms import UnitChoiceField
 from cxlean.core.names import display_name
 from cxlean.core.typed import HtmxRequest, form_field
-from cxlean.org.models import CXRole, Unit
+from cxlean.org.forms import CXRoleChoiceField
+from cxlean.org.models import Unit
 from cxlean.org.roles import coordinated_units, sees_everything
 
 # The query parameters of the matrix a cell link carries, so the way back keeps them.
-MATRIX_PARAMS = ("unit", "role", "area", "page")
+MATRIX_PARAMS = ("unit", "role", "area", "page", "view")
 SIGN_OFF, REJECT = "sign_off", "reject"
 
 
@@ -68,12 +69,7 @@ class MatrixFilterForm(forms.Form):
         required=False,
         empty_label=gettext_lazy("All units"),
     )
-    role = forms.ModelChoiceField(
-        label=gettext_lazy("CX role"),
-        queryset=CXRole.objects.all(),
-        required=False,
-        empty_label=gettext_lazy("All CX roles"),
-    )
+    role = CXRoleChoiceField(empty_label=gettext_lazy("All CX roles"))
     area = forms.ModelChoiceField(
         label=gettext_lazy("Area"),
         queryset=Area.objects.all(),
@@ -119,6 +115,16 @@ def matrix_query(request: HttpRequest) -> str:
     return f"?{params.urlencode()}" if params else ""
 
 
+def view_query(request: HttpRequest) -> dict[str, str]:
+    """The query strings of the two views (grid, per person) with the same filters."""
+    params = request.GET.copy()
+    params.pop("view", None)
+    params.pop("page", None)
+    grid = params.urlencode()
+    params["view"] = "people"
+    return {"grid": f"?{grid}" if grid else "", "people": f"?{params.urlencode()}"}
+
+
 def cell_url(person_id: int, activity_id: int) -> str:
     return reverse("competence:matrix_cell", args=[person_id, activity_id])
 
@@ -136,8 +142,10 @@ def matrix(request: HttpRequest) -> HttpResponse:
     )
     links = cell_url if may_act_in_matrix(viewer) else None
     writer = CellWriter(grid.columns, links, matrix_query(request))
+    # The grid, or one list per person (readable on a phone): the same cells either way.
+    per_person = request.GET.get("view") == "people"
     for row in grid.rows:
-        row.html = writer.row(row)
+        row.html = writer.listing(row) if per_person else writer.row(row)
     return render(
         request,
         "competence/matrix.html",
@@ -146,6 +154,8 @@ def matrix(request: HttpRequest) -> HttpResponse:
             "matrix": grid,
             "page": grid.page,
             "may_act": may_act_in_matrix(viewer),
+            "per_person": per_person,
+            "view_query": view_query(request),
         },
     )
 

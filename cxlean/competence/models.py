@@ -23,6 +23,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from cxlean.core.dates import validate_sane_date
+from cxlean.core.models import Described
 from cxlean.core.names import display_name
 from cxlean.core.translation import Translated
 from cxlean.core.uploads import refuse_disguised, refuse_if_larger
@@ -79,13 +80,11 @@ def add_months(day: dt.date, months: int) -> dt.date:
 # --- catalogue ---------------------------------------------------------------------------
 
 
-class Area(models.Model):
+class Area(Described):
     """A group of competence activities, typically one per guide step."""
 
     name_sv = models.CharField(_("name (Swedish)"), max_length=120)
     name_en = models.CharField(_("name (English)"), max_length=120)
-    description_sv = models.TextField(_("description (Swedish)"), blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
     step = models.ForeignKey(
         GuideStep,
         verbose_name=_("guide step"),
@@ -98,7 +97,6 @@ class Area(models.Model):
     history = HistoricalRecords()
 
     name = Translated()
-    description = Translated()
 
     class Meta:
         verbose_name = _("competence area")
@@ -109,7 +107,7 @@ class Area(models.Model):
         return self.name
 
 
-class CompetenceActivity(models.Model):
+class CompetenceActivity(Described):
     """Something a person must have learnt or done; required by some CX roles."""
 
     area = models.ForeignKey(
@@ -120,8 +118,6 @@ class CompetenceActivity(models.Model):
     )
     title_sv = models.CharField(_("title (Swedish)"), max_length=200)
     title_en = models.CharField(_("title (English)"), max_length=200)
-    description_sv = models.TextField(_("description (Swedish)"), blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
     evidence_sv = models.TextField(_("expected evidence (Swedish)"), blank=True)
     evidence_en = models.TextField(_("expected evidence (English)"), blank=True)
     validity_months = models.PositiveSmallIntegerField(
@@ -142,7 +138,6 @@ class CompetenceActivity(models.Model):
     history = HistoricalRecords()
 
     title = Translated()
-    description = Translated()
     evidence = Translated()
 
     class Meta:

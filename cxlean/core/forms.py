@@ -54,6 +54,12 @@ def add_model_errors(form: forms.BaseForm, error: ValidationError) -> None:
             form.add_error(target, message)
 
 
+def error_messages(form: forms.BaseForm) -> list[str]:
+    """Every error of a bound form as plain text, fields' and the form's own alike (for
+    a one-line refusal in a message or an alert)."""
+    return [str(message) for errors in form.errors.values() for message in errors]
+
+
 class PeopleChoiceField(forms.ModelMultipleChoiceField):
     """Several people as checkboxes, by name (a walk's participants, an assessment's
     assessors)."""

@@ -80,6 +80,7 @@ class QuestionSetAdmin(CatalogueAdmin):
     list_display = ["name_sv", "name_en", "code", "active", "question_count"]
     list_filter = ["active"]
     search_fields = ["name_sv", "name_en", "code", "questions__text_sv", "questions__text_en"]
+    fields = ["code", "name_sv", "name_en", "description_sv", "description_en", "active"]
     inlines = [QuestionInline]
 
     def get_queryset(self, request):

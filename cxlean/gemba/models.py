@@ -36,16 +36,16 @@ from simple_history.models import HistoricalRecords
 
 from cxlean.backlog.models import Item, MudaKind, Source, Waste, may_submit
 from cxlean.core.dates import validate_sane_date, validate_sane_datetime
+from cxlean.core.models import CatalogueQuestion, Created, CreatedBy, Described
 from cxlean.core.translation import Translated
 from cxlean.gemba.photos import clean_photo, make_display_copy, validate_photo
 from cxlean.journeys.models import Touchpoint
-from cxlean.org.models import Unit
+from cxlean.org.models import Unit, UnitScoped, UnitScopedQuerySet
 from cxlean.org.roles import (
     coordinates_unit,
     is_read_only,
     may_write,
     sees_everything,
-    unit_neighbourhood,
 )
 
 MINUTES_VALIDATORS = [MinValueValidator(1), MaxValueValidator(720)]
@@ -86,19 +86,16 @@ def local_zone():
 # --- question sets -----------------------------------------------------------------------
 
 
-class QuestionSet(models.Model):
+class QuestionSet(Described):
     """Standard questions to answer during a walk (an organisation-wide catalogue)."""
 
     code = models.SlugField(_("code"), max_length=60, unique=True)
     name_sv = models.CharField(_("name (Swedish)"), max_length=160)
     name_en = models.CharField(_("name (English)"), max_length=160)
-    description_sv = models.TextField(_("description (Swedish)"), blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
     active = models.BooleanField(_("active"), default=True)
     history = HistoricalRecords()
 
     name = Translated()
-    description = Translated()
 
     # Annotated by the question set admin's queryset.
     question_count: int
@@ -112,46 +109,55 @@ class QuestionSet(models.Model):
         return self.name
 
 
-class Question(models.Model):
+class Question(CatalogueQuestion):
     question_set = models.ForeignKey(
         QuestionSet,
         verbose_name=_("question set"),
         on_delete=models.CASCADE,
         related_name="questions",
     )
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-    text_sv = models.CharField(_("question (Swedish)"), max_length=300)
-    text_en = models.CharField(_("question (English)"), max_length=300)
-    help_sv = models.TextField(_("help (Swedish)"), blank=True)
-    help_en = models.TextField(_("help (English)"), blank=True)
     history = HistoricalRecords()
-
-    text = Translated()
-    help = Translated()
 
     class Meta:
         verbose_name = _("question")
         verbose_name_plural = _("questions")
         ordering = ["order", "id"]
 
-    def __str__(self) -> str:
-        return self.text
+
+# --- where a walk goes -------------------------------------------------------------------
+
+
+class WalkSetting(models.Model):
+    """Where a walk goes and what it asks: what a schedule gives the walks it plans and
+    a walk keeps. Each model declares its own `touchpoint` (the reverse names differ)."""
+
+    place = models.CharField(_("place"), max_length=160, blank=True)
+    process = models.CharField(_("process"), max_length=160, blank=True)
+    question_set = models.ForeignKey(
+        QuestionSet,
+        verbose_name=_("question set"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+    )
+
+    touchpoint: models.ForeignKey[Touchpoint | None, Touchpoint | None]
+
+    class Meta:
+        abstract = True
+
+    @property
+    def where(self) -> str:
+        """Where the walk goes: the touchpoint, else the place, else the process."""
+        if self.touchpoint is not None:
+            return self.touchpoint.name
+        return self.place or self.process
 
 
 # --- schedules ---------------------------------------------------------------------------
 
 
-class ScheduleQuerySet(models.QuerySet):
-    def visible_to(self, user) -> ScheduleQuerySet:
-        """Management everything; others the schedules of their part of the tree."""
-        if not user.is_authenticated:
-            return self.none()
-        if sees_everything(user):
-            return self
-        return self.filter(unit__in=unit_neighbourhood(user))
-
-
-class Schedule(models.Model):
+class Schedule(UnitScoped, WalkSetting, CreatedBy):
     """A recurring Gemba walk ("återkommande schema"): every `interval` weeks on
     `weekday`, or every `interval` months on `day_of_month` (clamped to the month's last
     day), at `start_time` local time, from `starts_on` until `ends_on`."""
@@ -162,8 +168,6 @@ class Schedule(models.Model):
     title = models.CharField(
         _("title"), max_length=160, help_text=_("What or where is walked, e.g. “Counter”.")
     )
-    place = models.CharField(_("place"), max_length=160, blank=True)
-    process = models.CharField(_("process"), max_length=160, blank=True)
     touchpoint = models.ForeignKey(
         Touchpoint,
         verbose_name=_("touchpoint"),
@@ -171,13 +175,6 @@ class Schedule(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-    )
-    question_set = models.ForeignKey(
-        QuestionSet,
-        verbose_name=_("question set"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
     )
     leader = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -217,18 +214,7 @@ class Schedule(models.Model):
     starts_on = models.DateField(_("starts on"), validators=[validate_sane_date])
     ends_on = models.DateField(_("ends on"), null=True, blank=True, validators=[validate_sane_date])
     active = models.BooleanField(_("active"), default=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
     history = HistoricalRecords()
-
-    objects = ScheduleQuerySet.as_manager()
 
     # Set for the schedule list page.
     next_day: dt.date | None
@@ -266,14 +252,9 @@ class Schedule(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def can_edit(self, user) -> bool:
-        return coordinates_unit(user, self.unit)
-
     @property
     def where(self) -> str:
-        if self.touchpoint is not None:
-            return self.touchpoint.name
-        return self.place or self.process or self.title
+        return super().where or self.title
 
     def rule_text(self) -> str:
         """ "Every 2 weeks on Tuesday at 09:00", "Every month on day 31 at 09:00"."""
@@ -342,19 +323,11 @@ class Schedule(models.Model):
 # --- walks -------------------------------------------------------------------------------
 
 
-class WalkQuerySet(models.QuerySet):
-    def visible_to(self, user) -> WalkQuerySet:
-        """Management and superusers everything; others the walks of their part of the
-        tree (their unit, the units above and below it) and the walks they lead or take
-        part in."""
-        if not user.is_authenticated:
-            return self.none()
-        if sees_everything(user):
-            return self
+class WalkQuerySet(UnitScopedQuerySet):
+    def also_visible_to(self, user) -> Q:
+        """The walks they lead or take part in."""
         taking_part = Walk.participants.through.objects.filter(user=user).values("walk_id")
-        return self.filter(
-            Q(unit__in=unit_neighbourhood(user)) | Q(leader=user) | Q(pk__in=taking_part)
-        )
+        return Q(leader=user) | Q(pk__in=taking_part)
 
     def planned(self) -> WalkQuerySet:
         return self.filter(status=WalkStatus.PLANNED)
@@ -365,7 +338,7 @@ class WalkQuerySet(models.QuerySet):
         )
 
 
-class Walk(models.Model):
+class Walk(WalkSetting, Created):
     unit = models.ForeignKey(
         Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="gemba_walks"
     )
@@ -400,8 +373,6 @@ class Walk(models.Model):
         blank=True,
         related_name="gemba_walks",
     )
-    place = models.CharField(_("place"), max_length=160, blank=True)
-    process = models.CharField(_("process"), max_length=160, blank=True)
     touchpoint = models.ForeignKey(
         Touchpoint,
         verbose_name=_("touchpoint"),
@@ -410,27 +381,10 @@ class Walk(models.Model):
         on_delete=models.SET_NULL,
         related_name="gemba_walks",
     )
-    question_set = models.ForeignKey(
-        QuestionSet,
-        verbose_name=_("question set"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-    )
     status = models.CharField(
         _("status"), max_length=10, choices=WalkStatus.choices, default=WalkStatus.PLANNED
     )
     summary = models.TextField(_("summary"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     history = HistoricalRecords(m2m_fields=[participants])
 
@@ -466,13 +420,6 @@ class Walk(models.Model):
             )
         if self.status == WalkStatus.DONE and self.actual_minutes is None:
             raise ValidationError({"actual_minutes": _("Say how long the walk took.")})
-
-    @property
-    def where(self) -> str:
-        """Where the walk goes: the touchpoint, else the place, else the process."""
-        if self.touchpoint is not None:
-            return self.touchpoint.name
-        return self.place or self.process
 
     @property
     def planned_end(self) -> dt.datetime:
@@ -597,7 +544,7 @@ class ObservationQuerySet(models.QuerySet):
         return self.filter(walk__in=Walk.objects.visible_to(user))
 
 
-class Observation(models.Model):
+class Observation(Created):
     walk = models.ForeignKey(
         Walk, verbose_name=_("walk"), on_delete=models.CASCADE, related_name="observations"
     )
@@ -632,16 +579,6 @@ class Observation(models.Model):
         max_length=255,
         editable=False,
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
     client_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     improvement = models.OneToOneField(
         Item,

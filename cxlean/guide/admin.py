@@ -17,6 +17,7 @@ class GuideStepAdmin(CatalogueAdmin):
     list_display = ["number", "title_sv", "title_en", "weight", "activities"]
     list_display_links = ["number", "title_sv"]
     search_fields = ["title_sv", "title_en"]
+    fields = ["number", "title_sv", "title_en", "description_sv", "description_en", "weight"]
     inlines = [GuideActivityInline]
 
     def get_queryset(self, request):
@@ -33,3 +34,4 @@ class GuideActivityAdmin(CatalogueAdmin):
     list_filter = ["step"]
     list_select_related = ["step"]
     search_fields = ["title_sv", "title_en"]
+    fields = ["step", "order", "title_sv", "title_en", "description_sv", "description_en"]

@@ -3,10 +3,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from cxlean.core.models import Described
 from cxlean.core.translation import Translated
 
 
-class GuideStep(models.Model):
+class GuideStep(Described):
     """One of the steps of the Lean CX rollout method, stored as editable data."""
 
     number = models.PositiveSmallIntegerField(
@@ -14,8 +15,6 @@ class GuideStep(models.Model):
     )
     title_sv = models.CharField(_("title (Swedish)"), max_length=160)
     title_en = models.CharField(_("title (English)"), max_length=160)
-    description_sv = models.TextField(_("description (Swedish)"), blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
     weight = models.PositiveSmallIntegerField(
         _("share of the plan"),
         default=1,
@@ -29,7 +28,6 @@ class GuideStep(models.Model):
     activity_count: int  # annotated by the admin's list
 
     title = Translated()
-    description = Translated()
 
     class Meta:
         verbose_name = _("guide step")
@@ -40,7 +38,7 @@ class GuideStep(models.Model):
         return f"{self.number}. {self.title}"
 
 
-class GuideActivity(models.Model):
+class GuideActivity(Described):
     """An activity the guide recommends for a step; copied into new rollout plans."""
 
     step = models.ForeignKey(
@@ -49,12 +47,9 @@ class GuideActivity(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     title_sv = models.CharField(_("title (Swedish)"), max_length=200)
     title_en = models.CharField(_("title (English)"), max_length=200)
-    description_sv = models.TextField(_("description (Swedish)"), blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
     history = HistoricalRecords()
 
     title = Translated()
-    description = Translated()
 
     class Meta:
         verbose_name = _("recommended activity")

@@ -21,14 +21,12 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from cxlean.core.dates import validate_not_future, validate_sane_date
-from cxlean.org.models import CXRole, Unit
+from cxlean.org.models import CXRole, Unit, UnitScopedQuerySet
 from cxlean.org.roles import (
     contributing_units,
     coordinated_units,
     coordinates_unit,
     is_read_only,
-    sees_everything,
-    unit_neighbourhood,
 )
 
 
@@ -230,15 +228,10 @@ class Sentiment(models.IntegerChoices):
     POSITIVE = 1, _("Positive")
 
 
-class FeedbackQuerySet(models.QuerySet):
-    def visible_to(self, user) -> FeedbackQuerySet:
-        """Management everything; others the feedback of their own part of the tree
-        (their unit, the units above it and below it) and what they logged."""
-        if not user.is_authenticated:
-            return self.none()
-        if sees_everything(user):
-            return self
-        return self.filter(Q(unit__in=unit_neighbourhood(user)) | Q(created_by=user))
+class FeedbackQuerySet(UnitScopedQuerySet):
+    def also_visible_to(self, user) -> Q:
+        """What they logged."""
+        return Q(created_by=user)
 
 
 def may_log_feedback(user, unit: Unit | None) -> bool:

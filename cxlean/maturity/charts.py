@@ -168,6 +168,7 @@ class Bar:
     width: float
     text_x: float
     style: int
+    url: str = ""  # where the bar's figure comes from (its assessment); the bar links there
 
 
 @dataclass(frozen=True)
@@ -206,19 +207,25 @@ def short(label: str, size: int = SERIES_LABEL) -> str:
     return label if len(label) <= size else label[: size - 1].rstrip() + "…"
 
 
-def bars(groups: list[tuple[str, list[Decimal | None]]], series: list[str]) -> Bars:
-    """`groups`: (title, one value per series); `series`: the series' labels."""
+def bars(
+    groups: list[tuple[str, list[Decimal | None]]],
+    series: list[str],
+    urls: list[list[str]] | None = None,
+) -> Bars:
+    """`groups`: (title, one value per series); `series`: the series' labels; `urls`,
+    when given: per group, the address of each series' bar."""
     plot = BAR_WIDTH - BAR_LEFT - BAR_RIGHT
     y = float(AXIS_HEIGHT)
     drawn = []
-    for title, values in groups:
+    for number, (title, values) in enumerate(groups):
         group_y = y
         y += GROUP_TITLE
         group_bars = []
-        for index, (name, value) in enumerate(zip(series, values, strict=True)):
+        addresses = urls[number] if urls else [""] * len(series)
+        for index, (name, value, url) in enumerate(zip(series, values, addresses, strict=True)):
             width = 0.0 if value is None else round(plot * float(value) / MAX_SCORE, 1)
             group_bars.append(
-                Bar(short(name), value, y, width, BAR_LEFT + width + 6, index % SERIES_STYLES)
+                Bar(short(name), value, y, width, BAR_LEFT + width + 6, index % SERIES_STYLES, url)
             )
             y += BAR_HEIGHT + BAR_GAP
         drawn.append(Group(title, group_y, group_bars))

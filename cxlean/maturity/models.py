@@ -34,13 +34,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cxlean.core.dates import validate_sane_date
+from cxlean.core.models import CatalogueQuestion, Created, Described
 from cxlean.core.translation import Translated
-from cxlean.org.models import Unit
+from cxlean.org.models import Unit, UnitScopedQuerySet
 from cxlean.org.roles import (
     coordinates_unit,
     is_read_only,
-    sees_everything,
-    unit_neighbourhood,
 )
 
 if TYPE_CHECKING:
@@ -63,15 +62,13 @@ BOUND_MESSAGE = _("A lower bound is a score from 1.00 to 5.00.")
 # --- the maturity model (catalogue) ------------------------------------------------------
 
 
-class MaturityLevel(models.Model):
+class MaturityLevel(Described):
     """A level of the maturity scale. A score at or above `lower_bound` (and below the
     next level's) reaches the level; level 1 starts at 1.00 so every score has one."""
 
     number = models.PositiveSmallIntegerField(_("level"), unique=True, validators=LEVEL_VALIDATORS)
     name_sv = models.CharField(_("name (Swedish)"), max_length=80)
     name_en = models.CharField(_("name (English)"), max_length=80)
-    description_sv = models.TextField(_("description (Swedish)"), blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
     lower_bound = models.DecimalField(
         _("lower bound"),
         max_digits=3,
@@ -85,7 +82,6 @@ class MaturityLevel(models.Model):
     history = HistoricalRecords()
 
     name = Translated()
-    description = Translated()
 
     class Meta:
         verbose_name = _("maturity level")
@@ -133,15 +129,13 @@ class MaturityLevel(models.Model):
             )
 
 
-class Dimension(models.Model):
+class Dimension(Described):
     """One side of how CX is built, e.g. strategy and leadership."""
 
     code = models.SlugField(_("code"), max_length=60, unique=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     name_sv = models.CharField(_("name (Swedish)"), max_length=120)
     name_en = models.CharField(_("name (English)"), max_length=120)
-    description_sv = models.TextField(_("description (Swedish)"), blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
     active = models.BooleanField(
         _("active"), default=True, help_text=_("Inactive dimensions are not asked any more.")
     )
@@ -150,7 +144,6 @@ class Dimension(models.Model):
     question_count: int  # set by the admin's dimension list
 
     name = Translated()
-    description = Translated()
 
     class Meta:
         verbose_name = _("maturity dimension")
@@ -167,7 +160,7 @@ class QuestionQuerySet(models.QuerySet):
         return self.filter(active=True, dimension__active=True)
 
 
-class Question(models.Model):
+class Question(CatalogueQuestion):
     dimension = models.ForeignKey(
         Dimension,
         verbose_name=_("dimension"),
@@ -175,11 +168,6 @@ class Question(models.Model):
         related_name="questions",
     )
     code = models.SlugField(_("code"), max_length=60, unique=True)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-    text_sv = models.CharField(_("question (Swedish)"), max_length=300)
-    text_en = models.CharField(_("question (English)"), max_length=300)
-    help_sv = models.TextField(_("help (Swedish)"), blank=True)
-    help_en = models.TextField(_("help (English)"), blank=True)
     active = models.BooleanField(_("active"), default=True)
     history = HistoricalRecords()
 
@@ -187,16 +175,10 @@ class Question(models.Model):
 
     descriptor_count: int  # set by the admin's question list
 
-    text = Translated()
-    help = Translated()
-
     class Meta:
         verbose_name = _("maturity question")
         verbose_name_plural = _("maturity questions")
         ordering = ["dimension__order", "dimension_id", "order", "pk"]
-
-    def __str__(self) -> str:
-        return self.text
 
 
 class LevelDescriptor(models.Model):
@@ -240,22 +222,17 @@ class Status(models.TextChoices):
     COMPLETED = "completed", _("Completed")
 
 
-class AssessmentQuerySet(models.QuerySet):
-    def visible_to(self, user) -> AssessmentQuerySet:
-        """Management and superusers everything; others the assessments of their part
-        of the tree (their unit, the units above and below it) and those they assess."""
-        if not user.is_authenticated:
-            return self.none()
-        if sees_everything(user):
-            return self
+class AssessmentQuerySet(UnitScopedQuerySet):
+    def also_visible_to(self, user) -> Q:
+        """The assessments they answer."""
         assessing = Assessment.assessors.through.objects.filter(user=user).values("assessment_id")
-        return self.filter(Q(unit__in=unit_neighbourhood(user)) | Q(pk__in=assessing))
+        return Q(pk__in=assessing)
 
     def completed(self) -> AssessmentQuerySet:
         return self.filter(status=Status.COMPLETED)
 
 
-class Assessment(models.Model):
+class Assessment(Created):
     unit = models.ForeignKey(
         Unit,
         verbose_name=_("unit"),
@@ -274,16 +251,6 @@ class Assessment(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.IN_PROGRESS
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True, editable=False)
     history = HistoricalRecords(m2m_fields=[assessors])
 

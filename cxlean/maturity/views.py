@@ -337,8 +337,18 @@ def figure_columns(model, scores_by_id, assessments):
     return rows
 
 
-def bar_chart(rows, series: list[str]):
-    return charts.bars([(row["name"], [cell[0] for cell in row["cells"]]) for row in rows], series)
+def bar_chart(rows, series: list[str], assessments: list[Assessment]):
+    """Each bar links to its assessment: the dimension's questions, or its result."""
+    urls = [
+        [
+            detail_url(assessment)
+            + ("#result-heading" if row.get("overall") else f"#questions-{row['code']}")
+            for assessment in assessments
+        ]
+        for row in rows
+    ]
+    groups = [(row["name"], [cell[0] for cell in row["cells"]]) for row in rows]
+    return charts.bars(groups, series, urls)
 
 
 @require_GET
@@ -375,11 +385,11 @@ def compare(request: HttpRequest) -> HttpResponse:
             "unit": unit,
             "history": history,
             "history_rows": history_rows,
-            "history_chart": bar_chart(history_rows, dates) if history else None,
+            "history_chart": bar_chart(history_rows, dates, history) if history else None,
             "within": within,
             "latest": latest,
             "latest_rows": latest_rows,
-            "latest_chart": bar_chart(latest_rows, [a.unit.name for a in latest])
+            "latest_chart": bar_chart(latest_rows, [a.unit.name for a in latest], latest)
             if latest and len(latest) <= SIDE_BY_SIDE_CHART
             else None,
             "chart_limit": SIDE_BY_SIDE_CHART,

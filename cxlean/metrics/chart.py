@@ -46,6 +46,7 @@ class Point:
     value: Decimal
     period: str
     small_sample: bool
+    anchor: str = ""  # the id of the period's row in the table of figures: the point links there
 
 
 @dataclass(frozen=True)
@@ -173,6 +174,7 @@ def build_chart(
             result.value,
             result.period.label,
             result.small_sample,
+            period_anchor(result.period),
         )
         points.append(point)
         run.append(f"{point.x},{point.y}")
@@ -203,6 +205,11 @@ def build_chart(
         x_labels=x_labels,
         markers=markers(improvements, periods, x_of),
     )
+
+
+def period_anchor(period: Period) -> str:
+    """The id of a period's row in the trend page's table ("figure-2026-11")."""
+    return f"figure-{period.start:%Y-%m}"
 
 
 def target_path(results: Sequence[Result], x_of, y_of) -> str:

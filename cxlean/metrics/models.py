@@ -32,11 +32,11 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cxlean.core.dates import validate_sane_date
+from cxlean.core.models import Described
 from cxlean.core.translation import Translated
 from cxlean.journeys.models import Touchpoint
 from cxlean.metrics import formulas
-from cxlean.org.models import Unit
-from cxlean.org.roles import coordinates_unit, sees_everything, unit_neighbourhood
+from cxlean.org.models import Unit, UnitScoped
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrPromise
@@ -83,14 +83,12 @@ class MetricQuerySet(models.QuerySet):
         return self.filter(active=True)
 
 
-class Metric(models.Model):
+class Metric(Described):
     """A CX metric's definition (catalogue data the organisation may reword)."""
 
     kind = models.CharField(_("metric"), max_length=8, choices=Kind.choices, unique=True)
     name_sv = models.CharField(_("name (Swedish)"), max_length=120)
     name_en = models.CharField(_("name (English)"), max_length=120)
-    description_sv = models.TextField(_("description (Swedish)"), blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
     scale_min = models.SmallIntegerField(
         _("lowest answer"),
         null=True,
@@ -116,7 +114,6 @@ class Metric(models.Model):
     objects = MetricQuerySet.as_manager()
 
     name = Translated()
-    description = Translated()
 
     class Meta:
         verbose_name = _("CX metric")
@@ -181,33 +178,6 @@ class Metric(models.Model):
         return None
 
 
-# --- scope -------------------------------------------------------------------------------
-
-
-class UnitScopedQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Management and superusers everything; others their part of the tree (their
-        unit, the units above and below it, a coordinator's units)."""
-        if not user.is_authenticated:
-            return self.none()
-        if sees_everything(user):
-            return self
-        return self.filter(unit__in=unit_neighbourhood(user))
-
-
-class UnitScoped(models.Model):
-    """What targets, answers and measurements share: they belong to a unit."""
-
-    unit: models.ForeignKey[Unit, Unit]  # each concrete model declares it
-
-    class Meta:
-        abstract = True
-
-    def can_edit(self, user) -> bool:
-        """Coordinators of the unit (and superusers); never management."""
-        return coordinates_unit(user, self.unit)
-
-
 # --- targets -----------------------------------------------------------------------------
 
 
@@ -234,8 +204,6 @@ class Target(UnitScoped):
     )
     set_at = models.DateTimeField(_("set at"), auto_now=True)
     history = HistoricalRecords()
-
-    objects = UnitScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("metric target")
@@ -299,8 +267,6 @@ class SurveyAnswer(UnitScoped):
     )
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
     history = HistoricalRecords()
-
-    objects = UnitScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("survey answer")
@@ -416,8 +382,6 @@ class Measurement(UnitScoped):
     )
     entered_at = models.DateTimeField(_("entered at"), auto_now=True)
     history = HistoricalRecords()
-
-    objects = UnitScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("measurement")

@@ -7,6 +7,7 @@ import logging
 import unicodedata
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -22,6 +23,7 @@ from cxlean.org.models import (
     DECISIONS,
     Catalogue,
     CatalogueProposal,
+    CXRole,
     Surface,
     Unit,
     may_propose_for,
@@ -29,6 +31,14 @@ from cxlean.org.models import (
 from cxlean.org.roles import coordinated_units
 
 logger = logging.getLogger(__name__)
+
+
+class CXRoleChoiceField(forms.ModelChoiceField):
+    """One of the organisation's CX roles; optional unless told, labelled "CX role"."""
+
+    def __init__(self, *, label=None, required: bool = False, **kwargs) -> None:
+        label = label or _("CX role")
+        super().__init__(queryset=CXRole.objects.all(), label=label, required=required, **kwargs)
 
 
 def same_address(one: str, other: str) -> bool:
@@ -45,6 +55,8 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
 
     def get_users(self, email):
         people = User._default_manager.filter(email__iexact=email, is_active=True)
+        if not settings.LOCAL_PASSWORDS:  # single sign-on for everyone but superusers
+            people = people.filter(is_superuser=True)
         return (person for person in people if same_address(email, person.email))
 
     def send_mail(

@@ -24,9 +24,12 @@ from cxlean.core.typed import default_ordering, form_field
 from cxlean.org.models import Unit
 from cxlean.org.roles import coordinated_units
 from cxlean.plans.models import Activity, Phase, Plan, PlanQuerySet, validate_dependencies
+from cxlean.plans.timeline import shifted
 
 # A new activity is proposed for two weeks from today (or the plan's start).
 DEFAULT_ACTIVITY_DAYS = 14
+# How far one reschedule may move an activity (the plan's dates limit it much sooner).
+MAX_SHIFT_DAYS = 36_600
 
 
 class MoneyInput(forms.NumberInput):
@@ -215,6 +218,65 @@ def next_order(phase: Phase) -> int:
     """New activities go to the end of their phase."""
     last = phase.activities.aggregate(last=Max("order"))["last"]
     return 0 if last is None else last + 1
+
+
+class RescheduleForm(forms.Form):
+    """Move an activity earlier or later by whole days, keeping its length: what a drag
+    on the timeline, its arrow keys and the small form beside it send. The new dates
+    must pass the same rules as the activity form (`Activity.full_clean`: inside the
+    plan, not past a successor's start; `validate_dependencies`: not before a
+    predecessor ends); otherwise nothing changes and the reasons are the form's errors."""
+
+    activity = forms.ModelChoiceField(label=_("Activity"), queryset=Activity.objects.none())
+    days = forms.IntegerField(
+        label=_("Days"),
+        min_value=-MAX_SHIFT_DAYS,
+        max_value=MAX_SHIFT_DAYS,
+        help_text=_("Negative to move it earlier."),
+    )
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        activities = form_field(self, "activity", forms.ModelChoiceField)
+        activities.queryset = plan.activities().select_related("phase__plan")
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        assert cleaned is not None
+        activity, days = cleaned.get("activity"), cleaned.get("days")
+        if activity is None or days is None:
+            return cleaned
+        if days == 0:
+            raise ValidationError(_("Move it by at least one day."), code="no_shift")
+        start, due = shifted(activity.start_date, days), shifted(activity.due_date, days)
+        if start is None or due is None:
+            raise ValidationError(_("Enter a valid date."), code="invalid")
+        self.check_dates(activity, start, due)
+        return cleaned
+
+    @staticmethod
+    def check_dates(activity: Activity, start: dt.date, due: dt.date) -> None:
+        """The activity's own rules on the new dates; the instance keeps its old dates
+        when they fail."""
+        before = activity.start_date, activity.due_date
+        activity.start_date, activity.due_date = start, due
+        reasons: list = []
+        for check in (
+            activity.full_clean,
+            lambda: validate_dependencies(activity, activity.depends_on.select_related("phase")),
+        ):
+            try:
+                check()
+            except ValidationError as error:
+                reasons += [message for message in error.messages if message not in reasons]
+        if reasons:
+            activity.start_date, activity.due_date = before
+            raise ValidationError(reasons)
+
+    def save(self) -> Activity:
+        activity = self.cleaned_data["activity"]
+        activity.save(update_fields=["start_date", "due_date"])
+        return activity
 
 
 class StatusForm(forms.Form):

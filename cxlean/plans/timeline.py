@@ -115,6 +115,10 @@ class Bar:
         return self.y + (ROW_HEIGHT - BAR_HEIGHT) / 2
 
     @property
+    def row_height(self) -> float:
+        return ROW_HEIGHT
+
+    @property
     def middle_y(self) -> float:
         return self.y + ROW_HEIGHT / 2
 

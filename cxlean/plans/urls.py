@@ -10,6 +10,7 @@ plan_patterns = [
     path("history/", views.plan_history, name="history"),
     path("phases/new/", views.phase_create, name="phase_create"),
     path("activities/new/", views.activity_create, name="activity_create"),
+    path("activities/reschedule/", views.activity_reschedule, name="activity_reschedule"),
 ]
 phase_patterns = [
     path("edit/", views.phase_edit, name="phase_edit"),

@@ -19,9 +19,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cxlean.core.forms import error_messages
 from cxlean.core.typed import AuthenticatedRequest, HtmxRequest, default_ordering
 from cxlean.org.roles import is_coordinator
 from cxlean.plans.changes import activity_changes, plan_changes
@@ -31,6 +33,7 @@ from cxlean.plans.forms import (
     PlanCreateForm,
     PlanFilterForm,
     PlanForm,
+    RescheduleForm,
     StatusForm,
 )
 from cxlean.plans.models import Activity, Phase, Plan, PlanFigures, PlanQuerySet, with_progress
@@ -318,6 +321,53 @@ def status_updated(request: HttpRequest, activity: Activity, saved: str) -> Http
     )
     context |= {"row": activity_row(fresh, request.user), "saved": saved}
     return render(request, "plans/activity_status_response.html", context)
+
+
+@require_POST
+def activity_reschedule(request: HtmxRequest, pk: int) -> HttpResponse:
+    """A coordinator moves an activity by whole days: a drag or the arrow keys on the
+    timeline, or the small form beside it. The rules are the activity form's (see
+    `RescheduleForm`); a refused move changes nothing. With HTMX the answer is the fresh
+    timeline (status 422 when refused) with the activity's row and the figures out of
+    band; without JavaScript a redirect back to the timeline with a message."""
+    plan = editable_plan(request, pk)
+    form = RescheduleForm(request.POST, plan=plan)
+    moved = form.is_valid()
+    if moved:
+        activity = form.save()
+        message = _("“%(title)s” now runs from %(start)s to %(due)s.") % {
+            "title": activity.title,
+            "start": date_format(activity.start_date),
+            "due": date_format(activity.due_date),
+        }
+    else:
+        message = " ".join(error_messages(form))
+        if chosen := form.cleaned_data.get("activity"):
+            message = " ".join([_("“%(title)s” was not moved.") % {"title": chosen.title}, message])
+    if not request.htmx:
+        (messages.success if moved else messages.error)(request, message)
+        return redirect(f"{reverse('plans:detail', args=[plan.pk])}#timeline")
+    return rescheduled(request, plan, form, message, moved)
+
+
+def rescheduled(
+    request: HttpRequest, plan: Plan, form: RescheduleForm, message: str, moved: bool
+) -> HttpResponse:
+    """The timeline drawn afresh, with the outcome; the moved activity's row and focus."""
+    context = plan_context(request, Plan.objects.for_detail().get(pk=plan.pk))
+    chosen = form.cleaned_data.get("activity")
+    fresh = next(
+        (a for phase in context["phases"] for a in phase.activities.all() if a == chosen), None
+    )
+    context |= {
+        "row": activity_row(fresh, request.user) if fresh else None,
+        "timeline_message": message,
+        "timeline_refused": not moved,
+        "focus_activity": chosen.pk if chosen else "",
+    }
+    return render(
+        request, "plans/activity_reschedule_response.html", context, status=200 if moved else 422
+    )
 
 
 # --- phases and activities ---------------------------------------------------------------

@@ -305,6 +305,34 @@ def test_moving_the_start_before_an_existing_predecessor_ends_is_a_400(api, bob,
     assert after.start_date == D(2026, 2, 11)
 
 
+@pytest.mark.parametrize(
+    "moved, start, due, field",
+    [
+        ("after", "2026-02-08", "2026-02-17", "depends_on"),  # starts before "before" ends
+        ("before", "2026-02-04", "2026-02-13", "due_date"),  # ends after "after" starts
+        ("after", "2026-12-15", "2026-12-24", "due_date"),  # past the plan's end (Dec 18)
+    ],
+)
+def test_shifting_both_dates_is_refused_as_on_the_timeline(
+    api, bob, service_phase, moved, start, due, field
+):
+    """What a drag on the timeline sends, said over the API: the same refusals, a 400
+    on the field, nothing changed."""
+    before = ActivityFactory(phase=service_phase, start_date=D(2026, 2, 1), due_date=D(2026, 2, 10))
+    after = ActivityFactory(phase=service_phase, start_date=D(2026, 2, 11), due_date=D(2026, 2, 20))
+    after.depends_on.add(before)
+    activity = {"before": before, "after": after}[moved]
+    dates = (activity.start_date, activity.due_date)
+    response = api(bob).patch(
+        reverse("activity-detail", args=[activity.pk]),
+        {"start_date": start, "due_date": due},
+        format="json",
+    )
+    assert response.status_code == 400 and field in response.json()
+    activity.refresh_from_db()
+    assert (activity.start_date, activity.due_date) == dates
+
+
 def test_due_date_after_a_successors_start_is_a_400_on_due_date(api, bob, service_phase):
     before = ActivityFactory(phase=service_phase, start_date=D(2026, 2, 1), due_date=D(2026, 2, 10))
     ActivityFactory(

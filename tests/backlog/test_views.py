@@ -893,3 +893,118 @@ def test_list_board_and_chart_keep_their_query_count(
     fill_backlog(30, units, people)
     large = count_queries(client, address)
     assert small == large
+
+
+# --- dragging a card to another column ----------------------------------------------------
+# A drop posts the move like the card's buttons, with `dropped` set; the server decides.
+
+DROPPED = {"dropped": "1", "next": BOARD + "?waste=mura"}
+
+
+def drop(client, item, status: str):
+    return client.post(url("move", item) + "?waste=mura", {"to": status, **DROPPED}, **HTMX, **EN)
+
+
+def test_the_board_marks_movable_cards_and_the_columns_they_drop_on(bob, service_unit, as_user):
+    movable = at(Status.PLAN, service_unit, owner=bob, due_date=days(3), title="Flyttbar")
+    html = html_of(as_user(bob), BOARD)
+    assert f'data-move-url="{url("move", movable)}?' in html
+    assert 'data-status="do"' in html and "js/board.js" in html
+    assert 'class="bcard__grip"' in html
+
+
+@pytest.mark.parametrize("name", ["alice", "maria"])
+def test_people_who_move_nothing_get_no_draggable_cards(request, scored_item, as_user, name):
+    html = html_of(as_user(request.getfixturevalue(name)), BOARD)
+    assert scored_item.title in html
+    assert "data-move-url" not in html and "bcard__grip" not in html
+
+
+def test_a_drop_that_needs_nothing_more_moves_the_card(bob, service_unit, as_user):
+    item = at(Status.PLAN, service_unit, owner=bob, due_date=days(3), title="Flyttbar")
+    response = drop(as_user(bob), item, Status.DO)
+    html = response.content.decode()
+    assert response.status_code == 200
+    do_column = html[html.index('id="column-do"') : html.index('id="column-check"')]
+    assert "Flyttbar" in do_column
+    item.refresh_from_db()
+    assert item.status == Status.DO
+    assert StatusChange.objects.filter(item=item, to_status=Status.DO, by=bob).exists()
+
+
+def test_a_drop_on_a_gate_opens_its_form_and_moves_nothing(bob, service_unit, as_user):
+    item = triaged(service_unit, title="Utan ägare")
+    client = as_user(bob)
+    response = drop(client, item, Status.PLAN)
+    assert response.status_code == 200
+    gate = response["HX-Redirect"]
+    assert gate.startswith(f"{url('move', item)}?to=plan&next=")
+    item.refresh_from_db()
+    assert item.status == Status.TRIAGED
+    form = html_of(client, gate)  # the move's own form: owner and due date
+    assert 'name="owner"' in form and 'name="due_date"' in form
+    assert 'name="next" value="/improvements/board/?waste=mura"' in form.replace(
+        reverse("backlog:board"), "/improvements/board/"
+    )
+
+
+@pytest.mark.parametrize(
+    "status, fields",
+    [
+        (Status.CHECK, {"owner": "bob", "due_date": 3}),  # do → check: the measured effect
+        (Status.ACT, {"owner": "bob", "due_date": 3, "measured_effect": "Kortare kö"}),
+    ],
+)
+def test_every_gate_opens_its_form_on_a_drop(request, bob, service_unit, as_user, status, fields):
+    previous = {Status.CHECK: Status.DO, Status.ACT: Status.CHECK}[status]
+    values = {
+        name: request.getfixturevalue(value) if name == "owner" else value
+        for name, value in fields.items()
+    }
+    if "due_date" in values:
+        values["due_date"] = days(values["due_date"])
+    item = at(previous, service_unit, **values)
+    response = drop(as_user(bob), item, status)
+    assert response["HX-Redirect"].startswith(f"{url('move', item)}?to={status}&")
+    item.refresh_from_db()
+    assert item.status == previous
+
+
+def test_a_drop_on_a_column_the_workflow_skips_is_refused_with_the_reason(
+    bob, scored_item, as_user
+):
+    response = drop(as_user(bob), scored_item, Status.DO)
+    assert response.status_code == 422
+    assert response["HX-Retarget"] == "#board-alert"
+    assert "Idea cannot go to Do." in response.content.decode()
+    scored_item.refresh_from_db()
+    assert scored_item.status == Status.IDEA
+
+
+def test_an_owner_dropping_on_a_move_only_coordinators_make_is_refused(
+    alice, service_unit, as_user
+):
+    item = at(Status.PLAN, service_unit, owner=alice, due_date=days(3))
+    response = drop(as_user(alice), item, Status.REJECTED)
+    assert response.status_code == 422
+    assert "Only a Lean coordinator" in response.content.decode()
+    assert "HX-Redirect" not in response  # not her gate to open
+    item.refresh_from_db()
+    assert item.status == Status.PLAN
+
+
+def test_an_owner_drops_her_own_item_forward(alice, service_unit, as_user):
+    item = at(Status.PLAN, service_unit, owner=alice, due_date=days(3))
+    assert drop(as_user(alice), item, Status.DO).status_code == 200
+    item.refresh_from_db()
+    assert item.status == Status.DO
+
+
+@pytest.mark.parametrize("name, status", [("alice", 403), ("maria", 403), ("carol", 404)])
+def test_a_drop_by_someone_who_may_not_move_the_item_changes_nothing(
+    request, scored_item, as_user, name, status
+):
+    response = drop(as_user(request.getfixturevalue(name)), scored_item, Status.TRIAGED)
+    assert response.status_code == status
+    scored_item.refresh_from_db()
+    assert scored_item.status == Status.IDEA

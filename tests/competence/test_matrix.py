@@ -523,6 +523,9 @@ def test_query_count_does_not_grow_with_people_or_activities(
     # requirements, records, Green Cards, (a coordinator's trainer activities), and the
     # choices of the three filters, and the header's unread notifications
     assert small == (21 if viewer == "bob" else 19)
+    # The per-person view shows the same cells with the same queries.
+    per_person = count_queries(client, f"{MATRIX}?unit={large_unit.pk}&view=people")
+    assert per_person == large
 
 
 def test_one_sign_off_runs_a_fixed_number_of_queries(
@@ -535,3 +538,30 @@ def test_one_sign_off_runs_a_fixed_number_of_queries(
     )
     assert count_queries.result.status_code == 200
     assert queries < 40
+
+
+# --- the matrix per person ---------------------------------------------------------------
+
+
+def test_the_per_person_view_lists_each_persons_levels_with_links_to_sign_off(
+    agent_alice, listening, bob, maria, as_user
+):
+    signed(agent_alice, listening, Level.I, self_level=Level.L)
+    html = page(as_user(bob), f"{MATRIX}?view=people")
+    assert 'class="matrix-people"' in html and '<table class="matrix"' not in html
+    assert 'href="?view=people" aria-current="page"' in html.replace(MATRIX, "")
+    assert f'id="mp-{agent_alice.pk}"' in html and listening.title in html
+    # Bob signs off from the list; the way back keeps the view.
+    assert f'{cell_url(agent_alice, listening)}?view=people"' in html
+    assert "Waiting for sign-off at L." in html
+    # Management reads the same lists without sign-off links.
+    read_only = page(as_user(maria), f"{MATRIX}?view=people")
+    assert f'id="mp-{agent_alice.pk}"' in read_only
+    assert cell_url(agent_alice, listening) not in read_only
+
+
+def test_filtering_keeps_the_per_person_view(bob, service_unit, as_user, agent_alice):
+    html = page(as_user(bob), f"{MATRIX}?view=people&unit={service_unit.pk}")
+    assert '<input type="hidden" name="view" value="people">' in html
+    grid_link = f'href="{MATRIX}?unit={service_unit.pk}"'
+    assert grid_link in html

@@ -90,6 +90,11 @@ def test_a_coordinator_records_an_answer_and_reads_the_trend_on_a_phone(
         no_sideways_scroll(page)
         screenshot(page, "metrics-trend-phone")
 
+        # A tap on the point goes to its month's row of figures.
+        chart.locator("a.metrics-chart__link").first.click()
+        assert page.evaluate("location.hash") == f"#{first_row.get_attribute('id')}"
+        assert first_row.evaluate("row => row.matches(':target')")
+
         # The improvement on the timeline opens the improvement.
         page.locator(".metrics-markers a", has_text=improvement.title).click()
         page.wait_for_url(f"**/improvements/{improvement.pk}/")

@@ -407,6 +407,11 @@ def test_a_unit_over_time_and_units_side_by_side(
     assert page.count('class="maturity-bars"') == 2
     overall = response.context["latest_rows"][-1]
     assert overall["code"] == "overall"
+    # Each bar links to the assessment it shows: the dimension's questions, or its result.
+    detail = reverse("maturity:detail", args=[earlier.pk])
+    assert f'href="{detail}#result-heading"' in page
+    assert f'href="{detail}#questions-{third_dimension.dimension.code}"' in page
+    assert 'class="maturity-bars" viewBox' in page and 'role="group"' in page
 
 
 def test_compare_narrows_to_a_unit(as_user, maria, sales_assessment, sales_unit, assessment):

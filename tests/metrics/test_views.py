@@ -185,6 +185,17 @@ def test_a_small_sample_is_drawn_hollow_and_named_in_the_table(as_user, bob, fig
     assert "small sample" in content
 
 
+def test_each_point_links_to_its_periods_row_in_the_table(as_user, bob, figures):
+    response = as_user(bob).get(trend("nps"))  # Swedish: "+100,0" in words, dots in numbers
+    [point] = response.context["chart"].points
+    content = response.content.decode()
+    assert point.anchor.startswith("figure-") and f'id="{point.anchor}"' in content
+    link = content[content.index(f'href="#{point.anchor}"') :]
+    link = link[: link.index("</a>")]
+    assert 'aria-label="' in link and "," in link.split('aria-label="')[1].split('"')[0]
+    assert f'cx="{point.x}"' in link and "," not in link.split('cx="')[1].split('"')[0]
+
+
 def test_the_trend_defaults_to_the_viewers_unit_and_refuses_others(
     as_user, alice, figures, sales_unit
 ):

@@ -237,7 +237,8 @@ def test_detail_page_draws_an_accessible_svg(alices_activity, other_activity, bo
     plan = alices_activity.phase.plan
     html = as_user(bob).get(reverse("plans:detail", args=[plan.pk]), language="en").content.decode()
     assert '<svg class="timeline"' in html
-    assert 'role="img"' in html and 'aria-labelledby="timeline-title timeline-desc"' in html
+    # A group, not an image: its bars are links a screen reader can reach.
+    assert 'role="group"' in html and 'aria-labelledby="timeline-title timeline-desc"' in html
     assert '<title id="timeline-title">' in html and '<desc id="timeline-desc">' in html
     assert "<title>Interview customers —" in html  # every bar has a tooltip
     assert 'class="arrow"' in html
