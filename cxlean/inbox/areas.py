@@ -25,16 +25,16 @@ from cxlean.checklists.progress import checklists_of, progress_rows
 from cxlean.competence.models import (
     LEVEL_LETTERS,
     CardStatus,
-    GreenCard,
     Goal,
+    GreenCard,
     Record,
 )
 from cxlean.core.names import display_name
 from cxlean.exports.models import ExportJob, JobStatus
 from cxlean.gemba.models import Observation, Walk, WalkStatus
 from cxlean.imports.models import ImportJob
-from cxlean.insights.dashboard import figure
 from cxlean.inbox.rows import Batch, Context, Row, Urgency
+from cxlean.insights.dashboard import figure
 from cxlean.maturity.models import Assessment, AssessmentAnswer, Question
 from cxlean.metrics.reports import latest_vs_target
 from cxlean.org.models import Unit
@@ -66,9 +66,7 @@ def activity_row(activity: Activity, context: Context, urgency: Urgency | None =
     if urgency is None:
         later = Urgency.WAITING if activity.status == Activity.Status.BLOCKED else Urgency.INFO
         urgency = context.by_date(activity.due_date, later)
-    when = (_("late since %(day)s") if late else _("due %(day)s")) % {
-        "day": day(activity.due_date)
-    }
+    when = (_("late since %(day)s") if late else _("due %(day)s")) % {"day": day(activity.due_date)}
     state = f"{activity.phase.plan.name} · {activity.get_status_display()} · {when}"
     return Row(
         kind="activity",
@@ -230,9 +228,8 @@ def own_walks(user, context: Context) -> list[Batch]:
                 Row(
                     kind="walk_follow_up",
                     area="gemba",
-                    title=str(
-                        _("Follow-ups of the walk %(where)s") % {"where": last.where or last.unit.name}
-                    ),
+                    title=_("Follow-ups of the walk %(where)s")
+                    % {"where": last.where or last.unit.name},
                     state=ngettext(
                         "%(count)d improvement from it is still open",
                         "%(count)d improvements from it are still open",
@@ -333,9 +330,7 @@ def own_competence(user, context: Context) -> list[Batch]:
                 )
             )
     horizon = context.today + dt.timedelta(days=UPCOMING_DAYS)
-    goals = Goal.objects.filter(plan__person=user, due_date__lte=horizon).select_related(
-        "activity"
-    )
+    goals = Goal.objects.filter(plan__person=user, due_date__lte=horizon).select_related("activity")
     for goal in goals:
         record = records.get(goal.activity_id)
         if goal.is_reached(record, context.today):
@@ -464,12 +459,8 @@ def ideas_to_triage(user, context: Context) -> list[Batch]:
 def finished_jobs(user, context: Context) -> list[Batch]:
     """Their own exports and imports finished since their last visit (or a week)."""
     since = max(context.since, context.now - dt.timedelta(days=7))
-    exports = ExportJob.objects.visible_to(user).filter(
-        requested_by=user, finished_at__gte=since
-    )
-    imports = ImportJob.objects.visible_to(user).filter(
-        requested_by=user, finished_at__gte=since
-    )
+    exports = ExportJob.objects.visible_to(user).filter(requested_by=user, finished_at__gte=since)
+    imports = ImportJob.objects.visible_to(user).filter(requested_by=user, finished_at__gte=since)
     rows = [
         Row(
             kind="export",
