@@ -17,11 +17,20 @@ from cxlean.org.models import (
     DECISIONS,
     Catalogue,
     CatalogueProposal,
+    CXRole,
     Surface,
     Unit,
     may_propose_for,
 )
 from cxlean.org.roles import coordinated_units
+
+
+class CXRoleChoiceField(forms.ModelChoiceField):
+    """One of the organisation's CX roles; optional unless told, labelled "CX role"."""
+
+    def __init__(self, *, label=None, required: bool = False, **kwargs) -> None:
+        label = label or _("CX role")
+        super().__init__(queryset=CXRole.objects.all(), label=label, required=required, **kwargs)
 
 
 def same_address(one: str, other: str) -> bool:
