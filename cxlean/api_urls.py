@@ -26,6 +26,7 @@ from cxlean.exports.api.routes import ROUTES as EXPORT_ROUTES
 from cxlean.gemba.api.routes import ROUTES as GEMBA_ROUTES
 from cxlean.guide.api.views import GuideActivityViewSet, GuideStepViewSet
 from cxlean.imports.api.routes import ROUTES as IMPORT_ROUTES
+from cxlean.inbox.api.routes import ROUTES as INBOX_ROUTES
 from cxlean.insights.api.routes import ROUTES as INSIGHTS_ROUTES
 from cxlean.journeys.api.views import (
     FeedbackViewSet,
@@ -85,6 +86,7 @@ for prefix, viewset, basename in (
     *EXPORT_ROUTES,
     *IMPORT_ROUTES,
     *NOTIFICATION_ROUTES,
+    *INBOX_ROUTES,
 ):
     router.register(prefix, viewset, basename=basename)
 
