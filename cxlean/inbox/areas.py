@@ -37,6 +37,7 @@ from cxlean.inbox.rows import Batch, Context, Row, Urgency
 from cxlean.insights.dashboard import figure
 from cxlean.maturity.models import Assessment, AssessmentAnswer, Question
 from cxlean.metrics.reports import latest_vs_target
+from cxlean.metrics.views import trend_url
 from cxlean.org.models import Unit
 from cxlean.org.roles import is_coordinator, is_management
 from cxlean.plans.models import Activity, Plan
@@ -552,11 +553,11 @@ def late_q(today: dt.date) -> Q:
 
 def metrics_off_target(context: Context) -> list[Row]:
     """The latest figure against target of the organisation and its departments."""
-    top = Unit.objects.filter(Q(parent__isnull=True) | Q(parent__parent__isnull=True))
     rows = []
-    for trend in latest_vs_target(top, context.today):
+    # Every unit is read: a unit's figure counts its sub-units' answers when they are there.
+    for trend in latest_vs_target(Unit.objects.all(), context.today):
         latest = trend.latest
-        if latest is None or latest.meets_target is not False:
+        if trend.unit.depth > 1 or latest is None or latest.meets_target is not False:
             continue
         rows.append(
             Row(
@@ -565,7 +566,7 @@ def metrics_off_target(context: Context) -> list[Row]:
                 title=f"{trend.metric} · {trend.unit.name}",
                 state=_("%(value)s against the target %(target)s")
                 % {"value": figure(latest.value), "target": figure(latest.target)},
-                url=reverse("metrics:overview"),
+                url=trend_url(trend.metric, trend.unit),
                 urgency=Urgency.INFO,
             )
         )

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 DEFAULT_LIMIT = 8  # rows shown per group on the start page
 SOON_DAYS = 7  # "due soon": within a week
+FIRST_VISIT_NEWS = dt.timedelta(days=91)  # what moved, shown on a first visit
 
 
 class Urgency(IntEnum):
@@ -145,7 +146,7 @@ class Context:
 
     today: dt.date
     now: dt.datetime
-    since: dt.datetime  # news since then (management's last visit, else a month)
+    since: dt.datetime  # news since then (management's last visit, else a quarter)
     limit: int  # rows to read of a long list
 
     @property
@@ -160,23 +161,27 @@ class Context:
 
 
 def group(batches: list[Batch], limit: int) -> list[Group]:
-    """The rows by urgency, each group cut to `limit`, with the areas' "show all" links."""
+    """The rows by urgency, each group cut to `limit`, with the areas' "show all" links.
+    A row two areas' rules both bring (an idea one submitted and now triages) is kept
+    once, at its most urgent."""
     groups = {urgency: Group(urgency) for urgency in Urgency}
-    for batch in batches:
-        for row in batch.rows:
+    seen: set[str] = set()
+    every = [row for batch in batches for row in batch.rows]
+    for row in sorted(every, key=lambda row: row.sort_key):
+        if row.url not in seen:
+            seen.add(row.url)
             groups[row.urgency].rows.append(row)
-            groups[row.urgency].count += 1
+    for batch in batches:
         if batch.hidden and batch.rows:
             groups[batch.rows[0].urgency].count += batch.hidden
     for item in groups.values():
-        item.rows.sort(key=lambda row: row.sort_key)
-        cut = len(item.rows) > limit
+        item.count += len(item.rows)
         areas_cut = {row.area for row in item.rows[limit:]}
         item.rows = item.rows[:limit]
         links: dict[str, str] = {}
         for batch in batches:
             in_group = batch.rows and batch.rows[0].urgency == item.urgency
-            if batch.url and in_group and (batch.hidden or (cut and batch.area in areas_cut)):
+            if batch.url and in_group and (batch.hidden or batch.area in areas_cut):
                 links.setdefault(batch.area, batch.url)
         item.more = [MoreLink(area, url) for area, url in links.items()]
     return [item for item in groups.values() if item.count]
@@ -198,7 +203,7 @@ def inbox_for(
     context = Context(
         today=timezone.localdate(now),
         now=now,
-        since=since or now - dt.timedelta(days=30),
+        since=since or now - FIRST_VISIT_NEWS,
         limit=limit,
     )
     if not user.is_authenticated:

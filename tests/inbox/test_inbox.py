@@ -81,7 +81,7 @@ def test_coordinator_of_another_unit_sees_nothing_of_ours(everything, carol):
 
 def test_management_sees_what_moved_and_nothing_to_act_on(everything, maria):
     rows = rows_of(maria)
-    assert set(rows) == {"assessment_completed", "rollout_behind"}
+    assert set(rows) == {"assessment_completed", "rollout_behind"}  # no metric figures here
     assert rows["assessment_completed"][0][0] == "Försäljning 2026"
     assert {title for title, _, _ in rows["rollout_behind"]} == {
         "Chat rollout",
@@ -157,3 +157,12 @@ def test_management_news_is_since_the_last_visit(everything, maria, as_user):
     html = client.get(HOME, language="en").content.decode()
     assert "What moved since your last visit" in html
     assert "Försäljning 2026" not in html  # completed yesterday, before the last visit
+
+
+def test_a_row_two_rules_bring_is_listed_once(everything, bob, service_unit):
+    from tests.factories import ItemFactory
+
+    ItemFactory(unit=service_unit, submitted_by=bob, title="Bob's own idea")
+    rows = rows_of(bob)
+    assert [title for title, _, _ in rows["triage"]].count("Bob's own idea") == 1
+    assert "Bob's own idea" not in [title for title, _, _ in rows.get("idea", [])]
