@@ -60,6 +60,7 @@ AREA_LABELS = {
     "exports": _("Exports"),
     "imports": _("Imports"),
 }
+AREA_ORDER = {area: n for n, area in enumerate(AREA_LABELS)}  # within a day: plans first
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ class Row:
 
     @property
     def sort_key(self) -> tuple:
-        return (self.urgency, self.due or dt.date.max, self.area, self.title)
+        return (self.urgency, self.due or dt.date.max, AREA_ORDER[self.area], self.title)
 
 
 @dataclass
