@@ -333,8 +333,8 @@ def own_competence(user, context: Context) -> list[Batch]:
     horizon = context.today + dt.timedelta(days=UPCOMING_DAYS)
     goals = Goal.objects.filter(plan__person=user, due_date__lte=horizon).select_related("activity")
     for goal in goals:
-        record = records.get(goal.activity_id)
-        if goal.is_reached(record, context.today):
+        goal_record = records.get(goal.activity_id)
+        if goal.is_reached(goal_record, context.today):
             continue
         rows.append(
             Row(

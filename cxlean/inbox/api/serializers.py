@@ -25,7 +25,7 @@ class RowSerializer(serializers.Serializer):
 
 class MoreLinkSerializer(serializers.Serializer):
     area = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # the API field is named label
     url = serializers.SerializerMethodField()
 
     def get_url(self, link) -> str:
@@ -35,7 +35,7 @@ class MoreLinkSerializer(serializers.Serializer):
 
 class GroupSerializer(serializers.Serializer):
     urgency = serializers.CharField(source="slug", help_text="late, soon, waiting or info.")
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # the API field is named label
     count = serializers.IntegerField(help_text="All rows of this urgency, shown or not.")
     rows = RowSerializer(many=True, help_text="The first `limit` rows, most urgent first.")
     more = MoreLinkSerializer(many=True, help_text="The areas' own lists of them all.")
