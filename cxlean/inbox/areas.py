@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -513,10 +513,18 @@ def management_news(user, context: Context) -> list[Batch]:
         )
         for assessment in shown
     ]
-    late_activities = Activity.objects.late(context.today).filter(phase__plan=OuterRef("pk"))
+    late_count = (
+        Activity.objects.late(context.today)
+        .filter(phase__plan=OuterRef("pk"))
+        .order_by()
+        .values("phase__plan")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     behind = (
-        Plan.objects.filter(Exists(late_activities), end_date__gte=context.today)
-        .annotate(late=Count("phases__activities", filter=late_q(context.today)))
+        Plan.objects.filter(end_date__gte=context.today)
+        .annotate(late=Subquery(late_count))
+        .filter(late__gt=0)
         .select_related("unit")
         .order_by("-late", "pk")
     )
@@ -542,13 +550,6 @@ def management_news(user, context: Context) -> list[Batch]:
         Batch("plans", plans, plans_total, reverse("plans:list")),
         Batch("metrics", metrics_off_target(context)),
     ]
-
-
-def late_q(today: dt.date) -> Q:
-    return Q(
-        phases__activities__due_date__lt=today,
-        phases__activities__status__in=Activity.OPEN_STATUSES,
-    )
 
 
 def metrics_off_target(context: Context) -> list[Row]:
