@@ -26,7 +26,7 @@ from cxlean.exports.api.routes import ROUTES as EXPORT_ROUTES
 from cxlean.gemba.api.routes import ROUTES as GEMBA_ROUTES
 from cxlean.guide.api.views import GuideActivityViewSet, GuideStepViewSet
 from cxlean.imports.api.routes import ROUTES as IMPORT_ROUTES
-from cxlean.inbox.api.routes import ROUTES as INBOX_ROUTES
+from cxlean.inbox.api.views import InboxView
 from cxlean.insights.api.routes import ROUTES as INSIGHTS_ROUTES
 from cxlean.journeys.api.views import (
     FeedbackViewSet,
@@ -86,7 +86,6 @@ for prefix, viewset, basename in (
     *EXPORT_ROUTES,
     *IMPORT_ROUTES,
     *NOTIFICATION_ROUTES,
-    *INBOX_ROUTES,
 ):
     router.register(prefix, viewset, basename=basename)
 
@@ -105,5 +104,7 @@ urlpatterns = [
         FeedbackImprovementView.as_view(),
         name="feedback-make-improvement",
     ),
+    # One object for the signed-in person, not a collection: a view of its own.
+    path("inbox/", InboxView.as_view(), name="inbox"),
     path("", include(router.urls)),
 ]

@@ -11,7 +11,7 @@ URL = "/api/v1/inbox/"
 
 
 def test_the_inbox_endpoint_has_its_address():
-    assert reverse("inbox-list") == URL
+    assert reverse("inbox") == URL
 
 
 def test_strangers_get_no_inbox():

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from cxlean.core.api import documented
 from cxlean.inbox.api.serializers import InboxParams, InboxSerializer
 from cxlean.inbox.models import last_visit
 from cxlean.inbox.rows import inbox_for
@@ -15,9 +14,11 @@ from cxlean.inbox.rows import inbox_for
 TAGS = ["inbox"]
 
 
-@documented(
-    TAGS,
-    list=extend_schema(
+class InboxView(APIView):
+    """One object, not a list: the inbox of the signed-in person."""
+
+    @extend_schema(
+        tags=TAGS,
         summary="My inbox",
         description="What waits for the signed-in person across every area, grouped by "
         "urgency (late, due within a week, waiting for you, for information), each row "
@@ -27,10 +28,8 @@ TAGS = ["inbox"]
         "start page (reading this endpoint does not count as a visit).",
         parameters=[InboxParams],
         responses=InboxSerializer,
-    ),
-)
-class InboxViewSet(viewsets.ViewSet):
-    def list(self, request: Request) -> Response:
+    )
+    def get(self, request: Request) -> Response:
         params = InboxParams(data=request.query_params)
         params.is_valid(raise_exception=True)
         user = request.user
