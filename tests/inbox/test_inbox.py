@@ -166,3 +166,15 @@ def test_a_row_two_rules_bring_is_listed_once(everything, bob, service_unit):
     rows = rows_of(bob)
     assert [title for title, _, _ in rows["triage"]].count("Bob's own idea") == 1
     assert "Bob's own idea" not in [title for title, _, _ in rows.get("idea", [])]
+
+
+def test_a_renewed_green_card_is_not_expiring(everything, bob):
+    from cxlean.competence.models import GreenCard
+    from tests.factories import GreenCardFactory
+    from tests.inbox.conftest import days
+
+    dave = type(bob).objects.get(username="dave")
+    assert "green_card" in rows_of(bob)
+    GreenCardFactory(person=dave, issued_on=days(-1), expires_on=days(700))
+    assert "green_card" not in rows_of(bob)
+    assert GreenCard.objects.filter(person=dave).current().count() == 1
