@@ -30,6 +30,7 @@ from cxlean.exports.api.routes import ROUTES as EXPORT_ROUTES
 from cxlean.gemba.api.routes import ROUTES as GEMBA_ROUTES
 from cxlean.guide.api.views import GuideActivityViewSet, GuideStepViewSet
 from cxlean.imports.api.routes import ROUTES as IMPORT_ROUTES
+from cxlean.inbox.api.views import InboxView
 from cxlean.insights.api.routes import ROUTES as INSIGHTS_ROUTES
 from cxlean.journeys.api.views import (
     FeedbackViewSet,
@@ -127,5 +128,7 @@ urlpatterns = [
         FeedbackImprovementView.as_view(),
         name="feedback-make-improvement",
     ),
+    # One object for the signed-in person, not a collection: a view of its own.
+    path("inbox/", InboxView.as_view(), name="inbox"),
     path("", include(router.urls)),
 ]

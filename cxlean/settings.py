@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "cxlean.metrics",
     "cxlean.maturity",
     "cxlean.insights",
+    "cxlean.inbox",
     "cxlean.exports",
     "cxlean.imports",
     "cxlean.notifications",

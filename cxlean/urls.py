@@ -4,10 +4,10 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from cxlean.core.views import healthz
-from cxlean.plans.views import home
+from cxlean.inbox.views import home
 
 urlpatterns = [
-    # The start page: my activities and the rollouts I can see.
+    # The start page: my inbox ("To do") and the rollouts I can see.
     path("", home, name="home"),
     path("", include("cxlean.core.urls")),
     path("plans/", include("cxlean.plans.urls")),

@@ -322,6 +322,11 @@ class ItemQuerySet(UnitScopedQuerySet):
     def overdue(self, today: dt.date | None = None) -> ItemQuerySet:
         return self.open().filter(due_date__lt=today or timezone.localdate())
 
+    def to_triage_by(self, user) -> ItemQuerySet:
+        """New ideas waiting for `user` to triage them: those of the units they
+        coordinate (`Item.can_manage`)."""
+        return self.filter(status=Status.IDEA, unit__in=coordinated_units(user))
+
 
 class Item(models.Model):
     title = models.CharField(_("title"), max_length=200)

@@ -16,7 +16,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -479,6 +479,16 @@ class GreenCardQuerySet(models.QuerySet):
     def valid_on(self, today: dt.date) -> GreenCardQuerySet:
         """Cards that have not expired (certified or expiring)."""
         return self.filter(expires_on__gte=today)
+
+    def current(self) -> GreenCardQuerySet:
+        """The cards that count: no newer card of the same person and role (a renewed
+        card is a new row, `GreenCard`; the card without a role renews its like)."""
+        newer = GreenCard.objects.filter(
+            person=OuterRef("person"), issued_on__gt=OuterRef("issued_on")
+        )
+        renewed_role = Exists(newer.filter(role=OuterRef("role")))
+        renewed_concept = Q(role__isnull=True) & Exists(newer.filter(role__isnull=True))
+        return self.exclude(renewed_role).exclude(renewed_concept)
 
 
 class GreenCard(models.Model):

@@ -42,6 +42,7 @@ from cxlean.gemba.photos import clean_photo, make_display_copy, validate_photo
 from cxlean.journeys.models import Touchpoint
 from cxlean.org.models import Unit, UnitScoped, UnitScopedQuerySet
 from cxlean.org.roles import (
+    coordinated_units,
     coordinates_unit,
     is_read_only,
     may_write,
@@ -336,6 +337,14 @@ class WalkQuerySet(UnitScopedQuerySet):
         return self.planned().filter(
             planned_start__lt=(now or timezone.now()) - dt.timedelta(days=1)
         )
+
+    def taken_part_in_by(self, user) -> WalkQuerySet:
+        """The walks `user` leads or joins."""
+        return self.filter(Walk.objects.also_visible_to(user))
+
+    def plannable_by(self, user) -> WalkQuerySet:
+        """The walks `user` plans and reports for (`Walk.can_plan`): their units'."""
+        return self.filter(unit__in=coordinated_units(user))
 
 
 class Walk(WalkSetting, Created):

@@ -231,6 +231,13 @@ class AssessmentQuerySet(UnitScopedQuerySet):
     def completed(self) -> AssessmentQuerySet:
         return self.filter(status=Status.COMPLETED)
 
+    def to_answer_by(self, user) -> AssessmentQuerySet:
+        """The assessments `user` may answer now (`Assessment.may_answer`): in progress,
+        with them among the assessors, never for management."""
+        if not user.is_authenticated or is_read_only(user):
+            return self.none()
+        return self.filter(status=Status.IN_PROGRESS, assessors=user)
+
 
 class Assessment(Created):
     unit = models.ForeignKey(

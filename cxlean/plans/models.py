@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from simple_history.models import HistoricalRecords
 
 from cxlean.core.dates import validate_sane_date
+from cxlean.core.typed import default_ordering
 from cxlean.guide.models import GuideActivity, GuideStep
 from cxlean.org.models import Unit
 from cxlean.org.roles import (
@@ -240,6 +241,24 @@ def with_progress(plans) -> list[Plan]:
     for plan in plans:
         plan.progress = progress_percent(plan.done_count, plan.activity_count)
     return plans
+
+
+# The start page shows the most recent plans; the plan list has the rest.
+HOME_PLAN_LIMIT = 10
+
+
+def start_page_plans(user) -> tuple[list[Plan], bool]:
+    """The rollouts the start page shows (at most HOME_PLAN_LIMIT, with their progress)
+    and whether there are more: one query."""
+    # One plan more than shown tells whether to offer "all plans" without a COUNT query.
+    # with_figures() aggregates, and aggregating queries drop Meta.ordering: restate it.
+    plans = with_progress(
+        Plan.objects.visible_to(user)
+        .with_figures()
+        .select_related("unit")
+        .order_by(*default_ordering(Plan))[: HOME_PLAN_LIMIT + 1]
+    )
+    return plans[:HOME_PLAN_LIMIT], len(plans) > HOME_PLAN_LIMIT
 
 
 class Phase(models.Model):

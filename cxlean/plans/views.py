@@ -36,7 +36,7 @@ from cxlean.plans.forms import (
     RescheduleForm,
     StatusForm,
 )
-from cxlean.plans.models import Activity, Phase, Plan, PlanFigures, PlanQuerySet, with_progress
+from cxlean.plans.models import Activity, Phase, Plan, PlanFigures, PlanQuerySet
 from cxlean.plans.services import plan_create_from_guide
 from cxlean.plans.timeline import timeline_for
 
@@ -50,34 +50,6 @@ ACTIVITY_FILTERS = {
     "late": lambda row: row.late,
     "blocked": lambda row: row.activity.status == Activity.Status.BLOCKED,
 }
-
-# The start page shows the most recent plans; the plan list has the rest.
-HOME_PLAN_LIMIT = 10
-
-
-@require_GET
-def home(request: AuthenticatedRequest) -> HttpResponse:
-    """The start page: what I have to do, and how the rollouts I can see are going."""
-    my_activities = (
-        Activity.objects.filter(owner=request.user, status__in=Activity.OPEN_STATUSES)
-        .select_related("phase__plan")
-        .order_by("due_date", "pk")
-    )
-    # One plan more than shown tells whether to offer "all plans" without a COUNT query.
-    # with_figures() aggregates, and aggregating queries drop Meta.ordering: restate it.
-    plans = with_progress(
-        Plan.objects.visible_to(request.user)
-        .with_figures()
-        .select_related("unit")
-        .order_by(*default_ordering(Plan))[: HOME_PLAN_LIMIT + 1]
-    )
-    context = {
-        "my_activities": my_activities,
-        "plans": plans[:HOME_PLAN_LIMIT],
-        "more_plans": len(plans) > HOME_PLAN_LIMIT,
-    }
-    return render(request, "plans/home.html", context)
-
 
 # --- finding what the user may see or change ---------------------------------------------
 
