@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from cxlean.backlog.models import MudaKind, Waste
@@ -38,6 +38,16 @@ def _celery_eager():
     from cxlean.celery import app
 
     app.conf.update(task_always_eager=True, task_eager_propagates=True)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    """MD5 hashing for the whole run, so that data built once for a module or the session
+    (outside any test's `settings`) does not pay the real hasher's ~0.3 s a password.
+    Safe to share: no test asserts on the hashing algorithm, and `_test_settings` sets
+    the same for each test."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -246,7 +246,14 @@ def save_measurement(measurement: Measurement) -> None:
 
 def delete_metrics_of(units) -> None:
     """Remove the answers, figures and targets of `units`, before the units go (they
-    protect their unit). The metric catalogue stays."""
-    SurveyAnswer.objects.filter(unit__in=units).delete()
+    protect their unit). The metric catalogue stays.
+
+    Survey answers go with one DELETE, as competence records do (see
+    `cxlean.demo.competence.delete_competence_of`): through the ORM, simple_history
+    would load each of the demo's thousands of answers and write a history row for its
+    deletion, most of the time of a reset. Nothing refers to an answer, so there is no
+    cascade to miss."""
+    answers = SurveyAnswer.objects.filter(unit__in=units)
+    answers._raw_delete(answers.db)
     Measurement.objects.filter(unit__in=units).delete()
     Target.objects.filter(unit__in=units).delete()
