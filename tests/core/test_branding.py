@@ -286,14 +286,14 @@ def test_the_schema_describes_the_branding_endpoint():
 
 def test_the_apps_header_shows_the_name_and_colour(plum, alice, as_user):
     html = as_user(alice).get("/").content.decode()
-    assert "<span>Nordljus Energi AB</span>" in html
+    assert '<span class="brand__name">Nordljus Energi AB</span>' in html
     assert f'style="--brand: {PLUM};' in html
     assert f'<meta name="theme-color" content="{PLUM}">' in html
 
 
 def test_the_apps_header_is_cxleans_own_without_a_branding(alice, as_user):
     html = as_user(alice).get("/").content.decode()
-    assert "<span>cxlean</span>" in html
+    assert '<span class="brand__name">cxlean</span>' in html
     assert "--brand:" not in html
     assert 'class="brand__mark"' in html
 
