@@ -3,9 +3,10 @@
 - `Preference`: how one person wants to hear (e-mail on or off, at once or in a daily
   digest at a chosen hour, in Swedish or English). Created on demand; someone without a
   row has the defaults.
-- `Notification`: one message in a person's in-app list, its title and body written in
-  their language when it was created, with the page to act on and when it was read and
-  e-mailed.
+- `Notification`: one message in a person's in-app list: its kind and parameters (plain,
+  language-independent values), rendered into a title and body in the reader's language
+  whenever it is shown or e-mailed (`cxlean.notifications.texts`), with the page to act
+  on and when it was read and e-mailed. Event notifications carry an idempotency `key`.
 - `Reminder`: the once-only record. Its unique `key` names the rule, the subject, the
   date or state that makes it due, and the person; a sweep inserts the keys it finds and
   only the keys that are new produce notifications (see `cxlean.notifications.sweep`).
@@ -46,6 +47,20 @@ class Kind(models.TextChoices):
     # (export, import) that stopped for good.
     MORE_REMINDERS = "more_reminders", _("More reminders")
     JOB_FAILED = "job_failed", _("Export or import failed")
+    # Events: what happened to a person's things (`cxlean.core.events.notify`).
+    LEVEL_SIGNED_OFF = "level_signed_off", _("Level signed off")
+    LEVEL_REJECTED = "level_rejected", _("Level not signed off")
+    IDEA_TRIAGED = "idea_triaged", _("Idea triaged")
+    IDEA_MOVED = "idea_moved", _("Idea moved")
+    IDEA_REJECTED = "idea_rejected", _("Idea rejected")
+    IDEA_STANDARDISED = "idea_standardised", _("Idea standardised")
+    MADE_OWNER = "made_owner", _("Made owner")
+    COMMENTED = "commented", _("Comment on your improvement")
+    MENTIONED = "mentioned", _("Mentioned in a comment")
+    CHECKLIST_ASSIGNED = "checklist_assigned", _("Checklist assigned")
+    WALK_INVITED = "walk_invited", _("Invited to a Gemba walk")
+    ASSESSMENT_INVITED = "assessment_invited", _("Invited to an assessment")
+    JOB_DONE = "job_done", _("Export or import finished")
 
 
 DIGEST_RULE = "digest"
@@ -148,8 +163,16 @@ class Notification(models.Model):
         related_name="notifications",
     )
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
-    title = models.CharField(_("title"), max_length=TITLE_MAX)
-    body = models.TextField(_("text"), blank=True)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    key = models.CharField(
+        _("key"),
+        max_length=250,
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text=_("Kind, subject, state and person of an event: each is told once."),
+    )
     url = models.CharField(_("link"), max_length=500, blank=True)
     subject_type = models.ForeignKey(
         ContentType,
@@ -188,14 +211,32 @@ class Notification(models.Model):
         return self.title
 
     @classmethod
-    def tell(cls, user, *, kind: str, title: str, body: str = "", url: str = "") -> Notification:
-        """One message to one person, outside the reminder sweep (e-mailed like the
-        others, as their preferences say). The texts are written by the caller, in the
-        person's language."""
-        title = " ".join(str(title).split())
-        if len(title) > TITLE_MAX:
-            title = title[: TITLE_MAX - 1] + "…"
-        return cls.objects.create(user=user, kind=kind, title=title, body=body, url=url)
+    def tell(
+        cls, user, *, kind: str, params: dict | None = None, title="", body="", url=""
+    ) -> Notification:
+        """One message to one person, outside the reminder sweep and events (e-mailed
+        like the others, as their preferences say): its facts, rendered when it is read,
+        or a `title` and `body` the caller wrote in the person's language (e.g. a job's
+        failure message), kept as they are."""
+        from cxlean.notifications.texts import encode, shortened
+
+        if params is None:
+            params = {"fallback": {"title": shortened(str(title)), "body": str(body)}}
+        return cls.objects.create(user=user, kind=kind, params=encode(params), url=url)
+
+    @property
+    def title(self) -> str:
+        """The title in the active language."""
+        return self.texts()[0]
+
+    @property
+    def body(self) -> str:
+        return self.texts()[1]
+
+    def texts(self) -> tuple[str, str]:
+        from cxlean.notifications.texts import render_stored
+
+        return render_stored(self.kind, self.params)
 
     @property
     def is_read(self) -> bool:
