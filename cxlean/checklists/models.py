@@ -310,7 +310,10 @@ class Assignment(models.Model):
             raise ValidationError(errors)
 
     def tell_assignees(self) -> None:
-        """The people a new assignment reaches hear of it (once per assignment)."""
+        """The people a new assignment reaches hear of it (once per assignment), when
+        someone assigned it."""
+        if self.assigned_by is None:
+            return
         notify(
             self.assignees(),
             "checklist_assigned",

@@ -78,8 +78,8 @@ class RemembersLoaded:
     remembered: tuple[str, ...] = ()
 
     @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)  # type: ignore[misc]
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)  # type: ignore[misc]
         instance._loaded_values = {
             name: instance.__dict__[name] for name in cls.remembered if name in instance.__dict__
         }
@@ -108,31 +108,34 @@ def remember_saved(instance, field: str) -> None:
 def tell_new_owner(instance, field: str, before, what, title: str, url: Callable[[], str]) -> None:
     """After a save: the person `field` (e.g. "owner") now names hears they were made
     owner of `what` (a lazy "the activity") “title”, unless they were it already.
-    `url` is called only when someone is told."""
+    Only a change someone made (in a request or an import) is told, not one of a script
+    or the demo. `url` is called only when someone is told."""
     person_id = getattr(instance, f"{field}_id")
     remember_saved(instance, f"{field}_id")
-    if person_id is None or person_id == before:
+    actor = acting_user()
+    if person_id is None or person_id == before or actor is None:
         return
     notify(
         [getattr(instance, field)],
         "made_owner",
         {"what": what, "title": title},
-        actor=acting_user(),
+        actor=actor,
         about=instance,
         state=f"{field}:{person_id}",
         url=url(),
     )
 
 
-def tell_when_added(relation, tell: Callable[[Any, list[int]], None]) -> None:
-    """Call `tell(instance, person_ids)` whenever people are added to the many-to-many
-    `relation` (e.g. Walk.participants), whichever way (form, API, admin, import, shell):
-    Django's m2m_changed is the one place every surface passes through. Connected in the
-    app's ready()."""
+def tell_when_added(relation, tell: Callable[[Any, list[int], Any], None]) -> None:
+    """Call `tell(instance, person_ids, actor)` whenever someone (`acting_user`) adds
+    people to the many-to-many `relation` (e.g. Walk.participants), whichever way (form,
+    API, admin, import): Django's m2m_changed is the one place every surface passes
+    through. Connected in the app's ready()."""
     from django.db.models.signals import m2m_changed
 
     def added(sender, instance, action, reverse, pk_set, **kwargs) -> None:
-        if action == "post_add" and not reverse and pk_set:
-            tell(instance, sorted(pk_set))
+        actor = acting_user()
+        if action == "post_add" and not reverse and pk_set and actor is not None:
+            tell(instance, sorted(pk_set), actor)
 
     m2m_changed.connect(added, sender=relation.through, weak=False)

@@ -38,7 +38,7 @@ from simple_history.models import HistoricalRecords
 
 from cxlean.backlog.models import Item, MudaKind, Source, Waste, may_submit
 from cxlean.core.dates import validate_sane_date, validate_sane_datetime
-from cxlean.core.events import RemembersLoaded, acting_user, notify, stored_value, tell_new_owner
+from cxlean.core.events import RemembersLoaded, notify, stored_value, tell_new_owner
 from cxlean.core.models import CatalogueQuestion, Created, CreatedBy, Described
 from cxlean.core.translation import Translated
 from cxlean.gemba.photos import clean_photo, make_display_copy, validate_photo
@@ -425,13 +425,13 @@ class Walk(RemembersLoaded, WalkSetting, Created):
     def link(self) -> str:
         return reverse("gemba:detail", args=[self.pk])
 
-    def tell_invited(self, person_ids: list[int]) -> None:
+    def tell_invited(self, person_ids: list[int], actor) -> None:
         """The people added as participants hear of the walk (once per walk)."""
         notify(
             User.objects.filter(pk__in=person_ids),
             "walk_invited",
             {"where": self.where, "unit": self.unit.name, "start": self.planned_start},
-            actor=acting_user(),
+            actor=actor,
             about=self,
             state="invited",
             url=self.link(),

@@ -36,7 +36,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cxlean.core.dates import validate_sane_date
-from cxlean.core.events import acting_user, notify
+from cxlean.core.events import notify
 from cxlean.core.models import CatalogueQuestion, Created, Described
 from cxlean.core.translation import Translated
 from cxlean.org.models import Unit, UnitScopedQuerySet
@@ -259,13 +259,13 @@ class Assessment(Created):
 
     objects = AssessmentQuerySet.as_manager()
 
-    def tell_invited(self, person_ids: list[int]) -> None:
+    def tell_invited(self, person_ids: list[int], actor) -> None:
         """The people added as assessors hear of the assessment (once per assessment)."""
         notify(
             User.objects.filter(pk__in=person_ids),
             "assessment_invited",
             {"title": self.title},
-            actor=acting_user(),
+            actor=actor,
             about=self,
             state="assessor",
             url=reverse("maturity:detail", args=[self.pk]),

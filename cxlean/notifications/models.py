@@ -63,6 +63,25 @@ class Kind(models.TextChoices):
     JOB_DONE = "job_done", _("Export or import finished")
 
 
+# What happens to a person's things (`cxlean.core.events.notify`), not reminders.
+EVENT_KINDS = frozenset(
+    {
+        Kind.LEVEL_SIGNED_OFF,
+        Kind.LEVEL_REJECTED,
+        Kind.IDEA_TRIAGED,
+        Kind.IDEA_MOVED,
+        Kind.IDEA_REJECTED,
+        Kind.IDEA_STANDARDISED,
+        Kind.MADE_OWNER,
+        Kind.COMMENTED,
+        Kind.MENTIONED,
+        Kind.CHECKLIST_ASSIGNED,
+        Kind.WALK_INVITED,
+        Kind.ASSESSMENT_INVITED,
+        Kind.JOB_DONE,
+    }
+)
+
 DIGEST_RULE = "digest"
 
 
