@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from cxlean.core.views import healthz
+from cxlean.notifications.views import calendar_feed
 from cxlean.plans.views import home
 
 urlpatterns = [
@@ -22,6 +23,7 @@ urlpatterns = [
     path("exports/", include("cxlean.exports.urls")),
     path("imports/", include("cxlean.imports.urls")),
     path("notifications/", include("cxlean.notifications.urls")),
+    path("calendar/<str:token>.ics", calendar_feed, name="calendar_feed"),
     path("guide/", include("cxlean.guide.urls")),
     path("organisation/", include("cxlean.org.urls")),
     path("accounts/", include("cxlean.org.account_urls")),

@@ -74,3 +74,17 @@ class PreferenceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Preference
         fields = ["email", "delivery", "digest_hour", "language"]
+
+
+class CalendarFeedSerializer(serializers.Serializer):
+    enabled = serializers.BooleanField(
+        read_only=True, help_text=_("Whether the private calendar feed is on.")
+    )
+    url = serializers.CharField(
+        read_only=True,
+        allow_null=True,
+        help_text=_(
+            "The private iCalendar address (no login needed: keep it secret), or null when "
+            "the feed is off."
+        ),
+    )
