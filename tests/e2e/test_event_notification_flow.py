@@ -15,7 +15,7 @@ from tests.competence.conftest import (  # noqa: F401 (fixtures)
     listening,
 )
 from tests.e2e.conftest import log_in, new_page, screenshot
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, ItemFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -69,4 +69,28 @@ def test_a_signed_off_level_reaches_the_employees_bell_on_a_phone(
     assert "Bob" in text
     assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH
     screenshot(page, "notifications-sign-off-list-phone")
+    page.context.close()
+
+
+def test_an_employee_mentions_her_coordinator_with_the_autocomplete(
+    browser, live_server, alice, bob, service_team
+):
+    item = ItemFactory(title="Kortare kö", unit=service_team, submitted_by=alice)
+    page = new_page(browser, live_server.url, width=WIDTH, height=800)
+    log_in(page, "alice", PASSWORD)
+    page.goto(f"/improvements/{item.pk}/")
+    field = page.locator("form.comment-form textarea[name=text]")
+    field.click()
+    field.press_sequentially("Kan @bo")
+    option = page.locator(".mention-list [role=option]").first
+    option.wait_for()
+    assert "@bob" in option.inner_text()
+    field.press("Enter")
+    assert field.input_value() == "Kan @bob "
+    field.press_sequentially("titta?")
+    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH
+    page.locator("form.comment-form [type=submit]").click()
+    page.wait_for_load_state()
+    assert Notification.objects.filter(user=bob, kind=Kind.MENTIONED).count() == 1
+    assert not Notification.objects.filter(user=alice).exists()
     page.context.close()
