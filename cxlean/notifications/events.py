@@ -4,7 +4,9 @@ One notification per person and event, never two: its key (kind, subject, state,
 is unique, and the rows are inserted with `ignore_conflicts`, so a retried request or a
 second call for the same change inserts nothing. Inactive people are told nothing; the
 actor was left out by `notify`. E-mail follows each person's preferences like every
-other notification (`cxlean.notifications.mail`: right away, or in the daily digest).
+other notification (`cxlean.notifications.mail`): those who want it right away get it
+once the change is committed (the e-mail task is sent then, not at the next sweep);
+digest readers find it in their next daily digest.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from cxlean.core.names import display_name
+from cxlean.core.tasks import enqueue_on_commit
 from cxlean.notifications.models import Kind, Notification
+from cxlean.notifications.tasks import email_notifications
 from cxlean.notifications.texts import encode
 
 KEY_MAX = 250
@@ -52,5 +56,7 @@ def receive(
         for person in people
         if person.pk in active
     ]
-    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    if rows:
+        Notification.objects.bulk_create(rows, ignore_conflicts=True)
+        enqueue_on_commit(email_notifications)
     return rows

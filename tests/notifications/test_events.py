@@ -7,6 +7,7 @@ Kundservice above her team (signs off, triages, assigns); Carol coordinates Sale
 from types import SimpleNamespace
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 from django.utils import translation
 from simple_history.models import HistoricalRecords
@@ -16,7 +17,8 @@ from cxlean.checklists.models import Assignment
 from cxlean.competence.models import Level, Record
 from cxlean.core.events import notify
 from cxlean.gemba.models import Walk
-from cxlean.notifications.models import EVENT_KINDS, Kind, Notification
+from cxlean.notifications.mail import send_digests
+from cxlean.notifications.models import EVENT_KINDS, Delivery, Kind, Notification, Preference
 from cxlean.notifications.texts import TEXTS, render_stored
 from tests.checklists.factories import TemplateFactory
 from tests.factories import (
@@ -239,3 +241,29 @@ def test_an_unknown_kind_is_refused(alice):
 
 def test_every_event_kind_has_its_text():
     assert set(TEXTS) >= EVENT_KINDS
+
+
+# --- e-mail as each person prefers ------------------------------------------------------
+
+
+def test_an_event_is_emailed_right_away_in_the_recipients_language(
+    alice, bob, raised, django_capture_on_commit_callbacks
+):
+    Preference.objects.create(user=alice, language="en")
+    with django_capture_on_commit_callbacks(execute=True):
+        raised.sign_off(bob)
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == [alice.email]
+    assert mail.outbox[0].subject == "cxlean: Signed off: Handle complaints at U"
+    assert told(alice).get().emailed_at is not None
+
+
+def test_a_digest_reader_gets_the_event_in_the_digest_only(
+    alice, bob, raised, django_capture_on_commit_callbacks
+):
+    Preference.objects.create(user=alice, delivery=Delivery.DIGEST, digest_hour=0)
+    with django_capture_on_commit_callbacks(execute=True):
+        raised.sign_off(bob)
+    assert mail.outbox == []
+    assert send_digests() == 1
+    assert "Hantera klagomål" in mail.outbox[0].body
