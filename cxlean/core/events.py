@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-Receiver = Callable[..., None]
+Receiver = Callable[..., object]
 receivers: list[Receiver] = []
 
 

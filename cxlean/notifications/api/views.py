@@ -118,7 +118,7 @@ class PreferenceViewSet(viewsets.GenericViewSet):
 
 
 def feed_state(request: Request) -> dict:
-    feed = CalendarFeed.objects.filter(user=request.user).first()
+    feed = CalendarFeed.objects.filter(user=cast(User, request.user)).first()
     return {
         "enabled": feed is not None,
         "url": request.build_absolute_uri(feed.path()) if feed is not None else None,
@@ -134,7 +134,7 @@ class CalendarFeedViewSet(viewsets.GenericViewSet):
     pagination_class = None
 
     def get_queryset(self):
-        return CalendarFeed.objects.filter(user=self.request.user)
+        return CalendarFeed.objects.filter(user=cast(User, self.request.user))
 
     @extend_schema(methods=["GET"], summary="My calendar feed", request=None)
     @extend_schema(
@@ -151,10 +151,12 @@ class CalendarFeedViewSet(viewsets.GenericViewSet):
     )
     @action(detail=False, methods=["get", "post", "delete"], url_path="me")
     def me(self, request: Request) -> Response:
+        # The default permission (IsAuthenticated) has turned anonymous requests away.
+        user = cast(User, request.user)
         if request.method == "POST":
-            CalendarFeed.objects.get_or_create(user=request.user)
+            CalendarFeed.objects.get_or_create(user=user)
         elif request.method == "DELETE":
-            CalendarFeed.objects.filter(user=request.user).delete()
+            CalendarFeed.objects.filter(user=user).delete()
         return Response(self.get_serializer(feed_state(request)).data)
 
     @extend_schema(
@@ -165,7 +167,7 @@ class CalendarFeedViewSet(viewsets.GenericViewSet):
     )
     @action(detail=False, methods=["post"], url_path="me/reset")
     def reset(self, request: Request) -> Response:
-        feed, created = CalendarFeed.objects.get_or_create(user=request.user)
+        feed, created = CalendarFeed.objects.get_or_create(user=cast(User, request.user))
         if not created:
             feed.reset()
         return Response(self.get_serializer(feed_state(request)).data)
