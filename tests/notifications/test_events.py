@@ -267,3 +267,16 @@ def test_a_digest_reader_gets_the_event_in_the_digest_only(
     assert mail.outbox == []
     assert send_digests() == 1
     assert "Hantera klagomål" in mail.outbox[0].body
+
+
+def test_an_inactive_person_is_told_nothing(alice, bob, raised):
+    alice.is_active = False
+    alice.save()
+    raised.sign_off(bob)
+    assert not Notification.objects.exists()
+
+
+def test_an_export_that_finished_tells_the_person_who_asked(alice):
+    notify([alice], "job_done", {"job": "export", "name": "Backlog", "status": "klar"})
+    notify([alice], "job_done", {"job": "export", "name": "Backlog", "status": "klar"})
+    assert told(alice, Kind.JOB_DONE).count() == 1  # the same key: once
