@@ -136,18 +136,22 @@ class CalendarFeedViewSet(viewsets.GenericViewSet):
     def get_queryset(self):
         return CalendarFeed.objects.filter(user=cast(User, self.request.user))
 
-    @extend_schema(methods=["GET"], summary="My calendar feed", request=None)
+    @extend_schema(
+        methods=["GET"], summary="My calendar feed", request=None, responses=CalendarFeedSerializer
+    )
     @extend_schema(
         methods=["POST"],
         summary="Turn my calendar feed on",
         description="Idempotent: a feed that is on keeps its address.",
         request=None,
+        responses=CalendarFeedSerializer,
     )
     @extend_schema(
         methods=["DELETE"],
         summary="Turn my calendar feed off",
-        description="Its address stops working.",
+        description="Its address stops working. Answers with the feed's state.",
         request=None,
+        responses={200: CalendarFeedSerializer},
     )
     @action(detail=False, methods=["get", "post", "delete"], url_path="me")
     def me(self, request: Request) -> Response:
@@ -164,6 +168,7 @@ class CalendarFeedViewSet(viewsets.GenericViewSet):
         description="A new address; the old one stops working at once. Turns the feed on "
         "if it was off.",
         request=None,
+        responses=CalendarFeedSerializer,
     )
     @action(detail=False, methods=["post"], url_path="me/reset")
     def reset(self, request: Request) -> Response:
