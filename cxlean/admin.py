@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.urls import path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from cxlean.core.branding import DEFAULT_NAME, current_brand
 from cxlean.org.roles import is_coordinator, is_cx_owner, is_management
 
 
@@ -23,6 +24,16 @@ class CxleanAdminSite(admin.AdminSite):
         return user.is_active and (
             user.is_superuser or is_coordinator(user) or is_management(user) or is_cx_owner(user)
         )
+
+    def each_context(self, request) -> dict:
+        """The header and the window title carry the organisation's name once it is set."""
+        context = super().each_context(request)
+        brand = current_brand()
+        if brand.name != DEFAULT_NAME:
+            context["site_header"] = brand.name
+            context["site_title"] = _("%(organisation)s admin") % {"organisation": brand.name}
+        context["brand"] = brand
+        return context
 
     def index(self, request, extra_context=None):
         """The first page is management's maturity dashboard, above the app list."""

@@ -22,6 +22,7 @@ from cxlean.competence.api.views import (
     RequirementViewSet,
     TraineePlanViewSet,
 )
+from cxlean.core.branding_api import BrandingView
 from cxlean.exports.api.routes import ROUTES as EXPORT_ROUTES
 from cxlean.gemba.api.routes import ROUTES as GEMBA_ROUTES
 from cxlean.guide.api.views import GuideActivityViewSet, GuideStepViewSet
@@ -39,6 +40,7 @@ from cxlean.metrics.api.routes import ROUTES as METRICS_ROUTES
 from cxlean.notifications.api.routes import ROUTES as NOTIFICATION_ROUTES
 from cxlean.org.api.views import (
     CatalogueProposalViewSet,
+    ClaimMappingViewSet,
     CXRoleViewSet,
     PersonViewSet,
     SignInEventViewSet,
@@ -52,6 +54,7 @@ router.register("cx-roles", CXRoleViewSet, basename="cx-role")
 router.register("people", PersonViewSet, basename="person")
 router.register("sign-in-events", SignInEventViewSet, basename="sign-in-event")
 router.register("catalogue-proposals", CatalogueProposalViewSet, basename="catalogue-proposal")
+router.register("claim-mappings", ClaimMappingViewSet, basename="claim-mapping")
 router.register("guide-steps", GuideStepViewSet, basename="guide-step")
 router.register("guide-activities", GuideActivityViewSet, basename="guide-activity")
 router.register("plans", PlanViewSet, basename="plan")
@@ -97,6 +100,7 @@ class TokenView(ObtainAuthToken):
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("branding/", BrandingView.as_view(), name="branding"),
     # The backlog's endpoint under the feedback it reads (journeys sit below the backlog).
     path(
         "feedback/<int:pk>/make-improvement/",

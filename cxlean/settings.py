@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "cxlean.core.errors.NotFoundPageMiddleware",
 ]
 
 ROOT_URLCONF = "cxlean.urls"
@@ -96,7 +97,9 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "cxlean.core.context_processors.brand",
                 "cxlean.org.context_processors.roles",
+                "cxlean.org.context_processors.sign_in",
                 "cxlean.notifications.context_processors.notifications",
             ],
         },
@@ -118,6 +121,33 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# --- Single sign-on (OpenID Connect) and local passwords ----------------------------------
+# Any standard OpenID Connect provider (Microsoft Entra ID, Google Workspace, Okta,
+# Keycloak...) through mozilla-django-oidc; cxlean.org.sso finds the provider's endpoints
+# in its discovery document. Off until OIDC_CLIENT_ID and OIDC_ISSUER (or
+# OIDC_DISCOVERY_URL) are set: then the login page offers "Sign in with <provider>".
+OIDC_ISSUER = env.str("OIDC_ISSUER", default="")
+OIDC_DISCOVERY_URL = env.str("OIDC_DISCOVERY_URL", default="")
+OIDC_RP_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_CLIENT_SECRET", default="")
+OIDC_RP_SCOPES = env.str("OIDC_SCOPES", default="openid email profile")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_SIGN_ALGO", default="RS256")
+OIDC_PROVIDER_NAME = env.str("OIDC_PROVIDER_NAME", default="SSO")
+OIDC_USE_PKCE = True
+OIDC_STORE_ID_TOKEN = True  # the hint for ending the provider's session on log-out
+OIDC_OP_LOGOUT_URL_METHOD = "cxlean.org.sso.provider_logout_url"
+OIDC_TIMEOUT = 10
+LOGIN_REDIRECT_URL_FAILURE = "login"
+# Off: only superusers sign in with a password (login page, admin, API token); everyone
+# else signs in through the provider.
+LOCAL_PASSWORDS = env.bool("LOCAL_PASSWORDS", default=True)
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend"
+    if LOCAL_PASSWORDS
+    else "cxlean.org.sso.SuperuserPasswordBackend",
+    "cxlean.org.sso.ProviderBackend",
+]
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Swedish")), ("en", _("English"))]
@@ -281,9 +311,27 @@ SPECTACULAR_SETTINGS = {
 
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 
+# Every record is written once, by the root logger's console handler: the "django" logger
+# keeps only Django's mail to ADMINS (its own console handler would print each record a
+# second time while DEBUG is on). A refused request (403) is one line, not a traceback.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        "permission_denied": {"()": "cxlean.core.logs.PermissionDeniedFilter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "mail_admins": {
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "class": "django.utils.log.AdminEmailHandler",
+        },
+    },
+    "loggers": {
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
+        "django.request": {"filters": ["permission_denied"]},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }

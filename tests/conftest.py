@@ -40,6 +40,18 @@ def _celery_eager():
 
 
 @pytest.fixture(autouse=True)
+def _default_brand():
+    """Each test starts with cxlean's own brand in the cache (`current_brand`): no test
+    sees a branding an earlier test saved (the database rolls back, the cache does not),
+    and pages run no branding query unless a test saves one."""
+    from django.core.cache import cache
+
+    from cxlean.core.branding import CACHE_KEY, Brand
+
+    cache.set(CACHE_KEY, Brand(), None)
+
+
+@pytest.fixture(autouse=True)
 def _test_settings(settings):
     settings.LANGUAGE_CODE = "sv"
     # Real hashing costs ~0.3 s a password; tests log people in all the time.
@@ -220,3 +232,14 @@ def scored_item(service_unit, phone_queue):
         feasibility=4,
         customer_value=5,
     )
+
+
+@pytest.fixture(scope="session")
+def oidc_provider(tmp_path_factory):
+    """A real OpenID Connect provider (django-oauth-toolkit, tests/oidc_provider/) on a
+    free port of its own: once per test session (per xdist worker)."""
+    from tests.oidc_provider.client import Provider
+
+    provider = Provider.start(tmp_path_factory.mktemp("oidc-provider"))
+    yield provider
+    provider.stop()

@@ -30,7 +30,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget, trigger_client_event
 
-from cxlean.backlog.announce import announce_improvement
 from cxlean.backlog.chart import build_chart
 from cxlean.backlog.forms import (
     SORTS,
@@ -53,6 +52,7 @@ from cxlean.backlog.models import (
     improvement_from_feedback,
     may_submit,
 )
+from cxlean.core.announce import announce_made
 from cxlean.core.forms import add_model_errors, error_messages
 from cxlean.core.history import Change, object_changes
 from cxlean.core.mentions import matching
@@ -628,9 +628,9 @@ def feedback_improve(request: HttpRequest, pk: int) -> HttpResponse:
     if not may_submit(request.user, feedback.unit):
         raise PermissionDenied(_("Your role does not submit improvements for this unit."))
     item, created = improvement_from_feedback(feedback, request.user)
-    announce_improvement(
+    announce_made(
         request,
-        item,
+        item.title,
         created,
         made=_("The feedback is now an improvement idea in the backlog: “%(title)s”."),
         already=_("This feedback is already an improvement: “%(title)s”."),

@@ -27,7 +27,12 @@ from cxlean.checklists.models import (
 )
 from cxlean.checklists.progress import overall, progress_rows
 from cxlean.core.names import display_name
-from cxlean.org.admin_rules import CatalogueAdmin, RoleAdmin, RoleTabularInline
+from cxlean.org.admin_rules import (
+    CatalogueAdmin,
+    RoleAdmin,
+    RoleTabularInline,
+    SuperusersChange,
+)
 from cxlean.org.roles import coordinated_units
 
 
@@ -185,7 +190,7 @@ class AssignmentAdmin(RoleAdmin):
 
 
 @admin.register(Completion)
-class CompletionAdmin(RoleAdmin):
+class CompletionAdmin(SuperusersChange, RoleAdmin):
     """Ticks are the assignee's: everyone who may see them reads them and their history;
     only a superuser corrects one."""
 
@@ -198,15 +203,6 @@ class CompletionAdmin(RoleAdmin):
 
     def scope_queryset(self, request, queryset):
         return queryset.visible_to(request.user)
-
-    def has_add_permission(self, request) -> bool:
-        return request.user.is_superuser
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return request.user.is_superuser
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return request.user.is_superuser
 
     @admin.display(description=_("person"), ordering="person__first_name")
     def person_name(self, obj: Completion) -> str:

@@ -24,7 +24,8 @@ from cxlean.checklists.models import (
 from cxlean.core.forms import DateInput, UnitChoiceField, add_model_errors
 from cxlean.core.names import display_name
 from cxlean.core.typed import form_field
-from cxlean.org.models import CXRole, Unit
+from cxlean.org.forms import CXRoleChoiceField
+from cxlean.org.models import Unit
 from cxlean.org.roles import coordinated_units, sees_everything
 
 TO_ROLE, TO_PEOPLE = "role", "people"
@@ -73,12 +74,7 @@ class AssignForm(forms.Form):
         required=False,
         help_text=_("For a CX role: people who get the role or join the unit later get it too."),
     )
-    role = forms.ModelChoiceField(
-        label=_("CX role"),
-        queryset=CXRole.objects.all(),
-        required=False,
-        empty_label=_("The template's role"),
-    )
+    role = CXRoleChoiceField(empty_label=_("The template's role"))
     people = PeopleChoiceField(
         label=_("People"),
         queryset=User.objects.none(),
@@ -179,9 +175,7 @@ class ProgressFilterForm(forms.Form):
         required=False,
         empty_label=_("All my units"),
     )
-    role = forms.ModelChoiceField(
-        label=_("CX role"), queryset=CXRole.objects.all(), required=False, empty_label=_("Any")
-    )
+    role = CXRoleChoiceField(empty_label=_("Any"))
     template = TemplateChoiceField(
         label=_("Checklist template"), queryset=templates(), required=False, empty_label=_("Any")
     )

@@ -32,10 +32,10 @@ from django.utils.translation import ngettext
 
 from cxlean.competence.coverage import coverage_by_unit, coverage_units
 from cxlean.competence.models import (
+    CARD_DATE_STATUSES,
     LEVEL_LETTERS,
     LEVEL_SYMBOLS,
     Area,
-    CardStatus,
     CompetenceActivity,
     Goal,
     GreenCard,
@@ -354,14 +354,10 @@ class CardStatusFilter(admin.SimpleListFilter):
     parameter_name = "status"
 
     def lookups(self, request, model_admin):
-        return [
-            (CardStatus.CERTIFIED, CardStatus.CERTIFIED.label),
-            (CardStatus.EXPIRING, CardStatus.EXPIRING.label),
-            (CardStatus.EXPIRED, CardStatus.EXPIRED.label),
-        ]
+        return CARD_DATE_STATUSES
 
     def queryset(self, request, queryset):
-        if self.value() in (CardStatus.CERTIFIED, CardStatus.EXPIRING, CardStatus.EXPIRED):
+        if self.value() in dict(CARD_DATE_STATUSES):
             return queryset.with_date_status(self.value(), timezone.localdate())
         return queryset
 

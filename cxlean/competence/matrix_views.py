@@ -51,7 +51,8 @@ from cxlean.competence.views import signed_off_message
 from cxlean.core.forms import UnitChoiceField
 from cxlean.core.names import display_name
 from cxlean.core.typed import HtmxRequest, form_field
-from cxlean.org.models import CXRole, Unit
+from cxlean.org.forms import CXRoleChoiceField
+from cxlean.org.models import Unit
 from cxlean.org.roles import coordinated_units, sees_everything
 
 # The query parameters of the matrix a cell link carries, so the way back keeps them.
@@ -68,12 +69,7 @@ class MatrixFilterForm(forms.Form):
         required=False,
         empty_label=gettext_lazy("All units"),
     )
-    role = forms.ModelChoiceField(
-        label=gettext_lazy("CX role"),
-        queryset=CXRole.objects.all(),
-        required=False,
-        empty_label=gettext_lazy("All CX roles"),
-    )
+    role = CXRoleChoiceField(empty_label=gettext_lazy("All CX roles"))
     area = forms.ModelChoiceField(
         label=gettext_lazy("Area"),
         queryset=Area.objects.all(),

@@ -8,7 +8,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib.auth.models import User
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -20,8 +20,8 @@ from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import mixins, serializers, viewsets
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import generics, mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.settings import api_settings
@@ -126,6 +126,12 @@ def translated(help_text: StrOrPromise = TRANSLATED_HELP) -> serializers.CharFie
     """A catalogue text read in the request language (the model's `Translated`
     attribute); the `_sv` and `_en` columns hold both."""
     return serializers.CharField(read_only=True, help_text=help_text)
+
+
+def translated_fields(*names: str) -> list[str]:
+    """Meta.fields for catalogue texts: each as read in the request language
+    (`translated()`), followed by its `_sv` and `_en` columns."""
+    return [field for name in names for field in (name, f"{name}_sv", f"{name}_en")]
 
 
 class ModelValidatedSerializer(serializers.ModelSerializer):
@@ -314,3 +320,82 @@ def transition_action(method: str, *, summary: str, description: str, responses)
 class FlatRowsViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     pagination_class = RowsPagination
     filter_backends = [DjangoFilterBackend]
+
+
+# --- viewsets ------------------------------------------------------------------------------
+
+# What `documented` takes for an action: its summary, a (summary, description) pair, or a
+# whole `extend_schema(...)` where the action needs more (parameters, responses).
+ActionWords = str | tuple[str, str] | Callable
+ViewSetT = TypeVar("ViewSetT", bound=type)
+
+
+def documented(
+    tags: list[str], *, changes: tuple[str, str] | None = None, **actions: ActionWords
+) -> Callable[[ViewSetT], ViewSetT]:
+    """A viewset's OpenAPI words in one decorator: the `tags` of all its operations and,
+    per action (`list`, `retrieve`, `create`, ..., or a custom action by name), a summary,
+    a (summary, description) pair or an `extend_schema(...)`:
+
+        @documented(TAGS, list=("List the walks", "Earliest first."), retrieve="A walk")
+
+    `changes=(what, who)` words update, partial_update and destroy alike everywhere:
+    ("a walk", "coordinators of its unit") gives "Change a walk (coordinators of its
+    unit)", "Change some fields of a walk" and "Delete a walk (coordinators of its
+    unit)"; an action named as well keeps its own words.
+    """
+
+    def words(value: ActionWords) -> Callable:
+        if isinstance(value, tuple):
+            summary, description = value
+            return extend_schema(summary=summary, description=description)
+        return extend_schema(summary=value) if isinstance(value, str) else value
+
+    if changes is not None:
+        what, who = changes
+        actions = {
+            "update": f"Change {what} ({who})",
+            "partial_update": f"Change some fields of {what}",
+            "destroy": f"Delete {what} ({who})",
+            **actions,
+        }
+
+    def decorate(viewset: ViewSetT) -> ViewSetT:
+        viewset = extend_schema(tags=tags)(viewset)
+        if not actions:
+            return viewset
+        return extend_schema_view(**{name: words(value) for name, value in actions.items()})(
+            viewset
+        )
+
+    return decorate
+
+
+# A `destroy` that rows elsewhere still block is a 400 naming them, followed by the
+# viewset's `deletion_advice` ("Make it inactive instead."); without advice, the exception
+# handler alone gives that 400. (The mixins have no docstring: the schema would show it.)
+class AdvisedDeletion:
+    deletion_advice: StrOrPromise = ""
+
+    def perform_destroy(self, instance: Model) -> None:
+        try:
+            instance.delete()
+        except (ProtectedError, RestrictedError) as error:
+            raise refuse_deletion(error, self.deletion_advice) from error
+
+
+# Saves the requesting user on the row: in `created_by_field` when it is created, in
+# `saved_by_field` each time it is saved (created or changed).
+class SavesUser(generics.GenericAPIView):
+    created_by_field: str | None = None
+    saved_by_field: str | None = None
+
+    def user_fields(self, *, created: bool) -> dict[str, Any]:
+        names = [self.saved_by_field, self.created_by_field if created else None]
+        return {name: self.request.user for name in names if name}
+
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
+        serializer.save(**self.user_fields(created=True))
+
+    def perform_update(self, serializer: serializers.BaseSerializer) -> None:
+        serializer.save(**self.user_fields(created=False))

@@ -7,7 +7,8 @@ words a DRF error would use and nothing of the error itself (it is logged by Dja
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.template import loader
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -81,3 +82,32 @@ class RefuseNulMiddleware:
             template = loader.get_template(defaults.ERROR_400_TEMPLATE_NAME)
             return HttpResponseBadRequest(template.render({"message": message}))
         return self.get_response(request)
+
+
+class NotFoundPageMiddleware:
+    """With DEBUG on (the demo) a 404 is the app's own page too, not Django's technical one.
+
+    Django answers an address that matches no route, and a view's Http404, with its
+    technical 404 page when DEBUG is on; `page_not_found` is what production shows
+    (templates/404.html, or JSON under /api/). A 404 response a view returns itself is
+    left alone.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            settings.DEBUG
+            and response.status_code == 404
+            and getattr(request, "resolver_match", None) is None
+        ):
+            # No route matched: Django's handler answered with the technical page.
+            return page_not_found(request, Http404(request.path))
+        return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if settings.DEBUG and isinstance(exception, Http404):
+            return page_not_found(request, exception)
+        return None

@@ -6,14 +6,21 @@ mail refuses a header with a line break (`ValueError: Header values may not cont
 linefeed`) — and a header that allowed one would let text add headers of its own. So
 `safe_subject` makes any text one short line: control characters and line breaks become
 spaces, runs of whitespace one space, and a long subject ends with "…".
+
+Messages come from the organisation (`cxlean.core.branding`): its name is the sender's
+name, the address stays DEFAULT_FROM_EMAIL's.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from email.utils import formataddr, parseaddr
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+
+from cxlean.core.branding import current_brand
 
 SUBJECT_MAX = 150
 # Line and paragraph separators too: some mail clients break lines at them.
@@ -38,7 +45,14 @@ def new_email(
     subject: object, text: str, *, to: list[str], html: str | None = None
 ) -> EmailMultiAlternatives:
     """A message with a safe subject, plain text and, when given, an HTML alternative."""
-    message = EmailMultiAlternatives(safe_subject(subject), text, to=to)
+    message = EmailMultiAlternatives(safe_subject(subject), text, from_email=sender(), to=to)
     if html is not None:
         message.attach_alternative(html, "text/html")
     return message
+
+
+def sender() -> str:
+    """DEFAULT_FROM_EMAIL's address with the organisation's name, e.g.
+    "Nordljus Energi AB <noreply@cxlean.local>"."""
+    _name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return formataddr((safe_subject(current_brand().name), address))

@@ -4,6 +4,9 @@ Inheriting one adds its fields (with their labels, and so their translations) to
 concrete model: the columns, and so the migrations, stay what the model declared itself.
 Django lists inherited fields before the model's own ones; forms and the admin name
 their fields, so the order does not show.
+
+The core's one concrete model, the organisation's branding, lives in a module of its own
+(cxlean/core/branding.py) and is imported here so that Django finds it.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cxlean.core.branding import Branding  # noqa: F401 - Django finds the model here
 from cxlean.core.translation import Translated
 
 

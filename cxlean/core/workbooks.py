@@ -11,6 +11,9 @@
 - Text a spreadsheet could take for a formula (starting with =, +, -, @, a tab or a
   carriage return, or reading like an error code such as #N/A) is marked: `is_risky`
   tells the writer to store it as a text cell with Excel's quote prefix.
+
+Every workbook also names the organisation (`cxlean.core.branding`) as its author, the
+"Author" Excel shows under File > Info (`sign`).
 """
 
 from __future__ import annotations
@@ -19,7 +22,10 @@ import re
 from collections.abc import Iterable
 
 from django.utils.functional import Promise
+from openpyxl import Workbook
 from openpyxl.cell.cell import ERROR_CODES
+
+from cxlean.core.branding import current_brand
 
 # Everything XML 1.0 cannot hold, except \r (see clean_text): openpyxl's own
 # ILLEGAL_CHARACTERS_RE leaves out the last three ranges.
@@ -62,3 +68,9 @@ def append_row(sheet, values: Iterable) -> None:
         if isinstance(cell.value, str) and is_risky(cell.value):
             cell.data_type = "s"
             cell.quotePrefix = True
+
+
+def sign(workbook: Workbook) -> Workbook:
+    """The workbook with the organisation's name as its author (its document properties)."""
+    workbook.properties.creator = clean_text(current_brand().name)
+    return workbook

@@ -27,6 +27,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import translation
 
+from cxlean.core.branding import Branding
 from cxlean.demo import backlog as backlog_demo
 from cxlean.demo import checklists as checklists_demo
 from cxlean.demo import competence as competence_demo
@@ -236,6 +237,8 @@ def delete_demo() -> None:
     Plan.objects.filter(Q(unit__in=units) | Q(coordinator__in=people)).delete()
     CatalogueProposal.objects.filter(unit__in=units).delete()
     people.delete()
+    for branding in Branding.objects.filter(name=root.name):  # one by one: clears the cache
+        branding.delete()
     # A parent is protected while it has children, so remove the deepest level first.
     for depth in sorted({unit.depth for unit in units}, reverse=True):
         Unit.objects.filter(pk__in=[unit.pk for unit in units if unit.depth == depth]).delete()
@@ -255,6 +258,7 @@ def build_demo(*, today: dt.date, people: int = 0) -> DemoSummary:
     with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
         password = make_password(DEMO_PASSWORD)  # hashed once: hashing is the slow part
         units = create_units()
+        brand_demo(units[ROOT_CODE])
         users = create_people(units, password)
         plan = create_rollout(users, units[PLAN_UNIT], today)
         create_proposals(users, units[PLAN_UNIT])
@@ -291,6 +295,13 @@ def build_demo(*, today: dt.date, people: int = 0) -> DemoSummary:
         assessments=assessments,
         notifications=notifications,
     )
+
+
+def brand_demo(root: Unit) -> None:
+    """The demo organisation's name in the headers, e-mails and exports (cxlean's own
+    colours), unless an organisation has set its branding already."""
+    if not Branding.objects.exists():
+        Branding(name=root.name).save()
 
 
 def create_units() -> dict[str, Unit]:

@@ -30,8 +30,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cxlean.backlog.announce import announce_improvement
 from cxlean.backlog.models import may_submit
+from cxlean.core.announce import announce_made
 from cxlean.core.forms import add_model_errors
 from cxlean.core.typed import HtmxRequest
 from cxlean.gemba.forms import (
@@ -411,9 +411,9 @@ def observation_improve(request: HttpRequest, pk: int) -> HttpResponse:
             _("Only the leader, the participants and the unit's Lean coordinators do this.")
         )
     item, created = improvement_from_observation(observation, request.user)
-    announce_improvement(
+    announce_made(
         request,
-        item,
+        item.title,
         created,
         made=_("The observation is now an improvement idea in the backlog: “%(title)s”."),
         already=_("This observation is already an improvement: “%(title)s”."),

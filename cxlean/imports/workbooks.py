@@ -22,7 +22,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from cxlean.competence.models import LEVEL_LETTERS, CompetenceActivity, Level
-from cxlean.core.workbooks import append_row, clean_text
+from cxlean.core.workbooks import append_row, clean_text, sign
 from cxlean.imports.kinds import IMPORTERS
 from cxlean.imports.models import Kind
 from cxlean.journeys.models import Touchpoint
@@ -42,7 +42,7 @@ def template_filename(kind: str) -> str:
 
 def template_workbook(kind: str, user) -> bytes:
     columns = IMPORTERS[kind].columns
-    workbook = Workbook()
+    workbook = sign(Workbook())
     data = workbook.active
     assert data is not None  # a new workbook has one sheet, the active one
     data.title = DATA_SHEET

@@ -362,6 +362,12 @@ class Sections:
         return any(row.metrics for row in self.rows)
 
     @property
+    def has_small_samples(self) -> bool:
+        """Whether a latest figure in the metrics table rests on a small sample (the
+        table then explains its marks once, below it)."""
+        return any(line.latest.small_sample for row in self.rows for line in row.metrics)
+
+    @property
     def coverage_url(self) -> str:
         return admin_url("competence_coverage")
 
@@ -393,6 +399,10 @@ class Dashboard(Sections):
     @property
     def off_target_by_unit(self) -> list[tuple[UnitOverview, list[MetricLine]]]:
         return [(row, row.off_target) for row in self.rows if row.off_target]
+
+    @property
+    def off_target_small_samples(self) -> bool:
+        return any(line.latest.small_sample for _row, line in self.off_target)
 
     @property
     def attention(self) -> list[tuple[UnitOverview, Indicator]]:

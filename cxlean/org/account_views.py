@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
@@ -18,6 +18,7 @@ from cxlean.org.accounts import (
 )
 from cxlean.org.forms import PasswordResetForm
 from cxlean.org.models import Surface
+from cxlean.org.sso import provider_logout_url
 
 
 @login_not_required
@@ -58,3 +59,14 @@ class PasswordChangeView(auth_views.PasswordChangeView):
             request=self.request,
         )
         return response
+
+
+class LogoutView(auth_views.LogoutView):
+    """Signing out of cxlean; someone who signed in through the provider is then sent to
+    its end_session_endpoint, which ends the provider's session too and sends them back."""
+
+    def post(self, request, *args, **kwargs):
+        signed_in_there = bool(request.session.get("oidc_id_token"))
+        provider_url = provider_logout_url(request) if signed_in_there else None
+        response = super().post(request, *args, **kwargs)
+        return HttpResponseRedirect(provider_url) if provider_url else response

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from cxlean.core.mail import sender
 from cxlean.org.models import EmailChange, SignInEvent, Surface
 
 What = SignInEvent.What
@@ -233,7 +234,7 @@ def send_email_confirmation(change: EmailChange) -> None:
         }
         subject = _("cxlean: confirm your new e-mail address")
         body = render_to_string("org/email/confirm_email.txt", context)
-    send_mail(subject, body, None, [change.new_email])
+    send_mail(subject, body, sender(), [change.new_email])
 
 
 # --- signing in ---------------------------------------------------------------------------
@@ -241,7 +242,13 @@ def send_email_confirmation(change: EmailChange) -> None:
 # seen, and the audit is a record of what happened, not a step of the business flow.
 
 
+SSO_PAGES = frozenset({"oidc_authentication_init", "oidc_authentication_callback"})
+
+
 def surface_of(request) -> str:
+    match = getattr(request, "resolver_match", None)
+    if match is not None and match.url_name in SSO_PAGES:
+        return Surface.SSO
     path = getattr(request, "path", "") or ""
     if path.startswith("/admin/"):
         return Surface.ADMIN
@@ -255,6 +262,8 @@ def on_logged_in(sender, request, user, **kwargs) -> None:
 
 
 def on_login_failed(sender, credentials, request=None, **kwargs) -> None:
+    if hasattr(request, "sso_refusal"):
+        return  # recorded with its reason by cxlean.org.sso
     username = str(credentials.get("username") or "")[:150]
     person = User.objects.filter(username=username).first() if username else None
     record(

@@ -10,18 +10,28 @@ from django.contrib.auth.models import AnonymousUser, Group, User
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from cxlean.core.names import display_name
 from cxlean.org.accounts import What, active_event, record, role_events
-from cxlean.org.admin_rules import CatalogueAdmin, RoleAdmin, ValidSelectionMixin, form_with
+from cxlean.org.admin_rules import (
+    CatalogueAdmin,
+    RoleAdmin,
+    SuperusersChange,
+    SuperusersOnly,
+    ValidSelectionMixin,
+    form_with,
+)
 from cxlean.org.models import (
     DECISIONS,
     CatalogueProposal,
+    ClaimMapping,
     CXRole,
     EmailChange,
     Profile,
     ProposalStatus,
     SignInEvent,
+    SSOIdentity,
     Surface,
     Unit,
     may_propose_for,
@@ -184,7 +194,7 @@ ACCESS_FIELDS = ("is_active", "is_staff", "is_superuser", "groups", "user_permis
 
 
 @admin.register(User)
-class PersonAdmin(ValidSelectionMixin, UserAdmin):
+class PersonAdmin(SuperusersChange, ValidSelectionMixin, UserAdmin):
     """Logins are managed by superusers; coordinators and management may look.
 
     A superuser here sets an e-mail address directly (no confirmation e-mail), as the
@@ -274,34 +284,36 @@ class PersonAdmin(ValidSelectionMixin, UserAdmin):
     def has_view_permission(self, request, obj=None) -> bool:
         return self.admin_site.has_permission(request)
 
-    def has_add_permission(self, request) -> bool:
-        return request.user.is_superuser
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return request.user.is_superuser
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return request.user.is_superuser
-
 
 @admin.register(Group)
-class RoleGroupAdmin(ValidSelectionMixin, admin.ModelAdmin):
+class RoleGroupAdmin(SuperusersOnly, ValidSelectionMixin, admin.ModelAdmin):
     search_fields = ["name"]
 
-    def has_module_permission(self, request) -> bool:
-        return request.user.is_superuser
 
-    def has_view_permission(self, request, obj=None) -> bool:
-        return request.user.is_superuser
+@admin.register(ClaimMapping)
+class ClaimMappingAdmin(SuperusersOnly, ValidSelectionMixin, SimpleHistoryAdmin):
+    """The single sign-on's rules (`cxlean.org.sso`): claim value → role, unit, CX role,
+    or refusal. Applied on each sign-in through the provider."""
+
+    list_display = ["claim", "value", "role", "unit", "cx_role", "refuse", "order"]
+    list_editable = ["order"]
+    list_filter = ["claim", "role", "refuse"]
+    list_select_related = ["unit", "cx_role"]
+    search_fields = ["claim", "value"]
+
+
+@admin.register(SSOIdentity)
+class SSOIdentityAdmin(SuperusersOnly, admin.ModelAdmin):
+    """Who signs in with which provider account. Deleting a row unlinks the account: the
+    next sign-in finds the person again by e-mail address, or makes a new one."""
+
+    list_display = ["user", "issuer", "subject", "created_at", "last_sign_in"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "user__email", "subject"]
+    readonly_fields = ["user", "issuer", "subject", "created_at", "last_sign_in"]
 
     def has_add_permission(self, request) -> bool:
-        return request.user.is_superuser
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return request.user.is_superuser
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return request.user.is_superuser
+        return False
 
 
 class PersonAudit:

@@ -78,6 +78,29 @@ class ValidSelectionMixin:
         )
 
 
+class SuperusersChange:
+    """Only superusers add, change or delete these (who may look is the admin's own)."""
+
+    def has_add_permission(self, request) -> bool:
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+
+class SuperusersOnly(SuperusersChange):
+    """Only superusers see or change these (roles, the single sign-on's claim mappings)."""
+
+    def has_module_permission(self, request) -> bool:
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+
 class RoleAdmin(ValidSelectionMixin, SimpleHistoryAdmin):
     """Base ModelAdmin: management reads, coordinators edit within their scope.
 

@@ -1,4 +1,7 @@
+from django.conf import settings
+
 from cxlean.org.roles import is_coordinator, is_cx_owner, is_management, may_edit_catalogue
+from cxlean.org.sso import configured, provider_name
 
 
 def roles(request) -> dict:
@@ -10,4 +13,13 @@ def roles(request) -> dict:
         # Catalogue pages offer "Edit in the admin" to these, "Propose a change" to
         # other coordinators.
         "edits_catalogues": may_edit_catalogue(user),
+    }
+
+
+def sign_in(request) -> dict:
+    """For the login page: the provider's name when single sign-on is configured, and
+    whether everyone may sign in with a password (`LOCAL_PASSWORDS`)."""
+    return {
+        "sso_provider": provider_name() if configured() else "",
+        "local_passwords": settings.LOCAL_PASSWORDS,
     }

@@ -6,22 +6,33 @@ from __future__ import annotations
 import unicodedata
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from cxlean.core.mail import sender
 from cxlean.core.typed import form_field
 from cxlean.org.accounts import What, record
 from cxlean.org.models import (
     DECISIONS,
     Catalogue,
     CatalogueProposal,
+    CXRole,
     Surface,
     Unit,
     may_propose_for,
 )
 from cxlean.org.roles import coordinated_units
+
+
+class CXRoleChoiceField(forms.ModelChoiceField):
+    """One of the organisation's CX roles; optional unless told, labelled "CX role"."""
+
+    def __init__(self, *, label=None, required: bool = False, **kwargs) -> None:
+        label = label or _("CX role")
+        super().__init__(queryset=CXRole.objects.all(), label=label, required=required, **kwargs)
 
 
 def same_address(one: str, other: str) -> bool:
@@ -38,6 +49,8 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
 
     def get_users(self, email):
         people = User._default_manager.filter(email__iexact=email, is_active=True)
+        if not settings.LOCAL_PASSWORDS:  # single sign-on for everyone but superusers
+            people = people.filter(is_superuser=True)
         return (person for person in people if same_address(email, person.email))
 
     def send_mail(
@@ -53,7 +66,7 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
             subject_template_name,
             email_template_name,
             context,
-            from_email,
+            from_email or sender(),
             to_email,
             html_email_template_name,
         )

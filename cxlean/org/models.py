@@ -18,6 +18,10 @@ from cxlean.core.translation import Translated
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 from cxlean.org.roles import (
+    COORDINATOR,
+    CX_OWNER,
+    EMPLOYEE,
+    MANAGEMENT,
     coordinated_units,
     coordinates_unit,
     may_edit_catalogue,
@@ -213,6 +217,7 @@ class Surface(models.TextChoices):
     WEB = "web", _("web")
     ADMIN = "admin", _("admin")
     IMPORT = "import", _("import")
+    SSO = "sso", _("single sign-on")
 
 
 class EmailChangeQuerySet(models.QuerySet):
@@ -305,6 +310,7 @@ class SignInEvent(models.Model):
         DEACTIVATED = "deactivated", _("deactivated")
         LOGGED_IN = "logged_in", _("signed in")
         LOGIN_FAILED = "login_failed", _("sign-in failed")
+        SSO_LINKED = "sso_linked", _("linked to the single sign-on account")
 
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -314,7 +320,10 @@ class SignInEvent(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text=_("Empty: the person themselves without signing in, or nobody known."),
+        help_text=_(
+            "Empty: the person themselves without signing in, the single sign-on when "
+            "they signed in through it, or nobody known."
+        ),
     )
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -346,6 +355,109 @@ class SignInEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_what_display()}: {self.username}"
+
+
+# --- single sign-on -------------------------------------------------------------------------
+
+
+class SSOIdentity(models.Model):
+    """The account at the OpenID Connect provider a person signs in with: the provider
+    (`issuer`) and its stable identifier for them (`subject`, the `sub` claim). Found
+    again by these on every sign-in, whatever their name or e-mail address became."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="sso_identities",
+    )
+    issuer = models.CharField(_("provider"), max_length=255)
+    subject = models.CharField(_("subject"), max_length=255)
+    created_at = models.DateTimeField(_("linked at"), auto_now_add=True)
+    last_sign_in = models.DateTimeField(_("last sign-in"), null=True, editable=False)
+
+    class Meta:
+        verbose_name = _("single sign-on account")
+        verbose_name_plural = _("single sign-on accounts")
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="sso_identity_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.subject})"
+
+
+class ClaimMapping(models.Model):
+    """One rule of the single sign-on: a person whose claim `claim` holds `value` gets
+    `role`, `unit` and/or `cx_role`, or is refused.
+
+    Applied on every sign-in through the provider (`cxlean.org.sso`). The mappings are
+    the source of truth for what they map, and for nothing else: a role, CX role or
+    unit that no mapping names is kept as it was set in cxlean."""
+
+    ROLE_CHOICES = [
+        (EMPLOYEE, _("employee")),
+        (COORDINATOR, _("Lean coordinator")),
+        (MANAGEMENT, _("management")),
+        (CX_OWNER, _("CX owner")),
+    ]
+
+    claim = models.CharField(
+        _("claim"),
+        max_length=100,
+        help_text=_("The claim's name in the ID token or user info, e.g. groups or department."),
+    )
+    value = models.CharField(
+        _("value"),
+        max_length=255,
+        help_text=_("Matches when the claim is this value or is a list that holds it."),
+    )
+    role = models.CharField(_("role"), max_length=40, choices=ROLE_CHOICES, blank=True)
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="claim_mappings",
+    )
+    cx_role = models.ForeignKey(
+        CXRole,
+        verbose_name=_("CX role"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="claim_mappings",
+    )
+    refuse = models.BooleanField(
+        _("refuse sign-in"),
+        default=False,
+        help_text=_("People with this claim value are deactivated and cannot sign in."),
+    )
+    order = models.PositiveSmallIntegerField(
+        _("order"),
+        default=0,
+        help_text=_("When several matching mappings give a unit, the lowest order wins."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("claim mapping")
+        verbose_name_plural = _("claim mappings")
+        ordering = ["order", "claim", "value", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.claim} = {self.value}"
+
+    def clean(self) -> None:
+        if not (self.role or self.unit_id or self.cx_role_id or self.refuse):
+            raise ValidationError(_("Give a role, a unit or a CX role, or refuse sign-in."))
+
+    def matches(self, claims: dict) -> bool:
+        held = claims.get(self.claim)
+        if isinstance(held, list | tuple):
+            return self.value in [str(item) for item in held]
+        return held is not None and str(held) == self.value
 
 
 # --- proposals to change the catalogues ---------------------------------------------------

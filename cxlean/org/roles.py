@@ -189,6 +189,11 @@ def _home_unit(user: User) -> Unit | None:
 # * Only superusers give roles above employee (coordinator, management, any other).
 # * Nobody changes their own roles or active flag here; a coordinator may keep their own
 #   names and e-mail address up to date (a new address is confirmed from that address).
+# * Single sign-on (`cxlean.org.sso`) is no actor here: on a person's own sign-in
+#   through the provider, the system brings their name, e-mail address, roles, unit and
+#   CX roles in line with what the organisation's directory asserts, through the claim
+#   mappings that only superusers edit. The audit records these changes with no actor
+#   and the surface "single sign-on".
 # API, admin and the people import all ask these functions.
 
 EMPLOYEE_RANK = 0

@@ -5,8 +5,10 @@ import io
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from drf_spectacular.generators import SchemaGenerator
 from rest_framework.authtoken.models import Token
 
+from cxlean.core.api import translated_fields
 from tests.api.conftest import api_client
 from tests.factories import PASSWORD
 
@@ -21,6 +23,7 @@ ENDPOINTS = [
     "plans",
     "phases",
     "activities",
+    "claim-mappings",
 ]
 
 
@@ -95,3 +98,26 @@ def test_a_wrong_token_is_refused(alice):
     # has no WWW-Authenticate challenge to offer.
     assert response.status_code in (401, 403)
     assert "token" in response.json()["detail"].lower()
+
+
+def test_documented_viewsets_word_their_changes_alike_and_keep_their_own_words():
+    paths = SchemaGenerator().get_schema(request=None, public=True)["paths"]
+    walk = paths["/api/v1/gemba-walks/{id}/"]
+    assert walk["put"]["summary"] == "Change a walk (coordinators of its unit)"
+    assert walk["patch"]["summary"] == "Change some fields of a walk"
+    assert walk["delete"]["summary"] == "Delete a walk (coordinators of its unit)"
+    assert walk["get"]["tags"] == ["gemba"]
+    schedule = paths["/api/v1/gemba-schedules/{id}/"]["delete"]
+    assert schedule["summary"] == "Delete a schedule"
+    assert schedule["description"] == "Walks already created stay, without their schedule."
+
+
+def test_translated_fields_list_the_request_language_then_both_columns():
+    assert translated_fields("name", "help") == [
+        "name",
+        "name_sv",
+        "name_en",
+        "help",
+        "help_sv",
+        "help_en",
+    ]

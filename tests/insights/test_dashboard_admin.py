@@ -182,3 +182,61 @@ def test_the_unit_page_runs_a_constant_number_of_queries(
         return count_queries(client, unit_page(company))
 
     assert queries_after_growing(1) == queries_after_growing(6)
+
+
+# --- one note per table, tables keyboard users can scroll -----------------------------------
+
+
+def test_small_samples_are_marked_and_explained_once_per_table(review, maria, as_user):
+    response = as_user(maria).get(INDEX, language="en")
+    html = response.content.decode()
+    dashboard = response.context["dashboard"]
+    assert dashboard.has_small_samples
+    table = html.split('id="metrics-table-caption"')[1].split("</table>")[0]
+    marked = table.count('aria-describedby="metrics-small-sample"')
+    assert marked >= 1
+    assert "small sample" not in table  # each cell a *, the words once below the table
+    assert html.count('id="metrics-small-sample"') == 1
+    notes = 1 + dashboard.off_target_small_samples  # the table, and the "Off target" list
+    assert html.count('class="table-note"') == notes
+    assert "flag tone--warn" not in html
+
+
+def test_no_note_when_no_figure_rests_on_a_small_sample(review, maria, as_user):
+    from cxlean.metrics.models import Metric
+
+    Metric.objects.update(small_sample=0)
+    html = as_user(maria).get(INDEX, language="en").content.decode()
+    assert 'class="table-note"' not in html
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        INDEX,
+        "unit",
+        "/admin/backlog/item/by-unit/",
+        "/admin/competence/record/coverage/",
+        "/admin/gemba/walk/cadence/",
+    ],
+)
+def test_every_scrolling_table_box_takes_keyboard_focus_and_has_a_name(
+    address, review, maria, as_user, service_unit
+):
+    if address == "unit":
+        address = unit_page(service_unit)
+    html = as_user(maria).get(address, language="en").content.decode()
+    boxes = re.findall(r'<div class="[^"]*table-scroll[^"]*"[^>]*>', html)
+    assert boxes
+    for box in boxes:
+        assert 'tabindex="0"' in box and 'role="region"' in box
+        label = re.search(r'aria-labelledby="([^"]+)"', box)
+        assert label and f'id="{label.group(1)}"' in html
+
+
+def test_the_charts_scale_with_their_viewbox_in_swedish_too(review, maria, as_user, service_unit):
+    html = as_user(maria).get(unit_page(service_unit)).content.decode()  # Swedish: decimal commas
+    circles = re.findall(r'<circle class="dot" cx="([^"]+)" cy="([^"]+)"', html)
+    assert circles
+    assert all("," not in x + y for x, y in circles)
+    assert 'viewBox="0 0 240 72"' in html

@@ -19,6 +19,7 @@ from cxlean.competence.models import (
     may_sign_off,
     person_card_progress,
 )
+from cxlean.core.branding import DEFAULT_COLOUR, Branding
 from cxlean.demo import org as demo
 from cxlean.org.models import CatalogueProposal, CXRole, Profile, ProposalStatus, Unit
 from cxlean.org.roles import (
@@ -189,6 +190,15 @@ def test_the_plan_history_shows_the_coordinator(built):
     assert Activity.history.filter(history_type="~", status=Activity.Status.BLOCKED).exists()
 
 
+def test_the_demo_organisation_names_the_branding(built):
+    branding = Branding.objects.get()
+    assert (branding.name, branding.colour, branding.logo.name) == (
+        "Nordljus Energi AB",
+        DEFAULT_COLOUR,
+        "",
+    )
+
+
 def test_it_prints_the_logins(built):
     assert "cxlean-demo" in built
     for username in ("coordinator", "employee", "manager", "admin"):
@@ -247,6 +257,7 @@ def test_reset_builds_the_same_demo_again(built, debug):
     assert competence_snapshot() == before_competence
     assert backlog_snapshot() == before_backlog
     assert not old_items & set(Item.objects.values_list("pk", flat=True))
+    assert list(Branding.objects.values_list("name", flat=True)) == ["Nordljus Energi AB"]
 
 
 def demo_usernames() -> list[str]:

@@ -10,7 +10,7 @@ reads everything and gets 403 on every write.
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -38,7 +38,7 @@ from cxlean.backlog.api.serializers import (
     StatusChangeSerializer,
 )
 from cxlean.backlog.models import Attachment, Comment, Item, improvement_from_feedback
-from cxlean.core.api import RowsPagination, model_errors
+from cxlean.core.api import RowsPagination, documented, model_errors
 from cxlean.core.filters import FILTER_BACKENDS, SEARCH_BACKENDS
 from cxlean.journeys.models import Feedback
 
@@ -50,29 +50,29 @@ def visible_items(user) -> QuerySet[Item]:
     return Item.objects.visible_to(user).select_related(*ITEM_RELATED)
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="List the improvements you can see",
-        description="Highest priority first (unscored ideas last) unless `ordering` says "
+@documented(
+    TAGS,
+    list=(
+        "List the improvements you can see",
+        "Highest priority first (unscored ideas last) unless `ordering` says "
         "otherwise. Management and superusers see every unit; others their part of the "
         "organisation tree and the items they submitted or own.",
     ),
-    create=extend_schema(
-        summary="Submit an improvement idea",
-        description="Everyone but management submits ideas for a unit of their part of the "
+    create=(
+        "Submit an improvement idea",
+        "Everyone but management submits ideas for a unit of their part of the "
         "tree (another unit is a 400 on `unit`). It starts as an idea; priority and "
         "quadrant follow from the scores.",
     ),
-    update=extend_schema(
-        summary="Change an improvement",
-        description="Coordinators of the item's unit change every editable field; the "
+    update=(
+        "Change an improvement",
+        "Coordinators of the item's unit change every editable field; the "
         "owner only the plan and effect fields (description, due_date, expected_*, "
         "measured_*, spread, spread_note), with a PATCH; anything else from them is a 403.",
     ),
-    partial_update=extend_schema(summary="Change some fields of an improvement"),
-    destroy=extend_schema(summary="Delete an improvement (coordinators of its unit)"),
+    partial_update="Change some fields of an improvement",
+    destroy="Delete an improvement (coordinators of its unit)",
 )
-@extend_schema(tags=TAGS)
 class ItemViewSet(viewsets.ModelViewSet):
     """Improvement items: waste, scores, priority and quadrant, PDCA status."""
 
@@ -137,17 +137,17 @@ class ItemViewSet(viewsets.ModelViewSet):
         return Response(StatusChangeSerializer(changes, many=True).data)
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="The backlog as a flat table",
-        description="One row per improvement you can see, with plain columns, made for "
+@documented(
+    TAGS,
+    list=(
+        "The backlog as a flat table",
+        "One row per improvement you can see, with plain columns, made for "
         "Power BI and other reporting tools: codes and labels, scores, priority, "
         "quadrant, owner, dates, the touchpoint and journey, expected and measured "
         "change, and the lead time in days from submission to Act. Filters as on "
         "/improvements/. 500 rows a page (`page_size` up to 5000), in id order.",
-    )
+    ),
 )
-@extend_schema(tags=TAGS)
 class ItemRowViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     queryset = Item.objects.all()
     serializer_class = ItemRowSerializer
@@ -193,29 +193,29 @@ class ItemPartViewSet(
         serializer.save(**{self.author_field: self.request.user})
 
 
-@extend_schema_view(
-    list=extend_schema(summary="Comments on the improvements you can see (`?item=`)"),
-    create=extend_schema(summary="Comment on an improvement"),
-    destroy=extend_schema(summary="Delete a comment (its author or a coordinator)"),
+@documented(
+    TAGS,
+    list="Comments on the improvements you can see (`?item=`)",
+    create="Comment on an improvement",
+    destroy="Delete a comment (its author or a coordinator)",
 )
-@extend_schema(tags=TAGS)
 class CommentViewSet(ItemPartViewSet):
     queryset = Comment.objects.all()
     serializer_class = CommentSerializer
     filterset_class = CommentFilter
 
 
-@extend_schema_view(
-    list=extend_schema(summary="Attachments of the improvements you can see (`?item=`)"),
-    create=extend_schema(
-        summary="Attach a file to an improvement",
-        description="multipart/form-data with `item`, `file` and an optional "
+@documented(
+    TAGS,
+    list="Attachments of the improvements you can see (`?item=`)",
+    create=(
+        "Attach a file to an improvement",
+        "multipart/form-data with `item`, `file` and an optional "
         "`description`. Allowed types: pdf, png, jpg, jpeg, gif, webp, docx, xlsx, pptx, "
         "txt, csv; at most 10 MB. Another type or a larger file is a 400 on `file`.",
     ),
-    destroy=extend_schema(summary="Delete an attachment (its uploader or a coordinator)"),
+    destroy="Delete an attachment (its uploader or a coordinator)",
 )
-@extend_schema(tags=TAGS)
 class AttachmentViewSet(ItemPartViewSet):
     queryset = Attachment.objects.all()
     serializer_class = AttachmentSerializer
@@ -224,7 +224,7 @@ class AttachmentViewSet(ItemPartViewSet):
     author_field = "uploaded_by"
 
 
-@extend_schema(tags=["voice of the customer"])
+@documented(["voice of the customer"])
 class FeedbackImprovementView(generics.GenericAPIView):
     """Customer feedback (Voice of the Customer) becomes an improvement in the backlog."""
 

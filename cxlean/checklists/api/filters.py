@@ -10,7 +10,12 @@ from django.utils.translation import gettext_lazy as _
 
 from cxlean.checklists.models import Assignment, ChecklistTemplate, Completion, TemplateItem
 from cxlean.core.filters import IsoDateTimeFilter
-from cxlean.org.api.filters import IdFilter, StrictBooleanFilter, WithinUnitFilter
+from cxlean.org.api.filters import (
+    IdFilter,
+    PersonRowsFilter,
+    StrictBooleanFilter,
+    WithinUnitFilter,
+)
 
 
 class TemplateFilter(django_filters.FilterSet):
@@ -90,12 +95,10 @@ class AssignmentFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=reaching) if value else queryset.exclude(pk__in=reaching)
 
 
-class CompletionFilter(django_filters.FilterSet):
+class CompletionFilter(PersonRowsFilter):
     assignment = IdFilter(field_name="assignment_id")
     item = IdFilter(field_name="item_id")
     template = IdFilter(field_name="item__template_id")
-    person = IdFilter(field_name="person_id")
-    unit = WithinUnitFilter(unit_path="person__profile__unit__path")
     done = StrictBooleanFilter()
     has_evidence = StrictBooleanFilter(
         method="filter_has_evidence", help_text=_("true: an evidence file is attached.")

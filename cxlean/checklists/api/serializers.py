@@ -30,6 +30,7 @@ from cxlean.core.api import (
     name_of,
     requesting_user,
     translated,
+    translated_fields,
 )
 from cxlean.core.names import display_name
 from cxlean.org.models import Unit
@@ -51,12 +52,7 @@ class TemplateItemSerializer(ModelValidatedSerializer):
             "id",
             "template",
             "order",
-            "text",
-            "text_sv",
-            "text_en",
-            "help",
-            "help_sv",
-            "help_en",
+            *translated_fields("text", "help"),
             "needs_evidence",
         ]
 
@@ -89,12 +85,7 @@ class TemplateSerializer(ModelValidatedSerializer):
             "role_name",
             "step",
             "step_number",
-            "title",
-            "title_sv",
-            "title_en",
-            "description",
-            "description_sv",
-            "description_en",
+            *translated_fields("title", "description"),
             "order",
             "items",
         ]

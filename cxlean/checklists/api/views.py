@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from typing import cast
 
-from django.db.models import Prefetch, ProtectedError, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -37,7 +36,7 @@ from cxlean.checklists.api.serializers import (
 )
 from cxlean.checklists.models import Assignment, ChecklistTemplate, Completion, TemplateItem
 from cxlean.checklists.progress import progress_rows
-from cxlean.core.api import FlatRowsViewSet, refuse_deletion
+from cxlean.core.api import FlatRowsViewSet, documented
 from cxlean.core.filters import FILTER_BACKENDS
 from cxlean.core.parsers import JSONParser
 from cxlean.org.api_permissions import CatalogueOwnersWrite, ChangesInScope
@@ -45,31 +44,20 @@ from cxlean.org.api_permissions import CatalogueOwnersWrite, ChangesInScope
 TAGS = ["checklists"]
 
 
-class ProtectedDelete:
-    """Deleting a template or an item still in use is a 400 that says what uses it."""
-
-    def perform_destroy(self, instance) -> None:
-        try:
-            instance.delete()
-        except ProtectedError as error:
-            raise refuse_deletion(error) from error
-
-
 # --- catalogue ---------------------------------------------------------------------------
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List the checklist templates"),
-    create=extend_schema(summary="Add a checklist template (Lean coordinators)"),
-    update=extend_schema(summary="Change a checklist template (Lean coordinators)"),
-    partial_update=extend_schema(summary="Change some fields of a checklist template"),
-    destroy=extend_schema(
-        summary="Delete a checklist template",
-        description="Lean coordinators; a template that has been assigned cannot be deleted (400).",
+@documented(
+    TAGS,
+    list="List the checklist templates",
+    create="Add a checklist template (Lean coordinators)",
+    changes=("a checklist template", "Lean coordinators"),
+    destroy=(
+        "Delete a checklist template",
+        "Lean coordinators; a template that has been assigned cannot be deleted (400).",
     ),
 )
-@extend_schema(tags=TAGS)
-class TemplateViewSet(ProtectedDelete, viewsets.ModelViewSet):
+class TemplateViewSet(viewsets.ModelViewSet):
     """What someone in a CX role does during the rollout, with its items in order.
     Everyone signed in reads; Lean coordinators change the catalogue."""
 
@@ -84,11 +72,11 @@ class TemplateViewSet(ProtectedDelete, viewsets.ModelViewSet):
     ordering = ["role__order", "order", "id"]
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List the items of the checklist templates"),
-    create=extend_schema(summary="Add an item to a checklist template (Lean coordinators)"),
+@documented(
+    TAGS,
+    list="List the items of the checklist templates",
+    create="Add an item to a checklist template (Lean coordinators)",
 )
-@extend_schema(tags=TAGS)
 class TemplateItemViewSet(viewsets.ModelViewSet):
     """One thing to do on a checklist; `needs_evidence` items are ticked off only with a
     file attached. Everyone signed in reads; Lean coordinators change them."""
@@ -105,25 +93,25 @@ class TemplateItemViewSet(viewsets.ModelViewSet):
 # --- assignments -------------------------------------------------------------------------
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="List the checklist assignments you can see",
-        description="Management sees all; coordinators the assignments of their units and "
+@documented(
+    TAGS,
+    list=(
+        "List the checklist assignments you can see",
+        "Management sees all; coordinators the assignments of their units and "
         "role assignments made above them; everyone the assignments that reach them "
         "(`?mine=true` for only those).",
     ),
-    create=extend_schema(
-        summary="Assign a checklist",
-        description="Lean coordinators, within the units they coordinate. Send `template`, "
+    create=(
+        "Assign a checklist",
+        "Lean coordinators, within the units they coordinate. Send `template`, "
         "`due_date` (not in the past) and either `person` or `unit` (with `role`, the "
         "template's role when left out): a role assignment reaches everyone holding the "
         "role in the unit and its sub-units, including people who get it later.",
     ),
-    update=extend_schema(summary="Change an assignment's due date"),
-    partial_update=extend_schema(summary="Change an assignment's due date"),
-    destroy=extend_schema(summary="Remove an assignment (coordinators of its unit)"),
+    update="Change an assignment's due date",
+    partial_update="Change an assignment's due date",
+    destroy="Remove an assignment (coordinators of its unit)",
 )
-@extend_schema(tags=TAGS)
 class AssignmentViewSet(viewsets.ModelViewSet):
     queryset = Assignment.objects.all()
     serializer_class = AssignmentSerializer
@@ -150,24 +138,24 @@ class AssignmentViewSet(viewsets.ModelViewSet):
 # --- ticks -------------------------------------------------------------------------------
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="Ticked items you can see",
-        description="Your own; coordinators those of the people in their units; "
+@documented(
+    TAGS,
+    list=(
+        "Ticked items you can see",
+        "Your own; coordinators those of the people in their units; "
         "management all. One row per person and item they have recorded something on.",
     ),
-    create=extend_schema(
-        summary="Tick off, untick, note or attach evidence on an item of your checklist",
-        description="Only the person the checklist reaches records on it. Send "
+    create=(
+        "Tick off, untick, note or attach evidence on an item of your checklist",
+        "Only the person the checklist reaches records on it. Send "
         "`assignment` and `item` with any of `done`, `note`, `evidence` (multipart for "
         "a file). Creates your row for the item (201) or changes it (200). An item that "
         "needs evidence is ticked off only with a file (400 on `evidence`); another "
         "file type or a larger file is a 400 on `evidence` too.",
     ),
-    update=extend_schema(summary="Change your tick, note or evidence"),
-    partial_update=extend_schema(summary="Change your tick, note or evidence"),
+    update="Change your tick, note or evidence",
+    partial_update="Change your tick, note or evidence",
 )
-@extend_schema(tags=TAGS)
 class CompletionViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -219,19 +207,19 @@ class CompletionViewSet(
 # --- progress ----------------------------------------------------------------------------
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="Checklist progress as a flat table",
-        description="One row per person and assignment: done and total items, per cent, "
+@documented(
+    TAGS,
+    list=(
+        "Checklist progress as a flat table",
+        "One row per person and assignment: done and total items, per cent, "
         "complete, overdue (past the due date and not complete, as of today), with the "
         "checklist, its CX role and the person's unit, made for Power BI and other "
         "reporting tools. A role assignment's rows are the people holding the role in "
         "its unit and sub-units now. You see your own rows; coordinators those of the "
         "people in their units; management everyone's. 500 rows a page (`page_size` up "
         "to 5000), by due date.",
-    )
+    ),
 )
-@extend_schema(tags=TAGS)
 class ProgressViewSet(FlatRowsViewSet):
     queryset = Assignment.objects.all()
     serializer_class = ProgressRowSerializer

@@ -21,7 +21,12 @@ from cxlean.competence.models import (
     Requirement,
     TraineePlan,
 )
-from cxlean.org.api.filters import IdFilter, StrictBooleanFilter, WithinUnitFilter
+from cxlean.org.api.filters import (
+    IdFilter,
+    PersonRowsFilter,
+    StrictBooleanFilter,
+    WithinUnitFilter,
+)
 
 
 class LevelFilter(django_filters.TypedChoiceFilter):
@@ -62,9 +67,7 @@ class RequirementFilter(django_filters.FilterSet):
         fields = ["role", "activity", "area"]
 
 
-class RecordFilter(django_filters.FilterSet):
-    person = IdFilter(field_name="person_id")
-    unit = WithinUnitFilter(unit_path="person__profile__unit__path")
+class RecordFilter(PersonRowsFilter):
     activity = IdFilter(field_name="activity_id")
     area = IdFilter(field_name="activity__area_id")
     level = LevelFilter(help_text=_("The signed-off level, 0 (not started) to 4 (O)."))
@@ -89,17 +92,15 @@ class RecordFilter(django_filters.FilterSet):
         return queryset.exclude(pk__in=valid) if value else queryset.filter(pk__in=valid)
 
 
-class GreenCardFilter(django_filters.FilterSet):
+class GreenCardFilter(PersonRowsFilter):
     STATUSES = CARD_DATE_STATUSES
 
-    person = IdFilter(field_name="person_id")
     role = IdFilter(field_name="role_id")
     concept = StrictBooleanFilter(
         field_name="role",
         lookup_expr="isnull",
         help_text=_("true: only cards for the Lean CX concept as a whole (no role)."),
     )
-    unit = WithinUnitFilter(unit_path="person__profile__unit__path")
     status = django_filters.ChoiceFilter(
         choices=STATUSES, method="filter_status", help_text=_("The card's status today.")
     )
@@ -112,10 +113,8 @@ class GreenCardFilter(django_filters.FilterSet):
         return queryset.with_date_status(value, timezone.localdate())
 
 
-class TraineePlanFilter(django_filters.FilterSet):
-    person = IdFilter(field_name="person_id")
+class TraineePlanFilter(PersonRowsFilter):
     mentor = IdFilter(field_name="mentor_id")
-    unit = WithinUnitFilter(unit_path="person__profile__unit__path")
 
     class Meta:
         model = TraineePlan

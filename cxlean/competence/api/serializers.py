@@ -52,7 +52,6 @@ from cxlean.org.roles import coordinated_units, coordinates_unit
 LETTER_HELP = _("The level as a letter: – (not started), I, L, U or O.")
 LEVELS_HELP = _("0 not started, 1 I, 2 L, 3 U, 4 O.")
 ILUO = [(value, label) for value, label in Level.choices if value != Level.NOT_STARTED]
-CARD_STATUSES = CARD_DATE_STATUSES
 
 
 # Described as a bounded integer rather than an enum: the same scale appears under many
@@ -437,7 +436,7 @@ class GreenCardSerializer(serializers.ModelSerializer):
     def get_role_name(self, card: GreenCard) -> str | None:
         return card.role.name if card.role else None
 
-    @extend_schema_field(serializers.ChoiceField(choices=CARD_STATUSES))
+    @extend_schema_field(serializers.ChoiceField(choices=CARD_DATE_STATUSES))
     def get_status(self, card: GreenCard) -> str:
         return str(card.status())
 

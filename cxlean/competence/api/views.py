@@ -9,9 +9,9 @@ Management reads everything and changes nothing.
 from __future__ import annotations
 
 from django.contrib.auth.models import User
-from django.db.models import Prefetch, ProtectedError, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.pagination import PageNumberPagination
@@ -58,7 +58,7 @@ from cxlean.competence.models import (
     TraineePlan,
     unit_of,
 )
-from cxlean.core.api import model_errors, refuse_deletion
+from cxlean.core.api import AdvisedDeletion, documented, model_errors
 from cxlean.org.api_permissions import CatalogueOwnersWrite, ChangesInScope
 from cxlean.org.roles import coordinates_unit
 
@@ -72,8 +72,8 @@ def refuse(message) -> serializers.ValidationError:
 # --- catalogue ---------------------------------------------------------------------------
 
 
-@extend_schema(tags=TAGS)
-class AreaViewSet(viewsets.ModelViewSet):
+@documented(TAGS)
+class AreaViewSet(AdvisedDeletion, viewsets.ModelViewSet):
     """Competence areas, each grouping activities (often one per guide step). Everyone
     signed in reads; Lean coordinators change them. `name` and `description` are in the
     request language; the `_sv` and `_en` fields hold both."""
@@ -85,21 +85,16 @@ class AreaViewSet(viewsets.ModelViewSet):
     search_fields = ["name_sv", "name_en"]
     ordering_fields = ["order", "id"]
     ordering = ["order", "id"]
-
-    def perform_destroy(self, area: Area) -> None:
-        try:
-            area.delete()
-        except ProtectedError as error:
-            raise refuse_deletion(error, _("Move or remove them first.")) from error
+    deletion_advice = _("Move or remove them first.")
 
 
-@extend_schema_view(
+@documented(
+    TAGS,
     destroy=extend_schema(
         description="Only an activity nobody has a record in can be deleted; records hold "
         "people's sign-off history."
-    )
+    ),
 )
-@extend_schema(tags=TAGS)
 class CompetenceActivityViewSet(viewsets.ModelViewSet):
     """Competence activities with the CX roles that require them. Everyone signed in
     reads; Lean coordinators change them, requirements included."""
@@ -120,7 +115,7 @@ class CompetenceActivityViewSet(viewsets.ModelViewSet):
         activity.delete()
 
 
-@extend_schema(tags=TAGS)
+@documented(TAGS)
 class RequirementViewSet(viewsets.ModelViewSet):
     """Which CX role requires which activity at which level (1 I, 2 L, 3 U, 4 O)."""
 
@@ -135,10 +130,11 @@ class RequirementViewSet(viewsets.ModelViewSet):
 # --- records -----------------------------------------------------------------------------
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="List the competence records you can see",
-        description="Your own records; a coordinator's units; for a trainer (valid O) "
+@documented(
+    TAGS,
+    list=(
+        "List the competence records you can see",
+        "Your own records; a coordinator's units; for a trainer (valid O) "
         "the records of that activity; management everything.",
     ),
     create=extend_schema(
@@ -157,7 +153,6 @@ class RequirementViewSet(viewsets.ModelViewSet):
         responses=RecordSerializer,
     ),
 )
-@extend_schema(tags=TAGS)
 class RecordViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -242,7 +237,8 @@ class RecordViewSet(
 # --- Green Cards -------------------------------------------------------------------------
 
 
-@extend_schema_view(
+@documented(
+    TAGS,
     create=extend_schema(
         summary="Issue a Green Card",
         description="A coordinator of the person's unit certifies them for a CX role (or the "
@@ -250,9 +246,8 @@ class RecordViewSet(
         "the required level and valid. Otherwise a 400 says how far they are.",
         request=GreenCardIssueSerializer,
         responses={201: GreenCardSerializer},
-    )
+    ),
 )
-@extend_schema(tags=TAGS)
 class GreenCardViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -287,16 +282,16 @@ class GreenCardViewSet(
         return Response(data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="Green Card progress of the people you follow",
-        description="Per person (yourself; a coordinator's units; management everyone), "
+@documented(
+    TAGS,
+    list=(
+        "Green Card progress of the people you follow",
+        "Per person (yourself; a coordinator's units; management everyone), "
         "one entry per CX role: status, how many required activities are done, the "
         "current card. `?person=<id>` gives one person.",
     ),
-    retrieve=extend_schema(summary="Green Card progress of one person (by person id)"),
+    retrieve="Green Card progress of one person (by person id)",
 )
-@extend_schema(tags=TAGS)
 class ProgressViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = User.objects.all()
     serializer_class = PersonProgressSerializer
@@ -325,7 +320,7 @@ class ProgressViewSet(viewsets.ReadOnlyModelViewSet):
 # --- trainee plans -----------------------------------------------------------------------
 
 
-@extend_schema(tags=TAGS)
+@documented(TAGS)
 class TraineePlanViewSet(viewsets.ModelViewSet):
     """A new hire's dated goals, with a mentor. The trainee, their mentor, coordinators
     of their unit and management read it; coordinators of the unit change it."""
@@ -351,7 +346,7 @@ class TraineePlanViewSet(viewsets.ModelViewSet):
         return coordinates_unit(user, unit_of(plan.person))
 
 
-@extend_schema(tags=TAGS)
+@documented(TAGS)
 class GoalViewSet(viewsets.ModelViewSet):
     """Goals of the trainee plans you can see: an activity, a level, a date. `reached`
     and `late` are as of today."""
@@ -383,7 +378,7 @@ class MatrixPagination(PageNumberPagination):
     max_page_size = 5000
 
 
-@extend_schema(tags=TAGS)
+@documented(TAGS)
 class MatrixViewSet(viewsets.GenericViewSet):
     serializer_class = MatrixRowSerializer
     pagination_class = MatrixPagination

@@ -13,7 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from cxlean.core.branding import current_brand
 from cxlean.core.names import display_name
+from cxlean.core.workbooks import sign
 from cxlean.exports.progress import Progress
 from cxlean.exports.sheets import Sheet, Style, Styled
 
@@ -65,7 +67,7 @@ class Request[F: forms.Form]:
 
 
 def new_workbook() -> Workbook:
-    return Workbook(write_only=True)
+    return sign(Workbook(write_only=True))
 
 
 def name_of(first: str | None, last: str | None, username: str | None) -> str:
@@ -98,6 +100,7 @@ def about_sheet(
     sheet = Sheet(workbook, _("About this export"), widths=(28, 80))
     sheet.row([Styled(title, Style(bold=True))])
     sheet.row([])
+    sheet.row([Styled(_("Organisation"), BOLD), current_brand().name])
     sheet.row([Styled(_("Requested by"), BOLD), requester_name(request.user)])
     local = timezone.localtime(request.now)
     sheet.row([Styled(_("Written"), BOLD), local.replace(tzinfo=None, microsecond=0)])

@@ -23,6 +23,7 @@ from cxlean.core.api import (
     label,
     name_field,
     name_of,
+    translated_fields,
 )
 from cxlean.gemba.models import (
     Answer,
@@ -66,12 +67,7 @@ class QuestionSerializer(ModelValidatedSerializer):
             "id",
             "question_set",
             "order",
-            "text",
-            "text_sv",
-            "text_en",
-            "help",
-            "help_sv",
-            "help_en",
+            *translated_fields("text", "help"),
         ]
 
 
@@ -91,12 +87,7 @@ class QuestionSetSerializer(ModelValidatedSerializer):
         fields = [
             "id",
             "code",
-            "name",
-            "name_sv",
-            "name_en",
-            "description",
-            "description_sv",
-            "description_en",
+            *translated_fields("name", "description"),
             "active",
             "questions",
         ]

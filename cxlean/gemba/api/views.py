@@ -14,7 +14,7 @@ import posixpath
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import ProtectedError, QuerySet
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,7 +23,6 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
-    extend_schema_view,
 )
 from rest_framework import filters, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -33,7 +32,12 @@ from rest_framework.response import Response
 
 from cxlean.backlog.api.serializers import ITEM_RELATED, ItemSerializer
 from cxlean.backlog.models import Item
-from cxlean.core.api import model_errors, refuse_deletion, transition_action
+from cxlean.core.api import (
+    SavesUser,
+    documented,
+    model_errors,
+    transition_action,
+)
 from cxlean.core.filters import FILTER_BACKENDS
 from cxlean.core.parsers import JSONParser
 from cxlean.gemba.api.filters import (
@@ -79,19 +83,19 @@ SEARCH_BACKENDS = [*FILTER_BACKENDS, filters.SearchFilter]
 # --- question sets -----------------------------------------------------------------------
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="List the Gemba question sets",
-        description="The organisation's standard questions for walks, each set with its "
+@documented(
+    TAGS,
+    list=(
+        "List the Gemba question sets",
+        "The organisation's standard questions for walks, each set with its "
         "questions in order. Everyone signed in reads them; the CX owner curates them.",
     ),
-    retrieve=extend_schema(summary="A question set with its questions"),
-    create=extend_schema(summary="Create a question set (coordinators)"),
-    update=extend_schema(summary="Change a question set (coordinators)"),
-    partial_update=extend_schema(summary="Change some fields of a question set (coordinators)"),
-    destroy=extend_schema(summary="Delete a question set (coordinators)"),
+    retrieve="A question set with its questions",
+    create="Create a question set (coordinators)",
+    update="Change a question set (coordinators)",
+    partial_update="Change some fields of a question set (coordinators)",
+    destroy="Delete a question set (coordinators)",
 )
-@extend_schema(tags=TAGS)
 class QuestionSetViewSet(viewsets.ModelViewSet):
     queryset = QuestionSet.objects.prefetch_related("questions")
     serializer_class = QuestionSetSerializer
@@ -103,18 +107,18 @@ class QuestionSetViewSet(viewsets.ModelViewSet):
     ordering = ["name_sv", "id"]
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List the Gemba questions (`?question_set=`)"),
-    retrieve=extend_schema(summary="A question"),
-    create=extend_schema(summary="Add a question to a set (coordinators)"),
-    update=extend_schema(summary="Change a question (coordinators)"),
-    partial_update=extend_schema(summary="Change some fields of a question (coordinators)"),
-    destroy=extend_schema(
-        summary="Delete a question (coordinators)",
-        description="A question that has been answered on a walk cannot be deleted (400).",
+@documented(
+    TAGS,
+    list="List the Gemba questions (`?question_set=`)",
+    retrieve="A question",
+    create="Add a question to a set (coordinators)",
+    update="Change a question (coordinators)",
+    partial_update="Change some fields of a question (coordinators)",
+    destroy=(
+        "Delete a question (coordinators)",
+        "A question that has been answered on a walk cannot be deleted (400).",
     ),
 )
-@extend_schema(tags=TAGS)
 class QuestionViewSet(viewsets.ModelViewSet):
     queryset = Question.objects.all()
     serializer_class = QuestionSerializer
@@ -124,38 +128,27 @@ class QuestionViewSet(viewsets.ModelViewSet):
     ordering_fields = ["order", "id"]
     ordering = ["question_set", "order", "id"]
 
-    def perform_destroy(self, instance: Question) -> None:
-        try:
-            instance.delete()
-        except ProtectedError as error:
-            raise refuse_deletion(error) from error
-
 
 # --- schedules ---------------------------------------------------------------------------
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="List the recurring Gemba schedules you can see",
-        description="Management sees every unit's; others those of their part of the "
-        "organisation tree.",
+@documented(
+    TAGS,
+    list=(
+        "List the recurring Gemba schedules you can see",
+        "Management sees every unit's; others those of their part of the organisation tree.",
     ),
-    retrieve=extend_schema(summary="A recurring schedule"),
-    create=extend_schema(
-        summary="Create a recurring schedule (coordinators of the unit)",
-        description="Weekly: every `interval` weeks on `weekday` (0 Monday … 6 Sunday); "
+    retrieve="A recurring schedule",
+    create=(
+        "Create a recurring schedule (coordinators of the unit)",
+        "Weekly: every `interval` weeks on `weekday` (0 Monday … 6 Sunday); "
         "monthly: every `interval` months on `day_of_month` (31 is the month's last day). "
         "`start_time` is local time (Europe/Stockholm). Saving creates the planned walks of "
         "the coming six weeks at once (needs a leader).",
     ),
-    update=extend_schema(summary="Change a schedule (coordinators of its unit)"),
-    partial_update=extend_schema(summary="Change some fields of a schedule"),
-    destroy=extend_schema(
-        summary="Delete a schedule",
-        description="Walks already created stay, without their schedule.",
-    ),
+    changes=("a schedule", "coordinators of its unit"),
+    destroy=("Delete a schedule", "Walks already created stay, without their schedule."),
 )
-@extend_schema(tags=TAGS)
 class ScheduleViewSet(viewsets.ModelViewSet):
     queryset = Schedule.objects.all()
     serializer_class = ScheduleSerializer
@@ -187,25 +180,23 @@ def walks_for(user) -> QuerySet[Walk]:
     )
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="List the Gemba walks you can see",
-        description="Management sees every walk; others the walks of their part of the "
+@documented(
+    TAGS,
+    list=(
+        "List the Gemba walks you can see",
+        "Management sees every walk; others the walks of their part of the "
         "organisation tree and those they lead or take part in. Earliest first.",
     ),
-    retrieve=extend_schema(summary="A Gemba walk"),
-    create=extend_schema(
-        summary="Plan a walk (coordinators of the unit)",
-        description="A walk needs a leader and at least one of `place`, `process` or "
+    retrieve="A Gemba walk",
+    create=(
+        "Plan a walk (coordinators of the unit)",
+        "A walk needs a leader and at least one of `place`, `process` or "
         "`touchpoint` (400 otherwise). `participants` is a list of user ids. It starts "
         "as planned; use `complete` and `cancel` to close it.",
     ),
-    update=extend_schema(summary="Change a walk (coordinators of its unit)"),
-    partial_update=extend_schema(summary="Change some fields of a walk"),
-    destroy=extend_schema(summary="Delete a walk (coordinators of its unit)"),
+    changes=("a walk", "coordinators of its unit"),
 )
-@extend_schema(tags=TAGS)
-class WalkViewSet(viewsets.ModelViewSet):
+class WalkViewSet(SavesUser, viewsets.ModelViewSet):
     queryset = Walk.objects.all()
     serializer_class = WalkSerializer
     permission_classes = [PlanningPermission]
@@ -214,12 +205,10 @@ class WalkViewSet(viewsets.ModelViewSet):
     search_fields = ["place", "process", "summary", "touchpoint__name"]
     ordering_fields = ["planned_start", "status", "id"]
     ordering = ["planned_start", "id"]
+    created_by_field = "created_by"
 
     def get_queryset(self) -> QuerySet[Walk]:
         return walks_for(self.request.user)
-
-    def perform_create(self, serializer) -> None:
-        serializer.save(created_by=self.request.user)
 
     def output(self, walk: Walk) -> Response:
         walk = walks_for(self.request.user).get(pk=walk.pk)
@@ -253,21 +242,21 @@ class WalkViewSet(viewsets.ModelViewSet):
 # --- answers -----------------------------------------------------------------------------
 
 
-@extend_schema_view(
-    list=extend_schema(summary="Answers on the walks you can see (`?walk=`)"),
-    retrieve=extend_schema(summary="An answer"),
-    create=extend_schema(
-        summary="Answer one of the walk's questions",
-        description="The walk's leader, participants and coordinators. One answer per "
+@documented(
+    TAGS,
+    list="Answers on the walks you can see (`?walk=`)",
+    retrieve="An answer",
+    create=(
+        "Answer one of the walk's questions",
+        "The walk's leader, participants and coordinators. One answer per "
         "walk and question (a second is a 400: change the first instead); the question "
         "must be in the walk's question set.",
     ),
-    update=extend_schema(summary="Change an answer's text"),
-    partial_update=extend_schema(summary="Change an answer's text"),
-    destroy=extend_schema(summary="Delete an answer"),
+    update="Change an answer's text",
+    partial_update="Change an answer's text",
+    destroy="Delete an answer",
 )
-@extend_schema(tags=TAGS)
-class AnswerViewSet(viewsets.ModelViewSet):
+class AnswerViewSet(SavesUser, viewsets.ModelViewSet):
     queryset = Answer.objects.all()
     serializer_class = AnswerSerializer
     permission_classes = [ObservingPermission]
@@ -275,6 +264,7 @@ class AnswerViewSet(viewsets.ModelViewSet):
     filterset_class = AnswerFilter
     ordering_fields = ["updated_at", "id"]
     ordering = ["walk", "question__order", "id"]
+    saved_by_field = "answered_by"
 
     def get_queryset(self) -> QuerySet[Answer]:
         walks = Walk.objects.visible_to(self.request.user)
@@ -285,10 +275,7 @@ class AnswerViewSet(viewsets.ModelViewSet):
     def perform_create(self, serializer) -> None:
         if not serializer.validated_data["walk"].may_observe(self.request.user):
             raise PermissionDenied(ObservingPermission.message)
-        serializer.save(answered_by=self.request.user)
-
-    def perform_update(self, serializer) -> None:
-        serializer.save(answered_by=self.request.user)
+        super().perform_create(serializer)
 
 
 # --- observations ------------------------------------------------------------------------
@@ -296,26 +283,24 @@ class AnswerViewSet(viewsets.ModelViewSet):
 OBSERVATION_RELATED = ["walk__unit", "walk__touchpoint", "touchpoint", "created_by", "improvement"]
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="Observations on the walks you can see",
-        description="Filter by walk, unit (with sub-units), waste, kind of Muda, severity, "
+@documented(
+    TAGS,
+    list=(
+        "Observations on the walks you can see",
+        "Filter by walk, unit (with sub-units), waste, kind of Muda, severity, "
         "touchpoint, photo and improvement.",
     ),
-    retrieve=extend_schema(summary="An observation"),
-    create=extend_schema(
-        summary="Add an observation to a walk",
-        description="The walk's leader, participants and coordinators; JSON, or "
+    retrieve="An observation",
+    create=(
+        "Add an observation to a walk",
+        "The walk's leader, participants and coordinators; JSON, or "
         "multipart/form-data with a `photo` (JPEG, PNG or WebP, at most 8 MB and 40 "
         "megapixels; anything else is a 400 on `photo`). `muda_kind` only with waste "
         "`muda`. Send a `client_token` (a UUID) to make a retry safe: the same token "
         "again returns the observation it created (200) instead of a second one.",
     ),
-    update=extend_schema(summary="Change an observation (its author or a coordinator)"),
-    partial_update=extend_schema(summary="Change some fields of an observation"),
-    destroy=extend_schema(summary="Delete an observation (its author or a coordinator)"),
+    changes=("an observation", "its author or a coordinator"),
 )
-@extend_schema(tags=TAGS)
 class ObservationViewSet(viewsets.ModelViewSet):
     queryset = Observation.objects.all()
     serializer_class = ObservationSerializer
@@ -439,7 +424,8 @@ def cadence_units(user) -> QuerySet[Unit]:
     return home.subtree() if home else Unit.objects.none()
 
 
-@extend_schema_view(
+@documented(
+    TAGS,
     list=extend_schema(
         summary="Gemba cadence: walks done against planned, per unit and month",
         description="Flat rows (unit, month, planned, done, cancelled, ratio), one per unit "
@@ -452,9 +438,8 @@ def cadence_units(user) -> QuerySet[Unit]:
             OpenApiParameter("months", int, description="How many months (1–24, default 6)."),
             OpenApiParameter("unit", int, description="A unit id: it and its sub-units."),
         ],
-    )
+    ),
 )
-@extend_schema(tags=TAGS)
 class CadenceViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = CadenceRowSerializer
     pagination_class = None

@@ -3,16 +3,16 @@ the CX owner and superusers curate it; coordinators propose changes."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 
+from cxlean.core.api import documented
 from cxlean.guide.api.filters import GuideActivityFilter
 from cxlean.guide.api.serializers import GuideActivitySerializer, GuideStepSerializer
 from cxlean.guide.models import GuideActivity, GuideStep
 from cxlean.org.api_permissions import CatalogueOwnersWrite
 
 
-@extend_schema(tags=["guide"])
+@documented(["guide"])
 class GuideStepViewSet(viewsets.ModelViewSet):
     """The steps of the rollout method, each with its recommended activities."""
 
@@ -24,7 +24,7 @@ class GuideStepViewSet(viewsets.ModelViewSet):
     ordering = ["number"]
 
 
-@extend_schema(tags=["guide"])
+@documented(["guide"])
 class GuideActivityViewSet(viewsets.ModelViewSet):
     """Activities the guide recommends; copied into plans created from the guide."""
 

@@ -18,6 +18,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
+from cxlean.core.api import documented
 from cxlean.imports.api.serializers import (
     ImportJobListSerializer,
     ImportJobSerializer,
@@ -38,7 +39,7 @@ class Importers(BasePermission):
         return is_signed_in(request) and may_import(request.user)
 
 
-@extend_schema(tags=TAGS)
+@documented(TAGS)
 class ImportJobViewSet(
     mixins.CreateModelMixin,
     mixins.ListModelMixin,
@@ -99,7 +100,7 @@ class ImportJobViewSet(
         return Response(body, status=status.HTTP_201_CREATED)
 
 
-@extend_schema(tags=TAGS)
+@documented(TAGS)
 class ImportTemplateViewSet(viewsets.ViewSet):
     permission_classes = [Importers]
     lookup_field = "kind"

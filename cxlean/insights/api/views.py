@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.response import Response
 
-from cxlean.core.api import RowsPagination
+from cxlean.core.api import RowsPagination, documented
 from cxlean.insights.api.serializers import MAX_PERIODS, EvidenceParams, EvidenceRowSerializer
 from cxlean.insights.reports import evidence_rows, periods_between, report_units
 from cxlean.metrics.models import PeriodKind
@@ -19,7 +19,7 @@ from cxlean.org.models import Unit
 TAGS = ["insights"]
 
 
-@extend_schema(tags=TAGS)
+@documented(TAGS)
 class EvidenceRowsViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = EvidenceRowSerializer
     pagination_class = RowsPagination

@@ -75,26 +75,33 @@ class JourneySerializer(ModelValidatedSerializer):
         return unit
 
 
-class MapTouchpointSerializer(serializers.ModelSerializer):
+# What a touchpoint shows on the map and in its own endpoint: its labels and open
+# improvements, and the fields after its place (`TOUCHPOINT_FIELDS`). (No docstring: the
+# schema would show it.)
+class TouchpointFields(serializers.Serializer):
     channel_label = label("channel")
     emotion_label = label("emotion")
     open_improvements = serializers.IntegerField(read_only=True, help_text=OPEN_HELP)
 
+
+TOUCHPOINT_FIELDS = [
+    "order",
+    "name",
+    "channel",
+    "channel_label",
+    "owner_role",
+    "partner_controlled",
+    "emotion",
+    "emotion_label",
+    "description",
+    "open_improvements",
+]
+
+
+class MapTouchpointSerializer(TouchpointFields, serializers.ModelSerializer):
     class Meta:
         model = Touchpoint
-        fields = [
-            "id",
-            "order",
-            "name",
-            "channel",
-            "channel_label",
-            "owner_role",
-            "partner_controlled",
-            "emotion",
-            "emotion_label",
-            "description",
-            "open_improvements",
-        ]
+        fields = ["id", *TOUCHPOINT_FIELDS]
         read_only_fields = fields
 
 
@@ -151,36 +158,17 @@ class StageSerializer(ModelValidatedSerializer):
         return journey
 
 
-class TouchpointSerializer(ModelValidatedSerializer):
+class TouchpointSerializer(TouchpointFields, ModelValidatedSerializer):
     stage = serializers.PrimaryKeyRelatedField(
         queryset=Stage.objects.select_related("journey__unit")
     )
     journey = serializers.IntegerField(source="stage.journey_id", read_only=True)
     journey_name = serializers.CharField(source="stage.journey.name", read_only=True)
     stage_name = serializers.CharField(source="stage.name", read_only=True)
-    channel_label = label("channel")
-    emotion_label = label("emotion")
-    open_improvements = serializers.IntegerField(read_only=True, help_text=OPEN_HELP)
 
     class Meta:
         model = Touchpoint
-        fields = [
-            "id",
-            "journey",
-            "journey_name",
-            "stage",
-            "stage_name",
-            "order",
-            "name",
-            "channel",
-            "channel_label",
-            "owner_role",
-            "partner_controlled",
-            "emotion",
-            "emotion_label",
-            "description",
-            "open_improvements",
-        ]
+        fields = ["id", "journey", "journey_name", "stage", "stage_name", *TOUCHPOINT_FIELDS]
 
     def validate_stage(self, stage: Stage) -> Stage:
         if self.instance is not None and stage.journey_id != self.instance.stage.journey_id:

@@ -15,9 +15,10 @@ from django.db.models import (
     Prefetch,
     QuerySet,
 )
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 
+from cxlean.core.api import documented
 from cxlean.core.filters import FILTER_BACKENDS, SEARCH_BACKENDS
 from cxlean.journeys.api.filters import (
     FeedbackFilter,
@@ -56,8 +57,9 @@ class JourneyPartViewSet(viewsets.ModelViewSet):
         serializer.instance = self.get_queryset().get(pk=serializer.save().pk)
 
 
-@extend_schema_view(
-    list=extend_schema(summary="Customer journeys, with counts"),
+@documented(
+    JOURNEY_TAGS,
+    list="Customer journeys, with counts",
     retrieve=extend_schema(
         summary="A journey map",
         description="The journey with its stages in order, each stage's touchpoints "
@@ -66,9 +68,8 @@ class JourneyPartViewSet(viewsets.ModelViewSet):
         "their friction notes and open improvements.",
         responses=JourneyMapSerializer,
     ),
-    create=extend_schema(summary="Create a journey (coordinators, for a unit of theirs)"),
+    create="Create a journey (coordinators, for a unit of theirs)",
 )
-@extend_schema(tags=JOURNEY_TAGS)
 class JourneyViewSet(JourneyPartViewSet):
     queryset = Journey.objects.all()
     serializer_class = JourneySerializer
@@ -105,7 +106,7 @@ class JourneyViewSet(JourneyPartViewSet):
         return JourneyMapSerializer if self.action == "retrieve" else JourneySerializer
 
 
-@extend_schema(tags=JOURNEY_TAGS)
+@documented(JOURNEY_TAGS)
 class StageViewSet(JourneyPartViewSet):
     """The stages of a journey, in order."""
 
@@ -120,7 +121,7 @@ class StageViewSet(JourneyPartViewSet):
         ).select_related("journey__unit")
 
 
-@extend_schema(tags=JOURNEY_TAGS)
+@documented(JOURNEY_TAGS)
 class TouchpointViewSet(JourneyPartViewSet):
     """Touchpoints with the number of open improvements on each."""
 
@@ -142,7 +143,7 @@ class TouchpointViewSet(JourneyPartViewSet):
         )
 
 
-@extend_schema(tags=JOURNEY_TAGS)
+@documented(JOURNEY_TAGS)
 class TransitionViewSet(JourneyPartViewSet):
     """Hand-overs between two touchpoints of one journey, with friction notes."""
 
@@ -162,19 +163,19 @@ class TransitionViewSet(JourneyPartViewSet):
         )
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="Customer feedback you can see",
-        description="Newest first. Management sees every unit; others their part of the "
+@documented(
+    ["voice of the customer"],
+    list=(
+        "Customer feedback you can see",
+        "Newest first. Management sees every unit; others their part of the "
         "organisation tree and what they logged.",
     ),
-    create=extend_schema(
-        summary="Log customer feedback",
-        description="Everyone but management logs feedback for a unit of their part of the "
+    create=(
+        "Log customer feedback",
+        "Everyone but management logs feedback for a unit of their part of the "
         "tree (another unit is a 400 on `unit`).",
     ),
 )
-@extend_schema(tags=["voice of the customer"])
 class FeedbackViewSet(viewsets.ModelViewSet):
     """Voice of the Customer: what happened, how it felt, what can be improved."""
 

@@ -26,6 +26,7 @@ from cxlean.core.api import (
     name_field,
     requesting_user,
     translated,
+    translated_fields,
 )
 from cxlean.core.names import display_name
 from cxlean.core.schema import own_enum
@@ -67,12 +68,7 @@ class MaturityLevelSerializer(TranslatedCatalogueSerializer):
         fields = [
             "id",
             "number",
-            "name",
-            "name_sv",
-            "name_en",
-            "description",
-            "description_sv",
-            "description_en",
+            *translated_fields("name", "description"),
             "lower_bound",
         ]
 
@@ -88,12 +84,7 @@ class MaturityDimensionSerializer(TranslatedCatalogueSerializer):
             "id",
             "code",
             "order",
-            "name",
-            "name_sv",
-            "name_en",
-            "description",
-            "description_sv",
-            "description_en",
+            *translated_fields("name", "description"),
             "active",
             "questions",
         ]
@@ -127,12 +118,7 @@ class MaturityQuestionSerializer(ModelValidatedSerializer):
             "dimension",
             "code",
             "order",
-            "text",
-            "text_sv",
-            "text_en",
-            "help",
-            "help_sv",
-            "help_en",
+            *translated_fields("text", "help"),
             "active",
             "descriptors",
         ]

@@ -14,14 +14,20 @@ import math
 from collections.abc import Sequence
 from typing import cast
 
-from django.db.models import ProtectedError, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from django.utils.translation import gettext_lazy
 from rest_framework import filters, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from cxlean.core.api import FlatRowsViewSet, refuse_deletion, transition_action
+from cxlean.core.api import (
+    AdvisedDeletion,
+    FlatRowsViewSet,
+    SavesUser,
+    documented,
+    transition_action,
+)
 from cxlean.core.filters import FILTER_BACKENDS, StrictOrderingFilter
 from cxlean.maturity.api.filters import (
     OVERALL,
@@ -54,33 +60,25 @@ from cxlean.org.api_permissions import CatalogueOwnersWrite
 
 TAGS = ["maturity"]
 SEARCH_BACKENDS = [*FILTER_BACKENDS, filters.SearchFilter]
-
-
-def protected(instance, message: str) -> None:
-    try:
-        instance.delete()
-    except ProtectedError as error:
-        raise refuse_deletion(error, message) from error
+INACTIVE_ADVICE = gettext_lazy("Make it inactive instead.")
 
 
 # --- the maturity model ------------------------------------------------------------------
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="The maturity levels",
-        description="From 1 reactive to 5 proactive and strategic. A score at or above a "
+@documented(
+    TAGS,
+    list=(
+        "The maturity levels",
+        "From 1 reactive to 5 proactive and strategic. A score at or above a "
         "level's `lower_bound` (and below the next one's) reaches it; the bounds rise "
         "strictly from 1.00 (400 otherwise). Everyone signed in reads them; Lean "
         "coordinators change them.",
     ),
-    retrieve=extend_schema(summary="A maturity level"),
-    create=extend_schema(summary="Add a maturity level (coordinators)"),
-    update=extend_schema(summary="Change a maturity level (coordinators)"),
-    partial_update=extend_schema(summary="Change some fields of a maturity level"),
-    destroy=extend_schema(summary="Delete a maturity level (coordinators)"),
+    retrieve="A maturity level",
+    create="Add a maturity level (coordinators)",
+    changes=("a maturity level", "coordinators"),
 )
-@extend_schema(tags=TAGS)
 class MaturityLevelViewSet(viewsets.ModelViewSet):
     queryset = MaturityLevel.objects.all()
     serializer_class = MaturityLevelSerializer
@@ -91,23 +89,22 @@ class MaturityLevelViewSet(viewsets.ModelViewSet):
     pagination_class = None
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="The maturity dimensions",
-        description="The sides of how CX is built, in order, each with the ids of its "
+@documented(
+    TAGS,
+    list=(
+        "The maturity dimensions",
+        "The sides of how CX is built, in order, each with the ids of its "
         "questions. Everyone signed in reads them; the CX owner curates them.",
     ),
-    retrieve=extend_schema(summary="A maturity dimension"),
-    create=extend_schema(summary="Add a dimension (coordinators)"),
-    update=extend_schema(summary="Change a dimension (coordinators)"),
-    partial_update=extend_schema(summary="Change some fields of a dimension"),
-    destroy=extend_schema(
-        summary="Delete a dimension (coordinators)",
-        description="A dimension with questions cannot be deleted (400): make it inactive.",
+    retrieve="A maturity dimension",
+    create="Add a dimension (coordinators)",
+    changes=("a dimension", "coordinators"),
+    destroy=(
+        "Delete a dimension (coordinators)",
+        "A dimension with questions cannot be deleted (400): make it inactive.",
     ),
 )
-@extend_schema(tags=TAGS)
-class MaturityDimensionViewSet(viewsets.ModelViewSet):
+class MaturityDimensionViewSet(AdvisedDeletion, viewsets.ModelViewSet):
     queryset = Dimension.objects.prefetch_related("questions")
     serializer_class = MaturityDimensionSerializer
     permission_classes = [CatalogueOwnersWrite]
@@ -116,34 +113,32 @@ class MaturityDimensionViewSet(viewsets.ModelViewSet):
     search_fields = ["name_sv", "name_en", "code"]
     ordering_fields = ["order", "code", "id"]
     ordering = ["order", "id"]
-
-    def perform_destroy(self, instance: Dimension) -> None:
-        protected(instance, _("Make it inactive instead."))
+    deletion_advice = INACTIVE_ADVICE
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="The maturity questions with their level descriptors",
-        description="Each question with a descriptor per level 1–5: what one sees in the "
+@documented(
+    TAGS,
+    list=(
+        "The maturity questions with their level descriptors",
+        "Each question with a descriptor per level 1–5: what one sees in the "
         "organisation at that level. Filter by dimension.",
     ),
-    retrieve=extend_schema(summary="A maturity question"),
-    create=extend_schema(
-        summary="Add a question (coordinators)",
-        description="`descriptors`: a list of {level, text_sv, text_en}, one per level.",
+    retrieve="A maturity question",
+    create=(
+        "Add a question (coordinators)",
+        "`descriptors`: a list of {level, text_sv, text_en}, one per level.",
     ),
-    update=extend_schema(summary="Change a question (coordinators)"),
-    partial_update=extend_schema(
-        summary="Change some fields of a question",
-        description="Sending `descriptors` replaces the question's descriptors.",
+    update="Change a question (coordinators)",
+    partial_update=(
+        "Change some fields of a question",
+        "Sending `descriptors` replaces the question's descriptors.",
     ),
-    destroy=extend_schema(
-        summary="Delete a question (coordinators)",
-        description="A question that has answers cannot be deleted (400): make it inactive.",
+    destroy=(
+        "Delete a question (coordinators)",
+        "A question that has answers cannot be deleted (400): make it inactive.",
     ),
 )
-@extend_schema(tags=TAGS)
-class MaturityQuestionViewSet(viewsets.ModelViewSet):
+class MaturityQuestionViewSet(AdvisedDeletion, viewsets.ModelViewSet):
     queryset = Question.objects.select_related("dimension").prefetch_related("descriptors")
     serializer_class = MaturityQuestionSerializer
     permission_classes = [CatalogueOwnersWrite]
@@ -152,9 +147,7 @@ class MaturityQuestionViewSet(viewsets.ModelViewSet):
     search_fields = ["text_sv", "text_en", "code"]
     ordering_fields = ["order", "code", "id"]
     ordering = ["dimension__order", "dimension_id", "order", "id"]
-
-    def perform_destroy(self, instance: Question) -> None:
-        protected(instance, _("Make it inactive instead."))
+    deletion_advice = INACTIVE_ADVICE
 
 
 # --- assessments -------------------------------------------------------------------------
@@ -164,29 +157,27 @@ def assessments_for(user) -> QuerySet[Assessment]:
     return Assessment.objects.visible_to(user).select_related("unit").prefetch_related("assessors")
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="The maturity assessments you can see",
-        description="Management sees every assessment; others those of their part of the "
+@documented(
+    TAGS,
+    list=(
+        "The maturity assessments you can see",
+        "Management sees every assessment; others those of their part of the "
         "organisation tree and those they assess. Each with its computed `scores`: a "
         "question's score is the mean of its assessors' answers, a dimension's the mean "
         "of its answered questions, the overall score the mean of the dimensions with "
         "answers (each rounded to two decimals); the level is the highest whose lower "
         "bound the score reaches. Newest first.",
     ),
-    retrieve=extend_schema(summary="A maturity assessment with its scores"),
-    create=extend_schema(
-        summary="Start an assessment (coordinators of the unit)",
-        description="`assessors`: user ids of people of the unit, the units above and "
+    retrieve="A maturity assessment with its scores",
+    create=(
+        "Start an assessment (coordinators of the unit)",
+        "`assessors`: user ids of people of the unit, the units above and "
         "below it (not management), or yourself. `assessed_on` not in the future. It "
         "starts in progress.",
     ),
-    update=extend_schema(summary="Change an assessment in progress (its coordinators)"),
-    partial_update=extend_schema(summary="Change some fields of an assessment in progress"),
-    destroy=extend_schema(summary="Delete an assessment in progress (its coordinators)"),
+    changes=("an assessment in progress", "its coordinators"),
 )
-@extend_schema(tags=TAGS)
-class AssessmentViewSet(viewsets.ModelViewSet):
+class AssessmentViewSet(SavesUser, viewsets.ModelViewSet):
     queryset = Assessment.objects.all()
     serializer_class = AssessmentSerializer
     permission_classes = [AssessmentPermission]
@@ -195,6 +186,7 @@ class AssessmentViewSet(viewsets.ModelViewSet):
     search_fields = ["title", "note"]
     ordering_fields = ["assessed_on", "id"]
     ordering = ["-assessed_on", "-id"]
+    created_by_field = "created_by"
 
     def get_queryset(self) -> QuerySet[Assessment]:
         return assessments_for(self.request.user)
@@ -216,9 +208,6 @@ class AssessmentViewSet(viewsets.ModelViewSet):
         context = {**self.get_serializer_context(), "model": model}
         context["scores"] = scores_for(rows, model)
         return AssessmentSerializer(instance, context=context, **kwargs)
-
-    def perform_create(self, serializer) -> None:
-        serializer.save(created_by=self.request.user)
 
     def output(self, assessment: Assessment) -> Response:
         assessment = self.get_queryset().get(pk=assessment.pk)
@@ -243,21 +232,21 @@ class AssessmentViewSet(viewsets.ModelViewSet):
 # --- answers -----------------------------------------------------------------------------
 
 
-@extend_schema_view(
-    list=extend_schema(summary="Answers of the assessments you can see (`?assessment=`)"),
-    retrieve=extend_schema(summary="An answer"),
-    create=extend_schema(
-        summary="Answer a question of an assessment (its assessors)",
-        description="You answer as yourself, once per question (a second answer is a "
+@documented(
+    TAGS,
+    list="Answers of the assessments you can see (`?assessment=`)",
+    retrieve="An answer",
+    create=(
+        "Answer a question of an assessment (its assessors)",
+        "You answer as yourself, once per question (a second answer is a "
         "400: change the first). `score` is the level 1–5 (anything else is a 400 on "
         "`score`). Only while the assessment is in progress.",
     ),
-    update=extend_schema(summary="Change your answer"),
-    partial_update=extend_schema(summary="Change your answer's score or comment"),
-    destroy=extend_schema(summary="Take your answer back"),
+    update="Change your answer",
+    partial_update="Change your answer's score or comment",
+    destroy="Take your answer back",
 )
-@extend_schema(tags=TAGS)
-class AssessmentAnswerViewSet(viewsets.ModelViewSet):
+class AssessmentAnswerViewSet(SavesUser, viewsets.ModelViewSet):
     queryset = AssessmentAnswer.objects.all()
     serializer_class = AssessmentAnswerSerializer
     permission_classes = [AnswerPermission]
@@ -265,6 +254,7 @@ class AssessmentAnswerViewSet(viewsets.ModelViewSet):
     filterset_class = AssessmentAnswerFilter
     ordering_fields = ["answered_at", "id"]
     ordering = ["assessment", "question__dimension__order", "question__order", "id"]
+    created_by_field = "assessor"
 
     def get_queryset(self) -> QuerySet[AssessmentAnswer]:
         visible = Assessment.objects.visible_to(self.request.user).values("pk")
@@ -278,7 +268,7 @@ class AssessmentAnswerViewSet(viewsets.ModelViewSet):
             raise PermissionDenied(
                 completed_message() if assessment.is_completed else AnswerPermission.message
             )
-        serializer.save(assessor=self.request.user)
+        super().perform_create(serializer)
 
 
 # --- flat score rows ---------------------------------------------------------------------
@@ -344,18 +334,18 @@ class ScoreRows:
         }
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="Maturity scores as a flat table",
-        description="One row per completed assessment you can see and figure: `overall` "
+@documented(
+    TAGS,
+    list=(
+        "Maturity scores as a flat table",
+        "One row per completed assessment you can see and figure: `overall` "
         "and each dimension (by code), with the unit, the assessment's date and quarter "
         "(`period_kind` quarter, `period_start`), the score (1.00–5.00, empty without "
         "answers), the level and how many questions were answered. Made for Power BI: "
         "filter by `unit` (with sub-units), `figure`, `from` and `to` (the assessment "
         "date); 500 rows a page (`page_size` up to 5000), by date and assessment.",
-    )
+    ),
 )
-@extend_schema(tags=TAGS)
 class MaturityScoreViewSet(FlatRowsViewSet):
     queryset = Assessment.objects.none()
     serializer_class = MaturityScoreRowSerializer

@@ -19,6 +19,7 @@ from cxlean.core.api import (
     TranslatedCatalogueSerializer,
     enum_field,
     label,
+    translated_fields,
 )
 from cxlean.journeys.models import Touchpoint
 from cxlean.metrics.models import (
@@ -61,12 +62,7 @@ class MetricSerializer(TranslatedCatalogueSerializer):
             "id",
             "kind",
             "kind_label",
-            "name",
-            "name_sv",
-            "name_en",
-            "description",
-            "description_sv",
-            "description_en",
+            *translated_fields("name", "description"),
             "scale_min",
             "scale_max",
             "higher_is_better",

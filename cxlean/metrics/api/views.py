@@ -13,14 +13,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import ProtectedError, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import filters, mixins, serializers, viewsets
 from rest_framework.response import Response
 
-from cxlean.core.api import refuse_deletion
+from cxlean.core.api import SavesUser, documented
 from cxlean.core.filters import FILTER_BACKENDS
 from cxlean.metrics.api.filters import (
     MeasurementFilter,
@@ -50,24 +50,24 @@ MAX_PERIODS = 120
 # --- the catalogue -----------------------------------------------------------------------
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="List the CX metrics",
-        description="The metric definitions (NPS, CSAT, CES, churn rate, CLV) with their "
+@documented(
+    TAGS,
+    list=(
+        "List the CX metrics",
+        "The metric definitions (NPS, CSAT, CES, churn rate, CLV) with their "
         "answer scales, whether higher is better and the small-sample limit. Everyone "
         "signed in reads them; the CX owner curates them.",
     ),
-    retrieve=extend_schema(summary="A CX metric"),
-    create=extend_schema(summary="Create a metric definition (coordinators)"),
-    update=extend_schema(summary="Change a metric definition (coordinators)"),
-    partial_update=extend_schema(summary="Change some fields of a metric (coordinators)"),
-    destroy=extend_schema(
-        summary="Delete a metric definition (coordinators)",
-        description="A metric with targets, answers or figures cannot be deleted (400); "
+    retrieve="A CX metric",
+    create="Create a metric definition (coordinators)",
+    update="Change a metric definition (coordinators)",
+    partial_update="Change some fields of a metric (coordinators)",
+    destroy=(
+        "Delete a metric definition (coordinators)",
+        "A metric with targets, answers or figures cannot be deleted (400); "
         "set `active` to false instead.",
     ),
 )
-@extend_schema(tags=TAGS)
 class MetricViewSet(viewsets.ModelViewSet):
     queryset = Metric.objects.all()
     serializer_class = MetricSerializer
@@ -78,17 +78,11 @@ class MetricViewSet(viewsets.ModelViewSet):
     ordering_fields = ["order", "kind", "id"]
     ordering = ["order", "kind"]
 
-    def perform_destroy(self, instance: Metric) -> None:
-        try:
-            instance.delete()
-        except ProtectedError as error:
-            raise refuse_deletion(error) from error
-
 
 # --- targets, answers and figures --------------------------------------------------------
 
 
-class ScopedViewSet(viewsets.ModelViewSet):
+class ScopedViewSet(SavesUser, viewsets.ModelViewSet):
     permission_classes = [RecordingPermission]
     filter_backends = FILTER_BACKENDS
     serializer_class: type[serializers.ModelSerializer[Any]]
@@ -99,101 +93,83 @@ class ScopedViewSet(viewsets.ModelViewSet):
         return model.objects.visible_to(self.request.user).select_related(*self.related)
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="List the metric targets you can see",
-        description="Each target holds from `valid_from` on. A unit without a target of its "
+@documented(
+    TAGS,
+    list=(
+        "List the metric targets you can see",
+        "Each target holds from `valid_from` on. A unit without a target of its "
         "own follows the nearest unit above it (the `metric-results` rows say which target "
         "applies). Filter by `metric` (kind) and `unit` (with its sub-units).",
     ),
-    retrieve=extend_schema(summary="A metric target"),
-    create=extend_schema(
-        summary="Set a target (coordinators of the unit)",
-        description="One per metric, unit and `valid_from` (400 otherwise: change that one).",
+    retrieve="A metric target",
+    create=(
+        "Set a target (coordinators of the unit)",
+        "One per metric, unit and `valid_from` (400 otherwise: change that one).",
     ),
-    update=extend_schema(summary="Change a target (coordinators of its unit)"),
-    partial_update=extend_schema(summary="Change some fields of a target"),
-    destroy=extend_schema(summary="Delete a target (coordinators of its unit)"),
+    changes=("a target", "coordinators of its unit"),
 )
-@extend_schema(tags=TAGS)
 class TargetViewSet(ScopedViewSet):
     serializer_class = TargetSerializer
     filterset_class = TargetFilter
     related = ["metric", "unit"]
     ordering_fields = ["valid_from", "id"]
     ordering = ["unit__path", "metric__order", "-valid_from", "id"]
-
-    def perform_create(self, serializer) -> None:
-        serializer.save(set_by=self.request.user)
-
-    def perform_update(self, serializer) -> None:
-        serializer.save(set_by=self.request.user)
+    saved_by_field = "set_by"
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="List the survey answers you can see",
-        description="Raw NPS (0–10), CSAT (1–5) and CES (1–7) answers, newest first. Filter "
+@documented(
+    TAGS,
+    list=(
+        "List the survey answers you can see",
+        "Raw NPS (0–10), CSAT (1–5) and CES (1–7) answers, newest first. Filter "
         "by `metric` (kind), `unit` (with its sub-units), `touchpoint`, `score` and the "
         "day answered (`from`, `to`).",
     ),
-    retrieve=extend_schema(summary="A survey answer"),
-    create=extend_schema(
-        summary="Record a survey answer (coordinators of the unit)",
-        description="`score` must lie on the metric's scale (an NPS of 11 or a CSAT of 0 is "
+    retrieve="A survey answer",
+    create=(
+        "Record a survey answer (coordinators of the unit)",
+        "`score` must lie on the metric's scale (an NPS of 11 or a CSAT of 0 is "
         "a 400 on `score`); churn and CLV are not survey answers (400 on `metric`); "
         "`answered_on` cannot be in the future.",
     ),
-    update=extend_schema(summary="Change an answer (coordinators of its unit)"),
-    partial_update=extend_schema(summary="Change some fields of an answer"),
-    destroy=extend_schema(summary="Delete an answer (coordinators of its unit)"),
+    changes=("an answer", "coordinators of its unit"),
 )
-@extend_schema(tags=TAGS)
 class SurveyAnswerViewSet(ScopedViewSet):
     serializer_class = SurveyAnswerSerializer
     filterset_class = SurveyAnswerFilter
     related = ["metric", "unit", "touchpoint"]
     ordering_fields = ["answered_on", "score", "id"]
     ordering = ["-answered_on", "-id"]
-
-    def perform_create(self, serializer) -> None:
-        serializer.save(created_by=self.request.user)
+    created_by_field = "created_by"
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="List the entered figures you can see",
-        description="Figures entered per unit, month or quarter and optionally touchpoint. "
+@documented(
+    TAGS,
+    list=(
+        "List the entered figures you can see",
+        "Figures entered per unit, month or quarter and optionally touchpoint. "
         "Filter by `metric` (kind), `unit` (with its sub-units), `touchpoint`, "
         "`period_kind` and the period start (`from`, `to`).",
     ),
-    retrieve=extend_schema(summary="An entered figure"),
-    create=extend_schema(
-        summary="Enter a figure (coordinators of the unit)",
-        description="`period_start` may be any day of the period: it is saved as the "
+    retrieve="An entered figure",
+    create=(
+        "Enter a figure (coordinators of the unit)",
+        "`period_start` may be any day of the period: it is saved as the "
         "first day of its month or quarter. NPS, CSAT and CES need `value` and "
         "`sample_size`; churn is computed from `customers_at_start` and `customers_lost` "
         "when `value` is left out; CLV from `average_revenue`, `margin_percent` and the "
         "churn (this row's customers, or the churn figure of the same unit and period). "
         "One figure per metric, unit, touchpoint and period (400 otherwise).",
     ),
-    update=extend_schema(summary="Change a figure (coordinators of its unit)"),
-    partial_update=extend_schema(summary="Change some fields of a figure"),
-    destroy=extend_schema(summary="Delete a figure (coordinators of its unit)"),
+    changes=("a figure", "coordinators of its unit"),
 )
-@extend_schema(tags=TAGS)
 class MeasurementViewSet(ScopedViewSet):
     serializer_class = MeasurementSerializer
     filterset_class = MeasurementFilter
     related = ["metric", "unit", "touchpoint"]
     ordering_fields = ["period_start", "id"]
     ordering = ["unit__path", "metric__order", "-period_start", "id"]
-
-    def perform_create(self, serializer) -> None:
-        serializer.save(entered_by=self.request.user)
-
-    def perform_update(self, serializer) -> None:
-        serializer.save(entered_by=self.request.user)
+    saved_by_field = "entered_by"
 
 
 # --- the results table -------------------------------------------------------------------
@@ -242,7 +218,8 @@ def periods_between(kind: str, first: dt.date, last: dt.date) -> list[Period]:
     return periods
 
 
-@extend_schema_view(
+@documented(
+    TAGS,
     list=extend_schema(
         summary="CX metric results: one row per unit, metric and period",
         description="A flat, paginated table for Power BI and other reporting tools. Each "
@@ -264,9 +241,8 @@ def periods_between(kind: str, first: dt.date, last: dt.date) -> list[Period]:
             OpenApiParameter("from", dt.date, description="The first period holds this day."),
             OpenApiParameter("to", dt.date, description="The last period holds this day."),
         ],
-    )
+    ),
 )
-@extend_schema(tags=TAGS)
 class ResultViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = ResultRowSerializer
     filter_backends: list = []

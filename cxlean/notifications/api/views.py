@@ -11,12 +11,13 @@ from typing import cast
 from django.contrib.auth.models import User
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from cxlean.core.api import documented
 from cxlean.core.filters import StrictOrderingFilter
 from cxlean.notifications.api.filters import NotificationFilter
 from cxlean.notifications.api.serializers import (
@@ -30,15 +31,15 @@ from cxlean.notifications.models import CalendarFeed, Notification, Preference
 TAGS = ["notifications"]
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="List my notifications",
-        description="The signed-in person's notifications, newest first. `?unread=true` "
+@documented(
+    TAGS,
+    list=(
+        "List my notifications",
+        "The signed-in person's notifications, newest first. `?unread=true` "
         "for the unread ones only; `?kind=` for one reminder rule.",
     ),
-    retrieve=extend_schema(summary="One of my notifications"),
+    retrieve="One of my notifications",
 )
-@extend_schema(tags=TAGS)
 class NotificationViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
@@ -78,7 +79,7 @@ class NotificationViewSet(
         return Response({"marked": marked}, status=status.HTTP_200_OK)
 
 
-@extend_schema(tags=TAGS)
+@documented(TAGS)
 class PreferenceViewSet(viewsets.GenericViewSet):
     """The signed-in person's notification preferences at `me/` (the defaults until
     they are first changed)."""

@@ -60,6 +60,14 @@ class WithinUnitFilter(django_filters.ModelChoiceFilter):
         return qs.filter(**{f"{self.unit_path}__startswith": value.path})
 
 
+# The base of filters on rows about a person (competence records, Green Cards, ticks):
+# `person` is their id, `unit` their unit with its sub-units. (No docstring: the schema
+# would show it.)
+class PersonRowsFilter(django_filters.FilterSet):
+    person = IdFilter(field_name="person_id")
+    unit = WithinUnitFilter(unit_path="person__profile__unit__path")
+
+
 class UnitFilter(django_filters.FilterSet):
     within = WithinUnitFilter(unit_path="path")
     parent = IdFilter(field_name="parent_id")

@@ -22,6 +22,7 @@ from cxlean.org.accounts import What, event, record, request_email_change
 from cxlean.org.models import (
     DECISIONS,
     CatalogueProposal,
+    ClaimMapping,
     CXRole,
     EmailChange,
     Profile,
@@ -282,6 +283,15 @@ class SignInEventSerializer(serializers.ModelSerializer):
             "ip_address",
         ]
         read_only_fields = fields
+
+
+class ClaimMappingSerializer(ModelValidatedSerializer):
+    """A rule of the single sign-on: a person whose `claim` holds `value` gets `role`,
+    `unit` and/or `cx_role`, or is refused (`refuse`)."""
+
+    class Meta:
+        model = ClaimMapping
+        fields = ["id", "claim", "value", "role", "unit", "cx_role", "refuse", "order"]
 
 
 class CatalogueProposalSerializer(serializers.ModelSerializer):

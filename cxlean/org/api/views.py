@@ -4,7 +4,7 @@ within the units they coordinate (the CX role catalogue by the CX owner)."""
 from __future__ import annotations
 
 from django.contrib.auth.models import User
-from django.db.models import Prefetch, ProtectedError, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, viewsets
@@ -13,10 +13,11 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
-from cxlean.core.api import refuse_deletion
+from cxlean.core.api import AdvisedDeletion, documented
 from cxlean.org.api.filters import PersonFilter, UnitFilter
 from cxlean.org.api.serializers import (
     CatalogueProposalSerializer,
+    ClaimMappingSerializer,
     CXRoleSerializer,
     PersonCreateSerializer,
     PersonSerializer,
@@ -30,7 +31,14 @@ from cxlean.org.api_permissions import (
     is_read,
     is_signed_in,
 )
-from cxlean.org.models import CatalogueProposal, CXRole, EmailChange, SignInEvent, Unit
+from cxlean.org.models import (
+    CatalogueProposal,
+    ClaimMapping,
+    CXRole,
+    EmailChange,
+    SignInEvent,
+    Unit,
+)
 from cxlean.org.roles import (
     coordinates_unit,
     may_propose_change,
@@ -39,21 +47,16 @@ from cxlean.org.roles import (
 )
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="List units",
-        description=(
-            "The organisation tree in tree order (by `path`). `?within=<id>` narrows it to a "
-            "unit and all its sub-units."
-        ),
+@documented(
+    ["organisation"],
+    list=(
+        "List units",
+        "The organisation tree in tree order (by `path`). `?within=<id>` narrows it to a "
+        "unit and all its sub-units.",
     ),
-    create=extend_schema(
-        summary="Create a unit",
-        description="Coordinators create units below the units they coordinate.",
-    ),
+    create=("Create a unit", "Coordinators create units below the units they coordinate."),
 )
-@extend_schema(tags=["organisation"])
-class UnitViewSet(viewsets.ModelViewSet):
+class UnitViewSet(AdvisedDeletion, viewsets.ModelViewSet):
     queryset = Unit.objects.all()
     serializer_class = UnitSerializer
     permission_classes = [ChangesInScope]
@@ -61,19 +64,15 @@ class UnitViewSet(viewsets.ModelViewSet):
     search_fields = ["name", "code"]
     ordering_fields = ["path", "name", "code"]
     ordering = ["path"]
+    deletion_advice = _(
+        "This unit still has sub-units, people or plans; move or remove them first."
+    )
 
     def may_change(self, user, unit: Unit) -> bool:
         return coordinates_unit(user, unit)
 
-    def perform_destroy(self, unit: Unit) -> None:
-        try:
-            unit.delete()
-        except ProtectedError as error:
-            advice = _("This unit still has sub-units, people or plans; move or remove them first.")
-            raise refuse_deletion(error, advice) from error
 
-
-@extend_schema(tags=["organisation"])
+@documented(["organisation"])
 class CXRoleViewSet(viewsets.ModelViewSet):
     """The CX role catalogue. `name` and `description` are in the request language
     (Accept-Language); the `_sv` and `_en` fields hold both."""
@@ -98,7 +97,8 @@ class CXRoleViewSet(viewsets.ModelViewSet):
         responses=PersonSerializer,
     ),
 )
-@extend_schema_view(
+@documented(
+    ["organisation"],
     update=extend_schema(
         description="Coordinators change the people of their units whose role is below their "
         "own (employees); a person of equal or higher rank (another coordinator, management, "
@@ -110,7 +110,6 @@ class CXRoleViewSet(viewsets.ModelViewSet):
         "it is confirmed from that address."
     ),
 )
-@extend_schema(tags=["organisation"])
 class PersonViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -158,16 +157,16 @@ class ReadsSignInAudit(permissions.BasePermission):
         return reads_sign_in_audit(request.user)
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="List sign-in events",
-        description="The sign-in audit, newest first: sign-ins (and failed ones), password "
+@documented(
+    ["organisation"],
+    list=(
+        "List sign-in events",
+        "The sign-in audit, newest first: sign-ins (and failed ones), password "
         "resets, and every change of a person's username, e-mail address, password, roles or "
         "active flag, with who made it and where (`surface`). Superusers and management read "
         "every event, coordinators those about the people of their units. Read-only.",
     ),
 )
-@extend_schema(tags=["organisation"])
 class SignInEventViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = SignInEventSerializer
     permission_classes = [ReadsSignInAudit]
@@ -201,21 +200,21 @@ class ProposalPermission(BasePermission):
         return proposal.can_decide(request.user)
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="Catalogue proposals you can see",
-        description="The CX owner, management and superusers see every proposal; "
+@documented(
+    ["organisation"],
+    list=(
+        "Catalogue proposals you can see",
+        "The CX owner, management and superusers see every proposal; "
         "coordinators their own and those of the units they coordinate.",
     ),
-    create=extend_schema(
-        summary="Propose a change to a catalogue",
-        description="Lean coordinators propose changes to the organisation-wide catalogues "
+    create=(
+        "Propose a change to a catalogue",
+        "Lean coordinators propose changes to the organisation-wide catalogues "
         "(CX roles, the guide, competence activities and Green Card requirements, checklist "
         "templates, Gemba question sets, CX metric definitions, the maturity model) on "
         "behalf of a unit they coordinate. The CX owner decides.",
     ),
 )
-@extend_schema(tags=["organisation"])
 class CatalogueProposalViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -253,3 +252,32 @@ class CatalogueProposalViewSet(
             note=decision.validated_data["decision_note"],
         )
         return Response(self.get_serializer(proposal).data)
+
+
+class SuperusersOnly(BasePermission):
+    message = _("Only superusers read and change the single sign-on's claim mappings.")
+
+    def has_permission(self, request, view) -> bool:
+        return bool(request.user and request.user.is_superuser)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List claim mappings",
+        description="The rules of the single sign-on (OpenID Connect): a person whose claim "
+        "`claim` (in the ID token or user info, e.g. `groups`) is `value`, or is a list that "
+        "holds it, gets `role`, `unit` and/or `cx_role` on each sign-in through the "
+        "provider, or is deactivated and refused (`refuse`). The mappings decide only what "
+        "they name: a role, unit or CX role no mapping names stays as set in cxlean. Where "
+        "several matching mappings give a unit, the lowest `order` wins. Superusers only.",
+    ),
+)
+@extend_schema(tags=["organisation"])
+class ClaimMappingViewSet(viewsets.ModelViewSet):
+    queryset = ClaimMapping.objects.select_related("unit", "cx_role")
+    serializer_class = ClaimMappingSerializer
+    permission_classes = [SuperusersOnly]
+    filterset_fields = ["claim", "role", "unit", "cx_role", "refuse"]
+    search_fields = ["claim", "value"]
+    ordering_fields = ["order", "claim", "value"]
+    ordering = ["order", "claim", "value", "pk"]

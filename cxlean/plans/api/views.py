@@ -9,10 +9,11 @@ reads everything and gets 403 on every write.
 from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.response import Response
 
+from cxlean.core.api import documented
 from cxlean.org.api_permissions import ActivityPermission, ChangesInScope
 from cxlean.plans.api.filters import ActivityFilter, PhaseFilter, PlanFilter
 from cxlean.plans.api.serializers import (
@@ -37,9 +38,10 @@ PLAN_DETAIL_PREFETCH = [
 ]
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List the plans you can see, with their figures"),
-    retrieve=extend_schema(summary="A plan with its figures, phases and activities"),
+@documented(
+    ["plans"],
+    list="List the plans you can see, with their figures",
+    retrieve="A plan with its figures, phases and activities",
     create=extend_schema(
         summary="Create a plan",
         description=(
@@ -53,7 +55,6 @@ PLAN_DETAIL_PREFETCH = [
     update=extend_schema(request=PlanWriteSerializer, responses=PlanDetailSerializer),
     partial_update=extend_schema(request=PlanWriteSerializer, responses=PlanDetailSerializer),
 )
-@extend_schema(tags=["plans"])
 class PlanViewSet(viewsets.ModelViewSet):
     queryset = Plan.objects.all()  # the model, for the schema; get_queryset scopes it
     permission_classes = [ChangesInScope]
@@ -122,7 +123,7 @@ class PlanViewSet(viewsets.ModelViewSet):
         return PlanDetailSerializer(fresh, context=self.get_serializer_context()).data
 
 
-@extend_schema(tags=["plans"])
+@documented(["plans"])
 class PhaseViewSet(viewsets.ModelViewSet):
     """Phases of the plans you can see; coordinators of the plan's unit change them."""
 
@@ -143,8 +144,9 @@ class PhaseViewSet(viewsets.ModelViewSet):
         return phase.plan.can_edit(user)
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List the activities you can see"),
+@documented(
+    ["plans"],
+    list="List the activities you can see",
     partial_update=extend_schema(
         description=(
             "Coordinators of the plan's unit change any field. An activity's owner may send "
@@ -152,7 +154,6 @@ class PhaseViewSet(viewsets.ModelViewSet):
         )
     ),
 )
-@extend_schema(tags=["plans"])
 class ActivityViewSet(viewsets.ModelViewSet):
     """Activities of the plans you can see: who does what, and when."""
 

@@ -1,4 +1,4 @@
-"""Telling people that something became an improvement idea, or already was one.
+"""Telling people that something was made from another thing, or already had been.
 
 Customer feedback (Voice of the Customer) and Gemba observations become improvements
 the same way: the first time a new idea in the backlog, later the same one again.
@@ -7,14 +7,12 @@ the same way: the first time a new idea in the backlog, later the same one again
 from django.contrib import messages
 from django.http import HttpRequest
 
-from cxlean.backlog.models import Item
 
-
-def announce_improvement(
-    request: HttpRequest, item: Item, created: bool, *, made: str, already: str
+def announce_made(
+    request: HttpRequest, title: str, created: bool, *, made: str, already: str
 ) -> None:
     """`made` or `already` (each with a %(title)s placeholder) as a message."""
     if created:
-        messages.success(request, made % {"title": item.title})
+        messages.success(request, made % {"title": title})
     else:
-        messages.info(request, already % {"title": item.title})
+        messages.info(request, already % {"title": title})
