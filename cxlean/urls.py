@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from cxlean.core.views import healthz
 from cxlean.inbox.views import home
+from cxlean.notifications.views import calendar_feed
 
 urlpatterns = [
     # The start page: my inbox ("To do") and the rollouts I can see.
@@ -22,6 +23,7 @@ urlpatterns = [
     path("exports/", include("cxlean.exports.urls")),
     path("imports/", include("cxlean.imports.urls")),
     path("notifications/", include("cxlean.notifications.urls")),
+    path("calendar/<str:token>.ics", calendar_feed, name="calendar_feed"),
     path("guide/", include("cxlean.guide.urls")),
     path("organisation/", include("cxlean.org.urls")),
     path("accounts/", include("cxlean.org.account_urls")),

@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import F, OrderBy, Q, QuerySet
 from django.forms.models import model_to_dict
 from django.http import QueryDict
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -37,6 +38,7 @@ from cxlean.backlog.models import (
     Waste,
 )
 from cxlean.core.forms import DateInput, PersonChoiceField, UnitChoiceField
+from cxlean.core.mentions import resolve_mentions
 from cxlean.core.typed import form_field
 from cxlean.journeys.forms import (
     TouchpointChoiceField,
@@ -434,12 +436,42 @@ def keep_unsent(item: Item, names: list[str], data):
 # --- comments and attachments ------------------------------------------------------------
 
 
+def refused_mentions_error(refused: list[str]) -> str:
+    return _(
+        "You cannot mention %(names)s here: only people you work with, by their user name."
+    ) % {"names": ", ".join(f"@{name}" for name in refused)}
+
+
+def check_mentions(item: Item, author, text: str) -> None:
+    """Refuse @mentions of people the author may not mention (`Item.mention_choices`)."""
+    refused = resolve_mentions(text, item.mention_choices(author))[1]
+    if refused:
+        raise ValidationError(refused_mentions_error(refused))
+
+
 class CommentForm(forms.ModelForm):
+    """A comment; `item` and `author` (when given) check its @mentions."""
+
     class Meta:
         model = Comment
         fields = ["text"]
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
         labels = {"text": _("Your comment")}
+        help_texts = {"text": _("Type @ and a name to mention someone; they are told.")}
+
+    def __init__(self, *args, item: Item | None = None, author=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.item, self.author = item, author
+        if item is not None and item.pk:
+            self.fields["text"].widget.attrs["data-mention-url"] = reverse(
+                "backlog:mentions", args=[item.pk]
+            )
+
+    def clean_text(self) -> str:
+        text = self.cleaned_data["text"]
+        if self.item is not None and self.author is not None:
+            check_mentions(self.item, self.author, text)
+        return text
 
 
 class AttachmentForm(forms.ModelForm):

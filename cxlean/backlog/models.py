@@ -36,6 +36,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Case, F, Q, QuerySet, Value, When
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -43,6 +44,8 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from cxlean.core.dates import validate_sane_date
+from cxlean.core.events import RemembersLoaded, notify, stored_value, tell_new_owner
+from cxlean.core.mentions import resolve_mentions
 from cxlean.core.uploads import (
     DOCUMENT_EXTENSIONS,
     refuse_disguised,
@@ -56,6 +59,7 @@ from cxlean.org.roles import (
     coordinated_units,
     coordinates_unit,
     may_write,
+    unit_neighbourhood,
 )
 
 if TYPE_CHECKING:
@@ -328,7 +332,7 @@ class ItemQuerySet(UnitScopedQuerySet):
         return self.filter(status=Status.IDEA, unit__in=coordinated_units(user))
 
 
-class Item(models.Model):
+class Item(RemembersLoaded, models.Model):
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     unit = models.ForeignKey(
@@ -471,6 +475,8 @@ class Item(models.Model):
             ),
         ]
 
+    remembered = ("owner_id",)
+
     def __str__(self) -> str:
         return self.title
 
@@ -478,7 +484,13 @@ class Item(models.Model):
         self.compute_scores()
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "priority", "quadrant"}
+        owner_before = stored_value(self, "owner_id")
         super().save(*args, **kwargs)
+        tell_new_owner(self, "owner", owner_before, _("the improvement"), self.title, self.link)
+
+    def link(self) -> str:
+        """The improvement's page (in notifications)."""
+        return reverse("backlog:detail", args=[self.pk])
 
     # --- scores ------------------------------------------------------------------------
 
@@ -530,6 +542,20 @@ class Item(models.Model):
         if item is not None and item.owner_id:
             people |= Q(pk=item.owner_id)
         return User.objects.filter(people).order_by("first_name", "last_name", "username")
+
+    def mention_choices(self, author) -> QuerySet[User]:
+        """The people `author` may @mention in a comment on this item: active people of
+        the part of the tree the author works in (`unit_neighbourhood`) and of the units
+        they coordinate, and the item's submitter and owner. The form, the API and the
+        autocomplete use this one rule."""
+        if not author.is_authenticated:
+            return User.objects.none()
+        units = unit_neighbourhood(author) | coordinated_units(author)
+        people = Q(profile__unit__in=units.values("pk"))
+        for person_id in (self.submitted_by_id, self.owner_id):
+            if person_id:
+                people |= Q(pk=person_id)
+        return User.objects.filter(people, is_active=True).distinct()
 
     # --- rules -------------------------------------------------------------------------
 
@@ -649,9 +675,28 @@ class Item(models.Model):
         self.status_changed_at = timezone.now()
         with transaction.atomic():
             self.save()
-            return StatusChange.objects.create(
+            change = StatusChange.objects.create(
                 item=self, from_status=previous, to_status=target, by=by, note=note
             )
+            self.tell_submitter(change)
+            return change
+
+    def tell_submitter(self, change: StatusChange) -> None:
+        """Whoever raised the improvement hears where it went (once per move)."""
+        kind, params = {
+            Status.TRIAGED: ("idea_triaged", {}),
+            Status.REJECTED: ("idea_rejected", {"reason": self.rejection_reason}),
+            Status.ACT: ("idea_standardised", {}),
+        }.get(Status(change.to_status), ("idea_moved", {"status": Status(change.to_status).label}))
+        notify(
+            [self.submitted_by],
+            kind,
+            {"title": self.title, **params},
+            actor=change.by,
+            about=self,
+            state=f"{change.to_status}:{change.pk}",
+            url=self.link(),
+        )
 
 
 class StatusChange(models.Model):
@@ -703,6 +748,30 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+    def save(self, *args, **kwargs) -> None:
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        if adding:
+            self.tell()
+
+    def mentioned(self) -> list[User]:
+        """The people this comment @mentions whom its author may mention."""
+        if self.author is None:
+            return []
+        return resolve_mentions(self.text, self.item.mention_choices(self.author))[0]
+
+    def tell(self) -> None:
+        """The people it mentions hear of it, and the item's submitter (once each)."""
+        mentioned = self.mentioned()
+        facts = {"title": self.item.title, "text": Truncator(self.text).chars(300)}
+        url = f"{self.item.link()}#comment-{self.pk}"
+        notify(mentioned, "mentioned", facts, actor=self.author, about=self, url=url)
+        already = {person.pk for person in mentioned}
+        if self.item.submitted_by_id not in already:
+            notify(
+                [self.item.submitted_by], "commented", facts, actor=self.author, about=self, url=url
+            )
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:

@@ -8,6 +8,7 @@ item_patterns = [
     path("edit/", views.item_edit, name="edit"),
     path("move/", views.item_move, name="move"),
     path("comments/", views.comment, name="comment"),
+    path("mentions/", views.mentions, name="mentions"),
     path("attachments/", views.attachment, name="attachment"),
 ]
 

@@ -21,7 +21,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Min, QuerySet, Window
 from django.db.models.functions import RowNumber
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -55,6 +55,7 @@ from cxlean.backlog.models import (
 from cxlean.core.announce import announce_made
 from cxlean.core.forms import add_model_errors, error_messages
 from cxlean.core.history import Change, object_changes
+from cxlean.core.mentions import matching
 from cxlean.core.redirects import safe_next
 from cxlean.core.typed import HtmxRequest
 from cxlean.core.uploads import upload_response
@@ -374,7 +375,7 @@ def render_detail(
         "comments": item.comments.select_related("author"),
         "attachments": item.attachments.select_related("uploaded_by"),
         "changes": item_changes(item),
-        "comment_form": comment_form or CommentForm(),
+        "comment_form": comment_form or CommentForm(item=item, author=request.user),
         "attachment_form": attachment_form or AttachmentForm(),
         "today": timezone.localdate(),
         "scoring": ScoringSettings.current(),
@@ -533,7 +534,7 @@ def require_commenter(request: HttpRequest, item: Item) -> None:
 def comment(request: HttpRequest, pk: int) -> HttpResponse:
     item = visible_item(request, pk)
     require_commenter(request, item)
-    form = CommentForm(request.POST)
+    form = CommentForm(request.POST, item=item, author=request.user)
     if not form.is_valid():
         return render_detail(request, item, comment_form=form)
     added = form.save(commit=False)
@@ -541,6 +542,16 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
     added.save()
     messages.success(request, _("Your comment is added."))
     return redirect(f"{detail_url(item)}#comment-{added.pk}")
+
+
+@require_GET
+def mentions(request: HttpRequest, pk: int) -> JsonResponse:
+    """Autocomplete for @mentions in a comment: the people the user may mention on this
+    item whose user name or name starts with `?q=` (at most 8)."""
+    item = visible_item(request, pk)
+    require_commenter(request, item)
+    people = matching(item.mention_choices(request.user), request.GET.get("q", ""))
+    return JsonResponse({"people": people})
 
 
 @require_POST

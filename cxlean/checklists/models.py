@@ -36,11 +36,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cxlean.core.dates import validate_not_future, validate_sane_date, validate_sane_datetime
+from cxlean.core.events import bilingual, notify
 from cxlean.core.models import Described, WithHelp
 from cxlean.core.names import display_name
 from cxlean.core.translation import Translated
@@ -285,6 +287,12 @@ class Assignment(models.Model):
     def __str__(self) -> str:
         return f"{self.template} → {self.target_name}"
 
+    def save(self, *args, **kwargs) -> None:
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        if adding:
+            self.tell_assignees()
+
     @property
     def target_name(self) -> str:
         if self.person_id:
@@ -307,6 +315,24 @@ class Assignment(models.Model):
                 errors["person"] = [_("The person must work in the unit or one of its sub-units.")]
         if errors:
             raise ValidationError(errors)
+
+    def tell_assignees(self) -> None:
+        """The people a new assignment reaches hear of it (once per assignment), when
+        someone assigned it."""
+        if self.assigned_by is None:
+            return
+        notify(
+            self.assignees(),
+            "checklist_assigned",
+            {
+                "checklist": bilingual(self.template.title_sv, self.template.title_en),
+                "due": self.due_date,
+            },
+            actor=self.assigned_by,
+            about=self,
+            state="assigned",
+            url=reverse("checklists:assignment", args=[self.pk]),
+        )
 
     def can_manage(self, user) -> bool:
         """Change the due date or remove it: a coordinator of its unit."""

@@ -17,12 +17,14 @@ from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from cxlean.core.dates import validate_sane_date
+from cxlean.core.events import bilingual, notify
 from cxlean.core.models import Described
 from cxlean.core.names import display_name
 from cxlean.core.translation import Translated
@@ -397,6 +399,23 @@ class Record(models.Model):
         self.rejection_comment = ""
         self.rejected_by = None
         self.save()
+        self.tell_person(by, "level_signed_off", state=f"{level}:{today.isoformat()}")
+
+    def tell_person(self, by, kind: str, state: str, **params) -> None:
+        """The person hears of a sign-off or a rejection of their level."""
+        notify(
+            [self.person],
+            kind,
+            {
+                "activity": bilingual(self.activity.title_sv, self.activity.title_en),
+                "level": LEVEL_LETTERS[params.pop("level", self.level)],
+                **params,
+            },
+            actor=by,
+            about=self,
+            state=state,
+            url=reverse("competence:record", args=[self.pk]),
+        )
 
     def reject(self, by, comment: str) -> None:
         comment = comment.strip()
@@ -412,6 +431,13 @@ class Record(models.Model):
         self.rejection_comment = comment
         self.rejected_by = by
         self.save()
+        self.tell_person(
+            by,
+            "level_rejected",
+            state=f"{self.self_level}:{timezone.localdate().isoformat()}",
+            level=self.self_level,
+            comment=comment,
+        )
 
 
 # --- Green Card --------------------------------------------------------------------------

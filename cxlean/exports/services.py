@@ -20,11 +20,13 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.core.files import File
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from cxlean.core.events import notify
 from cxlean.core.jobs import TRANSIENT_ERRORS, requeue_stale
 from cxlean.core.tasks import enqueue_on_commit
 from cxlean.exports.kinds import RequestRefused, clean_params
-from cxlean.exports.models import ExportJob, JobStatus, keep_days
+from cxlean.exports.models import ExportJob, JobStatus, Kind, keep_days
 from cxlean.exports.progress import Progress
 from cxlean.exports.writers.base import ExportError, Request, new_workbook
 
@@ -160,6 +162,18 @@ def finish(job: ExportJob, path: str, written: Written) -> None:
     )
     logger.info(
         "Export %s (%s): %s rows in %.1f s", job.pk, job.kind, written.rows, written.seconds
+    )
+    notify(
+        [job.requested_by],
+        "job_done",
+        {
+            "job": gettext_lazy("export"),
+            "name": Kind(job.kind).label,
+            "status": JobStatus.DONE.label,
+        },
+        about=job,
+        state="done",
+        url=job.detail_url(),
     )
 
 

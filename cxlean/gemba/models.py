@@ -23,10 +23,12 @@ import calendar
 import datetime as dt
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import Truncator
@@ -36,6 +38,7 @@ from simple_history.models import HistoricalRecords
 
 from cxlean.backlog.models import Item, MudaKind, Source, Waste, may_submit
 from cxlean.core.dates import validate_sane_date, validate_sane_datetime
+from cxlean.core.events import RemembersLoaded, notify, stored_value, tell_new_owner
 from cxlean.core.models import CatalogueQuestion, Created, CreatedBy, Described
 from cxlean.core.translation import Translated
 from cxlean.gemba.photos import clean_photo, make_display_copy, validate_photo
@@ -347,7 +350,7 @@ class WalkQuerySet(UnitScopedQuerySet):
         return self.filter(unit__in=coordinated_units(user))
 
 
-class Walk(WalkSetting, Created):
+class Walk(RemembersLoaded, WalkSetting, Created):
     unit = models.ForeignKey(
         Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="gemba_walks"
     )
@@ -401,6 +404,7 @@ class Walk(WalkSetting, Created):
 
     # Annotated by the walk admin's queryset.
     observation_total: int
+    remembered = ("leader_id",)
 
     class Meta:
         verbose_name = _("Gemba walk")
@@ -421,6 +425,26 @@ class Walk(WalkSetting, Created):
     def __str__(self) -> str:
         when = date_format(timezone.localtime(self.planned_start), "SHORT_DATETIME_FORMAT")
         return f"{self.where} · {when}" if self.where else when
+
+    def save(self, *args, **kwargs) -> None:
+        leader_before = stored_value(self, "leader_id")
+        super().save(*args, **kwargs)
+        tell_new_owner(self, "leader", leader_before, _("the Gemba walk"), self.where, self.link)
+
+    def link(self) -> str:
+        return reverse("gemba:detail", args=[self.pk])
+
+    def tell_invited(self, person_ids: list[int], actor) -> None:
+        """The people added as participants hear of the walk (once per walk)."""
+        notify(
+            User.objects.filter(pk__in=person_ids),
+            "walk_invited",
+            {"where": self.where, "unit": self.unit.name, "start": self.planned_start},
+            actor=actor,
+            about=self,
+            state="invited",
+            url=self.link(),
+        )
 
     def clean(self) -> None:
         if not (self.place.strip() or self.process.strip() or self.touchpoint_id):

@@ -21,8 +21,10 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.models import HistoricalRecords
 
+from cxlean.core.events import notify
 from cxlean.core.jobs import TRANSIENT_ERRORS, requeue_stale
 from cxlean.core.tasks import enqueue_on_commit
 from cxlean.imports.kinds import IMPORTERS
@@ -156,6 +158,18 @@ def finish(job: ImportJob, outcome: dict) -> None:
     if job.file:
         job.file.delete(save=False)
     job.save()
+    notify(
+        [job.requested_by],
+        "job_done",
+        {
+            "job": gettext_lazy("import"),
+            "name": job.original_name,
+            "status": Status(job.status).label,
+        },
+        about=job,
+        state=str(job.status),
+        url=job.detail_url(),
+    )
 
 
 def set_progress(job_id: int, percent: int) -> None:

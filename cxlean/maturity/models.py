@@ -24,16 +24,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cxlean.core.dates import validate_sane_date
+from cxlean.core.events import notify
 from cxlean.core.models import CatalogueQuestion, Created, Described
 from cxlean.core.translation import Translated
 from cxlean.org.models import Unit, UnitScopedQuerySet
@@ -262,6 +265,18 @@ class Assessment(Created):
     history = HistoricalRecords(m2m_fields=[assessors])
 
     objects = AssessmentQuerySet.as_manager()
+
+    def tell_invited(self, person_ids: list[int], actor) -> None:
+        """The people added as assessors hear of the assessment (once per assessment)."""
+        notify(
+            User.objects.filter(pk__in=person_ids),
+            "assessment_invited",
+            {"title": self.title},
+            actor=actor,
+            about=self,
+            state="assessor",
+            url=reverse("maturity:detail", args=[self.pk]),
+        )
 
     # Set on listed assessments by the list pages (scoring.scores_for).
     scores: Scores

@@ -57,13 +57,16 @@ class LogAdmin(ValidSelectionMixin, admin.ModelAdmin):
 class NotificationAdmin(LogAdmin):
     list_display = ["title", "user", "kind", "created_at", "read_at", "emailed_at"]
     list_filter = ["kind", ("read_at", admin.EmptyFieldListFilter), "created_at"]
-    search_fields = ["title", "user__username", "user__first_name", "user__last_name"]
+    readonly_fields = ["title", "body"]
+    search_fields = ["params", "user__username", "user__first_name", "user__last_name"]
     date_hierarchy = "created_at"
     fields = [
         "user",
         "kind",
         "title",
         "body",
+        "params",
+        "key",
         "url",
         ("subject_type", "subject_id"),
         ("created_at", "read_at", "emailed_at", "email_attempts"),

@@ -11,6 +11,14 @@ Any other failure of one e-mail (an address refused, a message that cannot be bu
 logged, counted on its notifications (`email_attempts`) and skipped: the others still go
 out, and after MAX_EMAIL_ATTEMPTS failures a notification stays in the app only.
 
+Texts are rendered from each notification's kind and facts in the recipient's language
+(their preference) when the e-mail is composed, never stored.
+
+The daily digest is meant to carry the top items of the start-page inbox as well
+(`inbox_for(user, limit=...)` of the app cxlean.inbox, being built alongside): that app
+is not in this branch yet; once it is, `compose(..., digest=True)` adds them to the
+context and the digest templates list them.
+
 Links are absolute when settings.SITE_URL (e.g. https://cxlean.example.org) is set, and
 paths on the site otherwise.
 """

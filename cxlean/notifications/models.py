@@ -3,9 +3,10 @@
 - `Preference`: how one person wants to hear (e-mail on or off, at once or in a daily
   digest at a chosen hour, in Swedish or English). Created on demand; someone without a
   row has the defaults.
-- `Notification`: one message in a person's in-app list, its title and body written in
-  their language when it was created, with the page to act on and when it was read and
-  e-mailed.
+- `Notification`: one message in a person's in-app list: its kind and parameters (plain,
+  language-independent values), rendered into a title and body in the reader's language
+  whenever it is shown or e-mailed (`cxlean.notifications.texts`), with the page to act
+  on and when it was read and e-mailed. Event notifications carry an idempotency `key`.
 - `Reminder`: the once-only record. Its unique `key` names the rule, the subject, the
   date or state that makes it due, and the person; a sweep inserts the keys it finds and
   only the keys that are new produce notifications (see `cxlean.notifications.sweep`).
@@ -18,11 +19,14 @@ every write for no added trace. Preferences are changed by people and keep histo
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -46,7 +50,40 @@ class Kind(models.TextChoices):
     # (export, import) that stopped for good.
     MORE_REMINDERS = "more_reminders", _("More reminders")
     JOB_FAILED = "job_failed", _("Export or import failed")
+    # Events: what happened to a person's things (`cxlean.core.events.notify`).
+    LEVEL_SIGNED_OFF = "level_signed_off", _("Level signed off")
+    LEVEL_REJECTED = "level_rejected", _("Level not signed off")
+    IDEA_TRIAGED = "idea_triaged", _("Idea triaged")
+    IDEA_MOVED = "idea_moved", _("Idea moved")
+    IDEA_REJECTED = "idea_rejected", _("Idea rejected")
+    IDEA_STANDARDISED = "idea_standardised", _("Idea standardised")
+    MADE_OWNER = "made_owner", _("Made owner")
+    COMMENTED = "commented", _("Comment on your improvement")
+    MENTIONED = "mentioned", _("Mentioned in a comment")
+    CHECKLIST_ASSIGNED = "checklist_assigned", _("Checklist assigned")
+    WALK_INVITED = "walk_invited", _("Invited to a Gemba walk")
+    ASSESSMENT_INVITED = "assessment_invited", _("Invited to an assessment")
+    JOB_DONE = "job_done", _("Export or import finished")
 
+
+# What happens to a person's things (`cxlean.core.events.notify`), not reminders.
+EVENT_KINDS = frozenset(
+    {
+        Kind.LEVEL_SIGNED_OFF,
+        Kind.LEVEL_REJECTED,
+        Kind.IDEA_TRIAGED,
+        Kind.IDEA_MOVED,
+        Kind.IDEA_REJECTED,
+        Kind.IDEA_STANDARDISED,
+        Kind.MADE_OWNER,
+        Kind.COMMENTED,
+        Kind.MENTIONED,
+        Kind.CHECKLIST_ASSIGNED,
+        Kind.WALK_INVITED,
+        Kind.ASSESSMENT_INVITED,
+        Kind.JOB_DONE,
+    }
+)
 
 DIGEST_RULE = "digest"
 
@@ -148,8 +185,16 @@ class Notification(models.Model):
         related_name="notifications",
     )
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
-    title = models.CharField(_("title"), max_length=TITLE_MAX)
-    body = models.TextField(_("text"), blank=True)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    key = models.CharField(
+        _("key"),
+        max_length=250,
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text=_("Kind, subject, state and person of an event: each is told once."),
+    )
     url = models.CharField(_("link"), max_length=500, blank=True)
     subject_type = models.ForeignKey(
         ContentType,
@@ -188,14 +233,32 @@ class Notification(models.Model):
         return self.title
 
     @classmethod
-    def tell(cls, user, *, kind: str, title: str, body: str = "", url: str = "") -> Notification:
-        """One message to one person, outside the reminder sweep (e-mailed like the
-        others, as their preferences say). The texts are written by the caller, in the
-        person's language."""
-        title = " ".join(str(title).split())
-        if len(title) > TITLE_MAX:
-            title = title[: TITLE_MAX - 1] + "…"
-        return cls.objects.create(user=user, kind=kind, title=title, body=body, url=url)
+    def tell(
+        cls, user, *, kind: str, params: dict | None = None, title="", body="", url=""
+    ) -> Notification:
+        """One message to one person, outside the reminder sweep and events (e-mailed
+        like the others, as their preferences say): its facts, rendered when it is read,
+        or a `title` and `body` the caller wrote in the person's language (e.g. a job's
+        failure message), kept as they are."""
+        from cxlean.notifications.texts import encode, shortened
+
+        if params is None:
+            params = {"fallback": {"title": shortened(str(title)), "body": str(body)}}
+        return cls.objects.create(user=user, kind=kind, params=encode(params), url=url)
+
+    @property
+    def title(self) -> str:
+        """The title in the active language."""
+        return self.texts()[0]
+
+    @property
+    def body(self) -> str:
+        return self.texts()[1]
+
+    def texts(self) -> tuple[str, str]:
+        from cxlean.notifications.texts import render_stored
+
+        return render_stored(self.kind, self.params)
 
     @property
     def is_read(self) -> bool:
@@ -225,3 +288,42 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(models.Model):
+    """A person's private calendar subscription (iCal): a secret URL that needs no login,
+    so Outlook or Google Calendar can fetch it, with only that person's dates. Having a
+    row means it is on; resetting gives a new token and the old URL stops working."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="calendar_feed",
+    )
+    token = models.CharField(
+        _("secret token"), max_length=64, unique=True, default=new_feed_token, editable=False
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    history = HistoricalRecords(excluded_fields=["token"])
+
+    class Meta:
+        verbose_name = _("calendar subscription")
+        verbose_name_plural = _("calendar subscriptions")
+        ordering = ["user__username"]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    def reset(self) -> None:
+        """A new secret: the old URL stops working."""
+        self.token = new_feed_token()
+        self.created_at = timezone.now()
+        self.save(update_fields=["token", "created_at"])
+
+    def path(self) -> str:
+        return reverse("calendar_feed", args=[self.token])

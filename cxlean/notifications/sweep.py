@@ -34,7 +34,7 @@ from django.utils import timezone
 
 from cxlean.notifications.models import Kind, Notification, Reminder
 from cxlean.notifications.rules import RULES, Candidate, Context
-from cxlean.notifications.texts import more_reminders, render
+from cxlean.notifications.texts import encode
 from cxlean.org.roles import read_only_people
 
 
@@ -64,7 +64,7 @@ class Allowance:
 
     limit: int = field(default_factory=per_sweep)
     given: Counter = field(default_factory=Counter)
-    folded: dict[int, list[str]] = field(default_factory=dict)
+    folded: dict[int, list[dict]] = field(default_factory=dict)
     languages: dict[int, str] = field(default_factory=dict)
 
     def admit(self, notifications: list[Notification]) -> list[Notification]:
@@ -74,20 +74,20 @@ class Allowance:
                 self.given[notification.user_id] += 1
                 kept.append(notification)
             else:
-                self.folded.setdefault(notification.user_id, []).append(notification.title)
+                self.folded.setdefault(notification.user_id, []).append(
+                    {"kind": notification.kind, "params": notification.params}
+                )
         return kept
 
     def summaries(self, now) -> list[Notification]:
         """One message per person for what was folded."""
         summaries = []
-        for user_id, titles in self.folded.items():
-            title, body = more_reminders(titles, self.languages[user_id])
+        for user_id, folded in self.folded.items():
             summaries.append(
                 Notification(
                     user_id=user_id,
                     kind=Kind.MORE_REMINDERS,
-                    title=title,
-                    body=body,
+                    params={"folded": folded},
                     url=reverse("home"),
                     created_at=now,
                 )
@@ -127,12 +127,11 @@ def record_new(candidates: list[Candidate]) -> set[str]:
 
 
 def notification_for(candidate: Candidate, language: str, now) -> Notification:
-    title, body = render(candidate.kind, candidate.params, language)
+    """The notification of a reminder: its kind and facts (rendered when read)."""
     return Notification(
         user_id=candidate.user_id,
         kind=candidate.kind,
-        title=title,
-        body=body,
+        params=encode(candidate.params),
         url=candidate.url(),
         subject_type=ContentType.objects.get_for_model(candidate.subject),
         subject_id=candidate.subject.pk,

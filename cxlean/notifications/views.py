@@ -7,9 +7,11 @@ Management may too — their notifications and preferences are their own things.
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -17,8 +19,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cxlean.core.redirects import is_safe_url
 from cxlean.core.typed import AuthenticatedRequest
+from cxlean.notifications.calendar import build_feed
 from cxlean.notifications.forms import PreferenceForm
-from cxlean.notifications.models import Notification, Preference
+from cxlean.notifications.models import CalendarFeed, Notification, Preference
 
 PAGE_SIZE = 25
 
@@ -78,4 +81,50 @@ def preferences(request: AuthenticatedRequest) -> HttpResponse:
         form.save()
         messages.success(request, _("Your notification settings are saved."))
         return redirect("notifications:preferences")
-    return render(request, "notifications/preferences.html", {"form": form})
+    feed = CalendarFeed.objects.filter(user=request.user).first()
+    feed_url = request.build_absolute_uri(feed.path()) if feed is not None else ""
+    return render(
+        request,
+        "notifications/preferences.html",
+        {"form": form, "feed": feed, "feed_url": feed_url},
+    )
+
+
+@login_not_required
+@require_GET
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The private calendar feed: no login, the secret token is the key. An unknown or
+    reset token, or an inactive person, is a 404 that tells nothing more."""
+    feed = (
+        CalendarFeed.objects.select_related("user__notification_preference")
+        .filter(token=token, user__is_active=True)
+        .first()
+    )
+    if feed is None:
+        raise Http404
+    response = HttpResponse(build_feed(feed.user), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="cxlean.ics"'
+    response["Cache-Control"] = "private, max-age=900"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_POST
+def calendar_settings(request: AuthenticatedRequest) -> HttpResponse:
+    """Turn the calendar feed on, reset its secret, or turn it off."""
+    action = request.POST.get("action")
+    feed = CalendarFeed.objects.filter(user=request.user).first()
+    if action == "on" and feed is None:
+        CalendarFeed.objects.create(user=request.user)
+        messages.success(
+            request, _("Your calendar feed is on. Copy its address into your calendar.")
+        )
+    elif action == "reset" and feed is not None:
+        feed.reset()
+        messages.success(
+            request, _("Your calendar feed has a new address; the old one no longer works.")
+        )
+    elif action == "off" and feed is not None:
+        feed.delete()
+        messages.success(request, _("Your calendar feed is off; its address no longer works."))
+    return redirect(reverse("notifications:preferences") + "#calendar")

@@ -11,6 +11,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum, Value
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +19,7 @@ from django.utils.translation import ngettext
 from simple_history.models import HistoricalRecords
 
 from cxlean.core.dates import validate_sane_date
+from cxlean.core.events import RemembersLoaded, stored_value, tell_new_owner
 from cxlean.core.typed import default_ordering
 from cxlean.guide.models import GuideActivity, GuideStep
 from cxlean.org.models import Unit
@@ -298,7 +300,7 @@ class ActivityQuerySet(models.QuerySet):
         )
 
 
-class Activity(models.Model):
+class Activity(RemembersLoaded, models.Model):
     class Status(models.TextChoices):
         PLANNED = "planned", _("Planned")
         IN_PROGRESS = "in_progress", _("In progress")
@@ -364,8 +366,22 @@ class Activity(models.Model):
             ),
         ]
 
+    remembered = ("owner_id",)
+
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        owner_before = stored_value(self, "owner_id")
+        super().save(*args, **kwargs)
+        tell_new_owner(
+            self,
+            "owner",
+            owner_before,
+            _("the activity"),
+            self.title,
+            lambda: reverse("plans:detail", args=[self.phase.plan_id]) + f"#activity-{self.pk}",
+        )
 
     @property
     def is_late(self) -> bool:

@@ -5,6 +5,7 @@ comes as ten and one message for the rest."""
 import pytest
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -111,8 +112,10 @@ def test_a_person_gets_ten_reminders_and_one_message_for_the_rest(make_activity,
     own = Notification.objects.filter(user=alice)
     assert own.exclude(kind=Kind.MORE_REMINDERS).count() == 10
     summary = own.get(kind=Kind.MORE_REMINDERS)
-    assert summary.title == "And 3 more reminders — see cxlean"
-    assert summary.body.count("\n- ") == 3 and "Aktivitet 12" in summary.body
+    with translation.override("en"):  # rendered in the reader's language
+        assert summary.title == "And 3 more reminders — see cxlean"
+        assert summary.body.count("\n- ") == 3 and "Aktivitet 12" in summary.body
+    assert any("And 3 more reminders" in message.body for message in mail.outbox)
     assert summary.url == "/"
     assert Reminder.objects.filter(user=alice).count() == 13  # the folded ones count as sent
     reminders.delay()

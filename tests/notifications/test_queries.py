@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from cxlean.backlog.models import Status as ItemStatus
 from cxlean.competence.models import Level
-from cxlean.notifications.models import Kind, Notification, Reminder
+from cxlean.notifications.models import EVENT_KINDS, Kind, Notification, Reminder
 from cxlean.notifications.sweep import run_sweep
 from tests.checklists.factories import AssignmentFactory, TemplateItemFactory
 from tests.factories import (
@@ -74,6 +74,7 @@ def test_a_sweep_runs_the_same_queries_for_2_and_for_8_people(
         Kind.CARD_EXPIRED,
         Kind.MORE_REMINDERS,
         Kind.JOB_FAILED,
+        *EVENT_KINDS,
     }
     again, none = sweep_queries(count_queries, now)
     assert none == 0

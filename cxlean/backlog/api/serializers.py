@@ -15,6 +15,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cxlean.backlog.api.permissions import PLAN_FIELDS
+from cxlean.backlog.forms import refused_mentions_error
 from cxlean.backlog.models import (
     Attachment,
     Comment,
@@ -35,6 +36,7 @@ from cxlean.core.api import (
     name_of,
     requesting_user,
 )
+from cxlean.core.mentions import resolve_mentions
 from cxlean.core.schema import own_enum
 from cxlean.journeys.models import Touchpoint, Transition
 from cxlean.org.models import Unit
@@ -369,6 +371,19 @@ class CommentSerializer(serializers.ModelSerializer):
         model = Comment
         fields = ["id", "item", "author", "author_name", "text", "created_at"]
         read_only_fields = ["author", "created_at"]
+        extra_kwargs = {
+            "text": {"help_text": _("@username mentions a person you may mention; they are told.")}
+        }
+
+    def validate(self, attrs: dict) -> dict:
+        """@mentions of people the author may not mention are a 400 on `text`."""
+        request = self.context.get("request")
+        item = attrs.get("item") or getattr(self.instance, "item", None)
+        if request is not None and item is not None and "text" in attrs:
+            refused = resolve_mentions(attrs["text"], item.mention_choices(request.user))[1]
+            if refused:
+                raise serializers.ValidationError({"text": refused_mentions_error(refused)})
+        return attrs
 
 
 class AttachmentSerializer(serializers.ModelSerializer):

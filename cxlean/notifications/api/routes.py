@@ -5,4 +5,5 @@ from cxlean.notifications.api import views
 ROUTES: list[tuple] = [
     ("notifications", views.NotificationViewSet, "notification"),
     ("notification-preferences", views.PreferenceViewSet, "notification-preference"),
+    ("calendar-feed", views.CalendarFeedViewSet, "calendar-feed"),
 ]

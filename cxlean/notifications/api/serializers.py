@@ -14,6 +14,16 @@ class NotificationSerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(
         source="get_kind_display", read_only=True, help_text=_("The label in the request language.")
     )
+    title = serializers.CharField(
+        read_only=True, help_text=_("Rendered in the request language from kind and params.")
+    )
+    body = serializers.CharField(
+        read_only=True, help_text=_("Rendered in the request language from kind and params.")
+    )
+    params = serializers.JSONField(
+        read_only=True,
+        help_text=_("The facts of the notification, language-independent (ids, names, dates)."),
+    )
     is_read = serializers.BooleanField(read_only=True)
     subject_type = serializers.SerializerMethodField(
         help_text=_("What the notification is about, as app_label.model (e.g. plans.activity).")
@@ -27,6 +37,7 @@ class NotificationSerializer(serializers.ModelSerializer):
             "kind_label",
             "title",
             "body",
+            "params",
             "url",
             "subject_type",
             "subject_id",
@@ -63,3 +74,17 @@ class PreferenceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Preference
         fields = ["email", "delivery", "digest_hour", "language"]
+
+
+class CalendarFeedSerializer(serializers.Serializer):
+    enabled = serializers.BooleanField(
+        read_only=True, help_text=_("Whether the private calendar feed is on.")
+    )
+    url = serializers.CharField(
+        read_only=True,
+        allow_null=True,
+        help_text=_(
+            "The private iCalendar address (no login needed: keep it secret), or null when "
+            "the feed is off."
+        ),
+    )

@@ -21,11 +21,12 @@ from cxlean.core.api import documented
 from cxlean.core.filters import StrictOrderingFilter
 from cxlean.notifications.api.filters import NotificationFilter
 from cxlean.notifications.api.serializers import (
+    CalendarFeedSerializer,
     MarkedSerializer,
     NotificationSerializer,
     PreferenceSerializer,
 )
-from cxlean.notifications.models import Notification, Preference
+from cxlean.notifications.models import CalendarFeed, Notification, Preference
 
 TAGS = ["notifications"]
 
@@ -115,3 +116,64 @@ class PreferenceViewSet(viewsets.GenericViewSet):
         serializer.is_valid(raise_exception=True)
         serializer.save(user=request.user)
         return Response(serializer.data)
+
+
+def feed_state(request: Request) -> dict:
+    feed = CalendarFeed.objects.filter(user=cast(User, request.user)).first()
+    return {
+        "enabled": feed is not None,
+        "url": request.build_absolute_uri(feed.path()) if feed is not None else None,
+    }
+
+
+@extend_schema(tags=TAGS)
+class CalendarFeedViewSet(viewsets.GenericViewSet):
+    """The signed-in person's private calendar feed (iCalendar) at `me/`: its address,
+    turning it on and off, and resetting its secret token."""
+
+    serializer_class = CalendarFeedSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return CalendarFeed.objects.filter(user=cast(User, self.request.user))
+
+    @extend_schema(
+        methods=["GET"], summary="My calendar feed", request=None, responses=CalendarFeedSerializer
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Turn my calendar feed on",
+        description="Idempotent: a feed that is on keeps its address.",
+        request=None,
+        responses=CalendarFeedSerializer,
+    )
+    @extend_schema(
+        methods=["DELETE"],
+        summary="Turn my calendar feed off",
+        description="Its address stops working. Answers with the feed's state.",
+        request=None,
+        responses={200: CalendarFeedSerializer},
+    )
+    @action(detail=False, methods=["get", "post", "delete"], url_path="me")
+    def me(self, request: Request) -> Response:
+        # The default permission (IsAuthenticated) has turned anonymous requests away.
+        user = cast(User, request.user)
+        if request.method == "POST":
+            CalendarFeed.objects.get_or_create(user=user)
+        elif request.method == "DELETE":
+            CalendarFeed.objects.filter(user=user).delete()
+        return Response(self.get_serializer(feed_state(request)).data)
+
+    @extend_schema(
+        summary="Reset my calendar feed's secret token",
+        description="A new address; the old one stops working at once. Turns the feed on "
+        "if it was off.",
+        request=None,
+        responses=CalendarFeedSerializer,
+    )
+    @action(detail=False, methods=["post"], url_path="me/reset")
+    def reset(self, request: Request) -> Response:
+        feed, created = CalendarFeed.objects.get_or_create(user=cast(User, request.user))
+        if not created:
+            feed.reset()
+        return Response(self.get_serializer(feed_state(request)).data)
