@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "cxlean.metrics",
     "cxlean.maturity",
     "cxlean.insights",
+    "cxlean.help",
     "cxlean.exports",
     "cxlean.imports",
     "cxlean.notifications",

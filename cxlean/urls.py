@@ -23,6 +23,7 @@ urlpatterns = [
     path("imports/", include("cxlean.imports.urls")),
     path("notifications/", include("cxlean.notifications.urls")),
     path("guide/", include("cxlean.guide.urls")),
+    path("help/", include("cxlean.help.urls")),
     path("organisation/", include("cxlean.org.urls")),
     path("accounts/", include("cxlean.org.account_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
