@@ -10,7 +10,7 @@ PYTHON_CANDIDATES := $(foreach v,$(shell cat .python-version 2>/dev/null),$(HOME
     python3.13 python3.12 python3
 BASE_PYTHON := $(firstword $(foreach p,$(PYTHON_CANDIDATES),$(shell command -v $(p) >/dev/null 2>&1 && $(p) -c 'import sys; print("$(p)" if sys.version_info >= (3, 12) else "")' 2>/dev/null)))
 
-.PHONY: venv run test lint migrations-check messages demo bench clean lock
+.PHONY: venv run test lint migrations-check messages demo bench clean lock datamodel
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@if [ -z "$(BASE_PYTHON)" ]; then \
@@ -51,6 +51,10 @@ migrations-check: $(VENV)/.installed
 messages: $(VENV)/.installed
 	$(PY) manage.py makemessages -l sv -l en --ignore=.venv --ignore=tests --ignore=test-artifacts --no-obsolete
 	$(PY) manage.py compilemessages --ignore=.venv
+
+# The manual's data-model diagrams (docs/datamodel/), generated from the models.
+datamodel: $(VENV)/.installed
+	$(PY) manage.py datamodel
 
 bench: $(VENV)/.installed
 	@for f in bench/*.py; do echo "== $$f"; $(PY) $$f || exit 1; done

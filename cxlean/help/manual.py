@@ -113,6 +113,15 @@ def _own_anchor(inline: Token) -> str | None:
     return match["anchor"]
 
 
+def _include_diagram(token: Token) -> None:
+    """```datamodel backlog``` shows docs/datamodel/backlog.mmd, generated from the models
+    (`manage.py datamodel`)."""
+    app_label = token.info.split()[1]
+    diagram = DOCS_DIR / "datamodel" / f"{app_label}.mmd"
+    token.content = diagram.read_text(encoding="utf-8") if diagram.exists() else ""
+    token.info = "mermaid"
+
+
 def _rewrite_links(tokens: list[Token]) -> None:
     for token in tokens:
         for child in token.children or ():
@@ -141,6 +150,8 @@ def render(source: str, slug: str, language: str) -> Chapter:
             headings.append(heading)
         elif token.type == "table_open":
             token.attrSet("class", "table")
+        elif token.type == "fence" and token.info.startswith("datamodel "):
+            _include_diagram(token)
     _rewrite_links(tokens)
     html = md.renderer.render(tokens, md.options, {})
     title = headings[0].text if headings and headings[0].level == 1 else slug

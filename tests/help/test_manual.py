@@ -128,3 +128,31 @@ def test_help_link_points_at_a_section():
         Context()
     )
     assert f'href="{chapter_url("improvements")}#priority"' in html
+
+
+def test_the_committed_data_model_diagrams_match_the_models():
+    """`manage.py datamodel` regenerates docs/datamodel/; run it when a model changes."""
+    from cxlean.help import datamodel
+
+    assert datamodel.stale() == []
+
+
+def test_the_diagrams_leave_out_history_tables_and_draw_relations():
+    from cxlean.help import datamodel
+
+    backlog = datamodel.diagram("backlog")
+    assert backlog.startswith("erDiagram\n")
+    assert "Historical" not in backlog
+    assert 'Item }o--|| org_Unit : "unit"' in backlog
+    assert 'Item }o--o| auth_User : "owner"' in backlog
+
+
+def test_the_architecture_chapter_shows_every_diagram():
+    from cxlean.help import datamodel
+
+    for language in ("sv", "en"):
+        html = manual.chapter("architecture", language).html
+        for label in datamodel.AREAS:
+            assert f'id="model-{label}"' in html
+        assert html.count('class="language-mermaid"') == len(datamodel.AREAS)
+        assert "erDiagram" in html
