@@ -103,6 +103,8 @@ TEMPLATES = [
                 "cxlean.org.context_processors.sign_in",
                 "cxlean.notifications.context_processors.notifications",
             ],
+            # `{% help_link "chapter" "anchor" %}` on every page without a `load`.
+            "builtins": ["cxlean.help.templatetags.help_tags"],
         },
     },
 ]

@@ -156,3 +156,40 @@ def test_the_architecture_chapter_shows_every_diagram():
             assert f'id="model-{label}"' in html
         assert html.count('class="language-mermaid"') == len(datamodel.AREAS)
         assert "erDiagram" in html
+
+
+HELP_LINK = re.compile(
+    r'{%\s*help_link\s+"(?P<chapter>[a-z-]+)"(?:\s+"(?P<anchor>[a-z0-9-]*)")?\s*%}'
+)
+
+
+def _help_links() -> list[tuple[str, str, str]]:
+    from django.conf import settings
+
+    found = []
+    for template in sorted((settings.BASE_DIR / "templates").rglob("*.html")):
+        for match in HELP_LINK.finditer(template.read_text(encoding="utf-8")):
+            found.append((template.name, match["chapter"], match["anchor"] or ""))
+    return found
+
+
+def test_the_main_pages_link_to_their_help():
+    pages = {name for name, _chapter, _anchor in _help_links()}
+    for page in ("home.html", "plan_list.html", "item_list.html", "mine.html", "overview.html"):
+        assert page in pages
+
+
+def test_every_context_help_link_points_at_a_section_in_both_languages():
+    for name, slug, anchor in _help_links():
+        for language in ("sv", "en"):
+            chapter = manual.chapter(slug, language) if slug != "index" else True
+            assert chapter, f"{name}: no chapter {slug} in {language}"
+            if anchor:
+                anchors = {h.anchor for h in chapter.headings if h.own_anchor}
+                assert anchor in anchors, f"{name}: no #{anchor} in {language}/{slug}.md"
+
+
+def test_a_page_shows_its_help_link(alice, as_user):
+    html = as_user(alice).get(reverse("backlog:list")).content.decode()
+    assert f'href="{chapter_url("improvements")}"' in html
+    assert "Hjälp" in html or "Help" in html
