@@ -42,7 +42,7 @@ def _entity(model: type[models.Model], app_label: str) -> str:
     """The model's name; another app's model carries its app's label (org_Unit)."""
     meta = model._meta
     if meta.app_label == app_label:
-        return meta.object_name
+        return str(meta.object_name)
     return f"{meta.app_label}_{meta.object_name}"
 
 
@@ -65,16 +65,13 @@ def diagram(app_label: str) -> str:
             continue
         name = _entity(model, app_label)
         lines.append(f"    {name} {{")
-        for field in model._meta.get_fields():
-            if not field.concrete and not field.many_to_many:
-                continue  # reverse relations are drawn from the other side
-            if field.auto_created and not field.concrete:
-                continue
+        # Forward fields only: a reverse relation is drawn from the other side.
+        for field in [*model._meta.concrete_fields, *model._meta.many_to_many]:
             kind = field.get_internal_type()
             key = " PK" if field.primary_key else " FK" if field.is_relation else ""
             lines.append(f"        {kind} {field.name}{key}")
             if field.is_relation and field.related_model is not None:
-                other = _entity(field.related_model, app_label)  # type: ignore[arg-type]
+                other = _entity(field.related_model, app_label)
                 relations.append(f'    {name} {_relation(field)} {other} : "{field.name}"')
         lines.append("    }")
     return "\n".join([*lines, *relations]) + "\n"

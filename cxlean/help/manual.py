@@ -42,6 +42,7 @@ CHAPTERS = (
     "architecture",
 )
 
+SCREENSHOT = re.compile(r"^screenshots/(?P<name>[a-z0-9-]+\.png)$")
 CHAPTER_LINK = re.compile(r"^(?P<slug>[a-z0-9-]+)\.md(?P<anchor>#[a-z0-9-]*)?$")
 # `## Priority {#priority}`: a heading's own anchor, the same in both languages, for links
 # from the pages (context help) and from other chapters.
@@ -123,8 +124,16 @@ def _include_diagram(token: Token) -> None:
 
 
 def _rewrite_links(tokens: list[Token]) -> None:
+    """Links to chapters (`backlog.md#priority`) and screenshots (`screenshots/board-desktop.png`,
+    in the chapter's language) become the manual's addresses."""
     for token in tokens:
         for child in token.children or ():
+            if child.type == "image":
+                shot = SCREENSHOT.match(str(child.attrGet("src") or ""))
+                if shot:
+                    child.attrSet("src", reverse("help:screenshot", args=[shot["name"]]))
+                    child.attrSet("loading", "lazy")
+                continue
             if child.type != "link_open":
                 continue
             match = CHAPTER_LINK.match(str(child.attrGet("href") or ""))
@@ -185,6 +194,15 @@ def _plain(markdown: str) -> str:
     text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", markdown)
     text = re.sub(r"[*_`>|]+", " ", text)
     return re.sub(r"\s+", " ", text).strip()
+
+
+def screenshots(chapter: Chapter) -> list[str]:
+    """The screenshot files a chapter shows (docs/screenshots/<language>/<name>)."""
+    return re.findall(r'src="/help/screenshots/([a-z0-9-]+\.png)"', chapter.html)
+
+
+def screenshot_path(name: str, language: str | None = None) -> Path:
+    return DOCS_DIR / "screenshots" / manual_language(language) / name
 
 
 def path(slug: str, language: str) -> Path:

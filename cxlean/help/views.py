@@ -1,6 +1,6 @@
 """The user manual at /help/: the chapters, one chapter, search, and all of it for print."""
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -46,3 +46,12 @@ def search(request: HttpRequest) -> HttpResponse:
 def print_all(request: HttpRequest) -> HttpResponse:
     """Every chapter on one page, each starting on a new printed page."""
     return render(request, "help/print.html", {"chapters": manual.chapters()})
+
+
+@require_GET
+def screenshot(request: HttpRequest, name: str) -> FileResponse:
+    """A screenshot of the manual in the reader's language (`make screenshots`)."""
+    found = manual.screenshot_path(name)
+    if not manual.SCREENSHOT.match(f"screenshots/{name}") or not found.is_file():
+        raise Http404
+    return FileResponse(found.open("rb"), content_type="image/png")

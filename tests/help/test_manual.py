@@ -193,3 +193,22 @@ def test_a_page_shows_its_help_link(alice, as_user):
     html = as_user(alice).get(reverse("backlog:list")).content.decode()
     assert f'href="{chapter_url("improvements")}"' in html
     assert "Hjälp" in html or "Help" in html
+
+
+def test_every_screenshot_a_chapter_shows_exists():
+    """`make screenshots` writes them; a chapter must not show one that is missing."""
+    for language in ("sv", "en"):
+        for chapter in manual.chapters(language):
+            for name in manual.screenshots(chapter):
+                assert manual.screenshot_path(name, language).is_file(), (
+                    f"docs/screenshots/{language}/{name} (in {chapter.slug}) is missing: "
+                    "run `make screenshots`"
+                )
+
+
+def test_a_chapter_shows_screenshots_from_the_manual(alice, as_user):
+    chapter = manual.render("# T\n\n![Board](screenshots/board-desktop.png)\n", "x", "en")
+    assert manual.screenshots(chapter) == ["board-desktop.png"]
+    client = as_user(alice)
+    assert client.get(reverse("help:screenshot", args=["..x.png"])).status_code == 404
+    assert client.get(reverse("help:screenshot", args=["nothing.png"])).status_code == 404
