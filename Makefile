@@ -66,7 +66,7 @@ screenshots: $(VENV)/.installed
 	DATABASE_URL=sqlite:///$(SHOT_DB) $(PY) manage.py demo >/dev/null
 	DATABASE_URL=sqlite:///$(SHOT_DB) CELERY_TASK_ALWAYS_EAGER=true $(PY) manage.py runserver --noreload 127.0.0.1:$(SHOT_PORT) >var/screenshots.log 2>&1 & \
 	server=$$!; trap 'kill $$server' EXIT; \
-	for i in $$(seq 60); do curl -sf http://127.0.0.1:$(SHOT_PORT)/healthz/ >/dev/null && break; sleep 1; done; \
+	for i in $$(seq 60); do $(PY) -c "import urllib.request as u; u.urlopen('http://127.0.0.1:$(SHOT_PORT)/healthz/')" 2>/dev/null && break; sleep 1; done; \
 	BASE_URL=http://127.0.0.1:$(SHOT_PORT) $(PY) scripts/screenshots.py
 
 bench: $(VENV)/.installed

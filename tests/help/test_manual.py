@@ -212,3 +212,13 @@ def test_a_chapter_shows_screenshots_from_the_manual(alice, as_user):
     client = as_user(alice)
     assert client.get(reverse("help:screenshot", args=["..x.png"])).status_code == 404
     assert client.get(reverse("help:screenshot", args=["nothing.png"])).status_code == 404
+
+
+def test_a_screenshot_is_served_in_the_readers_language(alice, as_user):
+    client = as_user(alice)
+    shown = manual.screenshots(manual.chapter("improvements", "en"))
+    assert shown, "the improvements chapter shows the PDCA board"
+    response = client.get(reverse("help:screenshot", args=[shown[0]]), language="en")
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    html = client.get(chapter_url("improvements"), language="en").content.decode()
+    assert f'src="{reverse("help:screenshot", args=[shown[0]])}"' in html
