@@ -10,7 +10,7 @@ PYTHON_CANDIDATES := $(foreach v,$(shell cat .python-version 2>/dev/null),$(HOME
     python3.13 python3.12 python3
 BASE_PYTHON := $(firstword $(foreach p,$(PYTHON_CANDIDATES),$(shell command -v $(p) >/dev/null 2>&1 && $(p) -c 'import sys; print("$(p)" if sys.version_info >= (3, 12) else "")' 2>/dev/null)))
 
-.PHONY: venv run test lint migrations-check messages demo bench clean lock
+.PHONY: venv run test lint migrations-check messages demo bench clean lock datamodel screenshots
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@if [ -z "$(BASE_PYTHON)" ]; then \
@@ -51,6 +51,23 @@ migrations-check: $(VENV)/.installed
 messages: $(VENV)/.installed
 	$(PY) manage.py makemessages -l sv -l en --ignore=.venv --ignore=tests --ignore=test-artifacts --no-obsolete
 	$(PY) manage.py compilemessages --ignore=.venv
+
+# The manual's data-model diagrams (docs/datamodel/), generated from the models.
+datamodel: $(VENV)/.installed
+	$(PY) manage.py datamodel
+
+# The manual's screenshots (docs/screenshots/), from a demo on its own SQLite database and
+# port, in Debian's Chromium (scripts/screenshots.py).
+SHOT_PORT ?= 8765
+SHOT_DB := var/screenshots.sqlite3
+screenshots: $(VENV)/.installed
+	mkdir -p var && rm -f $(SHOT_DB)
+	DATABASE_URL=sqlite:///$(SHOT_DB) $(PY) manage.py migrate --noinput >/dev/null
+	DATABASE_URL=sqlite:///$(SHOT_DB) $(PY) manage.py demo >/dev/null
+	DATABASE_URL=sqlite:///$(SHOT_DB) CELERY_TASK_ALWAYS_EAGER=true $(PY) manage.py runserver --noreload 127.0.0.1:$(SHOT_PORT) >var/screenshots.log 2>&1 & \
+	server=$$!; trap 'kill $$server' EXIT; \
+	for i in $$(seq 60); do $(PY) -c "import urllib.request as u; u.urlopen('http://127.0.0.1:$(SHOT_PORT)/healthz/')" 2>/dev/null && break; sleep 1; done; \
+	BASE_URL=http://127.0.0.1:$(SHOT_PORT) $(PY) scripts/screenshots.py
 
 bench: $(VENV)/.installed
 	@for f in bench/*.py; do echo "== $$f"; $(PY) $$f || exit 1; done

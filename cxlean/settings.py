@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "cxlean.maturity",
     "cxlean.insights",
     "cxlean.inbox",
+    "cxlean.help",
     "cxlean.exports",
     "cxlean.imports",
     "cxlean.notifications",
@@ -122,6 +123,8 @@ TEMPLATES = [
                 "cxlean.org.context_processors.sign_in",
                 "cxlean.notifications.context_processors.notifications",
             ],
+            # `{% help_link "chapter" "anchor" %}` on every page without a `load`.
+            "builtins": ["cxlean.help.templatetags.help_tags"],
         },
     },
 ]

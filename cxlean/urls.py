@@ -25,6 +25,7 @@ urlpatterns = [
     path("notifications/", include("cxlean.notifications.urls")),
     path("calendar/<str:token>.ics", calendar_feed, name="calendar_feed"),
     path("guide/", include("cxlean.guide.urls")),
+    path("help/", include("cxlean.help.urls")),
     path("organisation/", include("cxlean.org.urls")),
     path("accounts/", include("cxlean.org.account_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
