@@ -28,7 +28,7 @@ from cxlean.core.events import bilingual, notify
 from cxlean.core.models import Described
 from cxlean.core.names import display_name
 from cxlean.core.translation import Translated
-from cxlean.core.uploads import refuse_disguised, refuse_if_larger
+from cxlean.core.uploads import refuse_disguised, refuse_if_larger, stored_name
 from cxlean.guide.models import GuideStep
 from cxlean.org.models import CXRole, Unit
 from cxlean.org.roles import (
@@ -273,6 +273,11 @@ class RecordQuerySet(models.QuerySet):
         )
 
 
+def evidence_path(instance: Record, filename: str) -> str:
+    """Evidence under a generated folder (see `core.uploads.stored_name`)."""
+    return stored_name("evidence", filename)
+
+
 class Record(models.Model):
     """One person's standing in one competence activity."""
 
@@ -298,7 +303,7 @@ class Record(models.Model):
     evidence_link = models.URLField(_("evidence link"), blank=True)
     evidence_file = models.FileField(
         _("evidence file"),
-        upload_to="evidence/%Y/%m/",
+        upload_to=evidence_path,
         blank=True,
         validators=[
             FileExtensionValidator(EVIDENCE_EXTENSIONS),

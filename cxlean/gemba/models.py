@@ -41,6 +41,7 @@ from cxlean.core.dates import validate_sane_date, validate_sane_datetime
 from cxlean.core.events import RemembersLoaded, notify, stored_value, tell_new_owner
 from cxlean.core.models import CatalogueQuestion, Created, CreatedBy, Described
 from cxlean.core.translation import Translated
+from cxlean.core.uploads import stored_name
 from cxlean.gemba.photos import clean_photo, make_display_copy, validate_photo
 from cxlean.journeys.models import Touchpoint
 from cxlean.org.models import Unit, UnitScoped, UnitScopedQuerySet
@@ -577,6 +578,15 @@ class ObservationQuerySet(models.QuerySet):
         return self.filter(walk__in=Walk.objects.visible_to(user))
 
 
+def photo_path(instance: Observation, filename: str) -> str:
+    """Photos under generated folders (see `core.uploads.stored_name`)."""
+    return stored_name("gemba", filename)
+
+
+def display_path(instance: Observation, filename: str) -> str:
+    return stored_name("gemba/display", filename)
+
+
 class Observation(Created):
     walk = models.ForeignKey(
         Walk, verbose_name=_("walk"), on_delete=models.CASCADE, related_name="observations"
@@ -599,7 +609,7 @@ class Observation(Created):
     )
     photo = models.ImageField(
         _("photo"),
-        upload_to="gemba/%Y/%m/",
+        upload_to=photo_path,
         blank=True,
         max_length=255,
         validators=[validate_photo],
@@ -607,7 +617,7 @@ class Observation(Created):
     )
     photo_display = models.ImageField(
         _("photo for display"),
-        upload_to="gemba/display/%Y/%m/",
+        upload_to=display_path,
         blank=True,
         max_length=255,
         editable=False,

@@ -152,3 +152,18 @@ def test_a_downloaded_attachment_is_not_shown_inline(as_user, bob, service_unit)
     assert response["Content-Disposition"].startswith("attachment")
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_evidence_and_photos_are_stored_under_generated_folders():
+    import re
+
+    from cxlean.competence.models import evidence_path
+    from cxlean.gemba.models import display_path, photo_path
+
+    for path, folder in [
+        (evidence_path(None, "../../cv.pdf"), "evidence"),  # type: ignore[arg-type]
+        (photo_path(None, "IMG_1.jpg"), "gemba"),  # type: ignore[arg-type]
+        (display_path(None, "IMG_1.jpg"), "gemba/display"),  # type: ignore[arg-type]
+    ]:
+        assert re.fullmatch(rf"{folder}/[0-9a-f]{{32}}/[^/]+", path), path
+    assert evidence_path(None, "x.pdf") != evidence_path(None, "x.pdf")  # type: ignore[arg-type]
