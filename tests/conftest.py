@@ -51,10 +51,11 @@ def _fast_password_hashing():
 
 
 @pytest.fixture(autouse=True)
-def _default_brand():
+def _default_brand(_test_settings):
     """Each test starts with cxlean's own brand in the cache (`current_brand`): no test
     sees a branding an earlier test saved (the database rolls back, the cache does not),
-    and pages run no branding query unless a test saves one."""
+    and pages run no branding query unless a test saves one. After `_test_settings`,
+    which empties the cache."""
     from django.core.cache import cache
 
     from cxlean.core.branding import CACHE_KEY, Brand

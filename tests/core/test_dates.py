@@ -88,6 +88,8 @@ def test_not_future_judges_moments_against_now():
 # and serializers' writable fields): they need no bounds.
 SYSTEM_SET = {
     "backlog.StatusChange.at",
+    "inbox.Visit.seen_at",
+    "inbox.Visit.since",
     "notifications.Notification.created_at",
     "notifications.Notification.read_at",
     "notifications.Notification.emailed_at",

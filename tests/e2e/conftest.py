@@ -45,10 +45,17 @@ def browser():
         browser.close()
 
 
-def new_page(browser, base_url: str, width: int = 1280, height: int = 900):
-    """A page in a browser context of its own (its own cookies: one person per context)."""
+def new_page(
+    browser, base_url: str, width: int = 1280, height: int = 900, *, bypass_csp: bool = False
+):
+    """A page in a browser context of its own (its own cookies: one person per context).
+    `bypass_csp` only for tests that inject their own script (axe-core): the app's
+    Content-Security-Policy refuses inline scripts, as it should."""
     context = browser.new_context(
-        viewport={"width": width, "height": height}, locale="sv-SE", base_url=base_url
+        viewport={"width": width, "height": height},
+        locale="sv-SE",
+        base_url=base_url,
+        bypass_csp=bypass_csp,
     )
     page = context.new_page()
     page.set_default_timeout(10_000)

@@ -122,7 +122,7 @@ def check(page, path: str) -> list[str]:
     ("username", "language"), [("coordinator", "sv"), ("employee", "sv"), ("manager", "en")]
 )
 def test_main_pages_are_accessible_and_fit(browser, live_server, demo, username, language):
-    page = new_page(browser, live_server.url)
+    page = new_page(browser, live_server.url, bypass_csp=True)  # axe is injected
     try:
         page.context.add_cookies(
             [{"name": "django_language", "value": language, "url": live_server.url}]
