@@ -36,7 +36,7 @@ from cxlean.core.models import Described
 from cxlean.core.translation import Translated
 from cxlean.journeys.models import Touchpoint
 from cxlean.metrics import formulas
-from cxlean.org.models import Unit, UnitScoped
+from cxlean.org.models import Unit, UnitScoped, UnitScopedQuerySet
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrPromise
@@ -230,8 +230,56 @@ class Target(UnitScoped):
 # --- survey answers ----------------------------------------------------------------------
 
 
+class SurveyAnswerQuerySet(UnitScopedQuerySet):
+    """Every way of writing answers in bulk keeps the roll-ups (`AnswerRollup`) exact in
+    the same transaction: `bulk_create`, `update`, `bulk_update` and `delete` refresh the
+    roll-ups of the (unit, metric, month, touchpoint) they touch. A single `save` or
+    `delete` does the same through the signals below."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        from cxlean.metrics import rollups
+
+        with rollups.batch():
+            created = super().bulk_create(objs, *args, **kwargs)
+            rollups.touched(rollups.key_of(answer) for answer in created)
+        return created
+
+    def update(self, **kwargs) -> int:
+        from cxlean.metrics import rollups
+
+        with rollups.batch():
+            pks = list(self.values_list("pk", flat=True))
+            rollups.touched(rollups.keys_of(SurveyAnswer.objects.filter(pk__in=pks)))
+            updated = super().update(**kwargs)
+            rollups.touched(rollups.keys_of(SurveyAnswer.objects.filter(pk__in=pks)))
+        return updated
+
+    update.alters_data = True  # type: ignore[attr-defined]
+
+    def bulk_update(self, objs, fields, *args, **kwargs) -> int:
+        from cxlean.metrics import rollups
+
+        with rollups.batch():
+            pks = [answer.pk for answer in objs]
+            rollups.touched(rollups.keys_of(SurveyAnswer.objects.filter(pk__in=pks)))
+            updated = super().bulk_update(objs, fields, *args, **kwargs)
+            rollups.touched(rollups.key_of(answer) for answer in objs)
+        return updated
+
+    def delete(self):
+        from cxlean.metrics import rollups
+
+        with rollups.batch():  # post_delete of each answer adds its key
+            return super().delete()
+
+    delete.alters_data = True  # type: ignore[attr-defined]
+    delete.queryset_only = True  # type: ignore[attr-defined]
+
+
 class SurveyAnswer(UnitScoped):
     """One customer's answer to an NPS, CSAT or CES question."""
+
+    objects = SurveyAnswerQuerySet.as_manager()
 
     metric = models.ForeignKey(
         Metric, verbose_name=_("metric"), on_delete=models.PROTECT, related_name="answers"
@@ -299,6 +347,55 @@ class SurveyAnswer(UnitScoped):
             errors["answered_on"] = _("An answer cannot be from the future.")
         if errors:
             raise ValidationError(errors)
+
+
+class AnswerRollup(models.Model):
+    """The survey answers of one unit, metric, calendar month and touchpoint (none for
+    answers without one), summed up: what every report reads instead of the raw
+    answers, so a page costs the same at 10,000 answers as at a million.
+
+    A derived table, kept exact in the same transaction as every write of answers
+    (`cxlean.metrics.rollups`) and rebuilt from them by `manage.py rebuild_rollups`:
+    it has no history of its own (the answers have theirs) and is never edited.
+    `scores` is the distribution (score -> number of answers), from which every formula
+    (NPS, CSAT on any scale, CES) is computed; `count`, the promoters, passives and
+    detractors (the NPS thresholds) and `score_sum` are its totals."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(help_text="The first day of the month.")
+    touchpoint = models.ForeignKey(
+        Touchpoint, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    count = models.PositiveIntegerField(default=0)
+    promoters = models.PositiveIntegerField(default=0)
+    passives = models.PositiveIntegerField(default=0)
+    detractors = models.PositiveIntegerField(default=0)
+    score_sum = models.BigIntegerField(default=0)
+    scores = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("survey answer roll-up")
+        verbose_name_plural = _("survey answer roll-ups")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "metric", "month", "touchpoint"],
+                condition=Q(touchpoint__isnull=False),
+                name="metrics_rollup_key",
+            ),
+            models.UniqueConstraint(
+                fields=["unit", "metric", "month"],
+                condition=Q(touchpoint__isnull=True),
+                name="metrics_rollup_key_no_touchpoint",
+            ),
+        ]
+        indexes = [models.Index(fields=["metric", "month"], name="metrics_rollup_metric_month")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.metric_id} {self.month:%Y-%m} {self.touchpoint_id}"
+
+    def counts(self) -> dict[int, int]:
+        return {int(score): n for score, n in self.scores.items()}
 
 
 # --- entered figures ---------------------------------------------------------------------
