@@ -241,7 +241,10 @@ class SurveyAnswerQuerySet(UnitScopedQuerySet):
 
         with rollups.batch():
             created = super().bulk_create(objs, *args, **kwargs)
-            rollups.touched(rollups.key_of(answer) for answer in created)
+            if kwargs.get("ignore_conflicts") or kwargs.get("update_conflicts"):
+                rollups.touched(rollups.key_of(answer) for answer in created)
+            else:
+                rollups.added(created)
         return created
 
     def update(self, **kwargs) -> int:

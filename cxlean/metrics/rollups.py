@@ -7,7 +7,10 @@ through the signals connected in `cxlean.metrics.signals`, `bulk_create`, `updat
 `bulk_update` and a queryset's `delete` through `SurveyAnswerQuerySet`. Within a
 `batch` the keys are collected and refreshed once, at its end, in the same
 transaction; outside one, at once. A refresh recomputes each key from the raw answers,
-so a roll-up is always what `rebuild` would make of it.
+so a roll-up is always what `rebuild` would make of it. New answers (`added`: a save
+that creates, `bulk_create`) are cheaper: their counts are added to the roll-ups they
+fall in, read with `select_for_update` (so two transactions adding to the same roll-up
+wait for each other), unless the key is recomputed anyway.
 
 Deleting a touchpoint moves its answers to "no touchpoint" by a plain SQL update: its
 roll-ups go with it (cascade) and the "no touchpoint" roll-ups of the same units,
@@ -32,7 +35,13 @@ from cxlean.metrics.models import AnswerRollup, SurveyAnswer
 Key = tuple[int, int, dt.date, int | None]  # unit, metric, first of the month, touchpoint
 
 
-_pending: ContextVar[set[Key] | None] = ContextVar("pending_rollups", default=None)
+class Pending:
+    def __init__(self) -> None:
+        self.keys: set[Key] = set()  # recomputed from the raw answers
+        self.added: dict[Key, dict[int, int]] = defaultdict(dict)  # counts to add
+
+
+_pending: ContextVar[Pending | None] = ContextVar("pending_rollups", default=None)
 
 
 class MonthStart(TruncMonth):
@@ -66,12 +75,13 @@ def batch() -> Iterator[None]:
     if _pending.get() is not None:
         yield
         return
-    keys: set[Key] = set()
-    token = _pending.set(keys)
+    pending = Pending()
+    token = _pending.set(pending)
     try:
         with transaction.atomic():
             yield
-            refresh(keys)
+            refresh(pending.keys)
+            add({k: c for k, c in pending.added.items() if k not in pending.keys})
     finally:
         _pending.reset(token)
 
@@ -81,7 +91,49 @@ def touched(keys: Iterable[Key]) -> None:
     if pending is None:
         refresh(keys)
     else:
-        pending.update(keys)
+        pending.keys.update(keys)
+
+
+def added(answers: Iterable[SurveyAnswer]) -> None:
+    """New answers: their counts go into their roll-ups."""
+    with batch():
+        pending = _pending.get()
+        assert pending is not None  # noqa: S101  (set by batch)
+        for answer in answers:
+            cell = pending.added[key_of(answer)]
+            cell[answer.score] = cell.get(answer.score, 0) + 1
+
+
+def add(counts: dict[Key, dict[int, int]]) -> None:
+    """Add `counts` to the stored roll-ups of their keys (two or three queries)."""
+    if not counts:
+        return
+    units = {key[0] for key in counts}
+    metrics = {key[1] for key in counts}
+    months = {key[2] for key in counts}
+    rows = AnswerRollup.objects.select_for_update().filter(
+        unit__in=units, metric__in=metrics, month__range=(min(months), max(months))
+    )
+    changed = []
+    for row in rows:
+        key = (row.unit_id, row.metric_id, row.month, row.touchpoint_id)
+        if key in counts:
+            merged = row.counts()
+            for score, n in counts.pop(key).items():
+                merged[score] = merged.get(score, 0) + n
+            for field, value in summary(merged).items():
+                setattr(row, field, value)
+            changed.append(row)
+    AnswerRollup.objects.bulk_update(changed, [*summary({})], batch_size=1000)
+    AnswerRollup.objects.bulk_create(
+        (
+            AnswerRollup(
+                unit_id=unit, metric_id=metric, month=month, touchpoint_id=tp, **summary(scores)
+            )
+            for (unit, metric, month, tp), scores in counts.items()
+        ),
+        batch_size=1000,
+    )
 
 
 def summary(counts: dict[int, int]) -> dict:

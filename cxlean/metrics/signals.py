@@ -21,7 +21,10 @@ def remember_key(sender, instance: SurveyAnswer, raw=False, **kwargs) -> None:
 
 
 @receiver(post_save, sender=SurveyAnswer, dispatch_uid="rollups_answer_saved")
-def answer_saved(sender, instance: SurveyAnswer, raw=False, **kwargs) -> None:
+def answer_saved(sender, instance: SurveyAnswer, created=False, raw=False, **kwargs) -> None:
+    if created:
+        rollups.added([instance])
+        return
     rollups.touched({rollups.key_of(instance), *getattr(instance, _OLD_KEY, ())})
     if hasattr(instance, _OLD_KEY):
         delattr(instance, _OLD_KEY)
