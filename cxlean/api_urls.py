@@ -36,6 +36,7 @@ from cxlean.journeys.api.views import (
     TransitionViewSet,
 )
 from cxlean.maturity.api.routes import ROUTES as MATURITY_ROUTES
+from cxlean.metrics.api.ingest import BulkAnswersView
 from cxlean.metrics.api.routes import ROUTES as METRICS_ROUTES
 from cxlean.notifications.api.routes import ROUTES as NOTIFICATION_ROUTES
 from cxlean.org.api.views import (
@@ -107,5 +108,7 @@ urlpatterns = [
         FeedbackImprovementView.as_view(),
         name="feedback-make-improvement",
     ),
+    # Before the router, whose survey-answers/<pk>/ would take "bulk" for an id.
+    path("survey-answers/bulk/", BulkAnswersView.as_view(), name="survey-answer-bulk"),
     path("", include(router.urls)),
 ]

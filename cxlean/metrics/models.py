@@ -19,6 +19,7 @@ Who may do what (the same in the web UI, the API and the admin):
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -317,12 +318,33 @@ class SurveyAnswer(UnitScoped):
         editable=False,
     )
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    source = models.CharField(
+        _("source"),
+        max_length=60,
+        blank=True,
+        editable=False,
+        help_text=_("The system that sent the answer through bulk ingestion."),
+    )
+    source_id = models.CharField(
+        _("source's answer id"),
+        max_length=120,
+        blank=True,
+        editable=False,
+        help_text=_("The answer's id in its source: the same id is never recorded twice."),
+    )
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("survey answer")
         verbose_name_plural = _("survey answers")
         ordering = ["-answered_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "source_id"],
+                condition=~Q(source_id=""),
+                name="metrics_answer_source_id",
+            )
+        ]
         indexes = [
             models.Index(fields=["metric", "answered_on"], name="metrics_answer_metric_day"),
             models.Index(fields=["unit", "answered_on"], name="metrics_answer_unit_day"),
@@ -399,6 +421,39 @@ class AnswerRollup(models.Model):
 
     def counts(self) -> dict[int, int]:
         return {int(score): n for score, n in self.scores.items()}
+
+
+class IngestToken(models.Model):
+    """A key for `POST /api/v1/survey-answers/bulk/` and nothing else (its only scope is
+    ingestion): sent as `Authorization: Ingest <key>`, which no other endpoint accepts.
+    The answers are recorded as `user` (they must be a coordinator of the answers'
+    units) with `source` as their source."""
+
+    key = models.CharField(_("key"), max_length=40, unique=True, editable=False)
+    source = models.SlugField(
+        _("source"), max_length=60, help_text=_("The system sending answers, e.g. survey-tool.")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("records as"),
+        on_delete=models.CASCADE,
+        related_name="ingest_tokens",
+    )
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("ingestion token")
+        verbose_name_plural = _("ingestion tokens")
+
+    def __str__(self) -> str:
+        return self.source
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.key:
+            self.key = secrets.token_hex(20)
+        super().save(*args, **kwargs)
 
 
 # --- entered figures ---------------------------------------------------------------------
