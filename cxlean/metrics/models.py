@@ -388,7 +388,7 @@ class AnswerRollup(models.Model):
 
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
     metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="+")
-    month = models.DateField(help_text="The first day of the month.")
+    month = models.DateField(editable=False, help_text="The first day of the month.")
     touchpoint = models.ForeignKey(
         Touchpoint, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )

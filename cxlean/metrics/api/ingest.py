@@ -19,6 +19,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.authentication import (
@@ -67,6 +68,19 @@ class IngestTokenAuthentication(BaseAuthentication):
 
     def authenticate_header(self, request) -> str:
         return self.keyword
+
+
+class IngestTokenScheme(OpenApiAuthenticationExtension):
+    target_class = IngestTokenAuthentication
+    name = "ingestToken"
+
+    def get_security_definition(self, auto_schema) -> dict:
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "`Ingest <key>`: an ingestion token, for bulk ingestion only.",
+        }
 
 
 class MayIngest(BasePermission):

@@ -57,7 +57,7 @@ class Migration(migrations.Migration):
             name='AnswerRollup',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField(help_text='The first day of the month.')),
+                ('month', models.DateField(editable=False, help_text='The first day of the month.')),
                 ('count', models.PositiveIntegerField(default=0)),
                 ('promoters', models.PositiveIntegerField(default=0)),
                 ('passives', models.PositiveIntegerField(default=0)),
