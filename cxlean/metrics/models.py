@@ -241,7 +241,7 @@ class SurveyAnswerQuerySet(UnitScopedQuerySet):
         from cxlean.metrics import rollups
 
         with rollups.batch():
-            created = super().bulk_create(objs, *args, **kwargs)
+            created: list[SurveyAnswer] = super().bulk_create(objs, *args, **kwargs)  # type: ignore[assignment]  # the queryset's own model
             if kwargs.get("ignore_conflicts") or kwargs.get("update_conflicts"):
                 rollups.touched(rollups.key_of(answer) for answer in created)
             else:
@@ -283,7 +283,7 @@ class SurveyAnswerQuerySet(UnitScopedQuerySet):
 class SurveyAnswer(UnitScoped):
     """One customer's answer to an NPS, CSAT or CES question."""
 
-    objects = SurveyAnswerQuerySet.as_manager()
+    objects = SurveyAnswerQuerySet.as_manager()  # type: ignore[misc]  # UnitScoped's, narrowed
 
     metric = models.ForeignKey(
         Metric, verbose_name=_("metric"), on_delete=models.PROTECT, related_name="answers"

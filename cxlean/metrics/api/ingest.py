@@ -184,11 +184,11 @@ class BulkAnswersView(APIView):
         errors: list[tuple[int, str, list]] = []
         rows: dict[int, dict] = {}
         for index, data in enumerate(answers):
-            row = AnswerRow(data=data)
-            if row.is_valid():
-                rows[index] = dict(row.validated_data)
+            parsed = AnswerRow(data=data)
+            if parsed.is_valid():
+                rows[index] = dict(parsed.validated_data)
             else:
-                errors += [(index, field, messages) for field, messages in row.errors.items()]
+                errors += [(index, field, messages) for field, messages in parsed.errors.items()]
         token = request.auth if isinstance(request.auth, IngestToken) else None
         source = token.source if token else USER_SOURCE
         lookups = Lookups(request.user, list(rows.values()))
