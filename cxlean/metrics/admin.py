@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from cxlean.core.names import display_name
 from cxlean.metrics.models import IngestToken, Measurement, Metric, SurveyAnswer, Target
 from cxlean.metrics.reports import Period
-from cxlean.org.admin_rules import CatalogueAdmin, RoleAdmin, UnitTreeFilter
+from cxlean.org.admin_rules import CatalogueAdmin, RoleAdmin, SuperusersOnly, UnitTreeFilter
 from cxlean.org.roles import coordinated_units
 
 
@@ -118,7 +118,7 @@ class SurveyAnswerAdmin(UnitScopedAdmin):
 
 
 @admin.register(IngestToken)
-class IngestTokenAdmin(admin.ModelAdmin):
+class IngestTokenAdmin(SuperusersOnly, admin.ModelAdmin):
     """Ingestion tokens (`POST /api/v1/survey-answers/bulk/` only): superusers hand them
     out to a source; the key is shown once saved."""
 
@@ -127,21 +127,6 @@ class IngestTokenAdmin(admin.ModelAdmin):
     fields = ["source", "user", "active", "key", "created_at"]
     readonly_fields = ["key", "created_at"]
     autocomplete_fields = ["user"]
-
-    def has_module_permission(self, request) -> bool:
-        return request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return request.user.is_superuser
-
-    def has_add_permission(self, request) -> bool:
-        return request.user.is_superuser
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return request.user.is_superuser
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return request.user.is_superuser
 
 
 @admin.register(Measurement)
