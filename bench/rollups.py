@@ -170,6 +170,13 @@ def main() -> None:
 
     settings.ALLOWED_HOSTS = ["*"]
     today = dt.date.today()
+    import psycopg
+
+    try:
+        create_database()
+    except psycopg.OperationalError as error:  # `make bench` without PostgreSQL
+        print(f"Skipped: PostgreSQL is not reachable ({str(error).strip()[:120]}).")
+        return
     print(f"Building on {settings.DATABASES['default']['NAME']} (PostgreSQL)…")
     measured = [measure(size, today) for size in SIZES]
     small, large = SIZES
