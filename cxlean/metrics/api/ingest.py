@@ -195,7 +195,10 @@ class BulkAnswersView(APIView):
                 rows[index] = dict(reader.run_validation(data))
             except serializers.ValidationError as error:
                 detail = error.detail if isinstance(error.detail, dict) else {"": error.detail}
-                errors += [(index, field, messages) for field, messages in detail.items()]
+                errors += [
+                    (index, field, messages if isinstance(messages, list) else [messages])
+                    for field, messages in detail.items()
+                ]
         token = request.auth if isinstance(request.auth, IngestToken) else None
         source = token.source if token else USER_SOURCE
         lookups = Lookups(request.user, list(rows.values()))
