@@ -40,6 +40,7 @@ from cxlean.journeys.api.views import (
     TransitionViewSet,
 )
 from cxlean.maturity.api.routes import ROUTES as MATURITY_ROUTES
+from cxlean.metrics.api.ingest import BulkAnswersView
 from cxlean.metrics.api.routes import ROUTES as METRICS_ROUTES
 from cxlean.notifications.api.routes import ROUTES as NOTIFICATION_ROUTES
 from cxlean.org.api.views import (
@@ -130,5 +131,7 @@ urlpatterns = [
     ),
     # One object for the signed-in person, not a collection: a view of its own.
     path("inbox/", InboxView.as_view(), name="inbox"),
+    # Before the router, whose survey-answers/<pk>/ would take "bulk" for an id.
+    path("survey-answers/bulk/", BulkAnswersView.as_view(), name="survey-answer-bulk"),
     path("", include(router.urls)),
 ]

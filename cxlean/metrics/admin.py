@@ -15,9 +15,9 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from cxlean.core.names import display_name
-from cxlean.metrics.models import Measurement, Metric, SurveyAnswer, Target
+from cxlean.metrics.models import IngestToken, Measurement, Metric, SurveyAnswer, Target
 from cxlean.metrics.reports import Period
-from cxlean.org.admin_rules import CatalogueAdmin, RoleAdmin, UnitTreeFilter
+from cxlean.org.admin_rules import CatalogueAdmin, RoleAdmin, SuperusersOnly, UnitTreeFilter
 from cxlean.org.roles import coordinated_units
 
 
@@ -115,6 +115,18 @@ class SurveyAnswerAdmin(UnitScopedAdmin):
     @admin.display(description=_("recorded by"))
     def recorder(self, obj: SurveyAnswer) -> str:
         return name_or_dash(obj.created_by)
+
+
+@admin.register(IngestToken)
+class IngestTokenAdmin(SuperusersOnly, admin.ModelAdmin):
+    """Ingestion tokens (`POST /api/v1/survey-answers/bulk/` only): superusers hand them
+    out to a source; the key is shown once saved."""
+
+    list_display = ["source", "user", "active", "created_at"]
+    list_filter = ["active"]
+    fields = ["source", "user", "active", "key", "created_at"]
+    readonly_fields = ["key", "created_at"]
+    autocomplete_fields = ["user"]
 
 
 @admin.register(Measurement)

@@ -19,6 +19,7 @@ Who may do what (the same in the web UI, the API and the admin):
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -36,7 +37,7 @@ from cxlean.core.models import Described
 from cxlean.core.translation import Translated
 from cxlean.journeys.models import Touchpoint
 from cxlean.metrics import formulas
-from cxlean.org.models import Unit, UnitScoped
+from cxlean.org.models import Unit, UnitScoped, UnitScopedQuerySet
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrPromise
@@ -230,8 +231,59 @@ class Target(UnitScoped):
 # --- survey answers ----------------------------------------------------------------------
 
 
+class SurveyAnswerQuerySet(UnitScopedQuerySet):
+    """Every way of writing answers in bulk keeps the roll-ups (`AnswerRollup`) exact in
+    the same transaction: `bulk_create`, `update`, `bulk_update` and `delete` refresh the
+    roll-ups of the (unit, metric, month, touchpoint) they touch. A single `save` or
+    `delete` does the same through the signals below."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        from cxlean.metrics import rollups
+
+        with rollups.batch():
+            created: list[SurveyAnswer] = super().bulk_create(objs, *args, **kwargs)  # type: ignore[assignment]  # the queryset's own model
+            if kwargs.get("ignore_conflicts") or kwargs.get("update_conflicts"):
+                rollups.touched(rollups.key_of(answer) for answer in created)
+            else:
+                rollups.added(created)
+        return created
+
+    def update(self, **kwargs) -> int:
+        from cxlean.metrics import rollups
+
+        with rollups.batch():
+            pks = list(self.values_list("pk", flat=True))
+            rollups.touched(rollups.keys_of(SurveyAnswer.objects.filter(pk__in=pks)))
+            updated = super().update(**kwargs)
+            rollups.touched(rollups.keys_of(SurveyAnswer.objects.filter(pk__in=pks)))
+        return updated
+
+    update.alters_data = True  # type: ignore[attr-defined]
+
+    def bulk_update(self, objs, fields, *args, **kwargs) -> int:
+        from cxlean.metrics import rollups
+
+        with rollups.batch():
+            pks = [answer.pk for answer in objs]
+            rollups.touched(rollups.keys_of(SurveyAnswer.objects.filter(pk__in=pks)))
+            updated = super().bulk_update(objs, fields, *args, **kwargs)
+            rollups.touched(rollups.key_of(answer) for answer in objs)
+        return updated
+
+    def delete(self):
+        from cxlean.metrics import rollups
+
+        with rollups.batch():  # post_delete of each answer adds its key
+            return super().delete()
+
+    delete.alters_data = True  # type: ignore[attr-defined]
+    delete.queryset_only = True  # type: ignore[attr-defined]
+
+
 class SurveyAnswer(UnitScoped):
     """One customer's answer to an NPS, CSAT or CES question."""
+
+    objects = SurveyAnswerQuerySet.as_manager()  # type: ignore[misc]  # UnitScoped's, narrowed
 
     metric = models.ForeignKey(
         Metric, verbose_name=_("metric"), on_delete=models.PROTECT, related_name="answers"
@@ -266,12 +318,33 @@ class SurveyAnswer(UnitScoped):
         editable=False,
     )
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    source = models.CharField(
+        _("source"),
+        max_length=60,
+        blank=True,
+        editable=False,
+        help_text=_("The system that sent the answer through bulk ingestion."),
+    )
+    source_id = models.CharField(
+        _("source's answer id"),
+        max_length=120,
+        blank=True,
+        editable=False,
+        help_text=_("The answer's id in its source: the same id is never recorded twice."),
+    )
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("survey answer")
         verbose_name_plural = _("survey answers")
         ordering = ["-answered_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "source_id"],
+                condition=~Q(source_id=""),
+                name="metrics_answer_source_id",
+            )
+        ]
         indexes = [
             models.Index(fields=["metric", "answered_on"], name="metrics_answer_metric_day"),
             models.Index(fields=["unit", "answered_on"], name="metrics_answer_unit_day"),
@@ -299,6 +372,88 @@ class SurveyAnswer(UnitScoped):
             errors["answered_on"] = _("An answer cannot be from the future.")
         if errors:
             raise ValidationError(errors)
+
+
+class AnswerRollup(models.Model):
+    """The survey answers of one unit, metric, calendar month and touchpoint (none for
+    answers without one), summed up: what every report reads instead of the raw
+    answers, so a page costs the same at 10,000 answers as at a million.
+
+    A derived table, kept exact in the same transaction as every write of answers
+    (`cxlean.metrics.rollups`) and rebuilt from them by `manage.py rebuild_rollups`:
+    it has no history of its own (the answers have theirs) and is never edited.
+    `scores` is the distribution (score -> number of answers), from which every formula
+    (NPS, CSAT on any scale, CES) is computed; `count`, the promoters, passives and
+    detractors (the NPS thresholds) and `score_sum` are its totals."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(editable=False, help_text="The first day of the month.")
+    touchpoint = models.ForeignKey(
+        Touchpoint, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    count = models.PositiveIntegerField(default=0)
+    promoters = models.PositiveIntegerField(default=0)
+    passives = models.PositiveIntegerField(default=0)
+    detractors = models.PositiveIntegerField(default=0)
+    score_sum = models.BigIntegerField(default=0)
+    scores = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("survey answer roll-up")
+        verbose_name_plural = _("survey answer roll-ups")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "metric", "month", "touchpoint"],
+                condition=Q(touchpoint__isnull=False),
+                name="metrics_rollup_key",
+            ),
+            models.UniqueConstraint(
+                fields=["unit", "metric", "month"],
+                condition=Q(touchpoint__isnull=True),
+                name="metrics_rollup_key_no_touchpoint",
+            ),
+        ]
+        indexes = [models.Index(fields=["metric", "month"], name="metrics_rollup_metric_month")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.metric_id} {self.month:%Y-%m} {self.touchpoint_id}"
+
+    def counts(self) -> dict[int, int]:
+        return {int(score): n for score, n in self.scores.items()}
+
+
+class IngestToken(models.Model):
+    """A key for `POST /api/v1/survey-answers/bulk/` and nothing else (its only scope is
+    ingestion): sent as `Authorization: Ingest <key>`, which no other endpoint accepts.
+    The answers are recorded as `user` (they must be a coordinator of the answers'
+    units) with `source` as their source."""
+
+    key = models.CharField(_("key"), max_length=40, unique=True, editable=False)
+    source = models.SlugField(
+        _("source"), max_length=60, help_text=_("The system sending answers, e.g. survey-tool.")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("records as"),
+        on_delete=models.CASCADE,
+        related_name="ingest_tokens",
+    )
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("ingestion token")
+        verbose_name_plural = _("ingestion tokens")
+
+    def __str__(self) -> str:
+        return self.source
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.key:
+            self.key = secrets.token_hex(20)
+        super().save(*args, **kwargs)
 
 
 # --- entered figures ---------------------------------------------------------------------

@@ -5,7 +5,8 @@ import datetime as dt
 import pytest
 
 from cxlean.imports.models import Status
-from cxlean.metrics.models import SurveyAnswer
+from cxlean.metrics.models import AnswerRollup, SurveyAnswer
+from cxlean.metrics.rollups import differences
 from tests.imports.conftest import ANSWERS, errors_of, rows_of
 
 pytestmark = pytest.mark.django_db
@@ -88,3 +89,14 @@ def test_a_respondent_twice_or_already_recorded_is_an_error(run_import, bob, met
     again = run_import(bob, ANSWERS, rows_of(ANSWERS, row))
     assert "already recorded" in errors_of(again)[0][2]
     assert SurveyAnswer.objects.count() == 1
+
+
+def test_imported_answers_are_in_the_roll_ups(run_import, bob, service_team, metrics):
+    content = rows_of(
+        ANSWERS,
+        {"metric": "nps", "unit": "service", "answered_on": DAY, "score": 10},
+        {"metric": "nps", "unit": "chat", "answered_on": DAY, "score": 3},
+    )
+    assert run_import(bob, ANSWERS, content).status == Status.DONE
+    assert differences() == []
+    assert AnswerRollup.objects.filter(month=DAY.replace(day=1)).count() == 2

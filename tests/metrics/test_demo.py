@@ -15,6 +15,7 @@ from cxlean.demo import metrics as metrics_demo
 from cxlean.demo import org as org_demo
 from cxlean.metrics.models import Kind, Measurement, Metric, PeriodKind, SurveyAnswer, Target
 from cxlean.metrics.reports import latest_vs_target, periods_back, results
+from cxlean.metrics.rollups import differences
 from cxlean.org.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -112,3 +113,7 @@ def test_deleting_the_metrics_of_the_units_frees_them(demo):
     assert not Measurement.objects.exists()
     assert not Target.objects.exists()
     assert Metric.objects.count() == 5  # the catalogue stays
+
+
+def test_the_demo_answers_are_in_the_roll_ups(demo):
+    assert differences() == []
