@@ -4,6 +4,7 @@ width (375 px) and in her list, rendered in her language."""
 # ruff: noqa: F811 - the competence fixtures are imported to be used as fixtures
 
 import pytest
+from playwright.sync_api import expect
 
 from cxlean.competence.models import Level, Record
 from cxlean.notifications.models import Kind, Notification
@@ -43,7 +44,7 @@ def test_a_signed_off_level_reaches_the_employees_bell_on_a_phone(
     dialog.locator("form.matrix-sign-off").wait_for()
     dialog.locator(f"form.matrix-sign-off input[name=level][value='{Level.I}']").check()
     dialog.locator("form.matrix-sign-off [type=submit]").click()
-    page.wait_for_function("!document.getElementById('matrix-dialog').open")
+    expect(page.locator("#matrix-dialog")).not_to_be_visible()
     page.context.close()
 
     record = Record.objects.get(person=agent_alice, activity=listening)
