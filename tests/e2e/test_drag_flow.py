@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from cxlean.backlog.models import Item, Status, Waste
 from tests.e2e.conftest import log_in, screenshot
@@ -109,7 +110,7 @@ def test_coordinator_reschedules_on_the_timeline(page, bob, plan):
     page.locator("#timeline-message .message.success").wait_for()
     assert dates_of(personas) == (days(13), days(25))
     # Focus is back on the moved bar: Escape drops an unsaved move.
-    assert page.evaluate("document.activeElement.id") == f"bar-{personas.pk}"
+    expect(page.locator(f"#bar-{personas.pk}")).to_be_focused()
     page.keyboard.press("Shift+ArrowLeft")
     page.keyboard.press("Escape")
     page.keyboard.press("Enter")  # nothing pending: Enter follows the link
@@ -124,8 +125,9 @@ def test_coordinator_reschedules_on_the_timeline(page, bob, plan):
     page.locator("#reschedule-form [type=submit]").click()
     page.locator("#timeline-message .message.success").wait_for()
     assert dates_of(personas) == (days(12), days(24))
-    assert page.locator("details.reschedule[open]").count() == 1
-    assert page.evaluate("document.activeElement.id") == "reschedule-days"
+    # (After htmx settles, a moment after the message shows: expect() waits for it.)
+    expect(page.locator("details.reschedule[open]")).to_have_count(1)
+    expect(page.locator("#reschedule-days")).to_be_focused()
 
     # On a phone the chart scrolls inside its box and the form is there to use.
     page.set_viewport_size({"width": 375, "height": 800})
@@ -181,6 +183,8 @@ def card(page, status: str, item):
 
 
 def drag_card(page, item, status: str, shot: str = "") -> None:
+    # The board is replaced after each move: drag only once htmx is done with it.
+    expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling")).to_have_count(0)
     source = page.locator(f"#card-{item.pk} .bcard__meta")
     target = page.locator(f"section.board__column--{status} .board__heading")
     start, end = source.bounding_box(), target.bounding_box()
