@@ -20,8 +20,6 @@ def _structure(chapter: manual.Chapter) -> list[tuple[int, str]]:
 @pytest.mark.parametrize("slug", manual.CHAPTERS)
 def test_every_chapter_is_written_in_both_languages_with_the_same_headings(slug):
     sv, en = manual.chapter(slug, "sv"), manual.chapter(slug, "en")
-    if sv is None and en is None:
-        pytest.skip(f"{slug} is not written yet")
     assert sv is not None, f"docs/sv/{slug}.md is missing"
     assert en is not None, f"docs/en/{slug}.md is missing"
     assert _structure(sv) == _structure(en)
