@@ -46,6 +46,7 @@ from simple_history.models import HistoricalRecords
 from cxlean.core.dates import validate_sane_date
 from cxlean.core.events import RemembersLoaded, notify, stored_value, tell_new_owner
 from cxlean.core.mentions import resolve_mentions
+from cxlean.core.models import optional_link
 from cxlean.core.uploads import (
     DOCUMENT_EXTENSIONS,
     refuse_disguised,
@@ -338,42 +339,20 @@ class Item(RemembersLoaded, models.Model):
     unit = models.ForeignKey(
         Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="improvements"
     )
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("submitted by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="submitted_improvements",
+    submitted_by = optional_link(
+        settings.AUTH_USER_MODEL, _("submitted by"), related_name="submitted_improvements"
     )
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("owner"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="owned_improvements",
-    )
+    owner = optional_link(settings.AUTH_USER_MODEL, _("owner"), related_name="owned_improvements")
     due_date = models.DateField(
         _("due date"), null=True, blank=True, validators=[validate_sane_date]
     )
     source = models.CharField(
         _("source"), max_length=12, choices=Source.choices, default=Source.EMPLOYEE
     )
-    touchpoint = models.ForeignKey(
-        Touchpoint,
-        verbose_name=_("touchpoint"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="improvements",
-    )
-    transition = models.ForeignKey(
+    touchpoint = optional_link(Touchpoint, _("touchpoint"), related_name="improvements")
+    transition = optional_link(
         Transition,
-        verbose_name=_("transition"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
+        _("transition"),
         related_name="improvements",
         help_text=_("The hand-over between two touchpoints that the item concerns."),
     )

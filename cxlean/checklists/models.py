@@ -43,7 +43,7 @@ from simple_history.models import HistoricalRecords
 
 from cxlean.core.dates import validate_not_future, validate_sane_date, validate_sane_datetime
 from cxlean.core.events import bilingual, notify
-from cxlean.core.models import Described, WithHelp
+from cxlean.core.models import Described, WithHelp, optional_link
 from cxlean.core.names import display_name
 from cxlean.core.translation import Translated
 from cxlean.core.uploads import (
@@ -119,12 +119,9 @@ class ChecklistTemplate(Described):
         on_delete=models.PROTECT,
         related_name="checklist_templates",
     )
-    step = models.ForeignKey(
+    step = optional_link(
         GuideStep,
-        verbose_name=_("guide step"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
+        _("guide step"),
         related_name="checklist_templates",
         help_text=_("Leave empty for a checklist that spans the whole rollout."),
     )
@@ -242,31 +239,17 @@ class Assignment(models.Model):
             "their unit when assigned; the coordinators of this unit follow it."
         ),
     )
-    person = models.ForeignKey(
+    person = optional_link(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("person"),
-        null=True,
-        blank=True,
+        _("person"),
         on_delete=models.CASCADE,
         related_name="checklist_assignments",
     )
-    role = models.ForeignKey(
-        CXRole,
-        verbose_name=_("CX role"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="checklist_assignments",
+    role = optional_link(
+        CXRole, _("CX role"), on_delete=models.PROTECT, related_name="checklist_assignments"
     )
     due_date = models.DateField(_("due date"), validators=[validate_sane_date])
-    assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("assigned by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    assigned_by = optional_link(settings.AUTH_USER_MODEL, _("assigned by"), related_name="+")
     created_at = models.DateTimeField(_("assigned"), default=timezone.now, editable=False)
     history = HistoricalRecords()
 

@@ -25,7 +25,7 @@ from simple_history.models import HistoricalRecords
 
 from cxlean.core.dates import validate_sane_date
 from cxlean.core.events import bilingual, notify
-from cxlean.core.models import Described
+from cxlean.core.models import Described, optional_link
 from cxlean.core.names import display_name
 from cxlean.core.translation import Translated
 from cxlean.core.uploads import refuse_disguised, refuse_if_larger, stored_name
@@ -87,14 +87,7 @@ class Area(Described):
 
     name_sv = models.CharField(_("name (Swedish)"), max_length=120)
     name_en = models.CharField(_("name (English)"), max_length=120)
-    step = models.ForeignKey(
-        GuideStep,
-        verbose_name=_("guide step"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="competence_areas",
-    )
+    step = optional_link(GuideStep, _("guide step"), related_name="competence_areas")
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     history = HistoricalRecords()
 
@@ -311,14 +304,7 @@ class Record(models.Model):
         ],
         help_text=_("PDF, image, Office document or text; at most 5 MB."),
     )
-    signed_off_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("signed off by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    signed_off_by = optional_link(settings.AUTH_USER_MODEL, _("signed off by"), related_name="+")
     signed_off_on = models.DateField(
         _("signed off on"), null=True, blank=True, validators=[validate_sane_date]
     )
@@ -329,14 +315,7 @@ class Record(models.Model):
         _("rejected level"), choices=Level.choices, null=True, blank=True
     )
     rejection_comment = models.TextField(_("reason for rejection"), blank=True)
-    rejected_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("rejected by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    rejected_by = optional_link(settings.AUTH_USER_MODEL, _("rejected by"), related_name="+")
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     history = HistoricalRecords()
 
@@ -535,11 +514,9 @@ class GreenCard(models.Model):
         on_delete=models.CASCADE,
         related_name="green_cards",
     )
-    role = models.ForeignKey(
+    role = optional_link(
         CXRole,
-        verbose_name=_("CX role"),
-        null=True,
-        blank=True,
+        _("CX role"),
         on_delete=models.PROTECT,
         related_name="green_cards",
         help_text=_("Empty: the card for the Lean CX concept as a whole."),
@@ -749,14 +726,7 @@ class TraineePlan(models.Model):
         on_delete=models.CASCADE,
         related_name="trainee_plan",
     )
-    mentor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("mentor"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="mentees",
-    )
+    mentor = optional_link(settings.AUTH_USER_MODEL, _("mentor"), related_name="mentees")
     start_date = models.DateField(_("start date"), validators=[validate_sane_date])
     notes = models.TextField(_("notes"), blank=True)
     history = HistoricalRecords()

@@ -19,18 +19,36 @@ from cxlean.core.branding import Branding  # noqa: F401 - Django finds the model
 from cxlean.core.translation import Translated
 
 
+def optional_link(
+    to: type[models.Model] | str,
+    verbose_name: str,
+    *,
+    related_name: str | None = None,
+    on_delete=models.SET_NULL,
+    **options,
+) -> models.ForeignKey:
+    """A link that may be empty: null in the database, blank in forms, and by default
+    emptied (the row stays) when what it names is deleted.
+
+    The field is the one `models.ForeignKey(to, null=True, blank=True, ...)` would be, so
+    models that switch to it keep their columns and migrations."""
+    return models.ForeignKey(
+        to,
+        verbose_name=verbose_name,
+        null=True,
+        blank=True,
+        on_delete=on_delete,
+        related_name=related_name,
+        **options,
+    )
+
+
 class CreatedBy(models.Model):
     """Who created the row: set by the page or endpoint that creates it, kept (as empty)
     when that person is removed, and not edited afterwards."""
 
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
+    created_by = optional_link(
+        settings.AUTH_USER_MODEL, _("created by"), related_name="+", editable=False
     )
 
     class Meta:

@@ -39,7 +39,7 @@ from simple_history.models import HistoricalRecords
 from cxlean.backlog.models import Item, MudaKind, Source, Waste, may_submit
 from cxlean.core.dates import validate_sane_date, validate_sane_datetime
 from cxlean.core.events import RemembersLoaded, notify, stored_value, tell_new_owner
-from cxlean.core.models import CatalogueQuestion, Created, CreatedBy, Described
+from cxlean.core.models import CatalogueQuestion, Created, CreatedBy, Described, optional_link
 from cxlean.core.translation import Translated
 from cxlean.core.uploads import stored_name
 from cxlean.gemba.photos import clean_photo, make_display_copy, validate_photo
@@ -138,13 +138,7 @@ class WalkSetting(models.Model):
 
     place = models.CharField(_("place"), max_length=160, blank=True)
     process = models.CharField(_("process"), max_length=160, blank=True)
-    question_set = models.ForeignKey(
-        QuestionSet,
-        verbose_name=_("question set"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-    )
+    question_set = optional_link(QuestionSet, _("question set"))
 
     touchpoint: models.ForeignKey[Touchpoint | None, Touchpoint | None]
 
@@ -173,22 +167,8 @@ class Schedule(UnitScoped, WalkSetting, CreatedBy):
     title = models.CharField(
         _("title"), max_length=160, help_text=_("What or where is walked, e.g. “Counter”.")
     )
-    touchpoint = models.ForeignKey(
-        Touchpoint,
-        verbose_name=_("touchpoint"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    leader = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("leader"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    touchpoint = optional_link(Touchpoint, _("touchpoint"), related_name="+")
+    leader = optional_link(settings.AUTH_USER_MODEL, _("leader"), related_name="+")
     frequency = models.CharField(
         _("frequency"), max_length=8, choices=Frequency.choices, default=Frequency.WEEKLY
     )
@@ -355,14 +335,7 @@ class Walk(RemembersLoaded, WalkSetting, Created):
     unit = models.ForeignKey(
         Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="gemba_walks"
     )
-    schedule = models.ForeignKey(
-        Schedule,
-        verbose_name=_("schedule"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="walks",
-    )
+    schedule = optional_link(Schedule, _("schedule"), related_name="walks")
     planned_start = models.DateTimeField(_("planned start"), validators=[validate_sane_datetime])
     duration_minutes = models.PositiveSmallIntegerField(
         _("planned duration (minutes)"), default=30, validators=MINUTES_VALIDATORS
@@ -386,14 +359,7 @@ class Walk(RemembersLoaded, WalkSetting, Created):
         blank=True,
         related_name="gemba_walks",
     )
-    touchpoint = models.ForeignKey(
-        Touchpoint,
-        verbose_name=_("touchpoint"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="gemba_walks",
-    )
+    touchpoint = optional_link(Touchpoint, _("touchpoint"), related_name="gemba_walks")
     status = models.CharField(
         _("status"), max_length=10, choices=WalkStatus.choices, default=WalkStatus.PLANNED
     )
@@ -532,14 +498,7 @@ class Answer(models.Model):
     )
     question = models.ForeignKey(Question, verbose_name=_("question"), on_delete=models.PROTECT)
     text = models.TextField(_("answer"), blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("answered by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    answered_by = optional_link(settings.AUTH_USER_MODEL, _("answered by"), related_name="+")
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     history = HistoricalRecords()
 
@@ -599,14 +558,7 @@ class Observation(Created):
     severity = models.PositiveSmallIntegerField(
         _("severity"), choices=Severity.choices, default=Severity.MEDIUM
     )
-    touchpoint = models.ForeignKey(
-        Touchpoint,
-        verbose_name=_("touchpoint"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="gemba_observations",
-    )
+    touchpoint = optional_link(Touchpoint, _("touchpoint"), related_name="gemba_observations")
     photo = models.ImageField(
         _("photo"),
         upload_to=photo_path,

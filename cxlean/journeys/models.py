@@ -21,6 +21,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from cxlean.core.dates import validate_not_future, validate_sane_date
+from cxlean.core.models import optional_link
 from cxlean.org.models import CXRole, Unit, UnitScopedQuerySet
 from cxlean.org.roles import (
     contributing_units,
@@ -120,14 +121,7 @@ class Touchpoint(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     name = models.CharField(_("name"), max_length=160)
     channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
-    owner_role = models.ForeignKey(
-        CXRole,
-        verbose_name=_("owning CX role"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="touchpoints",
-    )
+    owner_role = optional_link(CXRole, _("owning CX role"), related_name="touchpoints")
     partner_controlled = models.BooleanField(
         _("controlled by a partner"),
         default=False,
@@ -248,14 +242,7 @@ class Feedback(models.Model):
     )
     source = models.CharField(_("source"), max_length=12, choices=FeedbackSource.choices)
     channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
-    touchpoint = models.ForeignKey(
-        Touchpoint,
-        verbose_name=_("touchpoint"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="feedback",
-    )
+    touchpoint = optional_link(Touchpoint, _("touchpoint"), related_name="feedback")
     received_on = models.DateField(
         _("date"),
         default=timezone.localdate,
@@ -273,14 +260,7 @@ class Feedback(models.Model):
         blank=True,
         help_text=_("A case or survey number; no personal data is needed."),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("logged by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = optional_link(settings.AUTH_USER_MODEL, _("logged by"), related_name="+")
     created_at = models.DateTimeField(_("logged"), default=timezone.now, editable=False)
     history = HistoricalRecords()
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from cxlean.core.models import optional_link
 from cxlean.core.names import display_name
 from cxlean.core.translation import Translated
 
@@ -86,13 +87,8 @@ class Unit(models.Model):
         unique=True,
         help_text=_("Short identifier used in reports and imports."),
     )
-    parent = models.ForeignKey(
-        "self",
-        verbose_name=_("parent unit"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="children",
+    parent = optional_link(
+        "self", _("parent unit"), on_delete=models.PROTECT, related_name="children"
     )
     path = models.CharField(max_length=255, editable=False, db_index=True, default="")
     description = models.TextField(_("description"), blank=True)
@@ -247,14 +243,7 @@ class EmailChange(models.Model):
         related_name="email_changes",
     )
     new_email = models.EmailField(_("new e-mail address"))
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("requested by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    requested_by = optional_link(settings.AUTH_USER_MODEL, _("requested by"), related_name="+")
     surface = models.CharField(_("where"), max_length=10, choices=Surface.choices)
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
@@ -315,26 +304,16 @@ class SignInEvent(models.Model):
         TWO_FACTOR_ADDED = "two_factor_added", _("two-factor device added")
 
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(
+    actor = optional_link(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
+        _("by"),
         related_name="+",
         help_text=_(
             "Empty: the person themselves without signing in, the single sign-on when "
             "they signed in through it, or nobody known."
         ),
     )
-    person = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("person"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="sign_in_events",
-    )
+    person = optional_link(settings.AUTH_USER_MODEL, _("person"), related_name="sign_in_events")
     username = models.CharField(
         _("username"),
         max_length=150,
@@ -415,21 +394,9 @@ class ClaimMapping(models.Model):
         help_text=_("Matches when the claim is this value or is a list that holds it."),
     )
     role = models.CharField(_("role"), max_length=40, choices=ROLE_CHOICES, blank=True)
-    unit = models.ForeignKey(
-        Unit,
-        verbose_name=_("unit"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="claim_mappings",
-    )
-    cx_role = models.ForeignKey(
-        CXRole,
-        verbose_name=_("CX role"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="claim_mappings",
+    unit = optional_link(Unit, _("unit"), on_delete=models.CASCADE, related_name="claim_mappings")
+    cx_role = optional_link(
+        CXRole, _("CX role"), on_delete=models.CASCADE, related_name="claim_mappings"
     )
     refuse = models.BooleanField(
         _("refuse sign-in"),
@@ -525,27 +492,15 @@ class CatalogueProposal(models.Model):
         on_delete=models.PROTECT,
         related_name="catalogue_proposals",
     )
-    proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("proposed by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
+    proposed_by = optional_link(
+        settings.AUTH_USER_MODEL, _("proposed by"), related_name="+", editable=False
     )
     created_at = models.DateTimeField(_("proposed"), default=timezone.now, editable=False)
     status = models.CharField(
         _("status"), max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.OPEN
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
+    decided_by = optional_link(
+        settings.AUTH_USER_MODEL, _("decided by"), related_name="+", editable=False
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True, editable=False)
     decision_note = models.TextField(_("decision note"), blank=True)

@@ -20,6 +20,7 @@ from simple_history.models import HistoricalRecords
 
 from cxlean.core.dates import validate_sane_date
 from cxlean.core.events import RemembersLoaded, stored_value, tell_new_owner
+from cxlean.core.models import optional_link
 from cxlean.core.typed import default_ordering
 from cxlean.guide.models import GuideActivity, GuideStep
 from cxlean.org.models import Unit
@@ -269,14 +270,7 @@ class Phase(models.Model):
     plan = models.ForeignKey(
         Plan, verbose_name=_("rollout plan"), on_delete=models.CASCADE, related_name="phases"
     )
-    step = models.ForeignKey(
-        GuideStep,
-        verbose_name=_("guide step"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="phases",
-    )
+    step = optional_link(GuideStep, _("guide step"), related_name="phases")
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     title = models.CharField(_("title"), max_length=160)
     history = HistoricalRecords()
@@ -313,25 +307,11 @@ class Activity(RemembersLoaded, models.Model):
     phase = models.ForeignKey(
         Phase, verbose_name=_("phase"), on_delete=models.CASCADE, related_name="activities"
     )
-    guide_activity = models.ForeignKey(
-        GuideActivity,
-        verbose_name=_("from the guide"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    guide_activity = optional_link(GuideActivity, _("from the guide"), related_name="+")
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("owner"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="plan_activities",
-    )
+    owner = optional_link(settings.AUTH_USER_MODEL, _("owner"), related_name="plan_activities")
     start_date = models.DateField(_("start"), validators=[validate_sane_date])
     due_date = models.DateField(_("due"), validators=[validate_sane_date])
     status = models.CharField(
