@@ -1,14 +1,11 @@
 from django.urls import include, path
 
+from cxlean.core.routes import actions
 from cxlean.gemba import views
 
 app_name = "gemba"
 walk_patterns = [
-    path("", views.walk_detail, name="detail"),
-    path("edit/", views.walk_edit, name="edit"),
-    path("report/", views.walk_report, name="report"),
-    path("done/", views.walk_done, name="done"),
-    path("cancel/", views.walk_cancel, name="cancel"),
+    *actions(views, "detail", "edit", "report", "done", "cancel", noun="walk"),
     path("answers/<int:question_pk>/", views.answer, name="answer"),
     path("observations/new/", views.observation_new, name="observe"),
 ]
@@ -19,12 +16,11 @@ schedule_patterns = [
 ]
 observation_patterns = [
     path("improvement/", views.observation_improve, name="improve"),
-    path("photo/", views.observation_photo, name="photo"),
+    *actions(views, "photo", noun="observation"),
 ]
 
 urlpatterns = [
-    path("", views.walk_list, name="list"),
-    path("new/", views.walk_new, name="new"),
+    *actions(views, "list", "new", noun="walk"),
     path("cadence/", views.cadence_page, name="cadence"),
     path("schedules/", include(schedule_patterns)),
     path("<int:pk>/", include(walk_patterns)),

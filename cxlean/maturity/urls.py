@@ -1,19 +1,17 @@
 from django.urls import include, path
 
+from cxlean.core.routes import actions
 from cxlean.maturity import views
 
 app_name = "maturity"
 assessment_patterns = [
-    path("", views.assessment_detail, name="detail"),
-    path("edit/", views.assessment_edit, name="edit"),
+    *actions(views, "detail", "edit", noun="assessment"),
     path("answers/", views.answer, name="answer"),
-    path("complete/", views.assessment_complete, name="complete"),
-    path("reopen/", views.assessment_reopen, name="reopen"),
+    *actions(views, "complete", "reopen", noun="assessment"),
 ]
 
 urlpatterns = [
-    path("", views.assessment_list, name="list"),
-    path("new/", views.assessment_new, name="new"),
+    *actions(views, "list", "new", noun="assessment"),
     path("compare/", views.compare, name="compare"),
     path("<int:pk>/", include(assessment_patterns)),
 ]
