@@ -20,14 +20,13 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
+from cxlean.demo.content import demo_content
 from cxlean.demo.history import changes_recorded_as
 from cxlean.journeys.models import (
     Channel,
     Emotion,
     Feedback,
-    FeedbackSource,
     Journey,
-    Sentiment,
     Stage,
     Touchpoint,
     Transition,
@@ -222,155 +221,10 @@ INVOICE = JourneySpec(
     ),
 )
 
-FEEDBACK = (
-    FeedbackSpec("two-contracts", 84, "nordljus-kundservice", FeedbackSource.SUPPORT, PHONE,
-                 "moving-call", Sentiment.NEGATIVE,
-                 "Kunden flyttade och tecknade nytt avtal via Elpriskollen. Nu har hon fått "
-                 "fakturor för både gamla och nya avtalet.",
-                 "Lurad. ”Ni borde ju se att det är jag.”",
-                 "Avsluta det gamla avtalet automatiskt när samma person tecknar på en ny "
-                 "adress.", "coordinator", "Ärende 58213"),
-    FeedbackSpec("grid-owner-surprise", 80, "nordljus-telefoni", FeedbackSource.SUPPORT, PHONE,
-                 "grid-owner", Sentiment.NEGATIVE,
-                 "Kunden hade anmält flytten hos oss men fick brev från nätägaren om att "
-                 "elen skulle stängas av.",
-                 "Stressad, hade småbarn och flyttkartonger överallt.",
-                 "Berätta redan i flyttanmälan att nätägaren också behöver en anmälan, och "
-                 "gör den åt kunden om det går.", "ahmed.hassan", "Ärende 58477"),
-    FeedbackSpec("queue-25-min", 77, "nordljus-telefoni", FeedbackSource.SURVEY, PHONE,
-                 "phone-queue", Sentiment.NEGATIVE,
-                 "Väntade 25 minuter i telefonkön för en fråga om fakturan.",
-                 "Irriterad, fick ta det på lunchen.",
-                 "Erbjud att bli uppringd i stället för att vänta i kö.", "erik.johansson",
-                 "NKI-2411-0192"),
-    FeedbackSpec("estimated-final", 75, "nordljus-kundservice", FeedbackSource.COMPLAINT, MAIL,
-                 "final-invoice", Sentiment.NEGATIVE,
-                 "Slutfakturan byggde på uppskattad förbrukning trots att kunden skickat in "
-                 "mätarställningen i appen.",
-                 "Kände sig inte lyssnad på.",
-                 "Använd mätarställningen från appen direkt i slutfakturan.", "elin.wikstrom",
-                 "Reklamation 1187"),
-    FeedbackSpec("friendly-advisor", 73, "nordljus-telefoni", FeedbackSource.SURVEY, PHONE,
-                 "advisor-call", Sentiment.POSITIVE,
-                 "Rådgivaren förklarade fakturan rad för rad och rättade felet direkt.",
-                 "Lättad och glad, ”äntligen någon som förstår”.",
-                 "Fler borde få hjälp lika snabbt.", "linnea.forsberg", "NKI-2411-0311"),
-    FeedbackSpec("chatbot-evening", 70, "nordljus-chatt", FeedbackSource.SUPPORT, CHAT,
-                 "chatbot", Sentiment.NEGATIVE,
-                 "Kunden chattade klockan 20 om en dubbeldebitering. Chattboten hänvisade "
-                 "till telefon, som var stängd.",
-                 "Uppgiven, ”ni vill inte prata med mig”.",
-                 "Låt chattboten skapa ett ärende kvällstid så att någon hör av sig nästa "
-                 "morgon.", "employee", "Chatt 220914"),
-    FeedbackSpec("credit-note-confusion", 66, "nordljus-kundservice", FeedbackSource.SUPPORT,
-                 PHONE, "credit-note", Sentiment.NEGATIVE,
-                 "Kunden betalade kreditfakturan eftersom hon trodde att det var en ny "
-                 "faktura.",
-                 "Förvirrad och lite generad.",
-                 "Skriv tydligt överst att kreditfakturan inte ska betalas och varför den "
-                 "kommer.", "oskar.lund", "Ärende 59102"),
-    FeedbackSpec("moving-page-good", 63, "nordljus-digitala-kanaler", FeedbackSource.SURVEY, W,
-                 "moving-page", Sentiment.POSITIVE,
-                 "Checklistan på flyttsidan gjorde det enkelt att veta vad som skulle göras.",
-                 "Trygg.", "Lägg till när mätaren ska läsas av i checklistan.", "maja.karlsson",
-                 "Webbenkät 4471"),
-    FeedbackSpec("app-meter-photo", 60, "nordljus-webb-app", FeedbackSource.REVIEW, APP,
-                 "meter-reading", Sentiment.NEGATIVE,
-                 "Appen tog inte emot fotot av mätaren; kunden fick skriva in siffrorna tre "
-                 "gånger.",
-                 "Irriterad. Gav appen två stjärnor.",
-                 "Gör fotoavläsningen stabilare och spara det kunden redan skrivit.",
-                 "sofia.bergstrom", "App Store-omdöme"),
-    FeedbackSpec("billing-no-news", 56, "nordljus-kundservice", FeedbackSource.COMPLAINT, PHONE,
-                 "billing-case", Sentiment.NEGATIVE,
-                 "Kunden ringde för tredje gången om samma fakturafel. Ingen hade hört av "
-                 "sig sedan förra samtalet.",
-                 "Arg. ”Jag ska inte behöva jaga er.”",
-                 "Skicka ett sms när ärendet går till faktureringen och när det är klart.",
-                 "coordinator", "Reklamation 1203"),
-    FeedbackSpec("help-page-jargon", 52, "nordljus-digitala-kanaler", FeedbackSource.SURVEY, W,
-                 "help-page", Sentiment.NEUTRAL,
-                 "Hjälpsidan om fakturan använder ord som ”nätavgift”, ”elhandel” och "
-                 "”effektavgift” utan att förklara dem.",
-                 "Osäker, förstod hälften.",
-                 "Förklara fakturans rader med en bild av en riktig faktura.", "maja.karlsson",
-                 "Webbenkät 4520"),
-    FeedbackSpec("instagram-praise", 49, "nordljus-marknad", FeedbackSource.SOCIAL, W, None,
-                 Sentiment.POSITIVE,
-                 "Kund berömde på Instagram att elen fungerade direkt på flyttdagen.",
-                 "Nöjd och överraskad.", "", "viktor.persson"),
-    FeedbackSpec("invoice-two-due-dates", 45, "nordljus-chatt", FeedbackSource.SUPPORT, CHAT,
-                 "first-invoice", Sentiment.NEGATIVE,
-                 "Två fakturor samma vecka med olika förfallodagar; kunden missade den ena "
-                 "och fick en påminnelseavgift.",
-                 "Orättvist behandlad.",
-                 "Samla slutfaktura och första faktura på samma förfallodag vid flytt.",
-                 "fatima.ali", "Chatt 223310"),
-    FeedbackSpec("business-contact", 42, "nordljus-foretag", FeedbackSource.INTERVIEW, PHONE,
-                 None, Sentiment.NEUTRAL,
-                 "Företagskunden vill ha en fast kontaktperson i stället för att ringa "
-                 "växeln.",
-                 "Neutral, men förväntar sig mer som storkund.",
-                 "Namngiven kundansvarig för företag över 100 000 kWh.", "peter.gustafsson",
-                 "Kundintervju 7"),
-    FeedbackSpec("queue-callback-good", 38, "nordljus-telefoni", FeedbackSource.SURVEY, PHONE,
-                 "phone-queue", Sentiment.POSITIVE,
-                 "Kunden valde att bli uppringd och fick samtal efter tolv minuter.",
-                 "Positivt överraskad.", "Behåll det!", "erik.johansson", "NKI-2412-0077"),
-    FeedbackSpec("welcome-letter", 35, "nordljus-marknad", FeedbackSource.SURVEY, MAIL,
-                 "welcome", Sentiment.POSITIVE,
-                 "Energitipsen i välkomstbrevet var konkreta och passade för villa.",
-                 "Omhändertagen.", "Skicka tips igen inför vintern.", "amanda.nystrom",
-                 "NKI-2412-0102"),
-    FeedbackSpec("trustpilot-wait", 31, "nordljus-kundservice", FeedbackSource.REVIEW, W,
-                 "review", Sentiment.NEGATIVE,
-                 "Omdöme på Trustpilot: ”Fick vänta fem arbetsdagar på besked om en felaktig "
-                 "faktura.”",
-                 "Besviken.", "Snabbare besked från faktureringen.", "elin.wikstrom"),
-    FeedbackSpec("accessibility-app", 28, "nordljus-webb-app", FeedbackSource.INTERVIEW, APP,
-                 "app-invoice", Sentiment.NEGATIVE,
-                 "En synsvag kund kunde inte läsa förbrukningsgrafen i appen med "
-                 "skärmläsare.",
-                 "Utestängd.", "Visa förbrukningen som tabell också, med text till grafen.",
-                 "daniel.oberg", "Användartest 3"),
-    FeedbackSpec("advisor-knew-history", 24, "nordljus-chatt", FeedbackSource.SURVEY, CHAT,
-                 "invoice-chat", Sentiment.POSITIVE,
-                 "Rådgivaren i chatten såg direkt vad kunden pratat om i telefon dagen före.",
-                 "Sedd.", "", "oskar.lund", "NKI-2412-0230"),
-    FeedbackSpec("autogiro-double", 20, "nordljus-kundservice", FeedbackSource.COMPLAINT, PHONE,
-                 "phone-queue", Sentiment.NEGATIVE,
-                 "Autogirot drog fakturan två gånger i december.",
-                 "Orolig, pengarna behövdes till julhandeln.",
-                 "Betala tillbaka samma dag när vi ser en dubbeldragning.", "coordinator",
-                 "Reklamation 1251"),
-    FeedbackSpec("nki-neutral", 17, "nordljus-kundservice", FeedbackSource.SURVEY, MAIL,
-                 "nki-survey", Sentiment.NEUTRAL,
-                 "Kunden svarade 7 av 10: ”Allt fungerar, men jag vet inte vad jag betalar "
-                 "för.”",
-                 "Likgiltig.", "Enklare faktura.", "elin.wikstrom", "NKI-2412-0301"),
-    FeedbackSpec("grid-owner-call", 13, "nordljus-telefoni", FeedbackSource.SUPPORT, PHONE,
-                 "grid-owner", Sentiment.NEGATIVE,
-                 "Kunden ringde oss om ett strömavbrott; det är nätägarens sak, men kunden "
-                 "visste inte vart hon skulle vända sig.",
-                 "Vilsen.", "Koppla samtalet vidare till nätägaren i stället för att bara "
-                 "ge numret.", "ahmed.hassan", "Ärende 60417"),
-    FeedbackSpec("sms-survey-good", 9, "nordljus-kundservice", FeedbackSource.SURVEY,
-                 Channel.OTHER, "follow-up-sms", Sentiment.POSITIVE,
-                 "Kunden svarade på sms-enkäten att ärendet löstes på ett samtal.",
-                 "Nöjd.", "", "employee", "Sms-enkät 8812"),
-    FeedbackSpec("price-comparison-fine-print", 6, "nordljus-marknad", FeedbackSource.SOCIAL,
-                 Channel.PARTNER, "price-comparison", Sentiment.NEGATIVE,
-                 "Kund på Facebook: priset på Elpriskollen stämde inte med första fakturan, "
-                 "påslaget stod bara i det finstilta.",
-                 "Lurad.", "Visa totalpris med påslag och månadsavgift hos partnern.",
-                 "viktor.persson"),
-    FeedbackSpec("chat-wait-evening", 3, "nordljus-chatt", FeedbackSource.SUPPORT, CHAT,
-                 "chatbot", Sentiment.NEUTRAL,
-                 "Kunden fick svar från en rådgivare först nästa morgon, men ärendet var "
-                 "redan upplagt.",
-                 "Okej, inte mer.", "", "oskar.lund", "Chatt 226001"),
-)
 # fmt: on
+
+# The feedback log (Swedish prose) is content: fixtures/demo/feedback.json.
+FEEDBACK = tuple(FeedbackSpec(**row) for row in demo_content("feedback.json"))
 
 
 def build_journeys(units: dict[str, Unit], users: dict[str, User], today: dt.date) -> DemoJourneys:

@@ -23,6 +23,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from cxlean.demo.content import demo_content
 from cxlean.demo.history import changes_recorded_as
 from cxlean.maturity.catalogue import create_missing_maturity_model
 from cxlean.maturity.models import Assessment, AssessmentAnswer, Question, Status
@@ -61,87 +62,19 @@ class AssessmentSpec:
     partial: dict[str, int] = field(default_factory=dict)
     comments: dict[tuple[str, str], str] = field(default_factory=dict)  # (login, code)
 
+    @classmethod
+    def from_content(cls, row: dict) -> AssessmentSpec:
+        """One assessment of the JSON file, where a comment names its assessor and question."""
+        comments = {(c["assessor"], c["question"]): c["text"] for c in row["comments"]}
+        sequences = {"assessors": tuple(row["assessors"]), "levels": tuple(row["levels"])}
+        return cls(**row | sequences | {"comments": comments})
+
 
 KUNDSERVICE = "nordljus-kundservice"
-ASSESSMENTS = (
-    AssessmentSpec(
-        KUNDSERVICE,
-        330,
-        "Nulägesanalys inför Lean CX",
-        ("coordinator", "karin.sjoberg"),
-        ("2.0", "1.7", "2.0", "2.3", "1.6", "2.1"),
-        "Första skattningen, innan införandet började. Gjord på ett ledningsmöte.",
-        comments={
-            ("karin.sjoberg", "strategy-purpose"): "Vi har affärsmål men inget kundlöfte.",
-            ("coordinator", "governance-metrics"): "NPS mäts en gång om året av koncernen.",
-            ("coordinator", "journey-handovers"): "Kunder får ofta upprepa sig mellan telefon "
-            "och chatt.",
-        },
-    ),
-    AssessmentSpec(
-        KUNDSERVICE,
-        190,
-        "Uppföljning efter kundresekartläggningen",
-        ("coordinator", "karin.sjoberg"),
-        ("2.6", "2.3", "2.8", "2.4", "2.2", "2.6"),
-        "Efter att flyttresan kartlades och de första Gembavandringarna gjordes.",
-        comments={
-            ("coordinator", "journey-mapped"): "Flyttresan är kartlagd och används på veckomötet.",
-            ("karin.sjoberg", "culture-gemba"): "Vandringarna är igång men blir inställda när "
-            "det är mycket i kön.",
-        },
-    ),
-    AssessmentSpec(
-        KUNDSERVICE,
-        45,
-        "Halvårsskattning",
-        ("coordinator", "karin.sjoberg"),
-        ("3.2", "2.9", "3.3", "2.7", "2.9", "3.1"),
-        "Ett halvår in i införandet.",
-        comments={
-            ("coordinator", "organisation-competence"): "Fler har Green Card, men "
-            "fakturafrågorna hänger fortfarande på två personer.",
-            ("karin.sjoberg", "governance-feedback-loop"): "Missnöjda kunder ringer vi upp "
-            "inom två dagar.",
-            ("coordinator", "technology-customer-view"): "Chatten syns fortfarande inte i "
-            "kundsystemet.",
-        },
-    ),
-    AssessmentSpec(
-        KUNDSERVICE,
-        3,
-        "Skattning med teamen",
-        ("coordinator", "employee", "elin.wikstrom"),
-        ("3.3", "3.0", "3.4", "2.8", "3.1", "3.3"),
-        "Nu svarar också medarbetare från teamen, var och en för sig.",
-        completed=False,
-        partial={"employee": 3, "elin.wikstrom": 9},
-        comments={
-            ("employee", "strategy-promise"): "Jag vet vad löftet är, men inte alltid hur "
-            "jag ska göra när det krockar med rutinen.",
-        },
-    ),
-    AssessmentSpec(
-        "nordljus-digitala-kanaler",
-        60,
-        "Mognadsskattning digitala kanaler",
-        ("mikael.andersson", "tobias.axelsson"),
-        ("2.8", "2.5", "3.0", "3.5", "3.0", "2.6"),
-        comments={
-            ("tobias.axelsson", "technology-feedback-data"): "Betyg i appen samlas i samma "
-            "rapport som webbenkäten sedan i våras.",
-        },
-    ),
-    AssessmentSpec(
-        "nordljus-marknad",
-        100,
-        "Mognadsskattning marknad och försäljning",
-        ("hanna.lindberg", "viktor.persson"),
-        ("2.0", "1.8", "1.5", "2.0", "1.6", "2.2"),
-        comments={
-            ("hanna.lindberg", "journey-waste"): "Vi har inte börjat prata om slöseri ännu.",
-        },
-    ),
+# The assessments (titles, levels, comments in Swedish) are content:
+# fixtures/demo/maturity_assessments.json.
+ASSESSMENTS = tuple(
+    AssessmentSpec.from_content(row) for row in demo_content("maturity_assessments.json")
 )
 
 
