@@ -6,13 +6,15 @@ sees it, and each test's own changes are rolled back as usual) and empties the d
 when the module is done, so the next module on this worker starts from an empty
 database as always.
 
+`built_for_module` does the same for a module that builds only part of the demo itself.
+
 On SQLite the demo is built once per process (per xdist worker): the database is copied
 aside empty and with the demo (SQLite's backup API, milliseconds), and later modules get
 the copy instead of a new build. Other databases build it for each module.
 """
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from io import StringIO
 
@@ -27,14 +29,17 @@ def run_demo(*args: str) -> str:
     return out.getvalue()
 
 
-def _build() -> str:
+def _test_settings() -> override_settings:
     # The settings tests/conftest.py gives every test (it applies per test, later).
-    test_settings = override_settings(
+    return override_settings(
         DEBUG=True,
         LANGUAGE_CODE="sv",
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
     )
-    with test_settings:
+
+
+def _build() -> str:
+    with _test_settings():
         return run_demo()
 
 
@@ -75,5 +80,28 @@ def demo_for_module(django_db_blocker) -> Iterator[str]:
             if connection.vendor == "sqlite" and _Copies.empty is not None:
                 connection.ensure_connection()
                 _copy(_Copies.empty, connection.connection)
+            else:
+                call_command("flush", interactive=False, verbosity=0)
+
+
+@contextmanager
+def built_for_module[T](django_db_blocker, build: Callable[[], T]) -> Iterator[T]:
+    """Yield what `build()` returns; what it wrote to the database stays until the module
+    ends (each test's own changes are rolled back as usual), then the database is as
+    before (on SQLite a copy taken before the build, elsewhere emptied)."""
+    with django_db_blocker.unblock():
+        before = None
+        if connection.vendor == "sqlite":
+            connection.ensure_connection()
+            before = _copy(connection.connection)
+        with _test_settings():
+            made = build()
+    try:
+        yield made
+    finally:
+        with django_db_blocker.unblock():
+            if before is not None:
+                connection.ensure_connection()
+                _copy(before, connection.connection)
             else:
                 call_command("flush", interactive=False, verbosity=0)

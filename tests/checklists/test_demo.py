@@ -10,13 +10,12 @@ from cxlean.checklists.progress import progress_rows
 from cxlean.demo import checklists as checklists_demo
 from cxlean.demo import org as demo
 from cxlean.org.models import Unit
+from tests.demo_once import built_for_module
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def built(settings):
-    settings.DEBUG = True
+def build():
     call_command("load_catalogue", verbosity=0)
     today = timezone.localdate()
     # The units and people are all the checklists need (the full demo takes seconds).
@@ -27,6 +26,14 @@ def built(settings):
         Assignment.objects.all(), viewer=users["admin"], today=timezone.localdate()
     )
     return made, users, rows
+
+
+@pytest.fixture(scope="module")
+def built(django_db_setup, django_db_blocker):
+    """Built once for the module (with DEBUG on, as in every test): the tests only read
+    it, and the one that removes it is rolled back."""
+    with built_for_module(django_db_blocker, build) as made:
+        yield made
 
 
 def test_the_demo_assigns_checklists_partly_ticked_with_one_overdue(built):

@@ -14,6 +14,7 @@ from cxlean.demo import journeys as journeys_demo
 from cxlean.demo import org as org_demo
 from cxlean.gemba.models import Answer, Observation, Schedule, Walk, WalkStatus
 from cxlean.gemba.reports import cadence, months_back
+from tests.demo_once import built_for_module
 
 pytestmark = pytest.mark.django_db
 
@@ -26,23 +27,12 @@ def build(today: dt.date):
     return units, users, count
 
 
-@pytest.fixture
-def built():
-    return build(timezone.localdate())
-
-
-@pytest.mark.parametrize(
-    "today",
-    [dt.date(2026, 3, 15), dt.date(2026, 3, 16), dt.date(2026, 3, 17), dt.date(2026, 10, 27)],
-    ids=["the 15th", "the 16th", "a Tuesday", "after the October DST change"],
-)
-def test_any_day_gives_one_overdue_walk_and_one_cancelled(today):
-    build(today)
-    now = timezone.make_aware(dt.datetime.combine(today, dt.time(12)))
-    assert Walk.objects.overdue(now).count() == 1
-    assert Walk.objects.filter(status=WalkStatus.CANCELLED).count() == 1
-    assert Walk.objects.filter(status=WalkStatus.DONE).count() >= 7
-    assert Observation.objects.filter(improvement__isnull=False).count() == 5
+@pytest.fixture(scope="module")
+def built(django_db_setup, django_db_blocker):
+    """Built once for the module: the tests only read it (the one that deletes is rolled
+    back). How the demo falls on other days: test_demo_any_day.py."""
+    with built_for_module(django_db_blocker, lambda: build(timezone.localdate())) as made:
+        yield made
 
 
 def test_two_schedules_and_walks_from_three_months_back_to_six_weeks_ahead(built):
