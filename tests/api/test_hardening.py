@@ -24,6 +24,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.maturity.factories import QuestionFactory
+from tests.openapi import openapi_schema
 
 pytestmark = pytest.mark.django_db
 
@@ -349,9 +350,7 @@ def test_web_pages_keep_their_html_404_with_debug_off(settings, client):
 
 @pytest.fixture(scope="module")
 def openapi():
-    from drf_spectacular.generators import SchemaGenerator
-
-    return SchemaGenerator().get_schema(request=None, public=True)
+    return openapi_schema()
 
 
 def test_a_name_read_through_an_empty_relation_is_nullable(openapi):

@@ -18,7 +18,6 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections, transaction
-from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -36,13 +35,14 @@ from tests.gemba import factories as gemba
 from tests.maturity import factories as maturity
 from tests.metrics import factories as metrics
 from tests.notifications import factories as notifications
+from tests.openapi import openapi_schema
 
 EXAMPLES_PER_OPERATION = 6
 SEED = 20261207
 
 
 def build_schema() -> schemathesis.BaseSchema:
-    raw = SchemaGenerator().get_schema(request=None, public=True)
+    raw = openapi_schema()
     config = SchemathesisConfig(seed=SEED)
     config.projects.default.phases.update(phases=["examples", "fuzzing"])
     schema = schemathesis.openapi.from_dict(raw, config=config)
