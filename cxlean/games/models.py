@@ -27,6 +27,7 @@ from simple_history.models import HistoricalRecords
 
 from cxlean.backlog.models import Item
 from cxlean.competence.models import CompetenceActivity
+from cxlean.core.dates import validate_sane_date
 from cxlean.core.models import Created, Described
 from cxlean.core.translation import Translated
 from cxlean.journeys.models import Journey
@@ -286,7 +287,9 @@ class GameSession(Created):
         default=SessionStatus.SCHEDULED,
         editable=False,
     )
-    scheduled_for = models.DateTimeField(_("scheduled for"), null=True, blank=True)
+    scheduled_for = models.DateTimeField(
+        _("scheduled for"), null=True, blank=True, validators=[validate_sane_date]
+    )
     join_code = models.CharField(
         _("join code"), max_length=8, null=True, blank=True, unique=True, editable=False
     )
@@ -472,7 +475,7 @@ class Submission(models.Model):
     team = models.OneToOneField(
         Team, verbose_name=_("team"), on_delete=models.CASCADE, related_name="submission"
     )
-    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
+    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now, editable=False)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("submitted by"),
