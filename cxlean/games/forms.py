@@ -112,7 +112,9 @@ class SessionForm(forms.Form):
         self.fields["deck"].queryset = decks  # type: ignore[attr-defined]
 
     def team_name_list(self) -> list[str]:
-        return [line.strip() for line in self.cleaned_data["team_names"].splitlines() if line.strip()]
+        return [
+            line.strip() for line in self.cleaned_data["team_names"].splitlines() if line.strip()
+        ]
 
 
 class JoinForm(forms.Form):
@@ -187,3 +189,13 @@ class ScoreForm(forms.Form):
         widget=forms.RadioSelect,
         help_text=_("1 = weak, 5 = excellent."),
     )
+
+
+class UnitFilterForm(forms.Form):
+    """Which unit's games the home page shows (its sub-units included)."""
+
+    unit = UnitChoiceField(label=_("Unit"), queryset=Unit.objects.none(), empty_label=None)
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]

@@ -66,6 +66,7 @@ Reading (no permission check: pass what the person may see):
     leaderboard(unit) -> list[LeaderRow]       (people, over the unit's finished sessions)
     team_progress(unit) -> dict[str, list[ProgressPoint]]   (per team name, over time)
     person_results(user) -> list[PersonResult] (one person's games, newest first)
+    result_rows(sessions) -> list[dict]        (flat: one row per person and session)
 """
 
 from __future__ import annotations
@@ -87,6 +88,7 @@ from django.utils.translation import gettext as _
 
 from cxlean.backlog.models import Item, Source
 from cxlean.competence.models import Goal, Record
+from cxlean.core.names import display_name
 from cxlean.games import rules, scoring
 from cxlean.games.models import (
     MAX_TEAMS,
@@ -912,3 +914,43 @@ def person_results(user) -> list[PersonResult]:
                     )
                 )
     return results
+
+
+def result_rows(sessions: list[GameSession]) -> list[dict]:
+    """One row per person and session (a team without members: one row without a
+    person): the flat results of the API and the Excel export. The sessions come with
+    their unit and deck (`select_related`); the rest takes a fixed number of queries."""
+    boards, _results = _score_sessions(sessions)
+    rows = []
+    for session in sessions:
+        board = boards[session.pk]
+        for score in sorted(board, key=lambda row: row.team.number):
+            common = {
+                "session": session.pk,
+                "session_title": str(session),
+                "finished_at": session.finished_at,
+                "unit": session.unit_id,
+                "unit_name": session.unit.name,
+                "deck": session.deck_id,
+                "deck_kind": session.deck.kind,
+                "team": score.team.pk,
+                "team_name": score.team.name,
+                "teams": len(board),
+                "placement_points": score.placement_points,
+                "max_points": score.max_points,
+                "bonus": score.bonus,
+                "presentation_average": score.presentation_average,
+                "presentation_points": score.presentation_points,
+                "total": score.total,
+                "rank": score.rank,
+            }
+            people = score.members or [None]
+            for person in people:
+                rows.append(
+                    {
+                        **common,
+                        "person": person.pk if person else None,
+                        "person_name": display_name(person) if person else None,
+                    }
+                )
+    return rows
