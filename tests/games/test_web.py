@@ -423,3 +423,12 @@ def test_the_results_page_lists_teams_and_people(as_user, bob, alice, dave, pres
     home = as_user(alice).get(reverse("games:home"), {"unit": presenting.unit_id})
     assert home.context["leaderboard"]
     assert "<svg" in home.text
+
+
+def test_the_backlog_item_links_back_to_the_game(as_user, alice, presenting, teams):
+    presentation = Presentation.objects.get(team=teams[0])
+    services.write_idea(presentation=presentation, user=alice, idea="Samtal efter chatt")
+    item, _created = services.send_idea_to_backlog(presentation=presentation, by=alice)
+    page = as_user(alice).get(reverse("backlog:detail", args=[item.pk]))
+    assert page.status_code == 200
+    assert reverse("games:presentations", args=[presenting.pk]) in page.text
