@@ -182,7 +182,7 @@ class Card(models.Model):
     hint_sv = models.CharField(_("hint (Swedish)"), max_length=300, blank=True)
     hint_en = models.CharField(_("hint (English)"), max_length=300, blank=True)
     correct_slot = models.ForeignKey(
-        Slot, verbose_name=_("correct slot"), on_delete=models.PROTECT, related_name="cards"
+        Slot, verbose_name=_("correct slot"), on_delete=models.RESTRICT, related_name="cards"
     )
     explanation_sv = models.TextField(_("explanation (Swedish)"), blank=True)
     explanation_en = models.TextField(_("explanation (English)"), blank=True)
