@@ -26,6 +26,7 @@ from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from cxlean.backlog.models import Item
 from cxlean.competence.models import CompetenceActivity
 from cxlean.demo.history import changes_recorded_as
 from cxlean.games import rules, services
@@ -39,6 +40,9 @@ FACILITATOR = "coordinator"
 TRAINEE = "oskar.lund"
 LEAD_CODE = "lead-timeline-game"
 STEP_CARDS_PER_STEP = 2
+# The idea the chat team presented is already in the demo backlog (cxlean/demo/backlog.py):
+# the game's presentation is linked to it, as "send to backlog" would have made it.
+BACKLOG_IDEA = "Avsluta gamla avtalet automatiskt vid flytt"
 
 # --- the decks -----------------------------------------------------------------------------
 
@@ -398,7 +402,7 @@ GAMES = (
         scores=((4, 4, 5), (5, 5, 4), (3, 4, 3)),
         ideas=(
             "Säg i flyttbekräftelsen att nätägaren behöver en egen anmälan",
-            "Samla slutfaktura och första faktura i ett utskick",
+            BACKLOG_IDEA,
             "Skicka mätarställningen direkt till faktureringen",
         ),
         to_backlog=1,
@@ -406,6 +410,15 @@ GAMES = (
 )
 # fmt: on
 ROUND_SECONDS = 600
+
+
+def link_to_backlog(presentation, by: User) -> None:
+    item = Item.objects.filter(title=BACKLOG_IDEA).first()
+    if item is None:
+        services.send_idea_to_backlog(presentation=presentation, by=by)
+        return
+    presentation.backlog_item = item
+    presentation.save(update_fields=["backlog_item"])
 
 
 def build_games(
@@ -491,7 +504,7 @@ def play(
         if idea:
             services.write_idea(presentation=presentation, user=facilitator, idea=idea)
         if game.to_backlog == index:
-            services.send_idea_to_backlog(presentation=presentation, by=facilitator)
+            link_to_backlog(presentation, facilitator)
     finished_at = start + dt.timedelta(minutes=45)
     return services.finish(session, by=facilitator, now=finished_at)
 
