@@ -27,6 +27,7 @@ from cxlean.competence.api.views import (
 )
 from cxlean.core.branding_api import BrandingView
 from cxlean.exports.api.routes import ROUTES as EXPORT_ROUTES
+from cxlean.games.api.routes import ROUTES as GAME_ROUTES
 from cxlean.gemba.api.routes import ROUTES as GEMBA_ROUTES
 from cxlean.guide.api.views import GuideActivityViewSet, GuideStepViewSet
 from cxlean.imports.api.routes import ROUTES as IMPORT_ROUTES
@@ -94,6 +95,7 @@ for prefix, viewset, basename in (
     *EXPORT_ROUTES,
     *IMPORT_ROUTES,
     *NOTIFICATION_ROUTES,
+    *GAME_ROUTES,
 ):
     router.register(prefix, viewset, basename=basename)
 

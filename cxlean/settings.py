@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "cxlean.metrics",
     "cxlean.maturity",
     "cxlean.insights",
+    "cxlean.games",
     "cxlean.inbox",
     "cxlean.help",
     "cxlean.exports",

@@ -19,6 +19,7 @@ urlpatterns = [
     path("gemba/", include("cxlean.gemba.urls")),
     path("metrics/", include("cxlean.metrics.urls")),
     path("maturity/", include("cxlean.maturity.urls")),
+    path("games/", include("cxlean.games.urls")),
     path("insights/", include("cxlean.insights.urls")),
     path("exports/", include("cxlean.exports.urls")),
     path("imports/", include("cxlean.imports.urls")),

@@ -15,6 +15,16 @@ from cxlean.competence.models import (
     Requirement,
     TraineePlan,
 )
+from cxlean.games.models import (
+    Card,
+    Deck,
+    DeckKind,
+    GameSession,
+    Slot,
+    TaskCard,
+    Team,
+    TeamMember,
+)
 from cxlean.guide.models import GuideActivity, GuideStep
 from cxlean.journeys.models import (
     Channel,
@@ -290,3 +300,86 @@ class AttachmentFactory(factory.django.DjangoModelFactory):
 
     item = factory.SubFactory(ItemFactory)
     file = factory.django.FileField(filename="notes.txt", data=b"notes")
+
+
+# --- the timeline game -------------------------------------------------------------------
+
+
+class DeckFactory(factory.django.DjangoModelFactory):
+    """A challenge deck; `deck_with_cards` below gives one with slots and cards."""
+
+    class Meta:
+        model = Deck
+
+    title_sv = factory.Sequence(lambda n: f"Utmaning {n}")
+    title_en = factory.Sequence(lambda n: f"Challenge {n}")
+    kind = DeckKind.STEPS
+
+
+class SlotFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Slot
+
+    deck = factory.SubFactory(DeckFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    label_sv = factory.Sequence(lambda n: f"Plats {n}")
+    label_en = factory.Sequence(lambda n: f"Slot {n}")
+
+
+class CardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Card
+
+    deck = factory.SelfAttribute("correct_slot.deck")
+    correct_slot = factory.SubFactory(SlotFactory)
+    text_sv = factory.Sequence(lambda n: f"Kort {n}")
+    text_en = factory.Sequence(lambda n: f"Card {n}")
+    points = 10
+
+
+class TaskCardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TaskCard
+
+    deck = factory.SubFactory(DeckFactory)
+    text_sv = factory.Sequence(lambda n: f"Uppgift {n}")
+    text_en = factory.Sequence(lambda n: f"Task {n}")
+
+
+def deck_with_cards(slots: int = 4, ordered: bool = True, **kwargs) -> Deck:
+    """A deck with `slots` slots (positions 1…n), one 10-point card per slot (card i
+    belongs in slot i) and two task cards."""
+    deck = DeckFactory(ordered=ordered, **kwargs)
+    for position in range(1, slots + 1):
+        slot = SlotFactory(deck=deck, position=position)
+        CardFactory(deck=deck, correct_slot=slot, order=position)
+    TaskCardFactory(deck=deck)
+    TaskCardFactory(deck=deck)
+    return deck
+
+
+class GameSessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = GameSession
+
+    unit = factory.SubFactory(UnitFactory)
+    deck = factory.SubFactory(DeckFactory)
+    facilitator = factory.SubFactory(UserFactory, role=COORDINATOR)
+    title = factory.Sequence(lambda n: f"Game {n}")
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Team
+
+    session = factory.SubFactory(GameSessionFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    name = factory.Sequence(lambda n: f"Team {n + 1}")
+
+
+class TeamMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TeamMember
+
+    team = factory.SubFactory(TeamFactory)
+    user = factory.SubFactory(UserFactory)

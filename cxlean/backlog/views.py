@@ -92,6 +92,8 @@ def visible_item(request: HttpRequest, pk: int) -> Item:
             "transition__target",
             "source_feedback",
             "gemba_observation__walk__touchpoint",
+            "game_presentation__team__session",
+            "game_presentation__task_card",
         ),
         pk=pk,
     )

@@ -31,6 +31,7 @@ from cxlean.core.branding import Branding
 from cxlean.demo import backlog as backlog_demo
 from cxlean.demo import checklists as checklists_demo
 from cxlean.demo import competence as competence_demo
+from cxlean.demo import games as games_demo
 from cxlean.demo import gemba as gemba_demo
 from cxlean.demo import journeys as journeys_demo
 from cxlean.demo import maturity as maturity_demo
@@ -210,6 +211,7 @@ class DemoSummary:
     survey_answers: int
     assessments: int
     notifications: int
+    games: int = 0
 
 
 # --- finding and removing the demo ---------------------------------------------------
@@ -227,6 +229,7 @@ def delete_demo() -> None:
         return
     units = root.subtree()
     people = User.objects.filter(profile__unit__in=units)
+    games_demo.delete_games_of(units, people)
     competence_demo.delete_competence_of(people)
     checklists_demo.delete_checklists_of(units)
     gemba_demo.delete_gemba_of(units, people)
@@ -270,6 +273,7 @@ def build_demo(*, today: dt.date, people: int = 0) -> DemoSummary:
         walks = gemba_demo.build_gemba(units, users, journeys, today)
         survey_answers = metrics_demo.build_metrics(units, users, journeys, today)
         assessments = maturity_demo.build_maturity(units, users, today)
+        games = len(games_demo.build_games(units, users, today))
         extra = max(people - len(PEOPLE), 0)
         teams = add_generated_people(extra, [units[code] for code in DEPARTMENTS], password)
         if extra:
@@ -294,6 +298,7 @@ def build_demo(*, today: dt.date, people: int = 0) -> DemoSummary:
         survey_answers=survey_answers,
         assessments=assessments,
         notifications=notifications,
+        games=games,
     )
 
 

@@ -36,6 +36,7 @@ CHAPTERS = (
     "gemba",
     "metrics",
     "maturity",
+    "game",
     "reminders",
     "excel",
     "api",

@@ -75,7 +75,8 @@ class Command(BaseCommand):
             f"feedback), {summary.checklists} checklist assignments, {summary.walks} Gemba "
             f"walks ({from_walks} improvements made from their observations), "
             f"{summary.survey_answers} survey answers, {summary.assessments} maturity "
-            f"assessments and {summary.notifications} reminders in "
+            f"assessments, {summary.games} timeline games and {summary.notifications} "
+            f"reminders in "
             f"{time.monotonic() - started:.1f} s."
         )
 
