@@ -10,7 +10,7 @@ PYTHON_CANDIDATES := $(foreach v,$(shell cat .python-version 2>/dev/null),$(HOME
     python3.13 python3.12 python3
 BASE_PYTHON := $(firstword $(foreach p,$(PYTHON_CANDIDATES),$(shell command -v $(p) >/dev/null 2>&1 && $(p) -c 'import sys; print("$(p)" if sys.version_info >= (3, 12) else "")' 2>/dev/null)))
 
-.PHONY: venv run test lint migrations-check messages demo bench clean lock datamodel screenshots
+.PHONY: venv run test lint migrations-check messages demo bench clean lock datamodel screenshots backup-check
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@if [ -z "$(BASE_PYTHON)" ]; then \
@@ -68,6 +68,12 @@ screenshots: $(VENV)/.installed
 	server=$$!; trap 'kill $$server' EXIT; \
 	for i in $$(seq 60); do $(PY) -c "import urllib.request as u; u.urlopen('http://127.0.0.1:$(SHOT_PORT)/healthz/')" 2>/dev/null && break; sleep 1; done; \
 	BASE_URL=http://127.0.0.1:$(SHOT_PORT) $(PY) scripts/screenshots.py
+
+# The manual's backup and restore steps (docs/en/architecture.md), run as they stand on a
+# scratch PostgreSQL database with the demo; the app must then serve the restored data
+# (scripts/backup_restore_check.py). Needs PostgreSQL at PGHOST (127.0.0.1:5432, postgres).
+backup-check: $(VENV)/.installed
+	$(PY) scripts/backup_restore_check.py
 
 bench: $(VENV)/.installed
 	@for f in bench/*.py; do echo "== $$f"; $(PY) $$f || exit 1; done

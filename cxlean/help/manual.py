@@ -8,16 +8,21 @@ chapter is written `[text](backlog.md#priority)`.
 """
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
 
 DOCS_DIR = Path(settings.BASE_DIR) / "docs"
 
@@ -76,6 +81,11 @@ class Chapter:
     sections: tuple[Section, ...]
 
     @property
+    def has_diagrams(self) -> bool:
+        """Whether the page needs the diagram script (static/js/diagrams.js)."""
+        return "data-diagram" in self.html
+
+    @property
     def toc(self) -> tuple[Heading, ...]:
         """The headings under the title (levels 2 and 3)."""
         return tuple(heading for heading in self.headings if heading.level in (2, 3))
@@ -88,7 +98,31 @@ def manual_language(language: str | None = None) -> str:
 
 
 def _markdown() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": False, "linkify": False}).enable(["table"])
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable(["table"])
+    md.add_render_rule("fence", _fence)
+    return md
+
+
+def _fence(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+    """A ```mermaid``` block becomes a figure: static/js/diagrams.js draws the picture into
+    it in the browser (on screen and in print), fitted to the page with a "Full size"
+    toggle, and the Mermaid text stays under it, folded away once the picture is there, as
+    the picture's text equivalent. Without JavaScript the text shows, open."""
+    token = tokens[idx]
+    if token.info.strip() != "mermaid":
+        return self.fence(tokens, idx, options, env)
+    label = escapeHtml(_("The data model as a picture; its text follows."))
+    full_size = escapeHtml(_("Full size"))
+    summary = escapeHtml(_("The diagram as text (Mermaid)"))
+    return (
+        '<figure class="diagram" data-diagram>'
+        '<button type="button" class="button button--secondary button--small diagram__zoom"'
+        f' aria-pressed="false" hidden>{full_size}</button>'
+        f'<div class="diagram__picture" data-label="{label}"></div>'
+        f'<details class="diagram__text" open><summary>{summary}</summary>'
+        f'<pre><code class="language-mermaid">{escapeHtml(token.content)}</code></pre>'
+        "</details></figure>\n"
+    )
 
 
 def _anchor(text: str, taken: set[str]) -> str:
@@ -163,7 +197,8 @@ def render(source: str, slug: str, language: str) -> Chapter:
         elif token.type == "fence" and token.info.startswith("datamodel "):
             _include_diagram(token)
     _rewrite_links(tokens)
-    html = md.renderer.render(tokens, md.options, {})
+    with translation.override(language):
+        html = md.renderer.render(tokens, md.options, {})
     title = headings[0].text if headings and headings[0].level == 1 else slug
     return Chapter(slug, language, title, html, tuple(headings), _sections(source, headings))
 

@@ -69,6 +69,22 @@ def page(browser, live_server):
     page.context.close()
 
 
+def browser_problems(page) -> list[str]:
+    """A list that fills with what the browser reports going wrong on the page from now on:
+    Content-Security-Policy violations, console errors and uncaught script errors."""
+    problems: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            problems.append(message.text)
+            if "Content Security Policy" in message.text or message.type == "error"
+            else None
+        ),
+    )
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    return problems
+
+
 def log_in(page, username: str, password: str) -> None:
     page.goto("/accounts/login/")
     page.fill("input[name=username]", username)

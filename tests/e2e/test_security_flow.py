@@ -3,7 +3,7 @@ board's and the matrix's) and the browser reports no violation on any of them.""
 
 import pytest
 
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import browser_problems, log_in
 from tests.factories import PASSWORD, ItemFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -13,16 +13,7 @@ PAGES = ["/", "/improvements/board/", "/competence/matrix/", "/plans/", "/gemba/
 
 def test_no_page_breaks_the_content_security_policy(page, bob, alice, service_unit):
     ItemFactory(title="Kortare kö i chatten", unit=service_unit)
-    problems: list[str] = []
-    page.on(
-        "console",
-        lambda message: (
-            problems.append(message.text)
-            if "Content Security Policy" in message.text or message.type == "error"
-            else None
-        ),
-    )
-    page.on("pageerror", lambda error: problems.append(str(error)))
+    problems = browser_problems(page)
     log_in(page, "bob", PASSWORD)
     for path in PAGES:
         response = page.goto(path)
