@@ -2,8 +2,8 @@
 
 Each area contributes rows through its own querysets and permission rules
 (`cxlean.inbox.areas`); this module orders them, groups them and cuts each group to a
-limit. The start page, the API (`GET /api/v1/inbox/`) and, later, the daily digest all
-call `inbox_for`.
+limit. The start page, the API (`GET /api/v1/inbox/`) and the daily digest (through
+`cxlean.core.todo`, as `top_items`) all call `inbox_for`.
 
 The number of queries does not depend on how much there is: each area runs a fixed
 set of queries, and lists that can grow with the organisation (sign-offs waiting, ideas
@@ -19,6 +19,9 @@ from enum import IntEnum
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from cxlean.core.todo import TopItem
+from cxlean.inbox.models import last_visit
 
 DEFAULT_LIMIT = 8  # rows shown per group on the start page
 SOON_DAYS = 7  # "due soon": within a week
@@ -210,3 +213,20 @@ def inbox_for(
     if not user.is_authenticated:
         return Inbox([], since)
     return Inbox(group(contributions(user, context), limit), since)
+
+
+def top_items(user, limit: int) -> list[TopItem]:
+    """The first `limit` rows of `user`'s inbox, most urgent first, as the daily digest
+    lists them (registered with `cxlean.core.todo` in the app's ready())."""
+    rows = inbox_for(user, limit, since=last_visit(user)).rows[:limit]
+    return [
+        TopItem(
+            title=row.title,
+            area=row.area_label,
+            state=row.state,
+            url=row.url,
+            due=row.due,
+            late=row.urgency == Urgency.LATE,
+        )
+        for row in rows
+    ]
