@@ -166,14 +166,14 @@ class Context:
 
 def group(batches: list[Batch], limit: int) -> list[Group]:
     """The rows by urgency, each group cut to `limit`, with the areas' "show all" links.
-    A row two areas' rules both bring (an idea one submitted and now triages) is kept
-    once, at its most urgent."""
+    A row two areas' rules both bring (an idea one submitted and now triages: the same
+    page and title) is kept once, at its most urgent."""
     groups = {urgency: Group(urgency) for urgency in Urgency}
-    seen: set[str] = set()
+    seen: set[tuple[str, str]] = set()
     every = [row for batch in batches for row in batch.rows]
     for row in sorted(every, key=lambda row: row.sort_key):
-        if row.url not in seen:
-            seen.add(row.url)
+        if (row.url, row.title) not in seen:
+            seen.add((row.url, row.title))
             groups[row.urgency].rows.append(row)
     for batch in batches:
         if batch.hidden and batch.rows:
