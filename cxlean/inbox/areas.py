@@ -37,10 +37,11 @@ from cxlean.exports.models import ExportJob, JobStatus
 from cxlean.gemba.models import Observation, Schedule, Walk, WalkStatus
 from cxlean.gemba.queries import planning_units
 from cxlean.imports.models import ImportJob
-from cxlean.inbox.rows import Batch, Context, Row, Urgency
+from cxlean.inbox.rows import NOTIFICATION, Batch, Context, Row, Urgency
 from cxlean.insights.dashboard import figure, maturity_by_unit
 from cxlean.maturity.models import Assessment, AssessmentAnswer, Question
 from cxlean.metrics.reports import moved_since
+from cxlean.notifications.models import Notification
 from cxlean.org.models import Unit
 from cxlean.org.roles import is_coordinator, is_management
 from cxlean.plans.models import Activity, Plan
@@ -322,8 +323,11 @@ def assessments_to_answer(user, context: Context) -> list[Batch]:
 # --- competence ----------------------------------------------------------------------------
 
 
-def record_row(record: Record, kind: str, state: str, urgency: Urgency) -> Row:
-    """A row about someone's competence record: its page, titled by its activity."""
+def record_row(
+    record: Record, kind: str, state: str, urgency: Urgency, *, act: bool = False
+) -> Row:
+    """A row about someone's competence record: its page, titled by its activity.
+    `act`: the page signs it off on the row itself."""
     return Row(
         kind=kind,
         area="competence",
@@ -331,6 +335,7 @@ def record_row(record: Record, kind: str, state: str, urgency: Urgency) -> Row:
         state=state,
         url=reverse("competence:record", args=[record.pk]),
         urgency=urgency,
+        subject=record if act else None,
     )
 
 
@@ -384,7 +389,7 @@ def sign_offs_waiting(user, context: Context) -> list[Batch]:
             "person": display_name(record.person),
             "level": LEVEL_LETTERS[record.self_level],
         }
-        return record_row(record, "sign_off", state, Urgency.WAITING)
+        return record_row(record, "sign_off", state, Urgency.WAITING, act=True)
 
     return [listed("competence", waiting, context, row, reverse("competence:queue"))]
 
@@ -498,6 +503,27 @@ def finished_jobs(user, context: Context) -> list[Batch]:
         for job in imports.order_by("-finished_at")[: context.limit]
     ]
     return [Batch("exports", rows)]
+
+
+# --- notifications -------------------------------------------------------------------------
+
+
+def unread_notifications(user, context: Context) -> list[Batch]:
+    """What happened to their things and they have not read yet ("your level was
+    signed off"), newest first, in their language; opening one marks it read."""
+    unread = Notification.objects.of(user).unread().order_by("-created_at", "-pk")
+
+    def row(notification: Notification) -> Row:
+        return Row(
+            kind=NOTIFICATION,
+            area="notifications",
+            title=notification.title,
+            state=notification.body,
+            url=reverse("notifications:open", args=[notification.pk]),
+            urgency=Urgency.INFO,
+        )
+
+    return [listed("notifications", unread, context, row, reverse("notifications:list"))]
 
 
 # --- management: what moved ----------------------------------------------------------------
@@ -638,6 +664,7 @@ def contributions(user, context: Context) -> list[Batch]:
         own_competence,
         own_improvements,
         finished_jobs,
+        unread_notifications,
     ]
     coordinator = is_coordinator(user)
     if coordinator:

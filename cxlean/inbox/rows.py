@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import IntEnum
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from cxlean.core.todo import TopItem
 from cxlean.inbox.models import last_visit
 
+NOTIFICATION = "notification"  # the kind of a row that is an unread notification
 DEFAULT_LIMIT = 8  # rows shown per group on the start page
 SOON_DAYS = 7  # "due soon": within a week
 FIRST_VISIT_NEWS = dt.timedelta(days=91)  # what moved, shown on a first visit
@@ -62,6 +64,7 @@ AREA_LABELS = {
     "metrics": _("Metrics"),
     "exports": _("Exports"),
     "imports": _("Imports"),
+    "notifications": _("Notifications"),
 }
 AREA_ORDER = {area: n for n, area in enumerate(AREA_LABELS)}  # within a day: plans first
 
@@ -77,6 +80,8 @@ class Row:
     url: str
     urgency: Urgency
     due: dt.date | None = None
+    # The object a row acts on in place (a sign-off waiting: its record), for the page.
+    subject: Any = field(default=None, compare=False)
 
     @property
     def area_label(self) -> str:
@@ -218,7 +223,7 @@ def inbox_for(
 def top_items(user, limit: int) -> list[TopItem]:
     """The first `limit` rows of `user`'s inbox, most urgent first, as the daily digest
     lists them (registered with `cxlean.core.todo` in the app's ready())."""
-    rows = inbox_for(user, limit, since=last_visit(user)).rows[:limit]
+    rows = inbox_for(user, limit, since=last_visit(user)).rows
     return [
         TopItem(
             title=row.title,
@@ -229,4 +234,5 @@ def top_items(user, limit: int) -> list[TopItem]:
             late=row.urgency == Urgency.LATE,
         )
         for row in rows
-    ]
+        if row.kind != NOTIFICATION  # a digest lists the notifications themselves
+    ][:limit]

@@ -284,3 +284,43 @@ def test_management_reads_the_visits_in_the_admin_and_may_not_change_them(maria,
     page = client.get(reverse("admin:inbox_visit_change", args=[visit.pk]))
     assert page.status_code == 200
     assert client.post(reverse("admin:inbox_visit_change", args=[visit.pk]), {}).status_code == 403
+
+
+def test_unread_notifications_are_in_the_inbox_in_the_readers_language(alice, bob, as_user):
+    from cxlean.core.todo import top_items
+    from cxlean.notifications.models import Kind, Notification
+    from tests.factories import RecordFactory
+
+    record = RecordFactory(person=alice, activity__title_sv="Lyssna", activity__title_en="Listen")
+    notification = Notification.objects.create(
+        user=alice,
+        kind=Kind.LEVEL_SIGNED_OFF,
+        params={"activity": {"$sv": "Lyssna", "$en": "Listen"}, "level": "I", "actor": "Bob"},
+        url=f"/competence/records/{record.pk}/",
+    )
+    with translation.override("sv"):
+        sv = [row for row in inbox_for(alice).rows if row.kind == "notification"]
+    with translation.override("en"):
+        en = [row for row in inbox_for(alice).rows if row.kind == "notification"]
+    assert len(sv) == len(en) == 1
+    assert sv[0].title != en[0].title and "Listen" in en[0].title
+    assert en[0].url == reverse("notifications:open", args=[notification.pk])
+    assert "notification" not in rows_of(bob)  # only one's own
+    assert not [item for item in top_items(alice, 5) if item.url == en[0].url]  # not in digests
+    notification.read_at = timezone.now()
+    notification.save()
+    assert "notification" not in rows_of(alice)
+
+
+def test_a_coordinator_signs_off_on_the_inbox_row(everything, bob, as_user):
+    from cxlean.competence.models import Record
+
+    client = as_user(bob)
+    html = client.get(HOME, language="en").content.decode()
+    record = Record.objects.for_queue(bob).first()
+    action = reverse("competence:sign_off", args=[record.pk])
+    assert f'action="{action}"' in html
+    response = client.post(action, {"level": record.self_level, "next": HOME})
+    assert response.status_code == 302 and response["Location"] == HOME
+    record.refresh_from_db()
+    assert record.level == record.self_level

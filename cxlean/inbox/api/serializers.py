@@ -8,7 +8,7 @@ class RowSerializer(serializers.Serializer):
         help_text="What the row is: activity, checklist, checklist_overdue, walk, "
         "walk_to_report, walk_to_plan, walk_follow_up, assessment, level_waiting, "
         "level_rejected, trainee_goal, sign_off, green_card, idea, improvement, triage, "
-        "export, import; for management what moved since their last visit: "
+        "export, import, notification (unread); for management what moved since their last visit: "
         "maturity_moved, rollout_behind, metric_moved."
     )
     area = serializers.CharField(help_text="The area it comes from (plans, checklists …).")
