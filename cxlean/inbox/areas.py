@@ -599,7 +599,7 @@ def rollouts_moved(context: Context) -> Batch:
         .order_by("-late", "pk")
     )
 
-    def row(plan: Plan) -> Row:
+    def row(plan: Any) -> Row:  # a Plan annotated with late and late_before
         return Row(
             kind="rollout_behind",
             area="plans",
