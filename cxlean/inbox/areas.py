@@ -35,7 +35,7 @@ from cxlean.competence.models import (
 from cxlean.core.names import display_name
 from cxlean.exports.models import ExportJob, JobStatus
 from cxlean.gemba.models import Observation, Schedule, Walk, WalkStatus
-from cxlean.gemba.queries import planning_units
+from cxlean.gemba.queries import may_plan_walks, planning_units
 from cxlean.imports.models import ImportJob
 from cxlean.inbox.rows import NOTIFICATION, Batch, Context, Row, Urgency
 from cxlean.insights.dashboard import figure, maturity_by_unit
@@ -266,6 +266,8 @@ def unit_walks(user, context: Context) -> list[Batch]:
 def walks_to_plan(user, context: Context) -> list[Batch]:
     """Recurring walks in a coordinator's units that plan nothing: active schedules
     without a leader (a walk needs one, so none is created)."""
+    if not may_plan_walks(user):
+        return []
     schedules = (
         Schedule.objects.filter(unit__in=planning_units(user), active=True, leader__isnull=True)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=context.today))
