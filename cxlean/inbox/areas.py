@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from functools import partial
+from typing import Any
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -31,13 +34,14 @@ from cxlean.competence.models import (
 )
 from cxlean.core.names import display_name
 from cxlean.exports.models import ExportJob, JobStatus
-from cxlean.gemba.models import Observation, Walk, WalkStatus
+from cxlean.gemba.models import Observation, Schedule, Walk, WalkStatus
+from cxlean.gemba.queries import may_plan_walks, planning_units
 from cxlean.imports.models import ImportJob
-from cxlean.inbox.rows import Batch, Context, Row, Urgency
-from cxlean.insights.dashboard import figure
+from cxlean.inbox.rows import NOTIFICATION, Batch, Context, Row, Urgency
+from cxlean.insights.dashboard import figure, maturity_by_unit
 from cxlean.maturity.models import Assessment, AssessmentAnswer, Question
-from cxlean.metrics.reports import latest_vs_target
-from cxlean.metrics.views import trend_url
+from cxlean.metrics.reports import moved_since
+from cxlean.notifications.models import Notification
 from cxlean.org.models import Unit
 from cxlean.org.roles import is_coordinator, is_management
 from cxlean.plans.models import Activity, Plan
@@ -53,6 +57,13 @@ def first(queryset, context: Context) -> tuple[list, int]:
     """The first `limit` rows of a list that can grow with the organisation, and how
     many there are: two queries."""
     return list(queryset[: context.limit]), queryset.count()
+
+
+def listed(area: str, queryset, context: Context, row: Callable[[Any], Row], url: str) -> Batch:
+    """A batch of the first rows of a long list (`first`), each made by `row`, with how
+    many there are and `url`, the area's own list of them all."""
+    shown, total = first(queryset, context)
+    return Batch(area, [row(obj) for obj in shown], total, url)
 
 
 # --- rollout plans -------------------------------------------------------------------------
@@ -97,24 +108,19 @@ def unit_activities(user, context: Context) -> list[Batch]:
         .select_related("phase__plan")
         .order_by("due_date", "pk")
     )
-    late, late_count = first(theirs.late(context.today), context)
-    blocked, blocked_count = first(
-        theirs.filter(status=Activity.Status.BLOCKED, due_date__gte=context.today), context
-    )
-    plans_url = reverse("plans:list")
+    blocked = theirs.filter(status=Activity.Status.BLOCKED, due_date__gte=context.today)
     return [
-        Batch(
+        listed(
             "plans",
-            [activity_row(activity, context, Urgency.LATE) for activity in late],
-            late_count,
-            plans_url,
-        ),
-        Batch(
-            "plans",
-            [activity_row(activity, context, Urgency.WAITING) for activity in blocked],
-            blocked_count,
-            plans_url,
-        ),
+            activities,
+            context,
+            partial(activity_row, context=context, urgency=urgency),
+            reverse("plans:list"),
+        )
+        for activities, urgency in (
+            (theirs.late(context.today), Urgency.LATE),
+            (blocked, Urgency.WAITING),
+        )
     ]
 
 
@@ -253,9 +259,34 @@ def unit_walks(user, context: Context) -> list[Batch]:
         .select_related("unit", "touchpoint")
         .order_by("planned_start", "pk")
     )
-    shown, total = first(walks, context)
-    rows = [walk_row(walk, context, "walk_to_report") for walk in shown]
-    return [Batch("gemba", rows, total, reverse("gemba:list"))]
+    row = partial(walk_row, context=context, kind="walk_to_report")
+    return [listed("gemba", walks, context, row, reverse("gemba:list"))]
+
+
+def walks_to_plan(user, context: Context) -> list[Batch]:
+    """Recurring walks in a coordinator's units that plan nothing: active schedules
+    without a leader (a walk needs one, so none is created)."""
+    if not may_plan_walks(user):
+        return []
+    schedules = (
+        Schedule.objects.filter(unit__in=planning_units(user), active=True, leader__isnull=True)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=context.today))
+        .select_related("unit")
+        .order_by("starts_on", "pk")
+    )
+
+    def row(schedule: Schedule) -> Row:
+        return Row(
+            kind="walk_to_plan",
+            area="gemba",
+            title=str(_("Gemba walk: %(where)s") % {"where": schedule.title}),
+            state=_("Recurring walk without a leader: no walks are planned · %(unit)s")
+            % {"unit": schedule.unit.name},
+            url=reverse("gemba:schedule_edit", args=[schedule.pk]),
+            urgency=Urgency.WAITING,
+        )
+
+    return [listed("gemba", schedules, context, row, reverse("gemba:schedules"))]
 
 
 # --- maturity ------------------------------------------------------------------------------
@@ -294,8 +325,20 @@ def assessments_to_answer(user, context: Context) -> list[Batch]:
 # --- competence ----------------------------------------------------------------------------
 
 
-def record_url(record: Record) -> str:
-    return reverse("competence:record", args=[record.pk])
+def record_row(
+    record: Record, kind: str, state: str, urgency: Urgency, *, act: bool = False
+) -> Row:
+    """A row about someone's competence record: its page, titled by its activity.
+    `act`: the page signs it off on the row itself."""
+    return Row(
+        kind=kind,
+        area="competence",
+        title=str(record.activity),
+        state=state,
+        url=reverse("competence:record", args=[record.pk]),
+        urgency=urgency,
+        subject=record if act else None,
+    )
 
 
 def own_competence(user, context: Context) -> list[Batch]:
@@ -307,29 +350,14 @@ def own_competence(user, context: Context) -> list[Batch]:
     for record in records.values():
         letter = LEVEL_LETTERS[record.self_level]
         if record.is_rejected:
-            comment = record.rejection_comment
-            rows.append(
-                Row(
-                    kind="level_rejected",
-                    area="competence",
-                    title=str(record.activity),
-                    state=_("Level %(level)s was not signed off: %(comment)s")
-                    % {"level": letter, "comment": comment},
-                    url=record_url(record),
-                    urgency=Urgency.WAITING,
-                )
-            )
+            state = _("Level %(level)s was not signed off: %(comment)s") % {
+                "level": letter,
+                "comment": record.rejection_comment,
+            }
+            rows.append(record_row(record, "level_rejected", state, Urgency.WAITING))
         elif record.awaits_sign_off:
-            rows.append(
-                Row(
-                    kind="level_waiting",
-                    area="competence",
-                    title=str(record.activity),
-                    state=_("Level %(level)s waits for a sign-off") % {"level": letter},
-                    url=record_url(record),
-                    urgency=Urgency.INFO,
-                )
-            )
+            state = _("Level %(level)s waits for a sign-off") % {"level": letter}
+            rows.append(record_row(record, "level_waiting", state, Urgency.INFO))
     horizon = context.today + dt.timedelta(days=UPCOMING_DAYS)
     goals = Goal.objects.filter(plan__person=user, due_date__lte=horizon).select_related("activity")
     for goal in goals:
@@ -357,31 +385,25 @@ def sign_offs_waiting(user, context: Context) -> list[Batch]:
         .select_related("person", "activity")
         .order_by("updated_at", "pk")
     )
-    shown, total = first(waiting, context)
-    rows = [
-        Row(
-            kind="sign_off",
-            area="competence",
-            title=str(record.activity),
-            state=_("%(person)s asks for a sign-off at level %(level)s")
-            % {"person": display_name(record.person), "level": LEVEL_LETTERS[record.self_level]},
-            url=record_url(record),
-            urgency=Urgency.WAITING,
-        )
-        for record in shown
-    ]
-    return [Batch("competence", rows, total, reverse("competence:queue"))]
+
+    def row(record: Record) -> Row:
+        state = _("%(person)s asks for a sign-off at level %(level)s") % {
+            "person": display_name(record.person),
+            "level": LEVEL_LETTERS[record.self_level],
+        }
+        return record_row(record, "sign_off", state, Urgency.WAITING, act=True)
+
+    return [listed("competence", waiting, context, row, reverse("competence:queue"))]
 
 
 def expiring_cards(user, context: Context, *, units: bool) -> list[Batch]:
     """Green Cards about to expire: one's own; a coordinator's units' too."""
     cards = GreenCard.objects.current().with_date_status(CardStatus.EXPIRING, context.today)
     cards = cards.visible_to(user) if units else cards.filter(person=user)
-    shown, total = first(
-        cards.select_related("person", "role").order_by("expires_on", "pk"), context
-    )
-    rows = [
-        Row(
+    cards = cards.select_related("person", "role").order_by("expires_on", "pk")
+
+    def row(card: GreenCard) -> Row:
+        return Row(
             kind="green_card",
             area="competence",
             title=str(_("Green Card %(number)s") % {"number": card.number}),
@@ -395,10 +417,9 @@ def expiring_cards(user, context: Context, *, units: bool) -> list[Batch]:
             urgency=context.by_date(card.expires_on),
             due=card.expires_on,
         )
-        for card in shown
-    ]
+
     url = reverse("competence:matrix") if units else reverse("competence:mine")
-    return [Batch("competence", rows, total if rows else None, url)]
+    return [listed("competence", cards, context, row, url)]
 
 
 # --- improvements --------------------------------------------------------------------------
@@ -438,9 +459,9 @@ def own_improvements(user, context: Context) -> list[Batch]:
 
 def ideas_to_triage(user, context: Context) -> list[Batch]:
     ideas = Item.objects.to_triage_by(user).select_related("unit").order_by("created_at", "pk")
-    shown, total = first(ideas, context)
-    rows = [
-        Row(
+
+    def row(item: Item) -> Row:
+        return Row(
             kind="triage",
             area="backlog",
             title=item.title,
@@ -448,10 +469,9 @@ def ideas_to_triage(user, context: Context) -> list[Batch]:
             url=reverse("backlog:detail", args=[item.pk]),
             urgency=Urgency.WAITING,
         )
-        for item in shown
-    ]
+
     url = reverse("backlog:list") + f"?status={ItemStatus.IDEA}"
-    return [Batch("backlog", rows, total, url)]
+    return [listed("backlog", ideas, context, row, url)]
 
 
 # --- exports and imports -------------------------------------------------------------------
@@ -487,91 +507,147 @@ def finished_jobs(user, context: Context) -> list[Batch]:
     return [Batch("exports", rows)]
 
 
+# --- notifications -------------------------------------------------------------------------
+
+
+def unread_notifications(user, context: Context) -> list[Batch]:
+    """What happened to their things and they have not read yet ("your level was
+    signed off"), newest first, in their language; opening one marks it read."""
+    unread = Notification.objects.of(user).unread().order_by("-created_at", "-pk")
+
+    def row(notification: Notification) -> Row:
+        return Row(
+            kind=NOTIFICATION,
+            area="notifications",
+            title=notification.title,
+            state=notification.body,
+            url=reverse("notifications:open", args=[notification.pk]),
+            urgency=Urgency.INFO,
+        )
+
+    return [listed("notifications", unread, context, row, reverse("notifications:list"))]
+
+
 # --- management: what moved ----------------------------------------------------------------
 
 
+def moved(before: str, now: str) -> str:
+    return _("%(before)s → %(now)s") % {"before": before, "now": now}
+
+
+def unit_dashboard(unit_id: int, section: str) -> str:
+    """A section ("history", "plans", "metrics") of the unit's page of the admin
+    dashboard."""
+    return reverse("admin:insights_unit", args=[unit_id]) + f"#{section}-title"
+
+
 def management_news(user, context: Context) -> list[Batch]:
-    completed = (
-        Assessment.objects.completed()
-        .filter(completed_at__gte=context.since)
-        .select_related("unit")
-        .order_by("-completed_at", "-pk")
-    )
-    shown, total = first(completed, context)
-    maturity = [
-        Row(
-            kind="assessment_completed",
-            area="maturity",
-            title=assessment.title,
-            state=_("Completed %(day)s · %(unit)s")
-            % {
-                "day": day(timezone.localdate(assessment.completed_at)),
-                "unit": assessment.unit.name,
-            },
-            url=reverse("maturity:detail", args=[assessment.pk]),
-            urgency=Urgency.INFO,
-        )
-        for assessment in shown
-    ]
-    late_count = (
-        Activity.objects.late(context.today)
-        .filter(phase__plan=OuterRef("pk"))
-        .order_by()
-        .values("phase__plan")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    behind = (
-        Plan.objects.filter(end_date__gte=context.today)
-        .annotate(late=Subquery(late_count))
-        .filter(late__gt=0)
-        .select_related("unit")
-        .order_by("-late", "pk")
-    )
-    shown_plans, plans_total = first(behind, context)
-    plans = [
-        Row(
-            kind="rollout_behind",
-            area="plans",
-            title=plan.name,
-            state=ngettext(
-                "%(count)d activity late · %(unit)s",
-                "%(count)d activities late · %(unit)s",
-                plan.late,
-            )
-            % {"count": plan.late, "unit": plan.unit.name},
-            url=reverse("plans:detail", args=[plan.pk]),
-            urgency=Urgency.INFO,
-        )
-        for plan in shown_plans
-    ]
-    return [
-        Batch("maturity", maturity, total, reverse("maturity:list")),
-        Batch("plans", plans, plans_total, reverse("plans:list")),
-        Batch("metrics", metrics_off_target(context)),
-    ]
+    """What moved since management's last visit (`Context.since`), each row linking
+    into the admin dashboard: the maturity of units assessed since, metrics with a newer
+    figure against their target, and rollouts whose late activities changed."""
+    return [maturity_moved(context), rollouts_moved(context), metrics_moved(context)]
 
 
-def metrics_off_target(context: Context) -> list[Row]:
-    """The latest figure against target of the organisation and its departments."""
+def maturity_moved(context: Context) -> Batch:
+    """Units with an assessment completed since: their overall score before → now."""
+    assessed = Assessment.objects.completed().filter(completed_at__gte=context.since)
+    units = Unit.objects.filter(pk__in=assessed.values("unit")).order_by("path")
+    shown, total = first(units, context)
+    maturity, _dimensions = maturity_by_unit(shown)
     rows = []
-    # Every unit is read: a unit's figure counts its sub-units' answers when they are there.
-    for trend in latest_vs_target(Unit.objects.all(), context.today):
-        latest = trend.latest
-        if trend.unit.depth > 1 or latest is None or latest.meets_target is not False:
-            continue
+    for unit in shown:
+        found = maturity[unit.pk]
+        before = found.previous_scores.overall if found.previous_scores else None
+        level = found.level
+        state = moved(figure(before), figure(found.overall))
+        if level is not None:
+            state += " · " + _("level %(number)s %(name)s") % {
+                "number": level.number,
+                "name": level.name,
+            }
         rows.append(
             Row(
-                kind="metric_off_target",
-                area="metrics",
-                title=f"{trend.metric} · {trend.unit.name}",
-                state=_("%(value)s against the target %(target)s")
-                % {"value": figure(latest.value), "target": figure(latest.target)},
-                url=trend_url(trend.metric, trend.unit),
+                kind="maturity_moved",
+                area="maturity",
+                title=str(_("Maturity · %(unit)s") % {"unit": unit.name}),
+                state=state,
+                url=unit_dashboard(unit.pk, "history"),
                 urgency=Urgency.INFO,
             )
         )
-    return rows[: context.limit]
+    return Batch("maturity", rows, total, reverse("admin:index"))
+
+
+def rollouts_moved(context: Context) -> Batch:
+    """Running plans whose number of late activities changed since: before → now. "Then"
+    is read from the activities' history (their status as it was at the last visit)."""
+    since_day = timezone.localdate(context.since)
+    status_then = (
+        Activity.history.filter(id=OuterRef("pk"), history_date__lte=context.since)
+        .order_by("-history_date", "-history_id")
+        .values("status")[:1]
+    )
+    late_then = (
+        Activity.objects.filter(phase__plan=OuterRef("pk"), due_date__lt=since_day)
+        .annotate(status_then=Subquery(status_then))
+        .filter(status_then__in=Activity.OPEN_STATUSES)
+    )
+    late_now = Activity.objects.late(context.today).filter(phase__plan=OuterRef("pk"))
+    plans = (
+        Plan.objects.filter(end_date__gte=since_day)
+        .annotate(late=count_of(late_now), late_before=count_of(late_then))
+        .exclude(late=F("late_before"))
+        .select_related("unit")
+        .order_by("-late", "pk")
+    )
+
+    def row(plan: Any) -> Row:  # a Plan annotated with late and late_before
+        return Row(
+            kind="rollout_behind",
+            area="plans",
+            title=plan.name,
+            state=_("Late activities %(moved)s · %(unit)s")
+            % {"moved": moved(str(plan.late_before), str(plan.late)), "unit": plan.unit.name},
+            url=unit_dashboard(plan.unit_id, "plans"),
+            urgency=Urgency.INFO,
+        )
+
+    return listed("plans", plans, context, row, reverse("admin:index"))
+
+
+def count_of(activities) -> Coalesce:
+    """The number of `activities` (a queryset with an OuterRef to the plan), as a column."""
+    counted = activities.order_by().values("phase__plan").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted), 0)
+
+
+def metrics_moved(context: Context) -> Batch:
+    """The metrics of the organisation and its departments with a figure newer than at
+    the last visit: "NPS · Kundservice 32 → 41 (target 40)"."""
+    rows = []
+    since_day = timezone.localdate(context.since)
+    # Every unit is read: a unit's figure counts its sub-units' answers when they are there.
+    for move in moved_since(Unit.objects.all(), since_day, context.today):
+        if move.unit.depth > 1:
+            continue
+        now = move.now
+        change = moved(figure(move.before.value if move.before else None), figure(now.value))
+        if now.target is not None:
+            change = _("%(change)s (target %(target)s)") % {
+                "change": change,
+                "target": figure(now.target),
+            }
+        rows.append(
+            Row(
+                kind="metric_moved",
+                area="metrics",
+                title=f"{move.metric} · {move.unit.name}",
+                state=change,
+                url=unit_dashboard(move.unit.pk, "metrics"),
+                urgency=Urgency.INFO,
+            )
+        )
+    return Batch("metrics", rows[: context.limit], len(rows), reverse("admin:index"))
 
 
 # --- who gets what -------------------------------------------------------------------------
@@ -590,10 +666,18 @@ def contributions(user, context: Context) -> list[Batch]:
         own_competence,
         own_improvements,
         finished_jobs,
+        unread_notifications,
     ]
     coordinator = is_coordinator(user)
     if coordinator:
-        parts += [unit_activities, unit_checklists, unit_walks, sign_offs_waiting, ideas_to_triage]
+        parts += [
+            unit_activities,
+            unit_checklists,
+            unit_walks,
+            walks_to_plan,
+            sign_offs_waiting,
+            ideas_to_triage,
+        ]
     if is_management(user) or user.is_superuser:
         parts.append(management_news)
     batches = [batch for part in parts for batch in part(user, context)]

@@ -1,5 +1,5 @@
 """When each person last looked at their start page: management's "since your last
-visit" compares against it. A timestamp, not a history."""
+visit" compares against it. One row per person, with its history (each new visit)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 # Page views closer together than this are one visit: a reload does not reset "since".
 SAME_VISIT = dt.timedelta(minutes=30)
@@ -23,6 +24,7 @@ class Visit(models.Model):
     )
     seen_at = models.DateTimeField(_("last seen"), default=timezone.now)
     since = models.DateTimeField(_("previous visit"), null=True, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("start page visit")

@@ -2,8 +2,8 @@
 
 Each area contributes rows through its own querysets and permission rules
 (`cxlean.inbox.areas`); this module orders them, groups them and cuts each group to a
-limit. The start page, the API (`GET /api/v1/inbox/`) and, later, the daily digest all
-call `inbox_for`.
+limit. The start page, the API (`GET /api/v1/inbox/`) and the daily digest (through
+`cxlean.core.todo`, as `top_items`) all call `inbox_for`.
 
 The number of queries does not depend on how much there is: each area runs a fixed
 set of queries, and lists that can grow with the organisation (sign-offs waiting, ideas
@@ -16,10 +16,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import IntEnum
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cxlean.core.todo import TopItem
+from cxlean.inbox.models import last_visit
+
+NOTIFICATION = "notification"  # the kind of a row that is an unread notification
 DEFAULT_LIMIT = 8  # rows shown per group on the start page
 SOON_DAYS = 7  # "due soon": within a week
 FIRST_VISIT_NEWS = dt.timedelta(days=91)  # what moved, shown on a first visit
@@ -59,6 +64,7 @@ AREA_LABELS = {
     "metrics": _("Metrics"),
     "exports": _("Exports"),
     "imports": _("Imports"),
+    "notifications": _("Notifications"),
 }
 AREA_ORDER = {area: n for n, area in enumerate(AREA_LABELS)}  # within a day: plans first
 
@@ -74,6 +80,8 @@ class Row:
     url: str
     urgency: Urgency
     due: dt.date | None = None
+    # The object a row acts on in place (a sign-off waiting: its record), for the page.
+    subject: Any = field(default=None, compare=False)
 
     @property
     def area_label(self) -> str:
@@ -163,14 +171,14 @@ class Context:
 
 def group(batches: list[Batch], limit: int) -> list[Group]:
     """The rows by urgency, each group cut to `limit`, with the areas' "show all" links.
-    A row two areas' rules both bring (an idea one submitted and now triages) is kept
-    once, at its most urgent."""
+    A row two areas' rules both bring (an idea one submitted and now triages: the same
+    page and title) is kept once, at its most urgent."""
     groups = {urgency: Group(urgency) for urgency in Urgency}
-    seen: set[str] = set()
+    seen: set[tuple[str, str]] = set()
     every = [row for batch in batches for row in batch.rows]
     for row in sorted(every, key=lambda row: row.sort_key):
-        if row.url not in seen:
-            seen.add(row.url)
+        if (row.url, row.title) not in seen:
+            seen.add((row.url, row.title))
             groups[row.urgency].rows.append(row)
     for batch in batches:
         if batch.hidden and batch.rows:
@@ -210,3 +218,21 @@ def inbox_for(
     if not user.is_authenticated:
         return Inbox([], since)
     return Inbox(group(contributions(user, context), limit), since)
+
+
+def top_items(user, limit: int) -> list[TopItem]:
+    """The first `limit` rows of `user`'s inbox, most urgent first, as the daily digest
+    lists them (registered with `cxlean.core.todo` in the app's ready())."""
+    rows = inbox_for(user, limit, since=last_visit(user)).rows
+    return [
+        TopItem(
+            title=row.title,
+            area=row.area_label,
+            state=row.state,
+            url=row.url,
+            due=row.due,
+            late=row.urgency == Urgency.LATE,
+        )
+        for row in rows
+        if row.kind != NOTIFICATION  # a digest lists the notifications themselves
+    ][:limit]

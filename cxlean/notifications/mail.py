@@ -14,10 +14,10 @@ out, and after MAX_EMAIL_ATTEMPTS failures a notification stays in the app only.
 Texts are rendered from each notification's kind and facts in the recipient's language
 (their preference) when the e-mail is composed, never stored.
 
-The daily digest is meant to carry the top items of the start-page inbox as well
-(`inbox_for(user, limit=...)` of the app cxlean.inbox, being built alongside): that app
-is not in this branch yet; once it is, `compose(..., digest=True)` adds them to the
-context and the digest templates list them.
+The daily digest carries the top items of the person's start-page inbox as well
+(`cxlean.core.todo.top_items`, which the inbox app provides: this app does not import
+it), rendered in their language with absolute links. The items never make a digest by
+themselves: a digest goes out only when there are notifications to e-mail.
 
 Links are absolute when settings.SITE_URL (e.g. https://cxlean.example.org) is set, and
 paths on the site otherwise.
@@ -42,6 +42,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cxlean.core.mail import new_email
+from cxlean.core.todo import top_items
 from cxlean.notifications.models import (
     DIGEST_RULE,
     Delivery,
@@ -60,6 +61,8 @@ IMMEDIATE_WINDOW = dt.timedelta(hours=24)
 DIGEST_LOOKBACK = dt.timedelta(days=7)
 # An e-mail that failed this often for a reason other than the mail server is not retried.
 MAX_EMAIL_ATTEMPTS = 3
+# The inbox's most urgent items a digest lists.
+DIGEST_TOP_ITEMS = 5
 
 
 class MailNotSent(Exception):
@@ -131,7 +134,13 @@ def compose(letter: Letter, *, digest: bool) -> EmailMultiAlternatives:
             "list_url": absolute(reverse("notifications:list")),
             "preferences_url": absolute(reverse("notifications:preferences")),
             "language": letter.language,
+            "todo": [],
         }
+        if digest:
+            context["todo"] = [
+                (item, absolute(item.url)) for item in top_items(letter.user, DIGEST_TOP_ITEMS)
+            ]
+            context["todo_url"] = absolute(reverse("home"))
         text = render_to_string("notifications/email/notifications.txt", context)
         html = render_to_string("notifications/email/notifications.html", context)
     return new_email(subject, text, to=[letter.user.email], html=html)

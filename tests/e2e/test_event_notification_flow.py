@@ -1,6 +1,7 @@
 """An event notification in a browser: an employee raises a level on her phone, the
-coordinator signs it off in the matrix, and the employee sees it in the bell at phone
-width (375 px) and in her list, rendered in her language."""
+coordinator signs it off on the row of his inbox (the start page), and the employee sees
+it in the bell and in her inbox at phone width (375 px), and in her list, rendered in
+her language."""
 # ruff: noqa: F811 - the competence fixtures are imported to be used as fixtures
 
 import pytest
@@ -36,15 +37,21 @@ def test_a_signed_off_level_reaches_the_employees_bell_on_a_phone(
     assert bell.locator(".notifications-link__count").count() == 0
     page.context.close()
 
-    page = new_page(browser, live_server.url)
+    page = new_page(browser, live_server.url, width=WIDTH, height=800)
     log_in(page, "bob", PASSWORD)
-    page.goto("/competence/matrix/")
-    page.locator(f"td#c-{agent_alice.pk}-{listening.pk} a.mc__in").click()
-    dialog = page.locator("#matrix-dialog")
-    dialog.locator("form.matrix-sign-off").wait_for()
-    dialog.locator(f"form.matrix-sign-off input[name=level][value='{Level.I}']").check()
-    dialog.locator("form.matrix-sign-off [type=submit]").click()
-    expect(page.locator("#matrix-dialog")).not_to_be_visible()
+    page.goto("/")
+    waiting = page.locator("section.inbox .inbox-row[data-kind=sign_off]").filter(
+        has_text=listening.title_sv
+    )
+    expect(waiting).to_have_count(1)
+    expect(waiting).to_contain_text("Alice")
+    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH
+    screenshot(page, "inbox-sign-off-phone")
+    waiting.locator(".sign-off__form select[name=level]").select_option(str(Level.I))
+    waiting.locator(".sign-off__form [type=submit]").click()
+    page.wait_for_url(f"{live_server.url}/")
+    expect(page.locator(".messages")).to_contain_text("Alice")
+    expect(page.locator("section.inbox .inbox-row[data-kind=sign_off]")).to_have_count(0)
     page.context.close()
 
     record = Record.objects.get(person=agent_alice, activity=listening)
@@ -60,6 +67,11 @@ def test_a_signed_off_level_reaches_the_employees_bell_on_a_phone(
     count = bell.locator(".notifications-link__count")
     assert count.is_visible() and count.inner_text() == "1 oläst"
     assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH
+    in_inbox = page.locator("section.inbox .inbox-row[data-kind=notification]").filter(
+        has_text=listening.title_sv
+    )
+    expect(in_inbox).to_be_visible()
+    expect(in_inbox).to_contain_text("Bob")
     screenshot(page, "notifications-sign-off-bell-phone")
 
     bell.click()

@@ -4,7 +4,8 @@ Alice (employee, Team Chatt) owns a late activity, has a checklist (1 of 2 done)
 an overdue Gemba walk, assesses a maturity questionnaire (1 of 3 answered), waits for a
 sign-off, had a level rejected, has a trainee goal due in three days and an idea not yet
 triaged. Dave (employee, Kundservice) gives Bob (their coordinator) late and blocked
-work, an overdue checklist, a walk to report and a Green Card expiring. Sam in
+work, an overdue checklist, a walk to report, a recurring walk to plan and a Green Card
+expiring. Sam in
 Försäljning has the same kinds of things: only Carol (their coordinator) sees them.
 """
 
@@ -31,7 +32,7 @@ from tests.factories import (
     TraineePlanFactory,
     UserFactory,
 )
-from tests.gemba.factories import WalkFactory
+from tests.gemba.factories import ScheduleFactory, WalkFactory
 from tests.maturity.factories import AnswerFactory, AssessmentFactory, QuestionFactory
 
 
@@ -55,7 +56,8 @@ def sam(sales_unit):
 
 def unit_work(unit, coordinator, person, tag: str) -> None:
     """What a coordinator of `unit` is to act on, from `person`: a late and a blocked
-    activity, an overdue checklist, a walk to report, a sign-off, an idea, a card."""
+    activity, an overdue checklist, a walk to report, a recurring walk without a leader
+    (to plan), a sign-off, an idea, a card."""
     phase = PhaseFactory(plan__unit=unit, plan__coordinator=coordinator, plan__name=f"Plan {tag}")
     ActivityFactory(
         phase=phase, owner=person, title=f"Late work {tag}", start_date=days(-9), due_date=days(-2)
@@ -73,6 +75,7 @@ def unit_work(unit, coordinator, person, tag: str) -> None:
         template=item.template, unit=unit, person=person, role=None, due_date=days(-3)
     )
     WalkFactory(unit=unit, leader=person, planned_start=at(-3), place=f"Walk {tag}")
+    ScheduleFactory(unit=unit, leader=None, title=f"Round {tag}")
     RecordFactory(person=person, level=Level.I, self_level=Level.U)
     ItemFactory(unit=unit, submitted_by=person, title=f"Idea {tag}")
     GreenCardFactory(person=person, issued_on=days(-700), expires_on=days(10))

@@ -1,26 +1,32 @@
 """Each role's inbox ("To do" on the start page): rows from every area they may see,
 grouped by urgency, nothing from units outside their reach, constant queries."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from cxlean.inbox.rows import Urgency, inbox_for
-from tests.inbox.conftest import unit_work
+from tests.inbox.conftest import days, unit_work
 
 pytestmark = pytest.mark.django_db
 
 HOME = "/"
 
 
-def rows_of(user, limit: int = 50) -> dict[str, list]:
+def rows_of(user, limit: int = 50, since=None) -> dict[str, list]:
     """kind → [(title, state, urgency)] of the user's inbox, in English."""
     rows: dict[str, list] = {}
     with translation.override("en"):
-        inbox = inbox_for(user, limit)
+        inbox = inbox_for(user, limit, since=since)
     for row in inbox.rows:
         rows.setdefault(row.kind, []).append((row.title, row.state, row.urgency))
     return rows
+
+
+def rows_of_since(user, since) -> dict[str, list]:
+    return rows_of(user, since=since)
 
 
 def titles(rows: dict[str, list]) -> str:
@@ -60,6 +66,7 @@ def test_coordinator_sees_their_units_work_and_not_a_sister_units(everything, bo
         "activity",
         "checklist_overdue",
         "walk_to_report",
+        "walk_to_plan",
         "sign_off",
         "triage",
         "green_card",
@@ -69,6 +76,7 @@ def test_coordinator_sees_their_units_work_and_not_a_sister_units(everything, bo
     text = titles(rows)
     assert "Late work service" in text and "Blocked work service" in text
     assert "Walk service" in text and "Idea service" in text and "Chat at night" in text
+    assert "Round service" in text and "without a leader" in text
     assert "sales" not in text and "Sam" not in text
 
 
@@ -81,13 +89,86 @@ def test_coordinator_of_another_unit_sees_nothing_of_ours(everything, carol):
 
 def test_management_sees_what_moved_and_nothing_to_act_on(everything, maria):
     rows = rows_of(maria)
-    assert set(rows) == {"assessment_completed", "rollout_behind"}  # no metric figures here
-    assert rows["assessment_completed"][0][0] == "Försäljning 2026"
+    assert set(rows) == {"maturity_moved", "rollout_behind"}  # no metric figures here
+    assert rows["maturity_moved"][0][0] == "Maturity · Försäljning"
     assert {title for title, _, _ in rows["rollout_behind"]} == {
         "Chat rollout",
         "Plan service",
         "Plan sales",
     }
+    assert all("0 → 1" in state for _, state, _ in rows["rollout_behind"])
+
+
+def test_management_rows_lead_into_the_admin_dashboard(everything, maria, as_user):
+    client = as_user(maria)
+    for row in inbox_for(maria, 50).rows:
+        assert row.url.startswith("/admin/insights/unit/"), row.url
+        assert client.get(row.url.split("#")[0]).status_code == 200, row.url
+
+
+def test_management_sees_metrics_that_moved_since_the_last_visit(db, maria, service_unit):
+    from cxlean.metrics.models import Kind
+    from tests.metrics.factories import MeasurementFactory, MetricFactory, TargetFactory
+
+    nps = MetricFactory(kind=Kind.NPS, name_sv="NPS", name_en="NPS")
+    TargetFactory(metric=nps, unit=service_unit, value=40, valid_from=days(-400))
+    this_month = timezone.localdate().replace(day=1)
+    two_months_ago = (this_month - dt.timedelta(days=40)).replace(day=1)
+    for start, value in ((two_months_ago, 32), (this_month, 41)):
+        MeasurementFactory(metric=nps, unit=service_unit, period_start=start, value=value)
+    last_visit = timezone.now() - dt.timedelta(days=20)
+    if timezone.localdate(last_visit) >= this_month:
+        last_visit = timezone.make_aware(dt.datetime.combine(this_month, dt.time()))
+        last_visit -= dt.timedelta(hours=1)
+    rows = rows_of_since(maria, last_visit)
+    assert rows["metric_moved"] == [("NPS · Kundservice", "32 → 41 (target 40)", Urgency.INFO)]
+    # seen after the new figure: nothing moved since
+    assert "metric_moved" not in rows_of_since(maria, timezone.now())
+
+
+def test_management_sees_rollouts_whose_late_work_changed(db, maria, service_unit, bob):
+    from cxlean.plans.models import Activity
+    from tests.factories import ActivityFactory, PhaseFactory
+
+    phase = PhaseFactory(plan__unit=service_unit, plan__coordinator=bob, plan__name="Chat")
+    late = [
+        ActivityFactory(phase=phase, owner=bob, start_date=days(-30), due_date=days(-10))
+        for _ in range(3)
+    ]
+    Activity.history.update(history_date=timezone.now() - dt.timedelta(days=5))
+    visit = timezone.now() - dt.timedelta(days=2)
+    assert "rollout_behind" not in rows_of_since(maria, visit)  # still 3 late
+    late[0].status = Activity.Status.DONE
+    late[0].save()
+    ActivityFactory(phase=phase, owner=bob, start_date=days(-9), due_date=days(-1))
+    ActivityFactory(phase=phase, owner=bob, start_date=days(-9), due_date=days(-1))
+    [(title, state, _)] = rows_of_since(maria, visit)["rollout_behind"]
+    assert title == "Chat" and state == "Late activities 3 → 4 · Kundservice"
+
+
+def test_managements_inbox_takes_the_same_number_of_queries_at_two_sizes(
+    everything, maria, bob, service_unit, count_queries
+):
+    from tests.factories import UnitFactory
+    from tests.maturity.factories import AssessmentFactory
+    from tests.metrics.factories import MeasurementFactory, MetricFactory
+
+    since = timezone.now() - dt.timedelta(days=30)
+
+    def fresh():
+        return type(maria).objects.get(pk=maria.pk)
+
+    nps = MetricFactory()
+    MeasurementFactory(metric=nps, unit=service_unit, period_start=days(0).replace(day=1))
+    small = count_queries(inbox_for, fresh(), since=since)
+    dave = type(bob).objects.get(username="dave")
+    for n in range(6):
+        unit = UnitFactory(parent=service_unit.parent, name=f"Unit {n}")
+        AssessmentFactory(unit=unit, status="completed", completed_at=timezone.now())
+        MeasurementFactory(metric=nps, unit=unit, period_start=days(0).replace(day=1))
+        unit_work(unit, bob, dave, f"more {n}")
+    assert count_queries(inbox_for, fresh(), since=since) == small
+    assert len(rows_of_since(maria, since)["metric_moved"]) == 7
 
 
 def test_groups_come_most_urgent_first_with_counts_and_a_limit(everything, bob):
@@ -178,3 +259,68 @@ def test_a_renewed_green_card_is_not_expiring(everything, bob):
     GreenCardFactory(person=dave, issued_on=days(-1), expires_on=days(700))
     assert "green_card" not in rows_of(bob)
     assert GreenCard.objects.filter(person=dave).current().count() == 1
+
+
+def test_each_new_visit_is_kept_in_the_visits_history(maria, as_user):
+    from cxlean.inbox.models import Visit
+
+    client = as_user(maria)
+    client.get(HOME)
+    client.get(HOME)  # the same visit
+    Visit.objects.filter(user=maria).update(seen_at=timezone.now() - dt.timedelta(hours=2))
+    client.get(HOME)
+    assert Visit.history.filter(user=maria).count() == 2
+    assert Visit.objects.get(user=maria).since is not None
+
+
+def test_management_reads_the_visits_in_the_admin_and_may_not_change_them(maria, alice, as_user):
+    from cxlean.inbox.models import Visit
+
+    as_user(alice).get(HOME)
+    client = as_user(maria)
+    listing = client.get(reverse("admin:inbox_visit_changelist"))
+    assert listing.status_code == 200 and "alice" in listing.content.decode()
+    visit = Visit.objects.get(user=alice)
+    page = client.get(reverse("admin:inbox_visit_change", args=[visit.pk]))
+    assert page.status_code == 200
+    assert client.post(reverse("admin:inbox_visit_change", args=[visit.pk]), {}).status_code == 403
+
+
+def test_unread_notifications_are_in_the_inbox_in_the_readers_language(alice, bob, as_user):
+    from cxlean.core.todo import top_items
+    from cxlean.notifications.models import Kind, Notification
+    from tests.factories import RecordFactory
+
+    record = RecordFactory(person=alice, activity__title_sv="Lyssna", activity__title_en="Listen")
+    notification = Notification.objects.create(
+        user=alice,
+        kind=Kind.LEVEL_SIGNED_OFF,
+        params={"activity": {"$sv": "Lyssna", "$en": "Listen"}, "level": "I", "actor": "Bob"},
+        url=f"/competence/records/{record.pk}/",
+    )
+    with translation.override("sv"):
+        sv = [row for row in inbox_for(alice).rows if row.kind == "notification"]
+    with translation.override("en"):
+        en = [row for row in inbox_for(alice).rows if row.kind == "notification"]
+    assert len(sv) == len(en) == 1
+    assert sv[0].title != en[0].title and "Listen" in en[0].title
+    assert en[0].url == reverse("notifications:open", args=[notification.pk])
+    assert "notification" not in rows_of(bob)  # only one's own
+    assert not [item for item in top_items(alice, 5) if item.url == en[0].url]  # not in digests
+    notification.read_at = timezone.now()
+    notification.save()
+    assert "notification" not in rows_of(alice)
+
+
+def test_a_coordinator_signs_off_on_the_inbox_row(everything, bob, as_user):
+    from cxlean.competence.models import Record
+
+    client = as_user(bob)
+    html = client.get(HOME, language="en").content.decode()
+    record = Record.objects.for_queue(bob).first()
+    action = reverse("competence:sign_off", args=[record.pk])
+    assert f'action="{action}"' in html
+    response = client.post(action, {"level": record.self_level, "next": HOME})
+    assert response.status_code == 302 and response["Location"] == HOME
+    record.refresh_from_db()
+    assert record.level == record.self_level

@@ -12,6 +12,7 @@ from cxlean.metrics.models import PeriodKind
 from cxlean.metrics.reports import (
     Period,
     latest_vs_target,
+    moved_since,
     periods_back,
     results,
     shared_answer_counts,
@@ -236,6 +237,20 @@ def test_a_falling_churn_is_an_improvement(metrics, company):
     assert (trend.change, trend.improving) == (Decimal(-1), True)
 
 
+def test_moved_since_gives_the_figure_of_then_and_the_newer_one_of_now(metrics, nps, company):
+    TargetFactory(metric=nps, unit=company, value=40, valid_from=dt.date(2025, 1, 1))
+    MeasurementFactory(metric=nps, unit=company, value=32, period_start=dt.date(2026, 1, 1))
+    MeasurementFactory(metric=nps, unit=company, value=41, period_start=dt.date(2026, 3, 1))
+    units = Unit.objects.filter(pk=company.pk)
+    [move] = moved_since(units, dt.date(2026, 2, 14), dt.date(2026, 3, 20))
+    assert (move.unit, move.metric) == (company, nps)
+    assert (move.before.value, move.now.value, move.now.target) == (32, 41, 40)
+    # seen in March already: March's figure is not news
+    assert moved_since(units, dt.date(2026, 3, 2), dt.date(2026, 3, 20)) == []
+    [new] = moved_since(units, dt.date(2025, 12, 1), dt.date(2026, 3, 20))
+    assert new.before is None and new.now.value == 41
+
+
 def test_inactive_metrics_are_left_out_of_the_trends(metrics, company):
     metrics["clv"].active = False
     metrics["clv"].save()
@@ -279,6 +294,15 @@ def test_latest_vs_target_runs_five_queries_whatever_the_size(
         trends = latest_vs_target(Unit.objects.all(), dt.date(2026, 3, 31))
     assert len(trends) == (1 + 3 * size) * len(metrics)
     assert all(t.latest for t in trends if t.metric.kind == "nps")
+
+
+def test_moved_since_takes_the_same_queries_at_two_sizes(metrics, count_queries):
+    grow(metrics, 1)
+    day, since = dt.date(2026, 3, 31), dt.date(2026, 1, 20)
+    small = count_queries(moved_since, Unit.objects.all(), since, day)
+    grow(metrics, 6)
+    assert count_queries(moved_since, Unit.objects.all(), since, day) == small
+    assert len(moved_since(Unit.objects.all(), since, day)) > 6
 
 
 def test_a_shared_block_reads_the_answers_once_for_months_within_those_read(

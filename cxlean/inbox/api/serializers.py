@@ -6,9 +6,10 @@ from rest_framework import serializers
 class RowSerializer(serializers.Serializer):
     kind = serializers.CharField(
         help_text="What the row is: activity, checklist, checklist_overdue, walk, "
-        "walk_to_report, walk_follow_up, assessment, level_waiting, level_rejected, "
-        "trainee_goal, sign_off, green_card, idea, improvement, triage, export, import, "
-        "assessment_completed, rollout_behind, metric_off_target."
+        "walk_to_report, walk_to_plan, walk_follow_up, assessment, level_waiting, "
+        "level_rejected, trainee_goal, sign_off, green_card, idea, improvement, triage, "
+        "export, import, notification (unread); for management what moved since their last visit: "
+        "maturity_moved, rollout_behind, metric_moved."
     )
     area = serializers.CharField(help_text="The area it comes from (plans, checklists …).")
     area_label = serializers.CharField(help_text="The area's name in the user's language.")
