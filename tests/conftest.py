@@ -272,8 +272,11 @@ def oidc_provider(tmp_path_factory):
 def s3_server():
     """moto's S3 server in a thread, on a free port of 127.0.0.1, for the whole run: its
     address. No network beyond this machine."""
+    import logging
+
     from moto.server import ThreadedMotoServer
 
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # not a line per request
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()

@@ -24,8 +24,11 @@ from cxlean.backlog.models import Attachment
 from cxlean.core.branding import Branding
 from cxlean.exports.models import ExportJob, JobStatus
 from cxlean.exports.services import expire_jobs
+from cxlean.gemba.models import Observation
 from cxlean.imports.models import ImportJob, Status
+from tests.api.conftest import api_client
 from tests.factories import ItemFactory
+from tests.gemba.factories import WalkFactory
 from tests.imports.conftest import PEOPLE, rows_of, upload
 
 pytestmark = pytest.mark.django_db
@@ -144,4 +147,33 @@ def test_an_import_file_is_read_from_the_bucket_by_the_worker_and_then_removed(
     assert job.status == Status.DONE, job.errors
     assert job.created_count == 1
     assert s3_storage.keys() == []  # and removed once imported (it may hold personal data)
+    assert media_files() == []
+
+
+def test_a_gemba_photo_and_its_display_copy_are_made_in_the_bucket_and_read_with_checks(
+    s3_storage, service_unit, bob, alice, carol, maria
+):
+    walk = WalkFactory(unit=service_unit, leader=bob, participants=[alice])
+    buffer = io.BytesIO()
+    Image.new("RGB", (2400, 1200), "#1a6440").save(buffer, "PNG")
+    response = api_client(alice).post(
+        reverse("gemba-observation-list"),
+        {
+            "walk": walk.pk,
+            "text": "Skylten syns inte.",
+            "photo": SimpleUploadedFile("floor.png", buffer.getvalue(), content_type="image/png"),
+        },
+        format="multipart",
+    )
+    assert response.status_code == 201, response.content
+    observation = Observation.objects.get()
+    assert s3_storage.keys() == sorted([observation.photo.name, observation.photo_display.name])
+
+    address = reverse("gemba-observation-display", args=[observation.pk])
+    shown = api_client(maria).get(address)
+    assert shown.status_code == 200
+    with Image.open(io.BytesIO(b"".join(shown.streaming_content))) as image:
+        assert image.format == "JPEG" and image.size == (1600, 800)
+    assert api_client(carol).get(address).status_code == 404
+    assert api_client().get(address).status_code == 403
     assert media_files() == []
