@@ -7,6 +7,7 @@ worker's code path, and nothing is written under MEDIA_ROOT on the way.
 Bob coordinates Kundservice, Carol Sales (another unit), Root is superuser."""
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,13 @@ from tests.imports.conftest import PEOPLE, rows_of, upload
 pytestmark = pytest.mark.django_db
 
 
+# Reaching for the disk: the media folder, a storage of one's own, a stored file's path.
+LOCAL_DISK = re.compile(
+    r"MEDIA_ROOT|FileSystemStorage|storage\.path\(|"
+    r"\.(?:file|photo|photo_display|logo|evidence|evidence_file)\.path\b"
+)
+
+
 def media_files() -> list[Path]:
     return list(Path(settings.MEDIA_ROOT).rglob("*"))
 
@@ -42,6 +50,21 @@ def assert_refused_to_others(address: str, owner_client: Client, stranger_client
     assert stranger_client.get(address).status_code == 404
     anonymous = Client().get(address)
     assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
+
+
+def test_no_code_reaches_past_the_storage_api_to_the_local_disk():
+    """Files are read and written through the storage (FileField, default_storage), so
+    that they can be in a bucket: no module but the settings names MEDIA_ROOT, builds a
+    storage of its own, or asks a stored file for its path on disk."""
+    package = Path(settings.BASE_DIR) / "cxlean"
+    allowed = {package / "settings.py", package / "core" / "storage.py"}
+    found = []
+    for module in package.rglob("*.py"):
+        if module in allowed or "migrations" in module.parts:
+            continue
+        text = module.read_text(encoding="utf-8")
+        found += [f"{module.relative_to(package)}: {hit}" for hit in LOCAL_DISK.findall(text)]
+    assert found == []
 
 
 def test_the_storage_is_s3(s3_storage):
