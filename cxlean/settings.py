@@ -14,6 +14,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from cxlean.core.storage import file_storage
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -183,8 +185,18 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded and exported files (cxlean/core/storage.py): the local disk under MEDIA_ROOT, or
+# with STORAGE_URL (or AWS_STORAGE_BUCKET_NAME) an S3-compatible bucket that every web
+# machine and worker shares. Files are served only through the app's checked downloads.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": file_storage(
+        env.str("STORAGE_URL", default=""),
+        bucket=env.str("AWS_STORAGE_BUCKET_NAME", default=""),
+        endpoint_url=env.str("AWS_S3_ENDPOINT_URL", default=""),
+        region=env.str("AWS_S3_REGION_NAME", default=""),
+        access_key=env.str("AWS_ACCESS_KEY_ID", default=""),
+        secret_key=env.str("AWS_SECRET_ACCESS_KEY", default=""),
+    ),
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
@@ -195,6 +207,11 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# The cache: API rates and the brand are kept there. Local memory is per process; with
+# more than one process or machine set CACHE_URL (e.g. redis://127.0.0.1:6379/1) so that
+# every process counts the same rates and sees a new brand at once.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
 # Excel exports: how many days a finished export can be downloaded.
 EXPORT_KEEP_DAYS = env.int("EXPORT_KEEP_DAYS", default=7)

@@ -263,3 +263,69 @@ def oidc_provider(tmp_path_factory):
     provider = Provider.start(tmp_path_factory.mktemp("oidc-provider"))
     yield provider
     provider.stop()
+
+
+# --- shared file storage: an S3-compatible server on this machine -------------------------
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """moto's S3 server in a thread, on a free port of 127.0.0.1, for the whole run: its
+    address. No network beyond this machine."""
+    import logging
+
+    from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # not a line per request
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+class Bucket:
+    """A bucket of the S3 server, read with boto3 behind cxlean's back."""
+
+    def __init__(self, endpoint: str, name: str):
+        import boto3
+
+        self.name = name
+        self.client = boto3.client(
+            "s3",
+            endpoint_url=endpoint,
+            region_name="us-east-1",
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
+        self.client.create_bucket(Bucket=name)
+
+    def keys(self) -> list[str]:
+        listed = self.client.list_objects_v2(Bucket=self.name)
+        return sorted(item["Key"] for item in listed.get("Contents", []))
+
+    def read(self, key: str) -> bytes:
+        return self.client.get_object(Bucket=self.name, Key=key)["Body"].read()
+
+
+@pytest.fixture
+def s3_storage(settings, s3_server, tmp_path) -> Bucket:
+    """Every file of the test goes to a new, private bucket on the S3 server, configured
+    with STORAGE_URL as on a production machine; MEDIA_ROOT is an empty folder the test
+    may check stays empty. The bucket, to look into."""
+    import uuid
+
+    from cxlean.core.storage import file_storage
+
+    bucket = Bucket(s3_server, f"cxlean-{uuid.uuid4().hex[:12]}")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": file_storage(
+            f"s3://{bucket.name}?endpoint_url={s3_server}&region=us-east-1",
+            access_key="testing",
+            secret_key="testing",
+        ),
+    }
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    (tmp_path / "media").mkdir()
+    return bucket

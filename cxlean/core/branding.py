@@ -6,8 +6,8 @@ cxlean's own look: the name "cxlean", the green header and the ✓ mark.
 
 Pages read the brand through `current_brand()`: one query, then the cache (Django's
 default cache) until the branding is saved or deleted, which clears it. With a cache
-shared by every process (Redis, Memcached) a change shows at once everywhere; with the
-per-process default, the other processes follow within `CACHE_SECONDS`.
+shared by every process (`CACHE_URL`, e.g. Redis) a change shows at once everywhere; with
+the per-process default, the other processes follow within `CACHE_SECONDS`.
 
 The colour is the header's background behind white text, so it must reach WCAG AA
 (4.5:1) against white; the logo must be a real PNG, JPEG or WebP image (checked by

@@ -9,7 +9,8 @@ expiry sweep deletes the file of a done job after `EXPORT_KEEP_DAYS` days and ma
 "expired".
 
 Only the person who asked sees a job and downloads its file (superusers every job). The
-file lies under MEDIA_ROOT/exports/ and is served only by the permission-checked
+file is kept under exports/ in the file storage (the local disk, or the bucket every
+machine shares: cxlean/core/storage.py) and is served only by the permission-checked
 download view, never from a public URL.
 """
 

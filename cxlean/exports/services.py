@@ -87,10 +87,11 @@ def write_export(kind: str, user, params: dict, out, progress: Progress | None =
 
 
 def run_job(job_id: int) -> str:
-    """The worker's part: claim the job, write it to a temporary file, save the file
-    to the job and mark it done (with its expiry), or failed with a message for the
-    requester. Returns the job's status afterwards ("skipped" if it was not queued:
-    another delivery got it, or it was finished already)."""
+    """The worker's part: claim the job, write it to a temporary file (on the worker's
+    own disk, only while it is written), save the file to the job (the file storage,
+    which the web machines share) and mark it done (with its expiry), or failed with a
+    message for the requester. Returns the job's status afterwards ("skipped" if it was
+    not queued: another delivery got it, or it was finished already)."""
     if not ExportJob.claim(job_id):
         return "skipped"
     job = ExportJob.objects.select_related("requested_by").get(pk=job_id)

@@ -73,7 +73,8 @@ class ImportJob(BackgroundJob):
     SOFT_TIME_LIMIT = 10 * 60
 
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
-    # Under MEDIA_ROOT/imports/, which is not served: only the worker reads it. The file
+    # Under imports/ in the file storage (cxlean/core/storage.py), which is not served:
+    # only the worker reads it, on whichever machine it runs. The file
     # is deleted once the job ends (it may hold personal data); the job keeps the counts.
     file = models.FileField(_("file"), upload_to=upload_path, blank=True)
     token = models.CharField(max_length=32, editable=False, default="")

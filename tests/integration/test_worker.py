@@ -7,12 +7,17 @@ folders in a temporary directory) and (b) Redis at 127.0.0.1:6379, database 15 (
 with the reason when Redis is not running; under CI, where `.ci/run` starts Redis, its
 absence fails the test instead).
 
+A third test runs the worker on Redis (database 14) with files in an S3 bucket (moto's
+server on this machine, tests/conftest.py `s3_storage`): what the worker writes there the
+web serves, permission-checked, as a second machine would.
+
 The rest of the suite runs Celery eagerly (tests/conftest.py); these tests switch that
 off, point the app at their broker, and put everything back afterwards. They use
 `transactional_db`: the worker thread has its own database connection and must see the
 job once it is committed.
 """
 
+import contextlib
 import io
 import os
 import threading
@@ -31,6 +36,7 @@ from cxlean.exports.services import request_export
 from tests.factories import ItemFactory, UnitFactory, UserFactory
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
+S3_REDIS_URL = "redis://127.0.0.1:6379/14"  # the S3 test's own, beside the other's
 TIMEOUT = 30  # seconds for a small export, worker start included
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -173,20 +179,57 @@ def redis_is_up() -> bool:
         return False
 
 
-def test_a_worker_on_redis_writes_the_export(real_broker, media):
+@contextlib.contextmanager
+def on_redis(real_broker, url: str):
+    """The Celery app publishes to Redis database `url`, emptied before and after (each
+    test has a database of its own); skipped when Redis is not running, failed under CI."""
     if not redis_is_up():
         if os.environ.get("CI"):
-            pytest.fail(f"CI runs Redis (.ci/run), but {REDIS_URL} does not answer.")
-        pytest.skip(f"Redis is not running at {REDIS_URL} (start it, or set CI to fail).")
+            pytest.fail(f"CI runs Redis (.ci/run), but {url} does not answer.")
+        pytest.skip(f"Redis is not running at {url} (start it, or set CI to fail).")
     import redis
 
-    redis.Redis.from_url(REDIS_URL).flushdb()  # database 15 is this test's alone
-    real_broker(REDIS_URL)
+    redis.Redis.from_url(url).flushdb()
+    real_broker(url)
     try:
+        yield
+    finally:
+        redis.Redis.from_url(url).flushdb()
+
+
+def test_a_worker_on_redis_writes_the_export(real_broker, media):
+    with on_redis(real_broker, REDIS_URL):
         bob = backlog_data()
         assert_the_file_is_the_backlog(export_through_the_worker(bob, "redis"))
-    finally:
-        redis.Redis.from_url(REDIS_URL).flushdb()
+
+
+def test_a_worker_writes_the_export_to_s3_and_the_web_serves_it_to_its_owner_only(
+    real_broker, s3_storage, client
+):
+    """Web and worker share only the database, the broker (Redis) and the bucket: the
+    worker writes the file into the bucket, the web streams it from there after checking
+    who asks, and no file is written under MEDIA_ROOT on the way."""
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.urls import reverse
+
+    from tests.conftest import login
+
+    with on_redis(real_broker, S3_REDIS_URL):
+        bob = backlog_data()
+        job = export_through_the_worker(bob, "redis")
+    assert_the_file_is_the_backlog(job)
+    assert s3_storage.keys() == [job.file.name]
+
+    address = reverse("exports:download", args=[job.pk])
+    download = login(bob).get(address)
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == s3_storage.read(job.file.name)
+    stranger = UserFactory(username="sam", unit=UnitFactory(name="Sälj", code="sales"))
+    assert login(stranger).get(address).status_code == 404
+    assert client.get(address).status_code == 302
+    assert list(Path(settings.MEDIA_ROOT).rglob("*")) == []
 
 
 def test_imports_have_a_worker_of_their_own_and_do_not_wait_for_exports(
