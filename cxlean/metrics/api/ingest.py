@@ -201,6 +201,8 @@ def read_rows(answers: list, errors: list[Error]) -> dict[int, dict]:
     rows: dict[int, dict] = {}
     reader = AnswerRow()  # one for every row: a serializer per row costs 10× more
     for index, data in enumerate(answers):
+        if data is None:  # refused before (a webhook answer that could not be mapped)
+            continue
         try:
             rows[index] = dict(reader.run_validation(data))
         except serializers.ValidationError as error:
