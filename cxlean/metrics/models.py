@@ -493,16 +493,20 @@ class SurveySourceQuerySet(UnitScopedQuerySet):
         return super().visible_to(user)
 
 
-# The cxlean fields a source's answers are mapped to, with the path field of each.
-MAPPED_FIELDS = (
-    "id",
+# A source's field mapping: where its answers are, a path per cxlean field (or a fixed
+# metric) and the value maps, in the order the admin and the API show them.
+MAPPING_FIELDS = [
+    "answers_path",
+    "id_path",
+    "metric_path",
     "metric",
-    "score",
-    "unit",
-    "touchpoint",
-    "answered_at",
-    "comment",
-)
+    "score_path",
+    "unit_path",
+    "touchpoint_path",
+    "answered_at_path",
+    "comment_path",
+    "value_maps",
+]
 MAPPED_VALUES = ("metric", "unit", "touchpoint")  # the fields a value map may translate
 
 
@@ -656,9 +660,10 @@ class SurveySource(UnitScoped):
         errors: dict[str, str | StrPromise] = {}
         if not self.metric_path and not self.metric_id:
             errors["metric_path"] = _("Give the path to the metric, or a fixed metric.")
-        if self.metric_id and not self.metric.is_survey:
+        if self.metric is not None and not self.metric.is_survey:
             errors["metric"] = _("Only NPS, CSAT and CES are survey answers.")
-        if self.default_unit_id and self.unit_id and not self.default_unit.is_within(self.unit):
+        default = self.default_unit
+        if default is not None and self.unit_id and not default.is_within(self.unit):
             errors["default_unit"] = _("The default unit must be the unit or one below it.")
         if message := self.value_map_errors():
             errors["value_maps"] = message
@@ -714,7 +719,7 @@ class WebhookDelivery(models.Model):
 
     source = models.ForeignKey(SurveySource, on_delete=models.CASCADE, related_name="+")
     signature = models.CharField(max_length=64)
-    received_at = models.DateTimeField(default=timezone.now, db_index=True)
+    received_at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
 
     class Meta:
         verbose_name = _("webhook delivery")

@@ -1,8 +1,9 @@
 """Webhooks from survey tools: POST /api/v1/survey-sources/<id or slug>/webhook/.
 
-The "Enkätverktyget" source writes to Kundservice (Bob's unit) and its Team Chatt, with
-the tool's own shape: {"event": ..., "data": {"responses": [{"id", "survey",
-"unit", "answer": {"value"}, "submitted": ..., "text"}]}}."""
+The "Enkätverktyget" source (`source` in tests/metrics/conftest.py) writes to Kundservice
+(Bob's unit) and its Team Chatt, with the tool's own shape: {"event": ..., "data":
+{"responses": [{"id", "survey", "unit", "answer": {"value"}, "submitted": ...,
+"text"}]}}."""
 
 import hashlib
 import hmac
@@ -20,24 +21,6 @@ from cxlean.metrics.rollups import differences
 pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
-
-
-@pytest.fixture
-def source(service_unit, service_team, metrics) -> SurveySource:
-    return SurveySource.objects.create(
-        name="Enkätverktyget",
-        slug="enkat",
-        unit=service_unit,
-        answers_path="data.responses",
-        id_path="id",
-        metric_path="survey",
-        score_path="answer.value",
-        unit_path="unit",
-        answered_at_path="submitted",
-        comment_path="text",
-        value_maps={"metric": {"Recommend": "nps", "Happy": "csat"}},
-        comments_to_feedback=True,
-    )
 
 
 def response(n: int, score=9, unit="chat", survey="Recommend", text="", **more) -> dict:

@@ -25,6 +25,7 @@ from cxlean.core.api import (
 from cxlean.journeys.models import Channel, Touchpoint
 from cxlean.metrics.models import (
     ALREADY_ENTERED,
+    MAPPING_FIELDS,
     Kind,
     Measurement,
     Metric,
@@ -228,16 +229,7 @@ SOURCE_FIELDS = [
     "default_unit",
     "active",
     "webhook_url",
-    "answers_path",
-    "id_path",
-    "metric_path",
-    "metric",
-    "score_path",
-    "unit_path",
-    "touchpoint_path",
-    "answered_at_path",
-    "comment_path",
-    "value_maps",
+    *MAPPING_FIELDS,
     "comments_to_feedback",
     "feedback_channel",
     "secret_rotated_at",
@@ -290,4 +282,4 @@ class PreviewSerializer(serializers.Serializer):
     ingestion would read them and the mapping's errors by index and field."""
 
     answers = serializers.ListField(child=serializers.DictField(allow_null=True))
-    errors = serializers.ListField(child=serializers.DictField())
+    errors = serializers.ListField(child=serializers.DictField())  # type: ignore[assignment]  # a field named "errors"
