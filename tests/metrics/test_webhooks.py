@@ -337,3 +337,12 @@ def test_the_queries_do_not_grow_with_the_delivery(source, django_assert_max_num
         deliver(source, payload(*(response(n, text="x") for n in range(1, 3))))
     with django_assert_max_num_queries(len(small.captured_queries)):
         deliver(source, payload(*(response(n, text="x") for n in range(10, 30))))
+
+
+def test_ids_beyond_any_row_are_400_not_a_server_error(source):
+    SurveySource.objects.filter(pk=source.pk).update(touchpoint_path="tp")
+    source.refresh_from_db()
+    data = payload(response(1, unit=10**30), response(2, tp=10**30), response(3, tp=-1))
+    answer, _ = deliver(source, data)
+    assert answer.status_code == 400, answer.content
+    assert errors_of(answer) == {(0, "unit"), (1, "touchpoint"), (2, "touchpoint")}

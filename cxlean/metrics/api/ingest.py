@@ -37,6 +37,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from simple_history.utils import bulk_create_with_history
 
+from cxlean.core.api import id_field
 from cxlean.journeys.models import Touchpoint
 from cxlean.metrics.api.serializers import UNIT_MESSAGE
 from cxlean.metrics.models import IngestToken, Metric, SurveyAnswer
@@ -103,8 +104,8 @@ class AnswerRow(serializers.Serializer):
 
     id = serializers.CharField(max_length=120, help_text=_("The answer's id in its source."))
     metric = serializers.CharField(help_text=_("The metric's kind: nps, csat or ces."))
-    unit = serializers.IntegerField()
-    touchpoint = serializers.IntegerField(required=False, allow_null=True)
+    unit = id_field()
+    touchpoint = id_field(required=False, allow_null=True)
     answered_on = serializers.DateField()
     score = serializers.IntegerField()
     comment = serializers.CharField(required=False, allow_blank=True, default="")
