@@ -60,12 +60,13 @@ def check_signature(source: SurveySource, headers: Mapping[str, str], body: byte
     if not source.active:
         raise Refusal(_("This survey source is not active."))
     timestamp = headers.get(TIMESTAMP_HEADER, "").strip()
-    scheme, _equals, signature = headers.get(SIGNATURE_HEADER, "").strip().partition("=")
+    scheme, _equals, signature = headers.get(SIGNATURE_HEADER, "").strip().lower().partition("=")
     if not timestamp or not signature:
         raise Refusal(
             _("The delivery is not signed: send the headers %(timestamp)s and %(signature)s.")
             % {"timestamp": TIMESTAMP_HEADER, "signature": SIGNATURE_HEADER}
         )
+    # Lower case: the same signature in capitals is the same delivery (a replay).
     if scheme != SCHEME or not source.signed(timestamp, body, signature):
         raise Refusal(_("The signature does not match: sign with this source's secret."))
     if not (timestamp.isascii() and timestamp.isdigit()):

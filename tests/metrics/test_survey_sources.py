@@ -180,6 +180,8 @@ def test_a_coordinator_adds_a_source_in_the_admin_and_sees_the_secret_once(
     as_user, bob, service_unit, metrics
 ):
     client = as_user(bob)
+    assert client.get(admin_url("add")).status_code == 200
+    assert client.get(admin_url("changelist")).status_code == 200
     response = client.post(admin_url("add"), admin_form(service_unit))
     assert response.status_code == 200, response.content[:2000]
     source = SurveySource.objects.get(slug="admin-enkat")

@@ -96,6 +96,14 @@ def test_a_wrong_secret_is_refused(source):
     assert not SurveyAnswer.objects.exists()
 
 
+def test_the_hex_may_be_in_capitals(source):
+    body = json.dumps(payload(response(1))).encode()
+    signed = sign(source.secret, body)
+    upper = headers(signed["HTTP_X_CXLEAN_TIMESTAMP"], signed["HTTP_X_CXLEAN_SIGNATURE"].upper())
+    assert deliver(source, body, headers=upper)[0].status_code == 201
+    assert deliver(source, body, headers=signed)[0].status_code == 409  # the same delivery
+
+
 def test_a_body_changed_after_signing_is_refused(source):
     signed = sign(source.secret, json.dumps(payload(response(1, 2))).encode())
     answer, _ = deliver(source, payload(response(1, 10)), headers=signed)
