@@ -43,6 +43,7 @@ from cxlean.journeys.api.views import (
 from cxlean.maturity.api.routes import ROUTES as MATURITY_ROUTES
 from cxlean.metrics.api.ingest import BulkAnswersView
 from cxlean.metrics.api.routes import ROUTES as METRICS_ROUTES
+from cxlean.metrics.api.webhook import SurveySourceWebhookView
 from cxlean.notifications.api.routes import ROUTES as NOTIFICATION_ROUTES
 from cxlean.org.api.views import (
     CatalogueProposalViewSet,
@@ -135,5 +136,11 @@ urlpatterns = [
     path("inbox/", InboxView.as_view(), name="inbox"),
     # Before the router, whose survey-answers/<pk>/ would take "bulk" for an id.
     path("survey-answers/bulk/", BulkAnswersView.as_view(), name="survey-answer-bulk"),
+    # Signed by the survey tool, no sign-in; by the source's id or slug.
+    path(
+        "survey-sources/<str:key>/webhook/",
+        SurveySourceWebhookView.as_view(),
+        name="survey-source-webhook",
+    ),
     path("", include(router.urls)),
 ]

@@ -407,7 +407,12 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
     "anon": env.str("API_ANON_RATE", default="60/minute"),
     "user": env.str("API_USER_RATE", default="2000/hour"),
     "token": API_TOKEN_RATE,
+    # Survey tools' webhooks (no sign-in: per sending address).
+    "survey-webhook": env.str("SURVEY_WEBHOOK_RATE", default="600/minute"),
 }
+# How far (seconds) a survey tool's webhook timestamp may be from now; a delivery is
+# remembered this long (twice over) to refuse replays.
+SURVEY_WEBHOOK_TOLERANCE = env.int("SURVEY_WEBHOOK_TOLERANCE", default=300)
 
 # Two-factor sign-in for the admin (django-otp, TOTP): "required-for-superusers" (others
 # may set it up) or "off".

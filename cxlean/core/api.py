@@ -186,6 +186,17 @@ class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
         return self.scope(super().get_queryset(), self.context["request"].user)
 
 
+# The largest id a row can have (a 64-bit integer): a bigger number is no row, and
+# SQLite refuses to compare with it at all.
+MAX_ROW_ID = 2**63 - 1
+
+
+def id_field(**kwargs) -> serializers.IntegerField:
+    """A row's id given as a plain number (not a related field): from 1 to MAX_ROW_ID,
+    so that any other number is a 400 on its field, never a query the database refuses."""
+    return serializers.IntegerField(min_value=1, max_value=MAX_ROW_ID, **kwargs)
+
+
 def name_of(user: User | None) -> str | None:
     return display_name(user) if user else None
 

@@ -1,5 +1,5 @@
-"""CX metrics in the admin: the metric catalogue, targets, survey answers and entered
-figures.
+"""CX metrics in the admin: the metric catalogue, targets, survey answers, entered
+figures, ingestion tokens and survey sources (webhooks from survey tools).
 
 Access follows `cxlean.org.admin_rules.RoleAdmin` and the rules of `cxlean.metrics.models`: everyone
 with admin access sees what `visible_to` shows them (management and superusers
@@ -11,12 +11,31 @@ refused here as in the web app and the API.
 
 from __future__ import annotations
 
-from django.contrib import admin
+import json
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from cxlean.core.names import display_name
-from cxlean.metrics.models import IngestToken, Measurement, Metric, SurveyAnswer, Target
+from cxlean.metrics.models import (
+    MAPPING_FIELDS,
+    SURVEY_KINDS,
+    IngestToken,
+    Measurement,
+    Metric,
+    SurveyAnswer,
+    SurveySource,
+    Target,
+    may_see_survey_sources,
+)
 from cxlean.metrics.reports import Period
+from cxlean.metrics.webhooks import MappingError, mapped_answers
 from cxlean.org.admin_rules import CatalogueAdmin, RoleAdmin, SuperusersOnly, UnitTreeFilter
 from cxlean.org.roles import coordinated_units
 
@@ -127,6 +146,134 @@ class IngestTokenAdmin(SuperusersOnly, admin.ModelAdmin):
     fields = ["source", "user", "active", "key", "created_at"]
     readonly_fields = ["key", "created_at"]
     autocomplete_fields = ["user"]
+
+
+class PreviewForm(forms.Form):
+    payload = forms.CharField(
+        label=_("Sample payload"),
+        widget=forms.Textarea(attrs={"rows": 14, "cols": 80, "spellcheck": "false"}),
+        help_text=_("The tool's JSON as it would send it. Nothing is recorded."),
+    )
+
+    def clean_payload(self):
+        try:
+            return json.loads(self.cleaned_data["payload"])
+        except ValueError:
+            raise forms.ValidationError(_("This is not JSON.")) from None
+
+
+@admin.register(SurveySource)
+class SurveySourceAdmin(UnitScopedAdmin):
+    """Survey tools pushing answers by webhook. Coordinators of the unit add and change
+    them, management reads, nobody else sees them (`may_see_survey_sources`). The
+    secret is shown once, on a page of its own (not in a message, which may travel in a
+    cookie), when a source is added and when it is rotated (an action); a sample payload
+    can be tried on a source's mapping before the tool is connected."""
+
+    list_display = ["name", "slug", "unit", "active", "comments_to_feedback", "secret_rotated_at"]
+    list_filter = ["active", UnitTreeFilter]
+    list_select_related = ["unit"]
+    search_fields = ["name", "slug"]
+    actions = ["rotate_secrets"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", ("unit", "default_unit"), "active", "address"]}),
+        (
+            _("Field mapping"),
+            {
+                "fields": [*MAPPING_FIELDS, "preview_link"],
+                "description": _(
+                    "Paths into the tool's JSON, names joined by dots and list positions in "
+                    "brackets: response.nps.score or answers[0].value."
+                ),
+            },
+        ),
+        (_("Voice of the Customer"), {"fields": ["comments_to_feedback", "feedback_channel"]}),
+        (None, {"fields": ["secret_rotated_at", "created_at"]}),
+    ]
+    readonly_fields = ["address", "preview_link", "secret_rotated_at", "created_at"]
+
+    def has_module_permission(self, request) -> bool:
+        return may_see_survey_sources(request.user)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return may_see_survey_sources(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        return [*fields, "slug"] if obj is not None else fields
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "default_unit" and not request.user.is_superuser:
+            kwargs["queryset"] = coordinated_units(request.user)
+        if db_field.name == "metric":
+            kwargs["queryset"] = Metric.objects.filter(kind__in=SURVEY_KINDS)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description=_("webhook address"))
+    def address(self, obj: SurveySource) -> str:
+        return obj.webhook_url() if obj.pk else "–"
+
+    @admin.display(description=_("try a payload"))
+    def preview_link(self, obj: SurveySource) -> str:
+        if not obj.pk:
+            return "–"
+        url = reverse("admin:metrics_surveysource_preview", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Map a sample payload"))
+
+    def response_add(self, request, obj: SurveySource, post_url_continue=None):
+        return self.secrets_page(request, [obj])
+
+    @admin.action(description=_("Make new secrets for the selected survey sources"))
+    def rotate_secrets(self, request, queryset):
+        sources = [obj for obj in queryset if self.has_change_permission(request, obj)]
+        for source in sources:
+            source.rotate_secret()
+        if not sources:
+            self.message_user(request, _("You can change none of them."), messages.WARNING)
+            return None
+        return self.secrets_page(request, sources)
+
+    def secrets_page(self, request, sources: list[SurveySource]) -> TemplateResponse:
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("The secret, shown once"),
+            "opts": self.model._meta,
+            "sources": sources,
+        }
+        return TemplateResponse(request, "admin/metrics/surveysource/secret.html", context)
+
+    def get_urls(self):
+        preview = self.admin_site.admin_view(self.preview_view)
+        return [
+            path("<path:object_id>/preview/", preview, name="metrics_surveysource_preview"),
+            *super().get_urls(),
+        ]
+
+    def preview_view(self, request, object_id):
+        """A sample payload mapped by the source's settings: each answer as it would be
+        recorded, and the mapping's errors by index and field."""
+        source = self.get_object(request, unquote(object_id))
+        if source is None or not self.has_view_permission(request, source):
+            raise Http404
+        form = PreviewForm(request.POST or None)
+        rows: list = []
+        errors: list = []
+        if request.method == "POST" and form.is_valid():
+            try:
+                rows, errors = mapped_answers(source, form.cleaned_data["payload"])
+            except MappingError as error:
+                form.add_error("payload", error.message)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Map a sample payload: %(source)s") % {"source": source},
+            "opts": self.model._meta,
+            "original": source,
+            "form": form,
+            "rows": list(enumerate(rows)),
+            "errors": errors,
+            "tried": request.method == "POST" and form.is_valid(),
+        }
+        return TemplateResponse(request, "admin/metrics/surveysource/preview.html", context)
 
 
 @admin.register(Measurement)

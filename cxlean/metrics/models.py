@@ -19,6 +19,8 @@ Who may do what (the same in the web UI, the API and the admin):
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import secrets
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -28,16 +30,19 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cxlean.core.dates import validate_sane_date
+from cxlean.core.json_paths import validate_path
 from cxlean.core.models import Described
 from cxlean.core.translation import Translated
-from cxlean.journeys.models import Touchpoint
+from cxlean.journeys.models import Channel, Sentiment, Touchpoint
 from cxlean.metrics import formulas
 from cxlean.org.models import Unit, UnitScoped, UnitScopedQuerySet
+from cxlean.org.roles import is_coordinator, sees_everything
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrPromise
@@ -154,6 +159,18 @@ class Metric(Described):
             "min": self.scale_min,
             "max": self.scale_max,
         }
+
+    def sentiment_of(self, score: int) -> Sentiment:
+        """How an answer felt, for feedback made from its comment: NPS detractors,
+        passives and promoters; on the other scales the two lowest answers, the middle
+        and the two highest."""
+        if self.kind == Kind.NPS:
+            low, high = formulas.DETRACTOR_MAX, formulas.PROMOTER_MIN
+        else:
+            low, high = (self.scale_min or 0) + 1, (self.scale_max or 0) - 1
+        if score <= low:
+            return Sentiment.NEGATIVE
+        return Sentiment.POSITIVE if score >= high else Sentiment.NEUTRAL
 
     def value_errors(self, value: Decimal | None) -> str | StrPromise | None:
         """Why an entered figure or target is impossible for this metric, or None."""
@@ -454,6 +471,267 @@ class IngestToken(models.Model):
         if not self.key:
             self.key = secrets.token_hex(20)
         super().save(*args, **kwargs)
+
+
+# --- survey sources (webhooks) ------------------------------------------------------------
+
+
+def new_secret() -> str:
+    return secrets.token_hex(32)
+
+
+def may_see_survey_sources(user) -> bool:
+    """Survey sources are integration settings: coordinators (of the sources' units),
+    management and superusers see them; nobody else, on any surface."""
+    return user.is_authenticated and (is_coordinator(user) or sees_everything(user))
+
+
+class SurveySourceQuerySet(UnitScopedQuerySet):
+    def visible_to(self, user) -> SurveySourceQuerySet:
+        if not may_see_survey_sources(user):
+            return self.none()
+        return super().visible_to(user)
+
+
+# A source's field mapping: where its answers are, a path per cxlean field (or a fixed
+# metric) and the value maps, in the order the admin and the API show them.
+MAPPING_FIELDS = [
+    "answers_path",
+    "id_path",
+    "metric_path",
+    "metric",
+    "score_path",
+    "unit_path",
+    "touchpoint_path",
+    "answered_at_path",
+    "comment_path",
+    "value_maps",
+]
+MAPPED_VALUES = ("metric", "unit", "touchpoint")  # the fields a value map may translate
+
+
+class SurveySource(UnitScoped):
+    """A survey tool that pushes answers to `POST /api/v1/survey-sources/<id or
+    slug>/webhook/` (`cxlean.metrics.webhooks`), signed with the source's secret.
+
+    The answers may go to `unit` and its sub-units; an answer that names no unit lands
+    in `default_unit` (else `unit`). Each answer is found in the tool's JSON by the
+    paths below and recorded by the same rules as bulk ingestion, with the slug as the
+    answers' `source` (so the tool's own answer id is never recorded twice).
+
+    The secret is kept as it is (the signature is checked with it) but never shown
+    again after it is made or rotated, and kept out of the history."""
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=60,
+        unique=True,
+        help_text=_(
+            "In the webhook's address and as the answers' source. It cannot be changed "
+            "later: the tool's answer ids are remembered under it."
+        ),
+    )
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        related_name="survey_sources",
+        help_text=_("Answers may go to this unit and its sub-units."),
+    )
+    default_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("default unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Answers that name no unit land here; empty: in the unit above."),
+    )
+    secret = models.CharField(_("secret"), max_length=64, default=new_secret, editable=False)
+    secret_rotated_at = models.DateTimeField(_("secret made"), default=timezone.now, editable=False)
+    active = models.BooleanField(
+        _("active"), default=True, help_text=_("An inactive source's webhooks are refused.")
+    )
+    answers_path = models.CharField(
+        _("path to the answers"),
+        max_length=200,
+        blank=True,
+        validators=[validate_path],
+        help_text=_(
+            "Where the list of answers is in the payload, e.g. data.responses. Empty: the "
+            "payload is one answer, or a list of answers."
+        ),
+    )
+    id_path = models.CharField(
+        _("answer id"),
+        max_length=200,
+        validators=[validate_path],
+        help_text=_("The path to the answer's own id in the tool, e.g. response.id."),
+    )
+    metric_path = models.CharField(
+        _("metric"),
+        max_length=200,
+        blank=True,
+        validators=[validate_path],
+        help_text=_("The path to the metric (nps, csat or ces, or a value mapped below)."),
+    )
+    metric = models.ForeignKey(
+        Metric,
+        verbose_name=_("fixed metric"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Every answer is of this metric (instead of a path to it)."),
+    )
+    score_path = models.CharField(
+        _("score"),
+        max_length=200,
+        validators=[validate_path],
+        help_text=_("The path to the answer's score, e.g. response.nps.score."),
+    )
+    unit_path = models.CharField(
+        _("unit"),
+        max_length=200,
+        blank=True,
+        validators=[validate_path],
+        help_text=_("The path to the unit's code or id. Empty: the default unit."),
+    )
+    touchpoint_path = models.CharField(
+        _("touchpoint"),
+        max_length=200,
+        blank=True,
+        validators=[validate_path],
+        help_text=_("The path to the touchpoint's id (or a value mapped below)."),
+    )
+    answered_at_path = models.CharField(
+        _("answered at"),
+        max_length=200,
+        blank=True,
+        validators=[validate_path],
+        help_text=_(
+            "The path to when the customer answered: a date, a date and time, or Unix "
+            "seconds. Empty: the day the answer arrives."
+        ),
+    )
+    comment_path = models.CharField(
+        _("comment"),
+        max_length=200,
+        blank=True,
+        validators=[validate_path],
+        help_text=_("The path to the customer's free-text comment."),
+    )
+    value_maps = models.JSONField(
+        _("value maps"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "The tool's values translated to cxlean's, per field (metric, unit, "
+            'touchpoint), e.g. {"metric": {"Recommend": "nps"}, "unit": {"cc-north": "chat"}}.'
+        ),
+    )
+    comments_to_feedback = models.BooleanField(
+        _("comments become customer feedback"),
+        default=False,
+        help_text=_("Each new answer with a comment is also logged as customer feedback."),
+    )
+    feedback_channel = models.CharField(
+        _("feedback channel"),
+        max_length=12,
+        choices=Channel.choices,
+        default=Channel.OTHER,
+        help_text=_("The channel of feedback from an answer without a touchpoint."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    history = HistoricalRecords(excluded_fields=["secret"])
+
+    objects = SurveySourceQuerySet.as_manager()  # type: ignore[misc]  # UnitScoped's, narrowed
+
+    class Meta:
+        verbose_name = _("survey source")
+        verbose_name_plural = _("survey sources")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        errors: dict[str, str | StrPromise] = {}
+        if not self.metric_path and not self.metric_id:
+            errors["metric_path"] = _("Give the path to the metric, or a fixed metric.")
+        if self.metric is not None and not self.metric.is_survey:
+            errors["metric"] = _("Only NPS, CSAT and CES are survey answers.")
+        default = self.default_unit
+        if default is not None and self.unit_id and not default.is_within(self.unit):
+            errors["default_unit"] = _("The default unit must be the unit or one below it.")
+        if message := self.value_map_errors():
+            errors["value_maps"] = message
+        if errors:
+            raise ValidationError(errors)
+
+    def value_map_errors(self) -> str | StrPromise | None:
+        maps = self.value_maps
+        if not isinstance(maps, dict) or not all(
+            field in MAPPED_VALUES and isinstance(values, dict) for field, values in maps.items()
+        ):
+            return _(
+                "Write an object of the fields metric, unit or touchpoint, each an object "
+                "from the tool's value to cxlean's."
+            )
+        for values in maps.values():
+            if not all(
+                isinstance(v, str | int) and not isinstance(v, bool) for v in values.values()
+            ):
+                return _("Each value maps to a text or a whole number.")
+        return None
+
+    def webhook_url(self) -> str:
+        path = reverse("survey-source-webhook", args=[self.slug])
+        return settings.SITE_URL.rstrip("/") + path
+
+    @property
+    def landing_unit(self) -> Unit:
+        return self.default_unit or self.unit
+
+    def rotate_secret(self) -> str:
+        """A new secret (the old one stops working at once), returned to show once."""
+        self.secret = new_secret()
+        self.secret_rotated_at = timezone.now()
+        self.save(update_fields=["secret", "secret_rotated_at"])
+        return self.secret
+
+    def signature(self, timestamp: str, body: bytes) -> str:
+        """The hex HMAC-SHA256 of "<timestamp>.<body>" with the secret."""
+        message = timestamp.encode() + b"." + body
+        return hmac.new(self.secret.encode(), message, hashlib.sha256).hexdigest()
+
+    def signed(self, timestamp: str, body: bytes, signature: str) -> bool:
+        """Whether `signature` (the header's hex, after "sha256=") is ours, compared in
+        constant time."""
+        return hmac.compare_digest(self.signature(timestamp, body), signature)
+
+
+class WebhookDelivery(models.Model):
+    """A webhook delivery accepted, remembered by its signature while its timestamp is
+    within the tolerance, so the same delivery sent again is refused as a replay. A log,
+    pruned as deliveries arrive (`cxlean.metrics.webhooks`): no history of its own."""
+
+    source = models.ForeignKey(SurveySource, on_delete=models.CASCADE, related_name="+")
+    signature = models.CharField(max_length=64)
+    received_at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
+
+    class Meta:
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "signature"], name="metrics_webhook_delivery_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_id} {self.received_at:%Y-%m-%d %H:%M:%S}"
 
 
 # --- entered figures ---------------------------------------------------------------------

@@ -96,3 +96,15 @@ def test_the_queries_do_not_grow_with_the_batch(
         send(ingest, rows(service_team, [9, 8], "s"))
     with django_assert_max_num_queries(len(small.captured_queries)):
         send(ingest, rows(service_team, [9, 8, 7, 6, 5, 4, 3, 2, 1, 0], "l"))
+
+
+def test_ids_beyond_any_row_are_a_400_on_their_field(ingest, service_team):
+    answers = rows(service_team, [9, 9])
+    answers[0]["unit"] = 10**30
+    answers[1]["touchpoint"] = 10**30
+    response = send(ingest, answers)
+    assert response.status_code == 400, response.content
+    assert {(e["index"], e["field"]) for e in response.json()["errors"]} == {
+        (0, "unit"),
+        (1, "touchpoint"),
+    }

@@ -16,8 +16,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import extend_schema
@@ -33,10 +37,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from simple_history.utils import bulk_create_with_history
 
+from cxlean.core.api import id_field
 from cxlean.journeys.models import Touchpoint
 from cxlean.metrics.api.serializers import UNIT_MESSAGE
 from cxlean.metrics.models import IngestToken, Metric, SurveyAnswer
+from cxlean.org.models import Unit
 from cxlean.org.roles import coordinated_units, is_coordinator
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 MAX_ANSWERS = 10_000
 USER_SOURCE = "api"
@@ -95,8 +104,8 @@ class AnswerRow(serializers.Serializer):
 
     id = serializers.CharField(max_length=120, help_text=_("The answer's id in its source."))
     metric = serializers.CharField(help_text=_("The metric's kind: nps, csat or ces."))
-    unit = serializers.IntegerField()
-    touchpoint = serializers.IntegerField(required=False, allow_null=True)
+    unit = id_field()
+    touchpoint = id_field(required=False, allow_null=True)
     answered_on = serializers.DateField()
     score = serializers.IntegerField()
     comment = serializers.CharField(required=False, allow_blank=True, default="")
@@ -108,12 +117,14 @@ class Batch(serializers.Serializer):
 
 
 class Lookups:
-    """The metrics, the sender's units and the touchpoints, read once per batch."""
+    """The metrics, the units the sender may write to and the touchpoints, read once per
+    batch."""
 
-    def __init__(self, user, rows: list[dict]):
+    def __init__(self, units: QuerySet[Unit], rows: list[dict], unit_message: StrOrPromise):
         self.metrics = {metric.kind: metric for metric in Metric.objects.all()}
         unit_ids = {row["unit"] for row in rows}
-        self.units = {unit.pk: unit for unit in coordinated_units(user).filter(pk__in=unit_ids)}
+        self.units = {unit.pk: unit for unit in units.filter(pk__in=unit_ids)}
+        self.unit_message = unit_message
         touchpoint_ids = {row["touchpoint"] for row in rows if row.get("touchpoint")}
         self.touchpoints = {tp.pk: tp for tp in Touchpoint.objects.filter(pk__in=touchpoint_ids)}
 
@@ -124,7 +135,7 @@ def relation_errors(row: dict, lookups: Lookups) -> dict[str, list[str]]:
         message = serializers.SlugRelatedField.default_error_messages["does_not_exist"]
         errors["metric"] = [str(message).format(slug_name="kind", value=row["metric"])]
     if row["unit"] not in lookups.units:
-        errors["unit"] = [str(UNIT_MESSAGE)]
+        errors["unit"] = [str(lookups.unit_message)]
     touchpoint = row.get("touchpoint")
     if touchpoint and touchpoint not in lookups.touchpoints:
         message = serializers.PrimaryKeyRelatedField.default_error_messages["does_not_exist"]
@@ -164,6 +175,87 @@ def model_errors(answer: SurveyAnswer) -> dict[str, list[str]]:
     return {}
 
 
+Error = tuple[int, str, list]  # the answer's index, the field, its messages
+
+
+class Refused(Exception):
+    """A batch with errors (by index and field): nothing of it was recorded."""
+
+    def __init__(self, errors: list[Error]):
+        super().__init__(errors)
+        self.errors = sorted(errors, key=lambda error: error[:2])
+
+
+@dataclass
+class Recorded:
+    created: list[SurveyAnswer]  # the new answers (an id already recorded is skipped)
+    existing: int
+
+
+def check_size(answers: list) -> None:
+    if len(answers) > MAX_ANSWERS:
+        raise exceptions.ValidationError({"answers": [TOO_MANY % {"count": MAX_ANSWERS}]})
+
+
+def read_rows(answers: list, errors: list[Error]) -> dict[int, dict]:
+    """Each answer read by `AnswerRow` (its errors added to `errors`), by index."""
+    rows: dict[int, dict] = {}
+    reader = AnswerRow()  # one for every row: a serializer per row costs 10× more
+    for index, data in enumerate(answers):
+        if data is None:  # refused before (a webhook answer that could not be mapped)
+            continue
+        try:
+            rows[index] = dict(reader.run_validation(data))
+        except serializers.ValidationError as error:
+            detail = error.detail if isinstance(error.detail, dict) else {"": error.detail}
+            errors += [
+                (index, field, messages if isinstance(messages, list) else [messages])
+                for field, messages in detail.items()
+            ]
+    return rows
+
+
+def record_answers(
+    answers: list,
+    *,
+    units: QuerySet[Unit],
+    unit_message: StrOrPromise,
+    user,
+    source: str,
+    errors: list[Error] | None = None,
+) -> Recorded:
+    """Records `answers` (dicts as `AnswerRow` reads them) all or nothing, in one
+    transaction with their roll-ups and history: each to one of `units`, recorded by
+    `user` (or nobody) from `source`; an id `source` already sent is skipped. Raises
+    `Refused` with every error, `errors` (found before, e.g. by a webhook's mapping)
+    included. The one path of bulk ingestion and the survey sources' webhooks."""
+    errors = list(errors or [])
+    rows = read_rows(answers, errors)
+    lookups = Lookups(units, list(rows.values()), unit_message)
+    new, seen = [], set()
+    for index, row in rows.items():
+        found = relation_errors(row, lookups)
+        if row["id"] in seen:
+            found["id"] = [str(TWICE)]
+        seen.add(row["id"])
+        if not found:
+            answer = answer_of(row, lookups, user, source)
+            found = model_errors(answer)
+            new.append(answer)
+        errors += [(index, field, messages) for field, messages in found.items()]
+    if errors:
+        raise Refused(errors)
+    with transaction.atomic():
+        existing = set(
+            SurveyAnswer.objects.filter(source=source, source_id__in=seen).values_list(
+                "source_id", flat=True
+            )
+        )
+        new = [answer for answer in new if answer.source_id not in existing]
+        bulk_create_with_history(new, SurveyAnswer, batch_size=2_000, default_user=user)
+    return Recorded(created=new, existing=len(existing))
+
+
 class BulkAnswersView(APIView):
     authentication_classes = [
         SessionAuthentication,
@@ -185,46 +277,21 @@ class BulkAnswersView(APIView):
             message = serializers.ListSerializer.default_error_messages["not_a_list"]
             kind = type(answers).__name__
             raise exceptions.ValidationError({"answers": [str(message).format(input_type=kind)]})
-        if len(answers) > MAX_ANSWERS:
-            raise exceptions.ValidationError({"answers": [TOO_MANY % {"count": MAX_ANSWERS}]})
-        errors: list[tuple[int, str, list]] = []
-        rows: dict[int, dict] = {}
-        reader = AnswerRow()  # one for every row: a serializer per row costs 10× more
-        for index, data in enumerate(answers):
-            try:
-                rows[index] = dict(reader.run_validation(data))
-            except serializers.ValidationError as error:
-                detail = error.detail if isinstance(error.detail, dict) else {"": error.detail}
-                errors += [
-                    (index, field, messages if isinstance(messages, list) else [messages])
-                    for field, messages in detail.items()
-                ]
+        check_size(answers)
         token = request.auth if isinstance(request.auth, IngestToken) else None
-        source = token.source if token else USER_SOURCE
-        lookups = Lookups(request.user, list(rows.values()))
-        new, seen = [], set()
-        for index, row in rows.items():
-            found = relation_errors(row, lookups)
-            if row["id"] in seen:
-                found["id"] = [str(TWICE)]
-            seen.add(row["id"])
-            if not found:
-                answer = answer_of(row, lookups, request.user, source)
-                found = model_errors(answer)
-                new.append(answer)
-            errors += [(index, field, messages) for field, messages in found.items()]
-        if errors:
-            return refused(sorted(errors, key=lambda error: error[:2]))
-        with transaction.atomic():
-            existing = set(
-                SurveyAnswer.objects.filter(source=source, source_id__in=seen).values_list(
-                    "source_id", flat=True
-                )
+        try:
+            recorded = record_answers(
+                answers,
+                units=coordinated_units(request.user),
+                unit_message=UNIT_MESSAGE,
+                user=request.user,
+                source=token.source if token else USER_SOURCE,
             )
-            new = [answer for answer in new if answer.source_id not in existing]
-            bulk_create_with_history(new, SurveyAnswer, batch_size=2_000, default_user=request.user)
+        except Refused as refusal:
+            return refused(refusal.errors)
         return Response(
-            {"created": len(new), "existing": len(existing)}, status=status.HTTP_201_CREATED
+            {"created": len(recorded.created), "existing": recorded.existing},
+            status=status.HTTP_201_CREATED,
         )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
+from cxlean.metrics.models import may_see_survey_sources
 from cxlean.org.api_permissions import is_read, is_signed_in, refuses_read_only
 from cxlean.org.roles import is_coordinator
 
@@ -23,3 +24,11 @@ class RecordingPermission(BasePermission):
 
     def has_object_permission(self, request, view, obj) -> bool:
         return is_read(request) or obj.can_edit(request.user)
+
+
+class SurveySourcePermission(RecordingPermission):
+    """Survey sources: only those who see them (`may_see_survey_sources`: coordinators,
+    management, superusers) read; coordinators change those of their units."""
+
+    def has_permission(self, request, view) -> bool:
+        return super().has_permission(request, view) and may_see_survey_sources(request.user)

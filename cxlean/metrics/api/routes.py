@@ -8,4 +8,5 @@ ROUTES: list[tuple] = [
     ("survey-answers", views.SurveyAnswerViewSet, "survey-answer"),
     ("metric-measurements", views.MeasurementViewSet, "metric-measurement"),
     ("metric-results", views.ResultViewSet, "metric-result"),
+    ("survey-sources", views.SurveySourceViewSet, "survey-source"),
 ]

@@ -19,20 +19,24 @@ from cxlean.core.api import (
     TranslatedCatalogueSerializer,
     enum_field,
     label,
+    requesting_user,
     translated_fields,
 )
-from cxlean.journeys.models import Touchpoint
+from cxlean.journeys.models import Channel, Touchpoint
 from cxlean.metrics.models import (
     ALREADY_ENTERED,
+    MAPPING_FIELDS,
     Kind,
     Measurement,
     Metric,
     PeriodKind,
     SurveyAnswer,
+    SurveySource,
     Target,
 )
 from cxlean.metrics.reports import Period
 from cxlean.org.api.serializers import unit_check
+from cxlean.org.roles import coordinates_unit
 
 UNIT_MESSAGE = _("You can record metrics only for the units you coordinate.")
 
@@ -214,3 +218,68 @@ class ResultRowSerializer(serializers.Serializer):
     meets_target = serializers.BooleanField(
         allow_null=True, help_text=_("Empty when there is no figure or no target.")
     )
+
+
+SOURCE_FIELDS = [
+    "id",
+    "name",
+    "slug",
+    "unit",
+    "unit_name",
+    "default_unit",
+    "active",
+    "webhook_url",
+    *MAPPING_FIELDS,
+    "comments_to_feedback",
+    "feedback_channel",
+    "secret_rotated_at",
+    "created_at",
+]
+
+
+class SurveySourceSerializer(ScopedSerializer):
+    """A survey tool's webhook settings. The secret is never read back: it is in the
+    answer to the request that creates the source (`secret`) and to `rotate-secret`."""
+
+    metric = metric_field(required=False, allow_null=True)
+    webhook_url = serializers.CharField(read_only=True)
+    feedback_channel = enum_field(Channel.choices, "feedback-channel", required=False)
+
+    class Meta:
+        model = SurveySource
+        fields = SOURCE_FIELDS
+        read_only_fields = ["secret_rotated_at", "created_at"]
+
+    def validate_slug(self, slug: str) -> str:
+        if self.instance is not None and slug != self.instance.slug:
+            raise serializers.ValidationError(
+                _("The slug cannot be changed: the tool's answer ids are remembered under it.")
+            )
+        return slug
+
+    def validate_default_unit(self, unit):
+        if unit is not None and not coordinates_unit(requesting_user(self), unit):
+            raise serializers.ValidationError(UNIT_MESSAGE)
+        return unit
+
+
+class SurveySourceSecretSerializer(SurveySourceSerializer):
+    secret = serializers.CharField(
+        read_only=True, help_text=_("Shown this once: keep it in the survey tool.")
+    )
+
+    class Meta(SurveySourceSerializer.Meta):
+        fields = [*SOURCE_FIELDS, "secret"]
+
+
+class SecretSerializer(serializers.Serializer):
+    secret = serializers.CharField(help_text=_("The new secret, shown this once."))
+    secret_rotated_at = serializers.DateTimeField()
+
+
+class PreviewSerializer(serializers.Serializer):
+    """A sample payload mapped by a source's settings, nothing recorded: the rows as bulk
+    ingestion would read them and the mapping's errors by index and field."""
+
+    answers = serializers.ListField(child=serializers.DictField(allow_null=True))
+    errors = serializers.ListField(child=serializers.DictField())  # type: ignore[assignment]  # a field named "errors"

@@ -17,7 +17,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import filters, mixins, serializers, viewsets
+from rest_framework import filters, mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from cxlean.core.api import SavesUser, documented
@@ -28,17 +29,22 @@ from cxlean.metrics.api.filters import (
     SurveyAnswerFilter,
     TargetFilter,
 )
-from cxlean.metrics.api.permissions import RecordingPermission
+from cxlean.metrics.api.permissions import RecordingPermission, SurveySourcePermission
 from cxlean.metrics.api.serializers import (
     MeasurementSerializer,
     MetricSerializer,
+    PreviewSerializer,
     ResultRowSerializer,
+    SecretSerializer,
     SurveyAnswerSerializer,
+    SurveySourceSecretSerializer,
+    SurveySourceSerializer,
     TargetSerializer,
 )
 from cxlean.metrics.models import Kind, Metric, PeriodKind
 from cxlean.metrics.reports import Period, Result, periods_back, results
 from cxlean.metrics.scope import counted_units, readable_units
+from cxlean.metrics.webhooks import MappingError, mapped_answers
 from cxlean.org.api_permissions import CatalogueOwnersWrite
 from cxlean.org.models import Unit
 
@@ -170,6 +176,77 @@ class MeasurementViewSet(ScopedViewSet):
     ordering_fields = ["period_start", "id"]
     ordering = ["unit__path", "metric__order", "-period_start", "id"]
     saved_by_field = "entered_by"
+
+
+# --- survey sources ----------------------------------------------------------------------
+
+
+@documented(
+    TAGS,
+    list=(
+        "List the survey sources you can see",
+        "Survey tools that push answers by webhook "
+        "(`POST /api/v1/survey-sources/<id or slug>/webhook/`, signed with the source's "
+        "secret). Coordinators see the sources of their part of the tree, management "
+        "and superusers all; nobody else. The secret is never read back.",
+    ),
+    retrieve="A survey source (without its secret)",
+    create=(
+        "Add a survey source (coordinators of its unit)",
+        "The answer holds the generated `secret`, this once: keep it in the survey "
+        "tool. Paths are written `response.nps.score` or `answers[0].value`; give "
+        "`metric_path` or a fixed `metric`.",
+    ),
+    changes=("a survey source", "coordinators of its unit"),
+    rotate_secret=extend_schema(
+        summary="Make a new secret (coordinators of its unit)",
+        description="The old secret stops working at once; the new one is in the answer, "
+        "this once.",
+        request=None,
+        responses=SecretSerializer,
+    ),
+    preview=extend_schema(
+        summary="Map a sample payload, recording nothing",
+        description="Send the tool's JSON as the body: the answer shows each answer as "
+        "it would be recorded and the mapping's errors by index and field (the rules "
+        "of the units, metrics and scores are checked when a delivery arrives).",
+        request={"application/json": {"type": "object"}},
+        responses=PreviewSerializer,
+    ),
+)
+class SurveySourceViewSet(ScopedViewSet):
+    serializer_class = SurveySourceSerializer
+    permission_classes = [SurveySourcePermission]
+    filterset_class = None
+    related = ["unit", "metric"]
+    ordering_fields = ["name", "id"]
+    ordering = ["name", "id"]
+
+    def create(self, request, *args, **kwargs) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        source = serializer.save()
+        shown = SurveySourceSecretSerializer(source, context=self.get_serializer_context())
+        return Response(shown.data, status=status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["post"], url_path="rotate-secret")
+    def rotate_secret(self, request, pk=None) -> Response:
+        source = self.get_object()
+        source.rotate_secret()
+        return Response(SecretSerializer(source).data)
+
+    @action(detail=True, methods=["post"])
+    def preview(self, request, pk=None) -> Response:
+        source = self.get_object()
+        try:
+            rows, errors = mapped_answers(source, request.data)
+        except MappingError as error:
+            raise serializers.ValidationError({error.field: [error.message]}) from error
+        found = [
+            {"index": index, "field": field, "messages": messages}
+            for index, field, messages in errors
+        ]
+        return Response(PreviewSerializer({"answers": rows, "errors": found}).data)
 
 
 # --- the results table -------------------------------------------------------------------
