@@ -104,6 +104,13 @@ def test_the_hex_may_be_in_capitals(source):
     assert deliver(source, body, headers=signed)[0].status_code == 409  # the same delivery
 
 
+def test_a_signature_that_is_not_hex_is_refused(source):
+    body = json.dumps(payload(response(1))).encode()
+    stamp = sign(source.secret, body)["HTTP_X_CXLEAN_TIMESTAMP"]
+    for odd in ("sha256=é" + "0" * 63, "sha256=" + "z" * 64, "sha256=" + "0" * 1000):
+        assert deliver(source, body, headers=headers(stamp, odd))[0].status_code == 403
+
+
 def test_a_body_changed_after_signing_is_refused(source):
     signed = sign(source.secret, json.dumps(payload(response(1, 2))).encode())
     answer, _ = deliver(source, payload(response(1, 10)), headers=signed)
