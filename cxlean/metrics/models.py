@@ -709,7 +709,8 @@ class SurveySource(UnitScoped):
     def signed(self, timestamp: str, body: bytes, signature: str) -> bool:
         """Whether `signature` (the header's hex, after "sha256=") is ours, compared in
         constant time."""
-        return hmac.compare_digest(self.signature(timestamp, body), signature)
+        expected = self.signature(timestamp, body).encode()
+        return hmac.compare_digest(expected, signature.encode(errors="replace"))
 
 
 class WebhookDelivery(models.Model):

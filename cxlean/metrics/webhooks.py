@@ -126,12 +126,10 @@ class Mapper:
     def __init__(self, source: SurveySource, answers: list):
         self.source = source
         self.today = timezone.localdate()
-        codes = {str(self.mapped("unit", self.found(a, source.unit_path))) for a in answers}
-        self.unit_codes = (
-            dict(Unit.objects.filter(code__in=codes).values_list("code", "pk"))
-            if source.unit_path
-            else {}
-        )
+        self.unit_codes: dict[str, int] = {}
+        if source.unit_path:
+            codes = {str(self.mapped("unit", self.found(a, source.unit_path))) for a in answers}
+            self.unit_codes = dict(Unit.objects.filter(code__in=codes).values_list("code", "pk"))
 
     def rows(self, answers: list) -> tuple[list[dict | None], list[Error]]:
         """One row per answer (None where the mapping failed) and the mapping errors."""

@@ -222,7 +222,7 @@ def test_management_reads_sources_in_the_admin_without_secrets(as_user, maria, s
     assert source.secret == old and old not in response.content.decode()
 
 
-@pytest.mark.parametrize("user", ["olivia", "carol"])
+@pytest.mark.parametrize("user", ["olivia", "carol", "alice"])
 def test_others_do_not_see_the_source_in_the_admin(as_user, request, source, user):
     client = as_user(request.getfixturevalue(user))
     assert client.get(admin_url("change", source.pk)).status_code in (302, 403, 404)

@@ -104,6 +104,13 @@ def test_the_hex_may_be_in_capitals(source):
     assert deliver(source, body, headers=signed)[0].status_code == 409  # the same delivery
 
 
+def test_a_signature_that_is_not_hex_is_refused(source):
+    body = json.dumps(payload(response(1))).encode()
+    stamp = sign(source.secret, body)["HTTP_X_CXLEAN_TIMESTAMP"]
+    for odd in ("sha256=é" + "0" * 63, "sha256=" + "z" * 64, "sha256=" + "0" * 1000):
+        assert deliver(source, body, headers=headers(stamp, odd))[0].status_code == 403
+
+
 def test_a_body_changed_after_signing_is_refused(source):
     signed = sign(source.secret, json.dumps(payload(response(1, 2))).encode())
     answer, _ = deliver(source, payload(response(1, 10)), headers=signed)
@@ -156,7 +163,7 @@ def test_a_replay_is_refused_and_a_new_signature_of_a_retry_creates_nothing(sour
     replay, _ = deliver(source, data, headers=signed)
     assert replay.status_code == 409, replay.content
     assert "replay" in replay.json()["detail"]
-    retry, _ = deliver(source, data, timestamp=int(time.time()) + 1)
+    retry, _ = deliver(source, data, timestamp=int(signed["HTTP_X_CXLEAN_TIMESTAMP"]) + 1)
     assert retry.status_code == 201
     assert retry.json() == {"created": 0, "existing": 2, "feedback": 0}
     assert SurveyAnswer.objects.count() == 2 and differences() == []
@@ -307,7 +314,7 @@ def test_comments_become_feedback_once(source, service_team, phone_queue):
         response(2, 10, text="Snabb hjälp!"),
         response(3, 8),
     )
-    first, _ = deliver(source, data)
+    first, signed = deliver(source, data)
     assert first.json() == {"created": 3, "existing": 0, "feedback": 2}
     feedback = Feedback.objects.get(customer_reference="enkat:resp-1")
     assert (feedback.unit, feedback.source, feedback.channel, feedback.sentiment) == (
@@ -318,7 +325,7 @@ def test_comments_become_feedback_once(source, service_team, phone_queue):
     )
     assert feedback.what_happened == "Fick vänta i 40 minuter." and feedback.received_on == TODAY
     assert Feedback.objects.get(customer_reference="enkat:resp-2").sentiment == Sentiment.POSITIVE
-    retry, _ = deliver(source, data, timestamp=int(time.time()) - 1)
+    retry, _ = deliver(source, data, timestamp=int(signed["HTTP_X_CXLEAN_TIMESTAMP"]) - 1)
     assert retry.json() == {"created": 0, "existing": 3, "feedback": 0}
     assert Feedback.objects.count() == 2
 

@@ -109,12 +109,14 @@ class SurveySourceWebhookView(APIView):
         body = request.body
         try:
             signature = check_signature(source, request.headers, body)
-            payload = json.loads(body)
-            rows, errors = mapped_answers(source, payload)
         except Refusal as refusal:
             return Response({"detail": refusal.message}, status=refusal.status)
+        try:
+            payload = json.loads(body)
         except (ValueError, RecursionError):  # JSONDecodeError and UnicodeDecodeError
             return Response({"detail": _("The body is not JSON.")}, status=400)
+        try:
+            rows, errors = mapped_answers(source, payload)
         except MappingError as error:
             return Response({error.field: [error.message]}, status=400)
         check_size(rows)
