@@ -47,7 +47,12 @@
     if (!zoom) return;
     const full = zoom.getAttribute("aria-pressed") !== "true";
     zoom.setAttribute("aria-pressed", String(full));
-    zoom.closest("figure").classList.toggle("diagram--full", full);
+    const figure = zoom.closest("figure");
+    figure.classList.toggle("diagram--full", full);
+    // At full size the picture scrolls sideways: reachable with the keyboard to scroll it.
+    const picture = figure.querySelector(".diagram__picture");
+    if (full) picture.setAttribute("tabindex", "0");
+    else picture.removeAttribute("tabindex");
   });
   draw();
 })();

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from cxlean.help import datamodel
 from tests.e2e.conftest import browser_problems, log_in, new_page, screenshot
+from tests.e2e.test_accessibility import AXE, AXE_RUN
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -63,3 +64,24 @@ def test_a_chapter_without_diagrams_loads_no_diagram_script(page, alice):
     log_in(page, "alice", PASSWORD)
     page.goto("/help/employee/")
     expect(page.locator("script[src*='mermaid']")).to_have_count(0)
+
+
+def test_the_drawn_diagrams_pass_axe_at_phone_width(browser, live_server, alice):
+    """axe-core (vendored for tests/e2e/test_accessibility.py) on the chapter once the
+    pictures are there, on a phone, where the page itself must not scroll sideways."""
+    page = new_page(browser, live_server.url, 375, 812, bypass_csp=True)  # axe is injected
+    log_in(page, "alice", PASSWORD)
+    page.goto("/help/architecture/", wait_until="commit")
+    expect(page.locator("figure.diagram--drawn")).to_have_count(
+        len(datamodel.AREAS), timeout=30_000
+    )
+    screenshot(page, "manual-diagrams-phone")
+    page.locator("button.diagram__zoom").first.click()  # one at full size, scrolling
+    page.add_script_tag(content=AXE)
+    violations = page.evaluate(AXE_RUN)
+    assert violations == [], violations
+    wide = page.evaluate("""() => [...document.querySelectorAll("main *")]
+      .filter(e => e.getBoundingClientRect().right > innerWidth + 1)
+      .map(e => e.tagName + "." + e.className + ": " + e.textContent.slice(0, 40))""")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375, wide[:5]
+    page.context.close()
