@@ -245,3 +245,30 @@ def test_the_admin_links_stored_files_through_the_apps_checked_downloads(
             html = login(person).get(page).content.decode()
             assert f'href="{download}"' in html, (page, person.username)
             assert s3_storage.name not in html and "X-Amz-Signature" not in html
+
+
+def test_every_file_field_an_admin_shows_links_through_a_checked_download():
+    """No admin shows a stored file with Django's own link to the storage: each file
+    field in an admin's (or inline's) fields is one of its `checked_files`."""
+    from django.contrib import admin
+    from django.contrib.admin.utils import flatten
+    from django.core.exceptions import FieldDoesNotExist
+    from django.db import models
+
+    shown, unchecked = [], []
+    for model, model_admin in admin.site._registry.items():
+        admins = [(model, model_admin), *((i.model, i) for i in model_admin.inlines)]
+        for shown_model, shown_admin in admins:
+            for name in flatten(shown_admin.fields or []):
+                try:
+                    field = shown_model._meta.get_field(name)
+                except FieldDoesNotExist:
+                    continue  # a display method
+                if isinstance(field, models.FileField):
+                    kind = shown_admin if isinstance(shown_admin, type) else type(shown_admin)
+                    where = f"{kind.__name__}: {shown_model.__name__}.{name}"
+                    shown.append(where)
+                    if name not in getattr(shown_admin, "checked_files", {}):
+                        unchecked.append(where)
+    assert len(shown) >= 4  # the logo, checklist evidence, a Gemba photo (admin, inline)
+    assert unchecked == []
