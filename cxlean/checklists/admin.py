@@ -27,6 +27,7 @@ from cxlean.checklists.models import (
 )
 from cxlean.checklists.progress import overall, progress_rows
 from cxlean.core.names import display_name
+from cxlean.core.uploads import CheckedFilesAdmin
 from cxlean.org.admin_rules import (
     CatalogueAdmin,
     RoleAdmin,
@@ -190,7 +191,7 @@ class AssignmentAdmin(RoleAdmin):
 
 
 @admin.register(Completion)
-class CompletionAdmin(SuperusersChange, RoleAdmin):
+class CompletionAdmin(CheckedFilesAdmin, SuperusersChange, RoleAdmin):
     """Ticks are the assignee's: everyone who may see them reads them and their history;
     only a superuser corrects one."""
 
@@ -200,6 +201,15 @@ class CompletionAdmin(SuperusersChange, RoleAdmin):
     search_fields = ["item__text_sv", "item__text_en", "person__username", "note"]
     fields = ["assignment", "item", "person", "done", "done_at", "note", "evidence"]
     raw_id_fields = ["assignment", "person"]
+    readonly_fields = ["evidence_link"]
+    checked_files = {"evidence": "evidence_link"}
+
+    def download_url(self, obj: Completion) -> str:
+        return reverse("checklists:evidence", args=[obj.pk])
+
+    @admin.display(description=_("evidence"))
+    def evidence_link(self, obj: Completion) -> str:
+        return evidence_link(obj)
 
     def scope_queryset(self, request, queryset):
         return queryset.visible_to(request.user)

@@ -1,40 +1,32 @@
 """The organisation's branding in the admin: everyone who enters the admin reads it,
 superusers change it. There is one branding, so its list opens it directly."""
 
-from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.db import models
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from cxlean.core.branding import Branding
-
-
-class StoredLogo(str):
-    """The stored logo as the file widget shows it: its name, linking to where pages load
-    it (uploads are not served from MEDIA_URL)."""
-
-    url: str
-
-    def __new__(cls, file):
-        logo = super().__new__(cls, str(file))
-        logo.url = file.instance.logo_url
-        return logo
-
-
-class LogoInput(forms.ClearableFileInput):
-    def format_value(self, value):
-        if self.is_initial(value):
-            return StoredLogo(value)
-        return super().format_value(value)
+from cxlean.core.uploads import CheckedFilesAdmin
 
 
 @admin.register(Branding)
-class BrandingAdmin(SimpleHistoryAdmin):
+class BrandingAdmin(CheckedFilesAdmin, SimpleHistoryAdmin):
     fields = ["name", "logo", "colour"]
-    formfield_overrides = {models.ImageField: {"widget": LogoInput}}
+    readonly_fields = ["current_logo"]
+    checked_files = {"logo": "current_logo"}
+
+    def download_url(self, obj: Branding) -> str:
+        return obj.logo_url
+
+    @admin.display(description=_("logo"))
+    def current_logo(self, branding: Branding) -> str:
+        if not branding.logo:
+            return "–"
+        return format_html('<a href="{}">{}</a>', branding.logo_url, branding.logo.name)
 
     def has_module_permission(self, request) -> bool:
         return self.admin_site.has_permission(request)

@@ -6,8 +6,9 @@ worker on another, and an export a worker wrote is downloaded through any web ma
 Every file goes through Django's storage API (`FileField`, `default_storage`); nothing
 opens a path under MEDIA_ROOT. Files are never served from the storage's own address:
 the app checks who may read a file and streams it (`FileResponse` over
-`field.open()`). The bucket stays private; the only addresses the storage itself
-makes are signed and expire after `SIGNED_URL_SECONDS` (the admin's file inputs).
+`field.open()`), the admin's file fields included (`cxlean.core.uploads.
+CheckedFilesAdmin`). The bucket stays private; an address the storage itself would make
+is signed and expires after `SIGNED_URL_SECONDS`.
 
 Settings (cxlean/settings.py reads them from the environment):
 

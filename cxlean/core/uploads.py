@@ -1,14 +1,19 @@
 """Upload checks the apps share: the document types people attach (improvement
 attachments, checklist evidence, competence evidence), a size limit whose message gives
 the file's size with the reader's decimal mark, a check that the content is what the
-extension says, generated storage paths, and serving a file back safely."""
+extension says, generated storage paths, serving a file back safely, and the admin's
+links to stored files (through the app's checked downloads, never the storage's own
+address)."""
 
 import re
 import uuid
 import zipfile
+from collections.abc import Callable
 from pathlib import PurePosixPath
 
+from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import ValidationError
+from django.db.models.fields.files import FieldFile
 from django.http import FileResponse
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
@@ -158,3 +163,62 @@ def upload_response(handle, filename: str) -> FileResponse:
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# --- stored files in the admin ----------------------------------------------------------
+
+
+class StoredFile(str):
+    """A stored file as the file widget shows it: its name, linking to `url`."""
+
+    url: str
+
+    def __new__(cls, file, url: str):
+        stored = super().__new__(cls, str(file))
+        stored.url = url
+        return stored
+
+
+class CheckedFileInput(AdminFileWidget):
+    """A file input whose "Currently" links to where the app serves the stored file after
+    checking who asks (`url_of(file)`), never to the file storage's own address: uploads
+    are not public, and in a shared bucket that address would skip the check."""
+
+    def __init__(self, url_of: Callable[[FieldFile], str], attrs=None):
+        super().__init__(attrs)
+        self.url_of = url_of
+
+    def format_value(self, value):
+        if self.is_initial(value):
+            return StoredFile(value, self.url_of(value))
+        return super().format_value(value)
+
+
+class CheckedFilesAdmin:
+    """A ModelAdmin mixin: the file fields named in `checked_files` (each with the name of
+    the admin's display that links it, for those who only read) link to the app's checked
+    download, `download_url(obj)`, both in the file input and read-only; never to the
+    storage's own address, which Django's admin would link."""
+
+    checked_files: dict[str, str] = {}
+    has_change_permission: Callable[..., bool]
+
+    def download_url(self, obj) -> str:
+        raise NotImplementedError
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in self.checked_files:
+            kwargs["widget"] = CheckedFileInput(lambda file: self.download_url(file.instance))
+        return super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)  # type: ignore[misc]
+        if self.has_change_permission(request, obj):
+            return fields
+
+        def swap(name):
+            if isinstance(name, tuple | list):
+                return tuple(swap(part) for part in name)
+            return self.checked_files.get(name, name)
+
+        return [swap(name) for name in fields]

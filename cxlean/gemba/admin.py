@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from cxlean.core.names import display_name
+from cxlean.core.uploads import CheckedFilesAdmin
 from cxlean.gemba.models import (
     Answer,
     Observation,
@@ -58,6 +59,19 @@ def photo_link(observation: Observation, display: bool = True) -> str:
     url = reverse(name, args=[observation.pk])
     label = _("Photo for display") if display else _("Original photo")
     return format_html('<a href="{}">{}</a>', url, label)
+
+
+class PhotoLinks(CheckedFilesAdmin):
+    """An observation's photo links to the checked download of the original."""
+
+    checked_files = {"photo": "original_photo"}
+
+    def download_url(self, obj: Observation) -> str:
+        return reverse("gemba-observation-photo", args=[obj.pk])
+
+    @admin.display(description=_("photo"))
+    def original_photo(self, obj: Observation) -> str:
+        return photo_link(obj, display=False)
 
 
 def improvement_link(observation: Observation) -> str:
@@ -201,7 +215,7 @@ class AnswerInline(RoleTabularInline):
         return name_or_dash(obj.answered_by)
 
 
-class ObservationInline(RoleStackedInline):
+class ObservationInline(PhotoLinks, RoleStackedInline):
     model = Observation
     fields = [
         "text",
@@ -210,7 +224,7 @@ class ObservationInline(RoleStackedInline):
         "photo",
         ("display", "improvement_link"),
     ]
-    readonly_fields = ["display", "improvement_link"]
+    readonly_fields = ["display", "improvement_link", "original_photo"]
     autocomplete_fields = ["touchpoint"]
 
     def get_queryset(self, request):
@@ -422,7 +436,7 @@ class ImprovementFilter(admin.SimpleListFilter):
 
 
 @admin.register(Observation)
-class ObservationAdmin(WalkPartAdmin):
+class ObservationAdmin(PhotoLinks, WalkPartAdmin):
     list_display = [
         "short_text",
         "walk",
@@ -451,7 +465,7 @@ class ObservationAdmin(WalkPartAdmin):
         "creator",
         "created_at",
     ]
-    readonly_fields = ["display", "improvement_link", "creator", "created_at"]
+    readonly_fields = ["display", "improvement_link", "creator", "created_at", "original_photo"]
     actions = ["make_improvements"]
 
     def save_model(self, request, obj: Observation, form, change: bool) -> None:

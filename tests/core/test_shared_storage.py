@@ -28,6 +28,7 @@ from cxlean.exports.services import expire_jobs
 from cxlean.gemba.models import Observation
 from cxlean.imports.models import ImportJob, Status
 from tests.api.conftest import api_client
+from tests.conftest import login
 from tests.factories import ItemFactory
 from tests.gemba.factories import WalkFactory
 from tests.imports.conftest import PEOPLE, rows_of, upload
@@ -200,3 +201,74 @@ def test_a_gemba_photo_and_its_display_copy_are_made_in_the_bucket_and_read_with
     assert api_client(carol).get(address).status_code == 404
     assert api_client().get(address).status_code == 403
     assert media_files() == []
+
+
+def test_the_admin_links_stored_files_through_the_apps_checked_downloads(
+    s3_storage, service_unit, bob, alice, maria, root
+):
+    """Whoever edits or reads an observation or a checklist tick in the admin is linked
+    to the app's download, which checks who asks, not to the bucket."""
+    from tests.checklists.factories import AssignmentFactory, CompletionFactory
+
+    walk = WalkFactory(unit=service_unit, leader=bob, participants=[alice])
+    buffer = io.BytesIO()
+    Image.new("RGB", (30, 20)).save(buffer, "PNG")
+    observation = Observation.objects.create(
+        walk=walk, text="Skylten", photo=SimpleUploadedFile("a.png", buffer.getvalue())
+    )
+    completion = CompletionFactory(
+        assignment=AssignmentFactory(unit=service_unit),
+        person=alice,
+        evidence=SimpleUploadedFile("underlag.txt", b"gjort"),
+    )
+    Branding.objects.create(name="Nordljus", logo=SimpleUploadedFile("logo.png", buffer.getvalue()))
+    pages = {
+        reverse("admin:core_branding_change", args=[Branding.SINGLETON_ID]): (
+            Branding.objects.get().logo_url,
+            (root, maria),
+        ),
+        reverse("admin:gemba_observation_change", args=[observation.pk]): (
+            reverse("gemba-observation-photo", args=[observation.pk]),
+            (bob, maria),  # changes it, reads it
+        ),
+        reverse("admin:gemba_walk_change", args=[walk.pk]): (
+            reverse("gemba-observation-photo", args=[observation.pk]),
+            (bob, maria),
+        ),
+        reverse("admin:checklists_completion_change", args=[completion.pk]): (
+            reverse("checklists:evidence", args=[completion.pk]),
+            (root, bob),
+        ),
+    }
+    for page, (download, people) in pages.items():
+        for person in people:
+            html = login(person).get(page).content.decode()
+            assert f'href="{download}"' in html, (page, person.username)
+            assert s3_storage.name not in html and "X-Amz-Signature" not in html
+
+
+def test_every_file_field_an_admin_shows_links_through_a_checked_download():
+    """No admin shows a stored file with Django's own link to the storage: each file
+    field in an admin's (or inline's) fields is one of its `checked_files`."""
+    from django.contrib import admin
+    from django.contrib.admin.utils import flatten
+    from django.core.exceptions import FieldDoesNotExist
+    from django.db import models
+
+    shown, unchecked = [], []
+    for model, model_admin in admin.site._registry.items():
+        admins = [(model, model_admin), *((i.model, i) for i in model_admin.inlines)]
+        for shown_model, shown_admin in admins:
+            for name in flatten(shown_admin.fields or []):
+                try:
+                    field = shown_model._meta.get_field(name)
+                except FieldDoesNotExist:
+                    continue  # a display method
+                if isinstance(field, models.FileField):
+                    kind = shown_admin if isinstance(shown_admin, type) else type(shown_admin)
+                    where = f"{kind.__name__}: {shown_model.__name__}.{name}"
+                    shown.append(where)
+                    if name not in getattr(shown_admin, "checked_files", {}):
+                        unchecked.append(where)
+    assert len(shown) >= 4  # the logo, checklist evidence, a Gemba photo (admin, inline)
+    assert unchecked == []
