@@ -33,7 +33,7 @@ class DateTimeInput(forms.DateTimeInput):
 
 class DeckChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, deck: Deck) -> str:
-        where = f" · {deck.unit.name}" if deck.unit_id else ""
+        where = f" · {deck.unit.name}" if deck.unit else ""
         return f"{deck.title} ({deck.get_kind_display()}){where}"
 
 

@@ -161,7 +161,7 @@ def create_session(
         )
     if len(set(names)) != len(names):
         raise ValidationError({"team_names": _("Give each team its own name.")})
-    if deck.unit_id is not None and not unit.is_within(deck.unit) and deck.unit_id != unit.pk:
+    if deck.unit is not None and not unit.is_within(deck.unit):
         raise ValidationError({"deck": _("This deck belongs to another unit.")})
     if not deck.slots.exists() or not deck.cards.exists():
         raise ValidationError({"deck": _("The deck needs slots and cards before it is played.")})

@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from cxlean.games import views
 
@@ -15,7 +15,7 @@ presentation_patterns = [
     path("idea/", views.presentation_idea, name="idea"),
     path("backlog/", views.presentation_backlog, name="backlog"),
 ]
-session_patterns = [
+session_patterns: list[URLPattern | URLResolver] = [
     path("", views.session_detail, name="detail"),
     path("play/", views.my_team, name="play"),
     path("teams/<int:team_pk>/", include(team_patterns)),

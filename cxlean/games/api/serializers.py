@@ -68,7 +68,7 @@ def user_of(serializer: serializers.Serializer):
 
 
 class GameSlotSerializer(ModelValidatedSerializer):
-    label = translated()
+    label = translated()  # type: ignore[assignment]  # the slot's label, not DRF's Field.label
     deck = ScopedPrimaryKeyField(queryset=Deck.objects.all(), scope=visible_decks)
 
     class Meta:
@@ -77,7 +77,7 @@ class GameSlotSerializer(ModelValidatedSerializer):
 
 
 class GameNestedSlotSerializer(serializers.ModelSerializer):
-    label = translated()
+    label = translated()  # type: ignore[assignment]  # the slot's label, not DRF's Field.label
 
     class Meta:
         model = Slot

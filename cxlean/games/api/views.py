@@ -30,6 +30,7 @@ from cxlean.games.api import serializers as s
 from cxlean.games.models import (
     Card,
     Deck,
+    DeckQuerySet,
     GameSession,
     Placement,
     Presentation,
@@ -126,7 +127,7 @@ class DeckViewSet(GameViewSet, viewsets.ModelViewSet):
     ordering_fields = ["title_sv", "title_en", "kind", "id"]
     ordering = ["kind", "title_sv", "id"]
 
-    def get_queryset(self) -> QuerySet[Deck]:
+    def get_queryset(self) -> DeckQuerySet:
         return (
             Deck.objects.visible_to(self.request.user)
             .annotate(card_count=Count("cards"))
@@ -323,7 +324,7 @@ class GameSessionViewSet(GameViewSet, viewsets.ModelViewSet):
                 activities[name] = CompetenceActivity.objects.filter(pk=data[name]).first()
                 if activities[name] is None:
                     errors[name] = [s.UNKNOWN_MESSAGE]
-        if errors:
+        if errors or unit is None or deck is None:
             raise serializers.ValidationError(errors)
         with game_errors():
             session = services.create_session(
