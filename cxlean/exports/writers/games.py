@@ -112,5 +112,5 @@ def write(workbook: Workbook, request: Request[GameResultsForm]) -> None:
         workbook,
         request,
         _("Timeline game results: %(session)s") % {"session": session},
-        [_("Scoring: %(rules)s") % {"rules": SCORING_RULES}],
+        [_("Scoring: %(rules)s") % {"rules": _(SCORING_RULES)}],
     )
