@@ -432,3 +432,16 @@ def test_the_backlog_item_links_back_to_the_game(as_user, alice, presenting, tea
     page = as_user(alice).get(reverse("backlog:detail", args=[item.pk]))
     assert page.status_code == 200
     assert reverse("games:presentations", args=[presenting.pk]) in page.text
+
+
+def test_the_results_page_exports_to_excel(as_user, bob, presenting):
+    from cxlean.exports.models import ExportJob
+
+    client = as_user(bob)
+    page = client.get(reverse("games:results", args=[presenting.pk]))
+    assert 'name="kind" value="game_results"' in page.text
+    response = client.post(
+        reverse("exports:new"), {"kind": "game_results", "session": presenting.pk}
+    )
+    assert response.status_code == 302
+    assert ExportJob.objects.get().kind == "game_results"
