@@ -194,7 +194,9 @@ class ScoreForm(forms.Form):
 class UnitFilterForm(forms.Form):
     """Which unit's games the home page shows (its sub-units included)."""
 
-    unit = UnitChoiceField(label=_("Unit"), queryset=Unit.objects.none(), empty_label=None)
+    unit = UnitChoiceField(
+        label=_("Unit"), queryset=Unit.objects.none(), empty_label=None, required=False
+    )
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)

@@ -108,6 +108,12 @@ def play_url(session: GameSession, team: Team) -> str:
     return reverse("games:team", args=[session.pk, team.pk])
 
 
+def refuse(request: AuthenticatedRequest, reasons: list[str]) -> None:
+    """Why nothing changed, as messages on the next page."""
+    for reason in reasons:
+        messages.error(request, reason)
+
+
 def digest(*parts: Any) -> str:
     return hashlib.sha1(repr(parts).encode(), usedforsecurity=False).hexdigest()[:16]
 
@@ -542,8 +548,7 @@ def control_action(request: AuthenticatedRequest, pk: int, action: str) -> HttpR
     try:
         step(session, by=request.user)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        refuse(request, error.messages)
     else:
         messages.success(request, done)
     if action == "present":
@@ -558,8 +563,7 @@ def team_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     try:
         team = services.add_team(session, by=request.user, name=request.POST.get("name", ""))
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        refuse(request, error.messages)
     else:
         messages.success(request, _("%(team)s is added.") % {"team": team.name})
     return redirect("games:control", session.pk)
@@ -755,8 +759,7 @@ def presentation_score(
             presentation=presentation, scorer=request.user, value=form.cleaned_data["value"]
         )
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        refuse(request, error.messages)
     else:
         messages.success(
             request,
@@ -771,8 +774,7 @@ def presentation_idea(request: AuthenticatedRequest, pk: int, presentation_pk: i
     presentation = visible_presentation(request, pk, presentation_pk)
     form = IdeaForm(request.POST, prefix=f"p{presentation.pk}")
     if not form.is_valid():
-        for message in error_messages(form):
-            messages.error(request, message)
+        refuse(request, error_messages(form))
         return redirect(presentations_url(presentation))
     services.write_idea(
         presentation=presentation, user=request.user, idea=form.cleaned_data["idea"]
@@ -790,8 +792,7 @@ def presentation_backlog(
     try:
         item, created = services.send_idea_to_backlog(presentation=presentation, by=request.user)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        refuse(request, error.messages)
         return redirect(presentations_url(presentation))
     if created:
         messages.success(request, _("The idea is in the improvement backlog."))
