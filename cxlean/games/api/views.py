@@ -722,14 +722,18 @@ class GameResultViewSet(GameViewSet, mixins.ListModelMixin):
     pagination_class = RowsPagination
     filter_backends: list = []
 
-    @extend_schema(parameters=[OpenApiParameter("unit", OpenApiTypes.INT)])
-    def list(self, request, *args, **kwargs) -> Response:
-        sessions = (
-            GameSession.objects.visible_to(request.user)
+    def get_queryset(self) -> QuerySet[GameSession]:
+        """The finished sessions whose rows are listed."""
+        return (
+            GameSession.objects.visible_to(self.request.user)
             .finished()
             .select_related("unit", "deck")
             .order_by("finished_at", "pk")
         )
+
+    @extend_schema(parameters=[OpenApiParameter("unit", OpenApiTypes.INT)])
+    def list(self, request, *args, **kwargs) -> Response:
+        sessions = self.get_queryset()
         if request.query_params.get("unit") is not None:
             unit = visible_unit(request)
             sessions = sessions.filter(unit__path__startswith=unit.path)
