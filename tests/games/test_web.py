@@ -445,3 +445,36 @@ def test_the_results_page_exports_to_excel(as_user, bob, presenting):
     )
     assert response.status_code == 302
     assert ExportJob.objects.get().kind == "game_results"
+
+
+def test_a_trainee_learning_to_lead_games_starts_one(as_user, alice, service_team, deck):
+    from tests.factories import CompetenceActivityFactory, GoalFactory, TraineePlanFactory
+
+    leading = CompetenceActivityFactory()
+    deck.lead_activity = leading
+    deck.save()
+    GoalFactory(plan=TraineePlanFactory(person=alice), activity=leading)
+    page = as_user(alice).get(reverse("games:new"))
+    assert page.status_code == 200
+    assert service_team in page.context["form"].fields["unit"].queryset
+
+
+def test_the_session_page_leads_each_person_on(as_user, alice, bob, maria, playing, teams):
+    page = as_user(alice).get(reverse("games:detail", args=[playing.pk]))
+    assert page.status_code == 200
+    assert team_url("team", playing, teams[0]) in page.text
+    play = reverse("games:play", args=[playing.pk])
+    assert as_user(alice).get(play)["Location"] == team_url("team", playing, teams[0])
+    assert as_user(bob).get(play)["Location"] == reverse("games:control", args=[playing.pk])
+    management = as_user(maria).get(reverse("games:detail", args=[playing.pk]))
+    assert management.status_code == 200
+    assert reverse("games:invite", args=[playing.join_code]) not in management.text
+
+
+def test_a_member_may_change_team_in_the_lobby(as_user, alice, lobby, teams):
+    services.join(user=alice, session=lobby, team=teams[0])
+    client = as_user(alice)
+    page = client.get(reverse("games:invite", args=[lobby.join_code]))
+    assert page.status_code == 200
+    client.post(reverse("games:invite", args=[lobby.join_code]), {"team": teams[1].pk})
+    assert TeamMember.objects.get(user=alice).team == teams[1]
