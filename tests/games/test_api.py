@@ -68,6 +68,8 @@ def test_a_whole_game_through_the_api(service_unit, bob, alice, dave, deck):
     assert {(row["person"], row["rank"]) for row in rows} == {(alice.pk, 1), (dave.pk, 2)}
     leaders = player_two.get(url("game-session-leaderboard"), {"unit": service_unit.pk}).json()
     assert leaders[0]["person"] == alice.pk
+    progress = player_two.get(url("game-session-team-progress"), {"unit": service_unit.pk})
+    assert [row["games"][0]["rank"] for row in progress.json()] == [1, 2]
 
 
 def test_wrong_code_is_a_400_on_code(lobby, alice):

@@ -450,6 +450,21 @@ class GameLeaderRowSerializer(serializers.Serializer):
         return name_of(row.person)
 
 
+class GameProgressPointSerializer(serializers.Serializer):
+    session = serializers.IntegerField(source="session.pk")
+    session_title = serializers.CharField(source="session.__str__")
+    finished_at = serializers.DateTimeField(source="session.finished_at", allow_null=True)
+    total = serializers.IntegerField()
+    max_points = serializers.IntegerField(help_text=_("The placement points possible."))
+    share = serializers.FloatField(help_text=_("Total out of the placement points possible."))
+    rank = serializers.IntegerField()
+
+
+class GameTeamProgressSerializer(serializers.Serializer):
+    team_name = serializers.CharField()
+    games = GameProgressPointSerializer(many=True)
+
+
 class GameResultRowSerializer(serializers.Serializer):
     """One person in one finished session: a flat row for reporting tools."""
 

@@ -465,6 +465,20 @@ class GameSessionViewSet(GameViewSet, viewsets.ModelViewSet):
         unit = visible_unit(request)
         return Response(s.GameLeaderRowSerializer(services.leaderboard(unit), many=True).data)
 
+    @extend_schema(
+        summary="A unit's team progress over its finished games",
+        description="Per team name (teams that keep their name from game to game), its "
+        "games in order with the total, the placement points possible and the rank.",
+        parameters=[OpenApiParameter("unit", OpenApiTypes.INT, required=True)],
+        responses=s.GameTeamProgressSerializer(many=True),
+    )
+    @action(detail=False, methods=["get"], url_path="team-progress")
+    def team_progress(self, request) -> Response:
+        unit = visible_unit(request)
+        progress = services.team_progress(unit)
+        data = [{"team_name": name, "games": games} for name, games in progress.items()]
+        return Response(s.GameTeamProgressSerializer(data, many=True).data)
+
 
 def visible_unit(request) -> Unit:
     raw = request.query_params.get("unit", "")
