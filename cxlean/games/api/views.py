@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -69,7 +70,7 @@ class GamePermission(BasePermission):
     changes to an object are the viewset's `may_change(user, obj)`; the game's own
     actions are checked by the services."""
 
-    message = "You may not change this."
+    message = _("Only whoever runs the game (or edits the deck) changes this.")
 
     def has_permission(self, request, view) -> bool:
         return is_signed_in(request) and not refuses_read_only(self, request)
