@@ -478,3 +478,18 @@ def test_a_member_may_change_team_in_the_lobby(as_user, alice, lobby, teams):
     assert page.status_code == 200
     client.post(reverse("games:invite", args=[lobby.join_code]), {"team": teams[1].pk})
     assert TeamMember.objects.get(user=alice).team == teams[1]
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_the_progress_chart_writes_numbers_a_browser_can_read(
+    as_user, bob, alice, playing, teams, language
+):
+    from tests.web.test_chart_numbers import wrong_numbers
+
+    slots, cards = slots_and_cards(playing.deck)
+    services.place(team=teams[0], user=alice, card=cards[0], slot=slots[1])
+    services.reveal(playing, by=bob)
+    services.finish(playing, by=bob)
+    page = as_user(alice).get(reverse("games:home"), {"unit": playing.unit_id}, language=language)
+    assert "<svg" in page.text and "<path" in page.text
+    assert not wrong_numbers(page.text)
