@@ -493,3 +493,16 @@ def test_the_progress_chart_writes_numbers_a_browser_can_read(
     page = as_user(alice).get(reverse("games:home"), {"unit": playing.unit_id}, language=language)
     assert "<svg" in page.text and "<path" in page.text
     assert not wrong_numbers(page.text)
+
+
+def test_a_unit_one_cannot_see_or_a_bad_one_is_not_found(as_user, alice, sales_unit):
+    client = as_user(alice)
+    assert client.get(reverse("games:home"), {"unit": "abc"}).status_code == 404
+    assert client.get(reverse("games:home"), {"unit": sales_unit.pk}).status_code == 404
+
+
+def test_steps_are_posted_never_fetched(as_user, bob, game):
+    client = as_user(bob)
+    assert client.get(reverse("games:act", args=[game.pk, "lobby"])).status_code == 405
+    game.refresh_from_db()
+    assert game.status == SessionStatus.SCHEDULED
