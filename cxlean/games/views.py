@@ -651,7 +651,8 @@ def screen(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     session = visible_session(request, pk)
     if not may_see_screen(request.user, session):
         raise PermissionDenied(_("The big screen is the facilitator's."))
-    return render(request, "games/screen.html", screen_context(session))
+    context = screen_context(session) | {"may_run": rules.may_run(request.user, session)}
+    return render(request, "games/screen.html", context)
 
 
 @require_GET
