@@ -21,6 +21,7 @@ session_patterns: list[URLPattern | URLResolver] = [
     path("teams/<int:team_pk>/", include(team_patterns)),
     path("teams/new/", views.team_add, name="team_add"),
     path("control/", views.control, name="control"),
+    path("control/teams/", views.control_teams, name="control_teams"),
     path("control/<slug:action>/", views.control_action, name="act"),
     path("screen/", views.screen, name="screen"),
     path("screen/live/", views.screen_live, name="screen_live"),

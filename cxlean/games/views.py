@@ -67,6 +67,7 @@ if TYPE_CHECKING:
 GET_POST = ["GET", "POST"]
 BOARD_POLL_SECONDS = 4
 SCREEN_POLL_SECONDS = 3
+CONTROL_POLL_SECONDS = 5
 LEADERBOARD_SHOWN = 10
 SESSIONS_SHOWN = 200
 RUNNING = (SessionStatus.PLAYING, SessionStatus.REVEAL, SessionStatus.PRESENTATION)
@@ -534,8 +535,22 @@ def control(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         if session.join_code
         else "",
         "may_add_team": session.status != SessionStatus.FINISHED,
+        "poll": CONTROL_POLL_SECONDS,
     }
     return render(request, "games/control.html", context)
+
+
+@require_GET
+def control_teams(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The control page's teams, for its poll: who joined, who submitted."""
+    session = visible_session(request, pk)
+    require_runner(request, session)
+    context = {
+        "session": session,
+        "teams": teams_with_members(session),
+        "poll": CONTROL_POLL_SECONDS,
+    }
+    return render(request, "games/includes/control_teams.html", context)
 
 
 @require_POST

@@ -506,3 +506,14 @@ def test_steps_are_posted_never_fetched(as_user, bob, game):
     assert client.get(reverse("games:act", args=[game.pk, "lobby"])).status_code == 405
     game.refresh_from_db()
     assert game.status == SessionStatus.SCHEDULED
+
+
+def test_the_control_page_follows_joins_and_submissions(as_user, bob, alice, playing, teams):
+    services.submit(team=teams[0], user=alice)
+    client = as_user(bob)
+    page = client.get(reverse("games:control", args=[playing.pk]))
+    assert reverse("games:control_teams", args=[playing.pk]) in page.text
+    part = client.get(reverse("games:control_teams", args=[playing.pk]), **HTMX)
+    assert part.status_code == 200
+    assert "Alice" in part.text
+    assert as_user(alice).get(reverse("games:control_teams", args=[playing.pk])).status_code == 403
