@@ -214,7 +214,7 @@ class CardViewSet(DeckPartViewSet):
     def get_queryset(self) -> QuerySet[Card]:
         return Card.objects.filter(
             deck__in=Deck.objects.visible_to(self.request.user)
-        ).select_related("deck")
+        ).select_related("deck__unit")
 
 
 @documented(
