@@ -70,6 +70,7 @@ SCREEN_POLL_SECONDS = 3
 CONTROL_POLL_SECONDS = 5
 LEADERBOARD_SHOWN = 10
 SESSIONS_SHOWN = 200
+FINISHED_SHOWN = 20
 RUNNING = (SessionStatus.PLAYING, SessionStatus.REVEAL, SessionStatus.PRESENTATION)
 UPCOMING = (SessionStatus.SCHEDULED, SessionStatus.LOBBY)
 
@@ -126,6 +127,14 @@ def visible_units(user):
     return Unit.objects.all() if sees_everything(user) else unit_neighbourhood(user)
 
 
+@dataclass
+class SessionSection:
+    key: str
+    title: str
+    sessions: list[GameSession]
+    empty: str
+
+
 @require_GET
 def home(request: AuthenticatedRequest) -> HttpResponse:
     """The games of a unit (and its sub-units): running, coming and finished sessions,
@@ -162,9 +171,26 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
         "unit": unit,
         "units": units,
         "unit_form": UnitFilterForm(initial={"unit": unit}, units=units),
-        "running": [s for s in listed if s.status in RUNNING],
-        "upcoming": [s for s in listed if s.status in UPCOMING],
-        "finished": [s for s in listed if s.status == SessionStatus.FINISHED][:20],
+        "sections": [
+            SessionSection(
+                "running",
+                _("Running now"),
+                [s for s in listed if s.status in RUNNING],
+                _("No game is running."),
+            ),
+            SessionSection(
+                "upcoming",
+                _("Scheduled games"),
+                [s for s in listed if s.status in UPCOMING],
+                _("No game is scheduled."),
+            ),
+            SessionSection(
+                "finished",
+                _("Finished games"),
+                [s for s in listed if s.status == SessionStatus.FINISHED][:FINISHED_SHOWN],
+                _("No game has been played yet."),
+            ),
+        ],
         "mine": mine,
         "leaderboard": services.leaderboard(unit)[:LEADERBOARD_SHOWN] if unit else [],
         "progress": services.team_progress(unit) if unit else {},
