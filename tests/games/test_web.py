@@ -517,3 +517,32 @@ def test_the_control_page_follows_joins_and_submissions(as_user, bob, alice, pla
     assert part.status_code == 200
     assert "Alice" in part.text
     assert as_user(alice).get(reverse("games:control_teams", args=[playing.pk])).status_code == 403
+
+
+def finished_games(count: int, bob, service_unit, deck) -> None:
+    from tests.factories import UserFactory
+
+    for _number in range(count):
+        session = services.create_session(
+            unit=service_unit, deck=deck, facilitator=bob, team_names=["Blå", "Röd", "Gul"]
+        )
+        services.open_lobby(session, by=bob)
+        for team in session.teams.all():
+            services.join(user=UserFactory(unit=service_unit), session=session, team=team)
+        services.start_round(session, by=bob)
+        services.reveal(session, by=bob)
+        services.finish(session, by=bob)
+
+
+def test_the_games_page_runs_the_same_queries_for_1_and_4_games(
+    as_user, count_queries, bob, service_unit, deck
+):
+    client = as_user(bob)
+    url = f"{reverse('games:home')}?unit={service_unit.pk}"
+    client.get(url)  # the session's first request saves its state
+    finished_games(1, bob, service_unit, deck)
+    one = count_queries(client, url)
+    finished_games(3, bob, service_unit, deck)
+    four = count_queries(client, url)
+    assert len(count_queries.result.context["leaderboard"]) == 10
+    assert one == four
