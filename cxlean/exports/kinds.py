@@ -6,7 +6,9 @@ Who may ask is who may open the page the data comes from:
 - improvement backlog: everyone signed in (they get the items they see);
 - rollout plan: whoever sees the plan (the `plan` filter only offers those);
 - Gemba walk log: everyone signed in (the walks they see);
-- CX metrics and maturity: everyone signed in (the units they read).
+- CX metrics and maturity: everyone signed in (the units they read);
+- timeline game results: everyone signed in (the `session` filter offers the sessions
+  they see).
 
 The filters are the page's own filter form, bound to the params as the page binds its
 query string, and validated strictly: a value that is not understood, or a filter the
@@ -29,7 +31,7 @@ from django.utils.translation import gettext_lazy
 
 from cxlean.competence.matrix import may_view_matrix
 from cxlean.exports.models import Kind
-from cxlean.exports.writers import backlog, competence, gemba, metrics, plan
+from cxlean.exports.writers import backlog, competence, games, gemba, metrics, plan
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrPromise
@@ -65,6 +67,9 @@ KINDS: dict[str, KindSpec] = {
     Kind.GEMBA_LOG: KindSpec(Kind.GEMBA_LOG, signed_in, gettext_lazy("Sign in to export."), gemba),
     Kind.METRICS_MATURITY: KindSpec(
         Kind.METRICS_MATURITY, signed_in, gettext_lazy("Sign in to export."), metrics
+    ),
+    Kind.GAME_RESULTS: KindSpec(
+        Kind.GAME_RESULTS, signed_in, gettext_lazy("Sign in to export."), games
     ),
 }
 

@@ -42,6 +42,7 @@ class Kind(models.TextChoices):
     PLAN = "plan", _("Rollout plan")
     GEMBA_LOG = "gemba_log", _("Gemba walk log")
     METRICS_MATURITY = "metrics_maturity", _("CX metrics and maturity report")
+    GAME_RESULTS = "game_results", _("Timeline game results")
 
 
 class JobStatus(models.TextChoices):

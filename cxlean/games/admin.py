@@ -326,7 +326,7 @@ class PlacementAdmin(SessionPartAdmin):
     list_select_related = ["card", "slot", "team"]
     search_fields = ["team__name", "card__text_sv", "card__text_en"]
     fields = ["team", "card", "slot", "placed_by", "placed_at"]
-    readonly_fields = fields
+    readonly_fields = ["team", "card", "slot", "placed_by", "placed_at"]
 
 
 @admin.register(Submission)
@@ -335,7 +335,7 @@ class SubmissionAdmin(SessionPartAdmin):
     list_select_related = ["team"]
     search_fields = ["team__name"]
     fields = ["team", "submitted_at", "submitted_by", "seconds_left", "bonus"]
-    readonly_fields = fields
+    readonly_fields = ["team", "submitted_at", "submitted_by", "seconds_left", "bonus"]
 
 
 @admin.register(Presentation)
@@ -377,7 +377,7 @@ class PresentationScoreAdmin(SessionPartAdmin):
     list_select_related = ["presentation__team", "scorer"]
     search_fields = ["presentation__team__name"]
     fields = ["presentation", "scorer", "value", "scored_at"]
-    readonly_fields = fields
+    readonly_fields = ["presentation", "scorer", "value", "scored_at"]
 
     @admin.display(description=_("scored by"))
     def scorer_name(self, obj: PresentationScore) -> str:

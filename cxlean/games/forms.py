@@ -33,7 +33,7 @@ class DateTimeInput(forms.DateTimeInput):
 
 class DeckChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, deck: Deck) -> str:
-        where = f" · {deck.unit.name}" if deck.unit_id else ""
+        where = f" · {deck.unit.name}" if deck.unit else ""
         return f"{deck.title} ({deck.get_kind_display()}){where}"
 
 
@@ -194,7 +194,9 @@ class ScoreForm(forms.Form):
 class UnitFilterForm(forms.Form):
     """Which unit's games the home page shows (its sub-units included)."""
 
-    unit = UnitChoiceField(label=_("Unit"), queryset=Unit.objects.none(), empty_label=None)
+    unit = UnitChoiceField(
+        label=_("Unit"), queryset=Unit.objects.none(), empty_label=None, required=False
+    )
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)

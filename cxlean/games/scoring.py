@@ -21,7 +21,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-SCORING_RULES = (
+from django.utils.translation import gettext_noop
+
+# Marked for translation, translated where shown to people (`gettext(SCORING_RULES)`);
+# the API schema states it in English.
+SCORING_RULES = gettext_noop(
     "Exact slot: the card's full points. One slot off on an ordered deck: half, rounded "
     "down. Elsewhere or missing: 0. Speed bonus: the session's bonus times the share of "
     "the round left at submission, rounded down. Presentation: average 1–5 score times "

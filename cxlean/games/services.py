@@ -161,7 +161,7 @@ def create_session(
         )
     if len(set(names)) != len(names):
         raise ValidationError({"team_names": _("Give each team its own name.")})
-    if deck.unit_id is not None and not unit.is_within(deck.unit) and deck.unit_id != unit.pk:
+    if deck.unit is not None and not unit.is_within(deck.unit):
         raise ValidationError({"deck": _("This deck belongs to another unit.")})
     if not deck.slots.exists() or not deck.cards.exists():
         raise ValidationError({"deck": _("The deck needs slots and cards before it is played.")})
@@ -394,8 +394,8 @@ def submit(*, team: Team, user, now: dt.datetime | None = None) -> tuple[Submiss
 
 def reveal(session: GameSession, *, by, now: dt.datetime | None = None) -> GameSession:
     _refuse_unless_runs(by, session)
-    if session.status == SessionStatus.REVEAL:
-        return session
+    if session.status in (SessionStatus.REVEAL, SessionStatus.PRESENTATION, SessionStatus.FINISHED):
+        return session  # revealed already (a second click on the big screen)
     if session.status != SessionStatus.PLAYING:
         raise ValidationError(_("Play the round before the reveal."))
     now = now or timezone.now()
@@ -413,6 +413,8 @@ def reveal(session: GameSession, *, by, now: dt.datetime | None = None) -> GameS
 def start_presentations(session: GameSession, *, by) -> list[Presentation]:
     """Deal each team a task card (shuffled, the same way each time for a session)."""
     _refuse_unless_runs(by, session)
+    if session.is_finished:
+        raise ValidationError(_("The game has finished."))
     if session.status not in (SessionStatus.REVEAL, SessionStatus.PRESENTATION):
         raise ValidationError(_("Reveal the timeline before the presentation round."))
     teams = list(session.teams.all())

@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from cxlean.games import views
 
@@ -15,12 +15,13 @@ presentation_patterns = [
     path("idea/", views.presentation_idea, name="idea"),
     path("backlog/", views.presentation_backlog, name="backlog"),
 ]
-session_patterns = [
+session_patterns: list[URLPattern | URLResolver] = [
     path("", views.session_detail, name="detail"),
     path("play/", views.my_team, name="play"),
     path("teams/<int:team_pk>/", include(team_patterns)),
     path("teams/new/", views.team_add, name="team_add"),
     path("control/", views.control, name="control"),
+    path("control/teams/", views.control_teams, name="control_teams"),
     path("control/<slug:action>/", views.control_action, name="act"),
     path("screen/", views.screen, name="screen"),
     path("screen/live/", views.screen_live, name="screen_live"),

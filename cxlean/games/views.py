@@ -18,13 +18,14 @@ phone of the team and a late joiner all see the same timeline.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Avg, Count, Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -34,6 +35,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cxlean.core.forms import add_model_errors, error_messages
+from cxlean.core.typed import AuthenticatedRequest
 from cxlean.games import rules, services
 from cxlean.games.forms import (
     IdeaForm,
@@ -59,10 +61,16 @@ from cxlean.games.models import (
 from cxlean.org.models import Unit
 from cxlean.org.roles import home_unit_id, may_write, sees_everything, unit_neighbourhood
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 GET_POST = ["GET", "POST"]
 BOARD_POLL_SECONDS = 4
 SCREEN_POLL_SECONDS = 3
+CONTROL_POLL_SECONDS = 5
 LEADERBOARD_SHOWN = 10
+SESSIONS_SHOWN = 200
+FINISHED_SHOWN = 20
 RUNNING = (SessionStatus.PLAYING, SessionStatus.REVEAL, SessionStatus.PRESENTATION)
 UPCOMING = (SessionStatus.SCHEDULED, SessionStatus.LOBBY)
 
@@ -70,21 +78,21 @@ UPCOMING = (SessionStatus.SCHEDULED, SessionStatus.LOBBY)
 # --- finding things -------------------------------------------------------------------------
 
 
-def visible_session(request: HttpRequest, pk: int) -> GameSession:
+def visible_session(request: AuthenticatedRequest, pk: int) -> GameSession:
     return get_object_or_404(
         GameSession.objects.visible_to(request.user).select_related("unit", "deck", "facilitator"),
         pk=pk,
     )
 
 
-def session_team(request: HttpRequest, pk: int, team_pk: int) -> tuple[GameSession, Team]:
+def session_team(request: AuthenticatedRequest, pk: int, team_pk: int) -> tuple[GameSession, Team]:
     session = visible_session(request, pk)
     team = get_object_or_404(Team, session=session, pk=team_pk)
     team.session = session
     return session, team
 
 
-def require_runner(request: HttpRequest, session: GameSession) -> None:
+def require_runner(request: AuthenticatedRequest, session: GameSession) -> None:
     if not rules.may_run(request.user, session):
         raise PermissionDenied(_("Only the session's facilitator or a coordinator runs it."))
 
@@ -102,6 +110,12 @@ def play_url(session: GameSession, team: Team) -> str:
     return reverse("games:team", args=[session.pk, team.pk])
 
 
+def refuse(request: AuthenticatedRequest, reasons: list[str]) -> None:
+    """Why nothing changed, as messages on the next page."""
+    for reason in reasons:
+        messages.error(request, reason)
+
+
 def digest(*parts: Any) -> str:
     return hashlib.sha1(repr(parts).encode(), usedforsecurity=False).hexdigest()[:16]
 
@@ -113,8 +127,16 @@ def visible_units(user):
     return Unit.objects.all() if sees_everything(user) else unit_neighbourhood(user)
 
 
+@dataclass
+class SessionSection:
+    key: str
+    title: str
+    sessions: list[GameSession]
+    empty: str
+
+
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedRequest) -> HttpResponse:
     """The games of a unit (and its sub-units): running, coming and finished sessions,
     the leaderboard over its finished games, each team's progress; and the games the
     viewer plays in elsewhere."""
@@ -130,16 +152,15 @@ def home(request: HttpRequest) -> HttpResponse:
         if unit is None and "unit" in request.GET:
             raise Http404(_("No such unit."))
     unit = unit or units.order_by("path").first()
-    sessions = GameSession.objects.none()
+    listed: list[GameSession] = []
     if unit is not None:
-        sessions = (
+        listed = list(
             GameSession.objects.visible_to(user)
             .filter(unit__path__startswith=unit.path)
             .select_related("unit", "deck", "facilitator")
             .annotate(team_count=Count("teams", distinct=True))
-            .order_by("-created_at", "-pk")
+            .order_by("-created_at", "-pk")[:SESSIONS_SHOWN]
         )
-    listed = list(sessions[:200])
     mine = list(
         GameSession.objects.filter(teams__members__user=user)
         .exclude(status=SessionStatus.FINISHED)
@@ -150,9 +171,26 @@ def home(request: HttpRequest) -> HttpResponse:
         "unit": unit,
         "units": units,
         "unit_form": UnitFilterForm(initial={"unit": unit}, units=units),
-        "running": [s for s in listed if s.status in RUNNING],
-        "upcoming": [s for s in listed if s.status in UPCOMING],
-        "finished": [s for s in listed if s.status == SessionStatus.FINISHED][:20],
+        "sections": [
+            SessionSection(
+                "running",
+                _("Running now"),
+                [s for s in listed if s.status in RUNNING],
+                _("No game is running."),
+            ),
+            SessionSection(
+                "upcoming",
+                _("Scheduled games"),
+                [s for s in listed if s.status in UPCOMING],
+                _("No game is scheduled."),
+            ),
+            SessionSection(
+                "finished",
+                _("Finished games"),
+                [s for s in listed if s.status == SessionStatus.FINISHED][:FINISHED_SHOWN],
+                _("No game has been played yet."),
+            ),
+        ],
         "mine": mine,
         "leaderboard": services.leaderboard(unit)[:LEADERBOARD_SHOWN] if unit else [],
         "progress": services.team_progress(unit) if unit else {},
@@ -164,7 +202,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(GET_POST)
-def session_new(request: HttpRequest) -> HttpResponse:
+def session_new(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     if not rules.may_facilitate(user):
         raise PermissionDenied(
@@ -200,7 +238,7 @@ def session_new(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(GET_POST)
-def join(request: HttpRequest) -> HttpResponse:
+def join(request: AuthenticatedRequest) -> HttpResponse:
     """Type the code from the big screen; a right one leads on to choosing a team."""
     form = JoinForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -216,16 +254,16 @@ def join(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(GET_POST)
-def invite(request: HttpRequest, code: str) -> HttpResponse:
+def invite(request: AuthenticatedRequest, code: str) -> HttpResponse:
     """The invitation: the game the code opens and its teams to choose from. Choosing
     again in the lobby moves the person; after that they stay in their team."""
     try:
         session = services.session_for_code(code)
     except ValidationError as error:
-        form = JoinForm({"code": code})
-        form.is_valid()
-        add_model_errors(form, error)
-        return render(request, "games/join.html", {"form": form}, status=404)
+        code_form = JoinForm({"code": code})
+        code_form.is_valid()
+        add_model_errors(code_form, error)
+        return render(request, "games/join.html", {"form": code_form}, status=404)
     member = (
         TeamMember.objects.select_related("team").filter(session=session, user=request.user).first()
     )
@@ -254,7 +292,7 @@ def invite(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_GET
-def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def session_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Where a session's people go: their team's timeline, the control page, the big
     screen, the presentations, the results; and who plays in which team."""
     session = visible_session(request, pk)
@@ -278,7 +316,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def my_team(request: HttpRequest, pk: int) -> HttpResponse:
+def my_team(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The viewer's own team's timeline, or the way to join."""
     session = visible_session(request, pk)
     team = rules.team_of(request.user, session)
@@ -292,9 +330,19 @@ def my_team(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @dataclass
+class BoardCard:
+    """A card as the team's timeline shows it: where the team put it (None: in the
+    hand) and, after the reveal, how it scored."""
+
+    card: Card
+    slot_id: int | None = None
+    result: services.CardResult | None = None
+
+
+@dataclass
 class SlotRow:
     slot: Slot
-    cards: list[Card] = field(default_factory=list)
+    cards: list[BoardCard] = field(default_factory=list)
 
 
 @dataclass
@@ -302,18 +350,15 @@ class Board:
     """What a team's timeline shows: the slots with the cards on them, the cards still
     in the hand, the picked card, and what the viewer may do."""
 
-    session: GameSession
-    team: Team
     rows: list[SlotRow]
-    hand: list[Card]
-    picked: Card | None
+    hand: list[BoardCard]
+    picked: BoardCard | None
     submission: Submission | None
     may_act: bool
     is_open: bool
     seconds_left: int
     state: str
     members: list[TeamMember]
-    results: dict[int, services.CardResult] = field(default_factory=dict)
 
     @property
     def editable(self) -> bool:
@@ -328,63 +373,54 @@ class Board:
         return self.placed_count + len(self.hand)
 
 
-def build_board(request: HttpRequest, session: GameSession, team: Team) -> Board:
+def build_board(request: AuthenticatedRequest, session: GameSession, team: Team) -> Board:
+    """The team's timeline from the database (so every phone of the team, and one that
+    reconnects, sees the same), in a fixed number of queries."""
     slots = list(Slot.objects.filter(deck=session.deck_id).order_by("position", "pk"))
-    cards = list(
-        Card.objects.filter(deck=session.deck_id)
-        .select_related("correct_slot")
-        .order_by("order", "pk")
-    )
     placed = dict(Placement.objects.filter(team=team).values_list("card_id", "slot_id"))
-    submission = Submission.objects.filter(team=team).first()
-    members = list(team.members.select_related("user"))
-    rows = {slot.pk: SlotRow(slot) for slot in slots}
-    hand = []
-    for card in cards:
-        if card.pk in placed and placed[card.pk] in rows:
-            card.placed_slot_id = placed[card.pk]
-            rows[placed[card.pk]].cards.append(card)
-        else:
-            card.placed_slot_id = None
-            hand.append(card)
-    picked = None
-    pick = request.GET.get("pick") or request.POST.get("pick")
-    if pick and pick.isdigit():
-        picked = next((card for card in cards if card.pk == int(pick)), None)
-    is_open = session.round_is_open()
-    may_act = any(member.user_id == request.user.pk for member in members) and may_write(
-        request.user
-    )
-    results = {}
+    results: dict[int, services.CardResult] = {}
     if session.status in (SessionStatus.REVEAL, SessionStatus.PRESENTATION, SessionStatus.FINISHED):
         results = {r.card_id: r for r in services.card_results(session).get(team.pk, [])}
-    for card in cards:
-        card.result = results.get(card.pk)
+    cards = [
+        BoardCard(card, placed.get(card.pk), results.get(card.pk))
+        for card in Card.objects.filter(deck=session.deck_id)
+        .select_related("correct_slot")
+        .order_by("order", "pk")
+    ]
+    rows = {slot.pk: SlotRow(slot) for slot in slots}
+    hand = []
+    for shown in cards:
+        if shown.slot_id in rows:
+            rows[shown.slot_id].cards.append(shown)
+        else:
+            hand.append(shown)
+    pick = request.GET.get("pick") or request.POST.get("pick") or ""
+    picked = next((shown for shown in cards if str(shown.card.pk) == pick), None)
+    submission = Submission.objects.filter(team=team).first()
+    members = list(team.members.select_related("user"))
+    is_open = session.round_is_open()
     state = digest(
         session.status,
         is_open,
         submission.pk if submission else 0,
         sorted(placed.items()),
         sorted(member.user_id for member in members),
-        picked.pk if picked else 0,
+        pick,
     )
     return Board(
-        session=session,
-        team=team,
         rows=list(rows.values()),
         hand=hand,
         picked=picked,
         submission=submission,
-        may_act=may_act,
+        may_act=rules.may_act_for(request.user, team),
         is_open=is_open,
         seconds_left=session.seconds_left(),
         state=state,
         members=members,
-        results=results,
     )
 
 
-def team_context(request: HttpRequest, session: GameSession, team: Team) -> dict[str, Any]:
+def team_context(request: AuthenticatedRequest, session: GameSession, team: Team) -> dict[str, Any]:
     return {
         "session": session,
         "team": team,
@@ -394,7 +430,7 @@ def team_context(request: HttpRequest, session: GameSession, team: Team) -> dict
 
 
 @require_GET
-def team_page(request: HttpRequest, pk: int, team_pk: int) -> HttpResponse:
+def team_page(request: AuthenticatedRequest, pk: int, team_pk: int) -> HttpResponse:
     """A team's timeline, on the phone: pick a card, place it, submit."""
     session, team = session_team(request, pk, team_pk)
     if not may_watch_team(request.user, session, team):
@@ -403,7 +439,7 @@ def team_page(request: HttpRequest, pk: int, team_pk: int) -> HttpResponse:
 
 
 @require_GET
-def team_board(request: HttpRequest, pk: int, team_pk: int) -> HttpResponse:
+def team_board(request: AuthenticatedRequest, pk: int, team_pk: int) -> HttpResponse:
     """The timeline as a fragment, for a tap that picks a card and for the poll (204
     when nothing changed since `?seen=`)."""
     session, team = session_team(request, pk, team_pk)
@@ -418,7 +454,7 @@ def team_board(request: HttpRequest, pk: int, team_pk: int) -> HttpResponse:
 
 
 def board_answer(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     session: GameSession,
     team: Team,
     message: str,
@@ -434,7 +470,7 @@ def board_answer(
     return render(request, "games/includes/board.html", context, status=status)
 
 
-def move(request: HttpRequest, pk: int, team_pk: int, *, need_slot: bool) -> HttpResponse:
+def move(request: AuthenticatedRequest, pk: int, team_pk: int, *, need_slot: bool) -> HttpResponse:
     session, team = session_team(request, pk, team_pk)
     form = MoveForm(request.POST, session=session, need_slot=need_slot)
     if not form.is_valid():
@@ -443,7 +479,7 @@ def move(request: HttpRequest, pk: int, team_pk: int, *, need_slot: bool) -> Htt
         )
     card, slot = form.cleaned_data["card"], form.cleaned_data.get("slot")
     try:
-        if need_slot:
+        if slot is not None:
             services.place(team=team, user=request.user, card=card, slot=slot)
             message = _("“%(card)s” is on %(slot)s.") % {"card": card.text, "slot": slot.label}
         else:
@@ -457,17 +493,17 @@ def move(request: HttpRequest, pk: int, team_pk: int, *, need_slot: bool) -> Htt
 
 
 @require_POST
-def place_card(request: HttpRequest, pk: int, team_pk: int) -> HttpResponse:
+def place_card(request: AuthenticatedRequest, pk: int, team_pk: int) -> HttpResponse:
     return move(request, pk, team_pk, need_slot=True)
 
 
 @require_POST
-def remove_card(request: HttpRequest, pk: int, team_pk: int) -> HttpResponse:
+def remove_card(request: AuthenticatedRequest, pk: int, team_pk: int) -> HttpResponse:
     return move(request, pk, team_pk, need_slot=False)
 
 
 @require_POST
-def submit_timeline(request: HttpRequest, pk: int, team_pk: int) -> HttpResponse:
+def submit_timeline(request: AuthenticatedRequest, pk: int, team_pk: int) -> HttpResponse:
     """Submit the team's timeline; a second submit (a double tap, the team's other
     phone) changes nothing and says so."""
     session, team = session_team(request, pk, team_pk)
@@ -491,7 +527,7 @@ def submit_timeline(request: HttpRequest, pk: int, team_pk: int) -> HttpResponse
 
 # --- running the game ----------------------------------------------------------------------
 
-ACTIONS = {
+ACTIONS: dict[str, tuple[Callable[..., object], StrOrPromise]] = {
     "lobby": (
         services.open_lobby,
         gettext_lazy("Teams can join now: show the code on the big screen."),
@@ -514,7 +550,7 @@ def teams_with_members(session: GameSession) -> list[Team]:
 
 
 @require_GET
-def control(request: HttpRequest, pk: int) -> HttpResponse:
+def control(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The facilitator's page: one button for the next step, the code, the teams."""
     session = visible_session(request, pk)
     require_runner(request, session)
@@ -525,12 +561,26 @@ def control(request: HttpRequest, pk: int) -> HttpResponse:
         if session.join_code
         else "",
         "may_add_team": session.status != SessionStatus.FINISHED,
+        "poll": CONTROL_POLL_SECONDS,
     }
     return render(request, "games/control.html", context)
 
 
+@require_GET
+def control_teams(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The control page's teams, for its poll: who joined, who submitted."""
+    session = visible_session(request, pk)
+    require_runner(request, session)
+    context = {
+        "session": session,
+        "teams": teams_with_members(session),
+        "poll": CONTROL_POLL_SECONDS,
+    }
+    return render(request, "games/includes/control_teams.html", context)
+
+
 @require_POST
-def control_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def control_action(request: AuthenticatedRequest, pk: int, action: str) -> HttpResponse:
     session = visible_session(request, pk)
     require_runner(request, session)
     if action not in ACTIONS:
@@ -539,8 +589,7 @@ def control_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     try:
         step(session, by=request.user)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        refuse(request, error.messages)
     else:
         messages.success(request, done)
     if action == "present":
@@ -549,14 +598,13 @@ def control_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 @require_POST
-def team_add(request: HttpRequest, pk: int) -> HttpResponse:
+def team_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     session = visible_session(request, pk)
     require_runner(request, session)
     try:
         team = services.add_team(session, by=request.user, name=request.POST.get("name", ""))
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        refuse(request, error.messages)
     else:
         messages.success(request, _("%(team)s is added.") % {"team": team.name})
     return redirect("games:control", session.pk)
@@ -639,16 +687,17 @@ def may_see_screen(user, session: GameSession) -> bool:
 
 
 @require_GET
-def screen(request: HttpRequest, pk: int) -> HttpResponse:
+def screen(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The projector: code, timer, scoreboard, reveal; it refreshes itself."""
     session = visible_session(request, pk)
     if not may_see_screen(request.user, session):
         raise PermissionDenied(_("The big screen is the facilitator's."))
-    return render(request, "games/screen.html", screen_context(session))
+    context = screen_context(session) | {"may_run": rules.may_run(request.user, session)}
+    return render(request, "games/screen.html", context)
 
 
 @require_GET
-def screen_live(request: HttpRequest, pk: int) -> HttpResponse:
+def screen_live(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     session = visible_session(request, pk)
     if not may_see_screen(request.user, session):
         raise PermissionDenied(_("The big screen is the facilitator's."))
@@ -658,14 +707,29 @@ def screen_live(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the presentation round ---------------------------------------------------------------
 
 
+@dataclass
+class PresentationRow:
+    """A team's presentation with its scores so far and what the viewer may do."""
+
+    presentation: Presentation
+    average: float | None
+    votes: int
+    my_score: int | None
+    may_score: bool
+    may_write: bool
+    may_send: bool
+    score_form: ScoreForm
+    idea_form: IdeaForm
+
+
 @require_GET
-def presentations(request: HttpRequest, pk: int) -> HttpResponse:
+def presentations(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Each team's task card and idea; the others and the facilitator score 1–5."""
     session = visible_session(request, pk)
     user = request.user
-    rows = list(
+    presentations = (
         Presentation.objects.filter(team__session=session)
-        .select_related("team__session", "task_card", "backlog_item")
+        .select_related("team", "task_card", "backlog_item")
         .annotate(average=Avg("scores__value"), votes=Count("scores"))
         .order_by("team__number")
     )
@@ -674,21 +738,27 @@ def presentations(request: HttpRequest, pk: int) -> HttpResponse:
             presentation__team__session=session, scorer=user
         ).values_list("presentation_id", "value")
     )
-    for presentation in rows:
+    rows = []
+    for presentation in presentations:
         presentation.team.session = session
-        presentation.my_score = mine.get(presentation.pk)
-        presentation.may_score = session.status == SessionStatus.PRESENTATION and rules.may_score(
-            user, presentation
-        )
-        presentation.may_write = session.status != SessionStatus.FINISHED and (
-            rules.may_send_to_backlog(user, presentation)
-        )
-        presentation.may_send = rules.may_send_to_backlog(user, presentation)
-        presentation.score_form = ScoreForm(
-            initial={"value": presentation.my_score}, prefix=f"p{presentation.pk}"
-        )
-        presentation.idea_form = IdeaForm(
-            initial={"idea": presentation.idea}, prefix=f"p{presentation.pk}"
+        may_send = rules.may_send_to_backlog(user, presentation)
+        rows.append(
+            PresentationRow(
+                presentation=presentation,
+                average=presentation.average,
+                votes=presentation.votes,
+                my_score=mine.get(presentation.pk),
+                may_score=session.status == SessionStatus.PRESENTATION
+                and rules.may_score(user, presentation),
+                may_write=may_send and session.status != SessionStatus.FINISHED,
+                may_send=may_send,
+                score_form=ScoreForm(
+                    initial={"value": mine.get(presentation.pk)}, prefix=f"p{presentation.pk}"
+                ),
+                idea_form=IdeaForm(
+                    initial={"idea": presentation.idea}, prefix=f"p{presentation.pk}"
+                ),
+            )
         )
     context = {
         "session": session,
@@ -699,7 +769,9 @@ def presentations(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "games/presentations.html", context)
 
 
-def visible_presentation(request: HttpRequest, pk: int, presentation_pk: int) -> Presentation:
+def visible_presentation(
+    request: AuthenticatedRequest, pk: int, presentation_pk: int
+) -> Presentation:
     session = visible_session(request, pk)
     presentation = get_object_or_404(
         Presentation.objects.select_related("team", "task_card", "backlog_item"),
@@ -716,7 +788,9 @@ def presentations_url(presentation: Presentation) -> str:
 
 
 @require_POST
-def presentation_score(request: HttpRequest, pk: int, presentation_pk: int) -> HttpResponse:
+def presentation_score(
+    request: AuthenticatedRequest, pk: int, presentation_pk: int
+) -> HttpResponse:
     presentation = visible_presentation(request, pk, presentation_pk)
     form = ScoreForm(request.POST, prefix=f"p{presentation.pk}")
     if not form.is_valid():
@@ -727,8 +801,7 @@ def presentation_score(request: HttpRequest, pk: int, presentation_pk: int) -> H
             presentation=presentation, scorer=request.user, value=form.cleaned_data["value"]
         )
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        refuse(request, error.messages)
     else:
         messages.success(
             request,
@@ -739,12 +812,11 @@ def presentation_score(request: HttpRequest, pk: int, presentation_pk: int) -> H
 
 
 @require_POST
-def presentation_idea(request: HttpRequest, pk: int, presentation_pk: int) -> HttpResponse:
+def presentation_idea(request: AuthenticatedRequest, pk: int, presentation_pk: int) -> HttpResponse:
     presentation = visible_presentation(request, pk, presentation_pk)
     form = IdeaForm(request.POST, prefix=f"p{presentation.pk}")
     if not form.is_valid():
-        for message in error_messages(form):
-            messages.error(request, message)
+        refuse(request, error_messages(form))
         return redirect(presentations_url(presentation))
     services.write_idea(
         presentation=presentation, user=request.user, idea=form.cleaned_data["idea"]
@@ -754,14 +826,15 @@ def presentation_idea(request: HttpRequest, pk: int, presentation_pk: int) -> Ht
 
 
 @require_POST
-def presentation_backlog(request: HttpRequest, pk: int, presentation_pk: int) -> HttpResponse:
+def presentation_backlog(
+    request: AuthenticatedRequest, pk: int, presentation_pk: int
+) -> HttpResponse:
     """Send the team's idea to the improvement backlog; again: the same item."""
     presentation = visible_presentation(request, pk, presentation_pk)
     try:
         item, created = services.send_idea_to_backlog(presentation=presentation, by=request.user)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        refuse(request, error.messages)
         return redirect(presentations_url(presentation))
     if created:
         messages.success(request, _("The idea is in the improvement backlog."))
@@ -782,7 +855,7 @@ class PersonRow:
 
 
 @require_GET
-def results(request: HttpRequest, pk: int) -> HttpResponse:
+def results(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The session's results per team and per person, and each team's cards."""
     session = visible_session(request, pk)
     board = services.scoreboard(session)

@@ -28,6 +28,7 @@ AREAS = (
     "metrics",
     "maturity",
     "notifications",
+    "games",
     "exports",
     "imports",
 )

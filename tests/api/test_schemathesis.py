@@ -103,6 +103,9 @@ def build_world() -> dict:
         assessment = maturity.AssessmentFactory(unit=unit, assessors=[member])
         maturity.AnswerFactory(assessment=assessment, question=dimension_question, assessor=member)
         notifications.NotificationFactory(user=member)
+        deck = f.deck_with_cards(3, unit=unit)
+        game = f.GameSessionFactory(unit=unit, deck=deck, facilitator=coordinator)
+        f.TeamMemberFactory(team=f.TeamFactory(session=game), user=member)
     return {
         "bob": Token.objects.create(user=bob).key,
         "alice": Token.objects.create(user=alice).key,

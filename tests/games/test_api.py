@@ -9,7 +9,13 @@ from django.utils import timezone
 from cxlean.games import services
 from cxlean.games.models import GameSession, Submission
 from tests.api.conftest import api_client
-from tests.factories import JourneyFactory, StageFactory, TouchpointFactory, deck_with_cards
+from tests.factories import (
+    JourneyFactory,
+    StageFactory,
+    TouchpointFactory,
+    UserFactory,
+    deck_with_cards,
+)
 from tests.games.conftest import slots_and_cards
 
 
@@ -68,6 +74,8 @@ def test_a_whole_game_through_the_api(service_unit, bob, alice, dave, deck):
     assert {(row["person"], row["rank"]) for row in rows} == {(alice.pk, 1), (dave.pk, 2)}
     leaders = player_two.get(url("game-session-leaderboard"), {"unit": service_unit.pk}).json()
     assert leaders[0]["person"] == alice.pk
+    progress = player_two.get(url("game-session-team-progress"), {"unit": service_unit.pk})
+    assert [row["games"][0]["rank"] for row in progress.json()] == [1, 2]
 
 
 def test_wrong_code_is_a_400_on_code(lobby, alice):
@@ -163,4 +171,24 @@ def test_scoreboard_endpoint_queries_do_not_grow_with_teams(service_unit, bob, c
         )
         count_queries(client, url("game-session-scoreboard", game.pk))  # warm the session
         counts.append(count_queries(client, url("game-session-scoreboard", game.pk)))
+    assert counts[0] == counts[1]
+
+
+def test_lists_run_a_constant_number_of_queries(service_unit, bob, alice, count_queries):
+    client = api_client(alice)
+    counts = []
+    for size in (2, 5):
+        deck = deck_with_cards(size, unit=service_unit)
+        game = services.create_session(
+            unit=service_unit, deck=deck, facilitator=bob, team_count=size
+        )
+        for team in game.teams.all():
+            services.join(user=UserFactory(unit=service_unit), session=game, team=team)
+        counts.append(
+            (
+                count_queries(client, url("game-session-list")),
+                count_queries(client, url("game-card-list")),
+                count_queries(client, url("game-team-list")),
+            )
+        )
     assert counts[0] == counts[1]

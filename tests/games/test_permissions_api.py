@@ -113,3 +113,28 @@ def test_a_player_does_not_score_their_own_team(finished, alice, teams):
 def test_a_played_game_is_not_deleted(finished, bob):
     response = api_client(bob).delete(reverse("game-session-detail", args=[finished.pk]))
     assert response.status_code == 400
+
+
+def test_a_trainee_learning_to_lead_games_starts_one(alice, service_unit, deck):
+    from tests.factories import CompetenceActivityFactory, GoalFactory, TraineePlanFactory
+
+    leading = CompetenceActivityFactory()
+    deck.lead_activity = leading
+    deck.save()
+    GoalFactory(plan=TraineePlanFactory(person=alice), activity=leading)
+    response = api_client(alice).post(
+        reverse("game-session-list"), {"unit": service_unit.pk, "deck": deck.pk}, format="json"
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["facilitator"] == alice.pk
+    assert response.json()["lead_activity"] == leading.pk
+
+
+def test_a_coordinator_makes_a_deck_from_his_plan_not_anothers(bob, carol, service_unit):
+    from tests.factories import ActivityFactory, PhaseFactory, PlanFactory
+
+    plan = PlanFactory(unit=service_unit, coordinator=bob)
+    ActivityFactory(phase=PhaseFactory(plan=plan))
+    url = reverse("game-deck-from-plan")
+    assert api_client(carol).post(url, {"plan": plan.pk}, format="json").status_code in (403, 404)
+    assert api_client(bob).post(url, {"plan": plan.pk}, format="json").status_code == 201

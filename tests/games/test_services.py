@@ -257,3 +257,22 @@ def test_deck_from_a_journey(journey, handover, bob, alice):
     assert deck.cards.count() >= 2
     with pytest.raises(PermissionDenied):
         services.deck_from_journey(journey=journey, by=alice)
+
+
+def test_deck_from_a_rollout_plan(service_unit, bob, carol):
+    from tests.factories import ActivityFactory, PhaseFactory, PlanFactory
+
+    plan = PlanFactory(unit=service_unit, coordinator=bob)
+    first = PhaseFactory(plan=plan, order=1, title="Map")
+    second = PhaseFactory(plan=plan, order=2, title="Analyse")
+    ActivityFactory(phase=first, title="Workshop")
+    ActivityFactory(phase=second, title="Root causes")
+    deck = services.deck_from_plan(plan=plan, by=bob)
+    assert [slot.label for slot in deck.slots.order_by("position")] == ["Map", "Analyse"]
+    assert {(card.text, card.correct_slot.position) for card in deck.cards.all()} == {
+        ("Workshop", 1),
+        ("Root causes", 2),
+    }
+    assert deck.unit == service_unit and deck.ordered
+    with pytest.raises(PermissionDenied):
+        services.deck_from_plan(plan=plan, by=carol)

@@ -432,3 +432,117 @@ def test_the_backlog_item_links_back_to_the_game(as_user, alice, presenting, tea
     page = as_user(alice).get(reverse("backlog:detail", args=[item.pk]))
     assert page.status_code == 200
     assert reverse("games:presentations", args=[presenting.pk]) in page.text
+
+
+def test_the_results_page_exports_to_excel(as_user, bob, presenting):
+    from cxlean.exports.models import ExportJob
+
+    client = as_user(bob)
+    page = client.get(reverse("games:results", args=[presenting.pk]))
+    assert 'name="kind" value="game_results"' in page.text
+    response = client.post(
+        reverse("exports:new"), {"kind": "game_results", "session": presenting.pk}
+    )
+    assert response.status_code == 302
+    assert ExportJob.objects.get().kind == "game_results"
+
+
+def test_a_trainee_learning_to_lead_games_starts_one(as_user, alice, service_team, deck):
+    from tests.factories import CompetenceActivityFactory, GoalFactory, TraineePlanFactory
+
+    leading = CompetenceActivityFactory()
+    deck.lead_activity = leading
+    deck.save()
+    GoalFactory(plan=TraineePlanFactory(person=alice), activity=leading)
+    page = as_user(alice).get(reverse("games:new"))
+    assert page.status_code == 200
+    assert service_team in page.context["form"].fields["unit"].queryset
+
+
+def test_the_session_page_leads_each_person_on(as_user, alice, bob, maria, playing, teams):
+    page = as_user(alice).get(reverse("games:detail", args=[playing.pk]))
+    assert page.status_code == 200
+    assert team_url("team", playing, teams[0]) in page.text
+    play = reverse("games:play", args=[playing.pk])
+    assert as_user(alice).get(play)["Location"] == team_url("team", playing, teams[0])
+    assert as_user(bob).get(play)["Location"] == reverse("games:control", args=[playing.pk])
+    management = as_user(maria).get(reverse("games:detail", args=[playing.pk]))
+    assert management.status_code == 200
+    assert reverse("games:invite", args=[playing.join_code]) not in management.text
+
+
+def test_a_member_may_change_team_in_the_lobby(as_user, alice, lobby, teams):
+    services.join(user=alice, session=lobby, team=teams[0])
+    client = as_user(alice)
+    page = client.get(reverse("games:invite", args=[lobby.join_code]))
+    assert page.status_code == 200
+    client.post(reverse("games:invite", args=[lobby.join_code]), {"team": teams[1].pk})
+    assert TeamMember.objects.get(user=alice).team == teams[1]
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_the_progress_chart_writes_numbers_a_browser_can_read(
+    as_user, bob, alice, playing, teams, language
+):
+    from tests.web.test_chart_numbers import wrong_numbers
+
+    slots, cards = slots_and_cards(playing.deck)
+    services.place(team=teams[0], user=alice, card=cards[0], slot=slots[1])
+    services.reveal(playing, by=bob)
+    services.finish(playing, by=bob)
+    page = as_user(alice).get(reverse("games:home"), {"unit": playing.unit_id}, language=language)
+    assert "<svg" in page.text and "<path" in page.text
+    assert not wrong_numbers(page.text)
+
+
+def test_a_unit_one_cannot_see_or_a_bad_one_is_not_found(as_user, alice, sales_unit):
+    client = as_user(alice)
+    assert client.get(reverse("games:home"), {"unit": "abc"}).status_code == 404
+    assert client.get(reverse("games:home"), {"unit": sales_unit.pk}).status_code == 404
+
+
+def test_steps_are_posted_never_fetched(as_user, bob, game):
+    client = as_user(bob)
+    assert client.get(reverse("games:act", args=[game.pk, "lobby"])).status_code == 405
+    game.refresh_from_db()
+    assert game.status == SessionStatus.SCHEDULED
+
+
+def test_the_control_page_follows_joins_and_submissions(as_user, bob, alice, playing, teams):
+    services.submit(team=teams[0], user=alice)
+    client = as_user(bob)
+    page = client.get(reverse("games:control", args=[playing.pk]))
+    assert reverse("games:control_teams", args=[playing.pk]) in page.text
+    part = client.get(reverse("games:control_teams", args=[playing.pk]), **HTMX)
+    assert part.status_code == 200
+    assert "Alice" in part.text
+    assert as_user(alice).get(reverse("games:control_teams", args=[playing.pk])).status_code == 403
+
+
+def finished_games(count: int, bob, service_unit, deck) -> None:
+    from tests.factories import UserFactory
+
+    for _number in range(count):
+        session = services.create_session(
+            unit=service_unit, deck=deck, facilitator=bob, team_names=["Blå", "Röd", "Gul"]
+        )
+        services.open_lobby(session, by=bob)
+        for team in session.teams.all():
+            services.join(user=UserFactory(unit=service_unit), session=session, team=team)
+        services.start_round(session, by=bob)
+        services.reveal(session, by=bob)
+        services.finish(session, by=bob)
+
+
+def test_the_games_page_runs_the_same_queries_for_1_and_4_games(
+    as_user, count_queries, bob, service_unit, deck
+):
+    client = as_user(bob)
+    url = f"{reverse('games:home')}?unit={service_unit.pk}"
+    client.get(url)  # the session's first request saves its state
+    finished_games(1, bob, service_unit, deck)
+    one = count_queries(client, url)
+    finished_games(3, bob, service_unit, deck)
+    four = count_queries(client, url)
+    assert len(count_queries.result.context["leaderboard"]) == 10
+    assert one == four

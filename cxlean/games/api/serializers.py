@@ -68,7 +68,7 @@ def user_of(serializer: serializers.Serializer):
 
 
 class GameSlotSerializer(ModelValidatedSerializer):
-    label = translated()
+    label = translated()  # type: ignore[assignment]  # the slot's label, not DRF's Field.label
     deck = ScopedPrimaryKeyField(queryset=Deck.objects.all(), scope=visible_decks)
 
     class Meta:
@@ -77,7 +77,7 @@ class GameSlotSerializer(ModelValidatedSerializer):
 
 
 class GameNestedSlotSerializer(serializers.ModelSerializer):
-    label = translated()
+    label = translated()  # type: ignore[assignment]  # the slot's label, not DRF's Field.label
 
     class Meta:
         model = Slot
@@ -448,6 +448,21 @@ class GameLeaderRowSerializer(serializers.Serializer):
 
     def get_person_name(self, row) -> str | None:
         return name_of(row.person)
+
+
+class GameProgressPointSerializer(serializers.Serializer):
+    session = serializers.IntegerField(source="session.pk")
+    session_title = serializers.CharField(source="session.__str__")
+    finished_at = serializers.DateTimeField(source="session.finished_at", allow_null=True)
+    total = serializers.IntegerField()
+    max_points = serializers.IntegerField(help_text=_("The placement points possible."))
+    share = serializers.FloatField(help_text=_("Total out of the placement points possible."))
+    rank = serializers.IntegerField()
+
+
+class GameTeamProgressSerializer(serializers.Serializer):
+    team_name = serializers.CharField()
+    games = GameProgressPointSerializer(many=True)
 
 
 class GameResultRowSerializer(serializers.Serializer):

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -30,6 +31,7 @@ from cxlean.games.api import serializers as s
 from cxlean.games.models import (
     Card,
     Deck,
+    DeckQuerySet,
     GameSession,
     Placement,
     Presentation,
@@ -68,7 +70,7 @@ class GamePermission(BasePermission):
     changes to an object are the viewset's `may_change(user, obj)`; the game's own
     actions are checked by the services."""
 
-    message = "You may not change this."
+    message = _("Only whoever runs the game (or edits the deck) changes this.")
 
     def has_permission(self, request, view) -> bool:
         return is_signed_in(request) and not refuses_read_only(self, request)
@@ -126,7 +128,7 @@ class DeckViewSet(GameViewSet, viewsets.ModelViewSet):
     ordering_fields = ["title_sv", "title_en", "kind", "id"]
     ordering = ["kind", "title_sv", "id"]
 
-    def get_queryset(self) -> QuerySet[Deck]:
+    def get_queryset(self) -> DeckQuerySet:
         return (
             Deck.objects.visible_to(self.request.user)
             .annotate(card_count=Count("cards"))
@@ -212,7 +214,7 @@ class CardViewSet(DeckPartViewSet):
     def get_queryset(self) -> QuerySet[Card]:
         return Card.objects.filter(
             deck__in=Deck.objects.visible_to(self.request.user)
-        ).select_related("deck")
+        ).select_related("deck__unit")
 
 
 @documented(
@@ -323,7 +325,7 @@ class GameSessionViewSet(GameViewSet, viewsets.ModelViewSet):
                 activities[name] = CompetenceActivity.objects.filter(pk=data[name]).first()
                 if activities[name] is None:
                     errors[name] = [s.UNKNOWN_MESSAGE]
-        if errors:
+        if errors or unit is None or deck is None:
             raise serializers.ValidationError(errors)
         with game_errors():
             session = services.create_session(
@@ -463,6 +465,20 @@ class GameSessionViewSet(GameViewSet, viewsets.ModelViewSet):
     def leaderboard(self, request) -> Response:
         unit = visible_unit(request)
         return Response(s.GameLeaderRowSerializer(services.leaderboard(unit), many=True).data)
+
+    @extend_schema(
+        summary="A unit's team progress over its finished games",
+        description="Per team name (teams that keep their name from game to game), its "
+        "games in order with the total, the placement points possible and the rank.",
+        parameters=[OpenApiParameter("unit", OpenApiTypes.INT, required=True)],
+        responses=s.GameTeamProgressSerializer(many=True),
+    )
+    @action(detail=False, methods=["get"], url_path="team-progress")
+    def team_progress(self, request) -> Response:
+        unit = visible_unit(request)
+        progress = services.team_progress(unit)
+        data = [{"team_name": name, "games": games} for name, games in progress.items()]
+        return Response(s.GameTeamProgressSerializer(data, many=True).data)
 
 
 def visible_unit(request) -> Unit:
@@ -721,14 +737,18 @@ class GameResultViewSet(GameViewSet, mixins.ListModelMixin):
     pagination_class = RowsPagination
     filter_backends: list = []
 
-    @extend_schema(parameters=[OpenApiParameter("unit", OpenApiTypes.INT)])
-    def list(self, request, *args, **kwargs) -> Response:
-        sessions = (
-            GameSession.objects.visible_to(request.user)
+    def get_queryset(self) -> QuerySet[GameSession]:
+        """The finished sessions whose rows are listed."""
+        return (
+            GameSession.objects.visible_to(self.request.user)
             .finished()
             .select_related("unit", "deck")
             .order_by("finished_at", "pk")
         )
+
+    @extend_schema(parameters=[OpenApiParameter("unit", OpenApiTypes.INT)])
+    def list(self, request, *args, **kwargs) -> Response:
+        sessions = self.get_queryset()
         if request.query_params.get("unit") is not None:
             unit = visible_unit(request)
             sessions = sessions.filter(unit__path__startswith=unit.path)
