@@ -18,9 +18,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from io import StringIO
 
+import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
+
+# `make test` runs the suite with `--dist loadgroup`: the modules that read the demo carry
+# this mark, so they run on one xdist worker, which builds the demo once for all of them.
+ON_ONE_WORKER = pytest.mark.xdist_group("demo")
 
 
 def run_demo(*args: str) -> str:

@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from cxlean.backlog import views
 from cxlean.core.routes import actions
@@ -10,7 +10,7 @@ item_patterns = [
     path("mentions/", views.mentions, name="mentions"),
     path("attachments/", views.attachment, name="attachment"),
 ]
-improvement_patterns = [
+improvement_patterns: list[URLPattern | URLResolver] = [
     *actions(views, "list", "new", noun="item"),
     *actions(views, "board", "chart"),
     path("<int:pk>/", include(item_patterns)),

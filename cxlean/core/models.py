@@ -11,6 +11,8 @@ The core's one concrete model, the organisation's branding, lives in a module of
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -18,10 +20,13 @@ from django.utils.translation import gettext_lazy as _
 from cxlean.core.branding import Branding  # noqa: F401 - Django finds the model here
 from cxlean.core.translation import Translated
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 def optional_link(
     to: type[models.Model] | str,
-    verbose_name: str,
+    verbose_name: StrOrPromise,
     *,
     related_name: str | None = None,
     on_delete=models.SET_NULL,

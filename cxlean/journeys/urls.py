@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from cxlean.core.routes import actions
 from cxlean.journeys import views
@@ -9,7 +9,7 @@ journey_patterns = [
     *actions(views, "edit", "stages", "touchpoints", "transitions", noun="journey"),
 ]
 # Voice of the Customer: feedback from customers, one record each.
-feedback_patterns = [
+feedback_patterns: list[URLPattern | URLResolver] = [
     *actions(views, "list", "new", noun="feedback", qualified=True),
     path("<int:pk>/", include(actions(views, "detail", "edit", noun="feedback", qualified=True))),
 ]

@@ -11,9 +11,9 @@ from django.utils import timezone
 from cxlean.backlog.models import Comment, Item, Status, StatusChange
 from cxlean.journeys.models import Feedback, Journey, Stage, Touchpoint, Transition
 from cxlean.org.roles import coordinates_unit
-from tests.demo_once import demo_for_module, run_demo
+from tests.demo_once import ON_ONE_WORKER, demo_for_module, run_demo
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, ON_ONE_WORKER]
 
 
 @pytest.fixture(scope="module")

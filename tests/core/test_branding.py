@@ -275,7 +275,7 @@ def test_the_api_refuses_a_bad_colour_or_logo_and_saves_nothing(root):
 
 
 def test_the_schema_describes_the_branding_endpoint():
-    text = openapi_text()  # generated and validated once for the test process
+    text = openapi_text()  # generated once for the test process
     assert '"/api/v1/branding/"' in text
     assert "Change the organisation's branding" in text
 

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.demo_once import demo_for_module
+from tests.demo_once import ON_ONE_WORKER, demo_for_module
 from tests.e2e.conftest import log_in, new_page, screenshot
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True), ON_ONE_WORKER]
 
 AXE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text()
 DEMO_PASSWORD = "cxlean-demo"

@@ -32,9 +32,9 @@ from cxlean.org.roles import (
 )
 from cxlean.plans.models import Activity, Plan
 from tests.backlog.test_demo import snapshot as backlog_snapshot
-from tests.demo_once import demo_for_module, run_demo
+from tests.demo_once import ON_ONE_WORKER, demo_for_module, run_demo
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, ON_ONE_WORKER]
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 and resets beside other data (the demo's content is checked in test_demo.py)."""
 
 import math
-from io import StringIO
 from unittest import mock
 
 import pytest
@@ -26,14 +25,9 @@ from cxlean.demo import org as demo
 from cxlean.journeys.models import Feedback
 from cxlean.org.models import Profile, Unit
 from cxlean.org.roles import EMPLOYEE
+from tests.demo_once import run_demo
 
 pytestmark = pytest.mark.django_db
-
-
-def run_demo(*args: str) -> str:
-    out = StringIO()
-    call_command("demo", *args, stdout=out)
-    return out.getvalue()
 
 
 @pytest.fixture

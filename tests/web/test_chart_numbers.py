@@ -20,9 +20,9 @@ from cxlean.maturity.models import Assessment
 from cxlean.metrics.models import Metric
 from cxlean.org.models import Unit
 from cxlean.plans.models import Plan
-from tests.demo_once import demo_for_module
+from tests.demo_once import ON_ONE_WORKER, demo_for_module
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, ON_ONE_WORKER]
 
 # SVG attributes that hold one number (a decimal comma makes it two, or nothing).
 SVG_NUMBER = {
