@@ -11,9 +11,6 @@ refused here as in the web app and the API.
 
 from __future__ import annotations
 
-import json
-
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.http import Http404
@@ -23,6 +20,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from cxlean.core.names import display_name
+from cxlean.metrics.forms import PreviewForm
 from cxlean.metrics.models import (
     MAPPING_FIELDS,
     SURVEY_KINDS,
@@ -146,20 +144,6 @@ class IngestTokenAdmin(SuperusersOnly, admin.ModelAdmin):
     fields = ["source", "user", "active", "key", "created_at"]
     readonly_fields = ["key", "created_at"]
     autocomplete_fields = ["user"]
-
-
-class PreviewForm(forms.Form):
-    payload = forms.CharField(
-        label=_("Sample payload"),
-        widget=forms.Textarea(attrs={"rows": 14, "cols": 80, "spellcheck": "false"}),
-        help_text=_("The tool's JSON as it would send it. Nothing is recorded."),
-    )
-
-    def clean_payload(self):
-        try:
-            return json.loads(self.cleaned_data["payload"])
-        except ValueError:
-            raise forms.ValidationError(_("This is not JSON.")) from None
 
 
 @admin.register(SurveySource)
