@@ -33,7 +33,7 @@ from cxlean.metrics.models import (
     may_see_survey_sources,
 )
 from cxlean.metrics.reports import Period
-from cxlean.metrics.webhooks import MappingError, mapped_answers
+from cxlean.metrics.webhooks import MappingError, mapped_answers, name_units
 from cxlean.org.admin_rules import CatalogueAdmin, RoleAdmin, SuperusersOnly, UnitTreeFilter
 from cxlean.org.roles import coordinated_units
 
@@ -245,6 +245,7 @@ class SurveySourceAdmin(UnitScopedAdmin):
         if request.method == "POST" and form.is_valid():
             try:
                 rows, errors = mapped_answers(source, form.cleaned_data["payload"])
+                name_units(rows)
             except MappingError as error:
                 form.add_error("payload", error.message)
         context = {

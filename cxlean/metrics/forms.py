@@ -300,7 +300,10 @@ class SurveySourceForm(ScopedForm):
 
     unit = UnitChoiceField(label=_("Unit"), queryset=Unit.objects.none())
     default_unit = UnitChoiceField(
-        label=_("Default unit"), queryset=Unit.objects.none(), required=False
+        label=_("Default unit"),
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label=_("The source's unit"),
     )
     metric = MetricChoiceField(
         label=_("Fixed metric"), queryset=survey_metrics(), required=False, empty_label="–"

@@ -67,7 +67,7 @@ from cxlean.metrics.scope import (
     readable_units,
     recording_units,
 )
-from cxlean.metrics.webhooks import MappingError, mapped_answers
+from cxlean.metrics.webhooks import MappingError, mapped_answers, name_units
 from cxlean.org.models import Unit
 
 GET_POST = ["GET", "POST"]
@@ -566,6 +566,7 @@ def source_preview(request: HttpRequest, pk: int) -> HttpResponse:
     if tried:
         try:
             rows, errors = mapped_answers(source, form.cleaned_data["payload"])
+            name_units(rows)
         except MappingError as error:
             form.add_error("payload", error.message)
             tried = False

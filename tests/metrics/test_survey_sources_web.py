@@ -266,6 +266,9 @@ def test_a_sample_payload_shows_each_answer_and_what_cannot_be_mapped(
     assert response.status_code == 200
     assert "a1" in page and "Nothing at “answer.value”" in page
     assert response.context["rows"][0][1]["unit"] == service_unit.pk
+    assert "<td data-label=\"Unit\">Kundservice</td>" in client.post(
+        url("source_preview", source), {"payload": json.dumps(sample)}, language="en"
+    ).content.decode()
     assert response.context["rows"][1][1] is None
     assert not service_unit.survey_answers.exists()
 
