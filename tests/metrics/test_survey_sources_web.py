@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cxlean.metrics.models import SurveySource
-from tests.factories import UnitFactory
+from cxlean.org.roles import COORDINATOR
+from tests.factories import UnitFactory, UserFactory
 from tests.metrics.conftest import answers
 
 pytestmark = pytest.mark.django_db
@@ -266,9 +267,12 @@ def test_a_sample_payload_shows_each_answer_and_what_cannot_be_mapped(
     assert response.status_code == 200
     assert "a1" in page and "Nothing at “answer.value”" in page
     assert response.context["rows"][0][1]["unit"] == service_unit.pk
-    assert "<td data-label=\"Unit\">Kundservice</td>" in client.post(
-        url("source_preview", source), {"payload": json.dumps(sample)}, language="en"
-    ).content.decode()
+    assert (
+        '<td data-label="Unit">Kundservice</td>'
+        in client.post(
+            url("source_preview", source), {"payload": json.dumps(sample)}, language="en"
+        ).content.decode()
+    )
     assert response.context["rows"][1][1] is None
     assert not service_unit.survey_answers.exists()
 
@@ -287,10 +291,10 @@ def test_a_bad_sample_payload_is_a_form_error(as_user, bob, source, payload, mes
 # --- query counts --------------------------------------------------------------------------
 
 
-def test_the_list_keeps_its_query_count(as_user, bob, maria, nps, company, count_queries):
+def test_the_list_keeps_its_query_count(as_user, bob, maria, nps, service_unit, count_queries):
     def grow(count: int) -> None:
         for _n in range(count):
-            unit = UnitFactory(parent=company)
+            unit = UnitFactory(parent=service_unit)
             number = SurveySource.objects.count()
             SurveySource.objects.create(
                 name=f"Källa {number}",
@@ -307,5 +311,35 @@ def test_the_list_keeps_its_query_count(as_user, bob, maria, nps, company, count
         client = as_user(viewer)
         grow(1)
         small = count_queries(client, SOURCES)
+        shown = len(count_queries.result.context["rows"])
         grow(5)
         assert count_queries(client, SOURCES) == small
+        assert len(count_queries.result.context["rows"]) == shown + 5
+
+
+def test_a_team_coordinator_reads_the_source_above_but_cannot_change_it(
+    as_user, source, service_team
+):
+    dave = UserFactory(username="dave", role=COORDINATOR, unit=service_team)
+    client = as_user(dave)
+    before = settings_of(source)
+    page = client.get(url("source_detail", source)).content.decode()
+    assert source.webhook_url() in page and url("source_edit", source) not in page
+    for name in ("source_edit", "source_rotate", "source_deactivate", "source_preview"):
+        assert client.post(url(name, source), form_data(source.unit)).status_code == 403, name
+    assert settings_of(source) == before
+
+
+def test_the_list_filters_by_unit_and_activity(as_user, maria, source, sales_source, sales_unit):
+    SurveySource.objects.filter(pk=sales_source.pk).update(active=False)
+    client = as_user(maria)
+
+    def shown(**params) -> list[str]:
+        rows = client.get(SOURCES, params).context["rows"]
+        return [row.source.slug for row in rows]
+
+    assert shown() == ["enkat", "salj"]
+    assert shown(active="false") == ["salj"]
+    assert shown(active="true") == ["enkat"]
+    assert shown(unit=sales_unit.pk) == ["salj"]
+    assert shown(unit="nonsense") == ["enkat", "salj"]  # not understood: ignored
