@@ -32,6 +32,7 @@ from statistics import NormalDist
 
 from django.contrib.auth.models import User
 from django.db.models import Q
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from cxlean.metrics.catalogue import create_missing_metrics
@@ -160,6 +161,10 @@ def stream_answers(stream, units, metrics, journeys, months, today, rng, by) -> 
 def connect_survey_tool(units, nps: Metric, answers: list, since: dt.date) -> None:
     """Kundservice's survey tool, which has sent Team Telefoni's NPS answers since the
     Lean work began (`since`): those answers are marked as its own."""
+    phone = units["nordljus-telefoni"]
+    pushed = [a for a in answers if a.unit == phone and a.metric == nps and a.answered_on >= since]
+    for number, answer in enumerate(pushed, 1):
+        answer.source, answer.source_id = SURVEY_TOOL, f"r-{number}"
     SurveySource.objects.create(
         name="Enkätverktyget (NPS efter samtal)",
         slug=SURVEY_TOOL,
@@ -171,11 +176,9 @@ def connect_survey_tool(units, nps: Metric, answers: list, since: dt.date) -> No
         score_path="answer.value",
         answered_at_path="submitted",
         comment_path="text",
+        answers_received=len(pushed),
+        last_delivery_at=timezone.now() if pushed else None,
     )
-    phone = units["nordljus-telefoni"]
-    pushed = (a for a in answers if a.unit == phone and a.metric == nps and a.answered_on >= since)
-    for number, answer in enumerate(pushed, 1):
-        answer.source, answer.source_id = SURVEY_TOOL, f"r-{number}"
 
 
 def month_length(month: Period) -> int:

@@ -154,7 +154,15 @@ class SurveySourceAdmin(UnitScopedAdmin):
     cookie), when a source is added and when it is rotated (an action); a sample payload
     can be tried on a source's mapping before the tool is connected."""
 
-    list_display = ["name", "slug", "unit", "active", "comments_to_feedback", "secret_rotated_at"]
+    list_display = [
+        "name",
+        "slug",
+        "unit",
+        "active",
+        "answers_received",
+        "last_delivery_at",
+        "secret_rotated_at",
+    ]
     list_filter = ["active", UnitTreeFilter]
     list_select_related = ["unit"]
     search_fields = ["name", "slug"]
@@ -172,9 +180,25 @@ class SurveySourceAdmin(UnitScopedAdmin):
             },
         ),
         (_("Voice of the Customer"), {"fields": ["comments_to_feedback", "feedback_channel"]}),
-        (None, {"fields": ["secret_rotated_at", "created_at"]}),
+        (
+            None,
+            {
+                "fields": [
+                    ("answers_received", "last_delivery_at"),
+                    "secret_rotated_at",
+                    "created_at",
+                ]
+            },
+        ),
     ]
-    readonly_fields = ["address", "preview_link", "secret_rotated_at", "created_at"]
+    readonly_fields = [
+        "address",
+        "preview_link",
+        "answers_received",
+        "last_delivery_at",
+        "secret_rotated_at",
+        "created_at",
+    ]
 
     def has_module_permission(self, request) -> bool:
         return may_see_survey_sources(request.user)
