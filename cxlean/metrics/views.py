@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from copy import copy
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -500,10 +501,11 @@ def source_new(request: HttpRequest) -> HttpResponse:
 def source_edit(request: HttpRequest, pk: int) -> HttpResponse:
     source = editable_source(request, pk)
     data = request.POST if request.method == "POST" else None
-    form = SurveySourceForm(data, instance=source, units=recording_units(request.user))
+    # The form changes a copy: a refused change leaves the page's name and crumbs as saved.
+    form = SurveySourceForm(data, instance=copy(source), units=recording_units(request.user))
     if data is not None and form.is_valid():
-        form.save()
-        messages.success(request, _("The survey source %(name)s is saved.") % {"name": source})
+        saved = form.save()
+        messages.success(request, _("The survey source %(name)s is saved.") % {"name": saved})
         return redirect("metrics:source_detail", pk=source.pk)
     return page(request, "metrics/source_form.html", {"form": form, "source": source})
 

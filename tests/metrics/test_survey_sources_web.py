@@ -246,9 +246,10 @@ def test_the_default_unit_must_be_within_the_unit(as_user, bob, service_unit, me
 def test_bad_settings_on_a_change_change_nothing(as_user, bob, source):
     before = settings_of(source)
     data = form_data(source.unit, name="Ändrad", value_maps="[1, 2")
-    response = as_user(bob).post(url("source_edit", source), data)
+    response = as_user(bob).post(url("source_edit", source), data, language="en")
     assert response.status_code == 200 and "value_maps" in response.context["form"].errors
     assert settings_of(source) == before
+    assert "<h1>Change Enkätverktyget</h1>" in response.content.decode()
 
 
 # --- the sample payload --------------------------------------------------------------------
@@ -350,9 +351,7 @@ def test_the_list_filters_by_unit_and_activity(as_user, maria, source, sales_sou
     assert shown(unit="nonsense") == ["enkat", "salj"]  # not understood: ignored
 
 
-def test_the_api_and_the_admin_show_what_a_source_received_and_nobody_sets_it(
-    as_user, bob, source
-):
+def test_the_api_and_the_admin_show_what_a_source_received_and_nobody_sets_it(as_user, bob, source):
     deliver(source, payload(response(1)))
     client = as_user(bob)
     address = f"/api/v1/survey-sources/{source.pk}/"
