@@ -34,6 +34,7 @@ SHOTS = {
     "checklists": ("employee", "/checklists/"),
     "gemba": ("coordinator", "/gemba/"),
     "metrics": ("manager", "/metrics/"),
+    "survey-sources": ("coordinator", "/metrics/sources/"),
     "maturity": ("manager", "/maturity/"),
     "manual": ("employee", "/help/"),
 }

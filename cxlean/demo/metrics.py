@@ -16,7 +16,9 @@ improvements the trend pages mark). Deterministic (a seeded random generator):
 - Team Företagskunder's NPS from its own B2B survey, entered per quarter with its
   sample size (the last one small);
 - the company's churn entered per quarter as customers at the start and lost, and its
-  CLV computed from the average revenue, the margin and that churn.
+  CLV computed from the average revenue, the margin and that churn;
+- Kundservice's survey tool connected as a survey source: Team Telefoni's NPS answers
+  since the Lean work began came through its webhook (they carry its slug and ids).
 """
 
 from __future__ import annotations
@@ -29,10 +31,20 @@ from decimal import Decimal
 from statistics import NormalDist
 
 from django.contrib.auth.models import User
+from django.db.models import Q
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from cxlean.metrics.catalogue import create_missing_metrics
-from cxlean.metrics.models import Kind, Measurement, Metric, PeriodKind, SurveyAnswer, Target
+from cxlean.metrics.models import (
+    Kind,
+    Measurement,
+    Metric,
+    PeriodKind,
+    SurveyAnswer,
+    SurveySource,
+    Target,
+)
 from cxlean.metrics.reports import Period, add_months, periods_back
 from cxlean.org.models import Unit
 
@@ -85,6 +97,7 @@ B2B_NPS = ((24, 58), (27, 61), (26, 44), (31, 21))
 CHURN = ((51_800, 2_490), (52_300, 2_400), (52_650, 2_270), (53_100, 2_130))
 AVERAGE_REVENUE = Decimal("2450")  # per customer and quarter, SEK
 MARGIN = Decimal("12")  # %
+SURVEY_TOOL = "nordljus-enkat"
 LEAN_START = 10  # the first improvements took effect in the eleventh of the twelve months
 COORDINATED = ("nordljus-telefoni", "nordljus-chatt")  # Sara records their answers
 SMALL_MONTH = ("nordljus-chatt", 6)  # a holiday month with few answers
@@ -104,6 +117,7 @@ def build_metrics(units: dict[str, Unit], users: dict[str, User], journeys, toda
     for stream in STREAMS:
         by = coordinator if stream.unit in COORDINATED else admin
         answers += stream_answers(stream, units, metrics, journeys, months, today, rng, by)
+    connect_survey_tool(units, metrics[Kind.NPS], answers, since=months[LEAN_START].start)
     bulk_create_with_history(answers, SurveyAnswer, batch_size=500, default_user=coordinator)
     enter_b2b_nps(units["nordljus-foretag"], metrics[Kind.NPS], today, admin)
     enter_churn_and_clv(units[ROOT], metrics, today, admin)
@@ -142,6 +156,29 @@ def stream_answers(stream, units, metrics, journeys, months, today, rng, by) -> 
                 )
             )
     return answers
+
+
+def connect_survey_tool(units, nps: Metric, answers: list, since: dt.date) -> None:
+    """Kundservice's survey tool, which has sent Team Telefoni's NPS answers since the
+    Lean work began (`since`): those answers are marked as its own."""
+    phone = units["nordljus-telefoni"]
+    pushed = [a for a in answers if a.unit == phone and a.metric == nps and a.answered_on >= since]
+    for number, answer in enumerate(pushed, 1):
+        answer.source, answer.source_id = SURVEY_TOOL, f"r-{number}"
+    SurveySource.objects.create(
+        name="Enkätverktyget (NPS efter samtal)",
+        slug=SURVEY_TOOL,
+        unit=units["nordljus-kundservice"],
+        default_unit=units["nordljus-telefoni"],
+        answers_path="data.responses",
+        id_path="id",
+        metric=nps,
+        score_path="answer.value",
+        answered_at_path="submitted",
+        comment_path="text",
+        answers_received=len(pushed),
+        last_delivery_at=timezone.now() if pushed else None,
+    )
 
 
 def month_length(month: Period) -> int:
@@ -245,7 +282,7 @@ def save_measurement(measurement: Measurement) -> None:
 
 
 def delete_metrics_of(units) -> None:
-    """Remove the answers, figures and targets of `units`, before the units go (they
+    """Remove the answers, figures, targets and survey sources of `units`, before the units go (they
     protect their unit). The metric catalogue stays.
 
     Survey answers go with one DELETE, as competence records do (see
@@ -255,5 +292,6 @@ def delete_metrics_of(units) -> None:
     cascade to miss."""
     answers = SurveyAnswer.objects.filter(unit__in=units)
     answers._raw_delete(answers.db)
+    SurveySource.objects.filter(Q(unit__in=units) | Q(default_unit__in=units)).delete()
     Measurement.objects.filter(unit__in=units).delete()
     Target.objects.filter(unit__in=units).delete()

@@ -11,9 +11,6 @@ refused here as in the web app and the API.
 
 from __future__ import annotations
 
-import json
-
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.http import Http404
@@ -23,6 +20,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from cxlean.core.names import display_name
+from cxlean.metrics.forms import PreviewForm
 from cxlean.metrics.models import (
     MAPPING_FIELDS,
     SURVEY_KINDS,
@@ -35,7 +33,7 @@ from cxlean.metrics.models import (
     may_see_survey_sources,
 )
 from cxlean.metrics.reports import Period
-from cxlean.metrics.webhooks import MappingError, mapped_answers
+from cxlean.metrics.webhooks import MappingError, mapped_answers, name_units
 from cxlean.org.admin_rules import CatalogueAdmin, RoleAdmin, SuperusersOnly, UnitTreeFilter
 from cxlean.org.roles import coordinated_units
 
@@ -148,20 +146,6 @@ class IngestTokenAdmin(SuperusersOnly, admin.ModelAdmin):
     autocomplete_fields = ["user"]
 
 
-class PreviewForm(forms.Form):
-    payload = forms.CharField(
-        label=_("Sample payload"),
-        widget=forms.Textarea(attrs={"rows": 14, "cols": 80, "spellcheck": "false"}),
-        help_text=_("The tool's JSON as it would send it. Nothing is recorded."),
-    )
-
-    def clean_payload(self):
-        try:
-            return json.loads(self.cleaned_data["payload"])
-        except ValueError:
-            raise forms.ValidationError(_("This is not JSON.")) from None
-
-
 @admin.register(SurveySource)
 class SurveySourceAdmin(UnitScopedAdmin):
     """Survey tools pushing answers by webhook. Coordinators of the unit add and change
@@ -170,7 +154,15 @@ class SurveySourceAdmin(UnitScopedAdmin):
     cookie), when a source is added and when it is rotated (an action); a sample payload
     can be tried on a source's mapping before the tool is connected."""
 
-    list_display = ["name", "slug", "unit", "active", "comments_to_feedback", "secret_rotated_at"]
+    list_display = [
+        "name",
+        "slug",
+        "unit",
+        "active",
+        "answers_received",
+        "last_delivery_at",
+        "secret_rotated_at",
+    ]
     list_filter = ["active", UnitTreeFilter]
     list_select_related = ["unit"]
     search_fields = ["name", "slug"]
@@ -188,9 +180,25 @@ class SurveySourceAdmin(UnitScopedAdmin):
             },
         ),
         (_("Voice of the Customer"), {"fields": ["comments_to_feedback", "feedback_channel"]}),
-        (None, {"fields": ["secret_rotated_at", "created_at"]}),
+        (
+            None,
+            {
+                "fields": [
+                    ("answers_received", "last_delivery_at"),
+                    "secret_rotated_at",
+                    "created_at",
+                ]
+            },
+        ),
     ]
-    readonly_fields = ["address", "preview_link", "secret_rotated_at", "created_at"]
+    readonly_fields = [
+        "address",
+        "preview_link",
+        "answers_received",
+        "last_delivery_at",
+        "secret_rotated_at",
+        "created_at",
+    ]
 
     def has_module_permission(self, request) -> bool:
         return may_see_survey_sources(request.user)
@@ -261,6 +269,7 @@ class SurveySourceAdmin(UnitScopedAdmin):
         if request.method == "POST" and form.is_valid():
             try:
                 rows, errors = mapped_answers(source, form.cleaned_data["payload"])
+                name_units(rows)
             except MappingError as error:
                 form.add_error("payload", error.message)
         context = {

@@ -1,5 +1,5 @@
 """Forms of the metric pages: the filters, one survey answer, several answers at once, an
-entered figure and a target.
+entered figure, a target, a survey source and a sample payload to map.
 
 Validation is the model layer's (`SurveyAnswer.clean`: the answer within the metric's
 scale, not from the future; `Measurement.clean`: the period's first day, churn and CLV
@@ -10,6 +10,7 @@ invalid choice.
 
 from __future__ import annotations
 
+import json
 import re
 
 from django import forms
@@ -21,11 +22,13 @@ from cxlean.core.forms import DateInput, UnitChoiceField
 from cxlean.core.typed import form_field
 from cxlean.journeys.forms import TouchpointChoiceField, grouped_by_journey, touchpoints
 from cxlean.metrics.models import (
+    MAPPING_FIELDS,
     SURVEY_KINDS,
     Measurement,
     Metric,
     PeriodKind,
     SurveyAnswer,
+    SurveySource,
     Target,
 )
 from cxlean.org.models import Unit
@@ -266,3 +269,87 @@ class TargetForm(ScopedForm):
         if commit:
             self.instance.save()
         return self.instance
+
+
+# --- survey sources ----------------------------------------------------------------------
+
+
+class SourceFilterForm(FilterForm):
+    """The survey sources of a unit (with its sub-units), active or not."""
+
+    period = None  # type: ignore[assignment]  # sources have no period
+    active = forms.NullBooleanField(
+        label=_("Active"),
+        required=False,
+        widget=forms.Select(
+            choices=[("", _("Active or not")), ("true", _("Active")), ("false", _("Inactive"))]
+        ),
+    )
+
+    def chosen(self) -> dict:
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value is not None}
+
+
+class SurveySourceForm(ScopedForm):
+    """A survey source's settings, checked by `SurveySource.clean` (a metric path or a
+    fixed metric, the default unit within the unit, the value maps) and its unique slug,
+    as the admin and the API check them. The units are those the user coordinates (the
+    API's `unit_check`); the slug is fixed once the source exists (the tool's answer ids
+    are remembered under it)."""
+
+    unit = UnitChoiceField(label=_("Unit"), queryset=Unit.objects.none())
+    default_unit = UnitChoiceField(
+        label=_("Default unit"),
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label=_("The source's unit"),
+    )
+    metric = MetricChoiceField(
+        label=_("Fixed metric"), queryset=survey_metrics(), required=False, empty_label="–"
+    )
+
+    class Meta:
+        model = SurveySource
+        fields = [
+            "name",
+            "slug",
+            "unit",
+            "default_unit",
+            "active",
+            *MAPPING_FIELDS,
+            "comments_to_feedback",
+            "feedback_channel",
+        ]
+        widgets = {
+            "value_maps": forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
+            **{
+                name: forms.TextInput(attrs={"spellcheck": "false", "autocapitalize": "off"})
+                for name in MAPPING_FIELDS
+                if name.endswith("_path")
+            },
+        }
+
+    def __init__(self, *args, units: QuerySet[Unit], **kwargs):
+        super().__init__(*args, units=units, **kwargs)
+        form_field(self, "default_unit", forms.ModelChoiceField).queryset = units
+        form_field(self, "metric", forms.ModelChoiceField).queryset = survey_metrics()
+        if self.instance.pk:
+            self.fields["slug"].disabled = True
+
+
+class PreviewForm(forms.Form):
+    """A sample payload for `cxlean.metrics.webhooks.mapped_answers` (the web page and the
+    admin): it must be JSON; nothing is recorded."""
+
+    payload = forms.CharField(
+        label=_("Sample payload"),
+        widget=forms.Textarea(attrs={"rows": 14, "cols": 80, "spellcheck": "false"}),
+        help_text=_("The tool's JSON as it would send it. Nothing is recorded."),
+    )
+
+    def clean_payload(self):
+        try:
+            return json.loads(self.cleaned_data["payload"])
+        except (ValueError, RecursionError):
+            raise forms.ValidationError(_("This is not JSON.")) from None

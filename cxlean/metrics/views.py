@@ -1,15 +1,20 @@
 """The CX metric pages: the overview (each metric's latest figure per unit against its
 target), the trend of one metric for one unit (chart, table and the improvements marked
-on the timeline), recording survey answers, entering a figure and setting targets.
+on the timeline), recording survey answers, entering a figure, setting targets and the
+survey sources (survey tools pushing answers by webhook).
 
 Who reads and records what is `cxlean.metrics.scope`: everyone reads the figures of
 their part of the tree (management and superusers of every unit), coordinators record
-for the units they coordinate; management reads and records nothing (403).
+for the units they coordinate; management reads and records nothing (403). Survey
+sources are seen by those `may_see_survey_sources` allows and changed by coordinators of
+their unit (`SurveySource.can_edit`), as in the admin and the API.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+from copy import copy
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -19,7 +24,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
@@ -32,9 +39,19 @@ from cxlean.metrics.forms import (
     BulkAnswersForm,
     FilterForm,
     MeasurementForm,
+    PreviewForm,
+    SourceFilterForm,
+    SurveySourceForm,
     TargetForm,
 )
-from cxlean.metrics.models import Measurement, Metric, PeriodKind
+from cxlean.metrics.models import (
+    MAPPING_FIELDS,
+    Measurement,
+    Metric,
+    PeriodKind,
+    SurveySource,
+    may_see_survey_sources,
+)
 from cxlean.metrics.reports import (
     Period,
     TargetBook,
@@ -50,6 +67,7 @@ from cxlean.metrics.scope import (
     readable_units,
     recording_units,
 )
+from cxlean.metrics.webhooks import MappingError, mapped_answers, name_units
 from cxlean.org.models import Unit
 
 GET_POST = ["GET", "POST"]
@@ -57,8 +75,10 @@ TREND_PERIODS = 12
 
 
 def page(request: HttpRequest, template: str, context: dict) -> HttpResponse:
-    """Render a metric page; the tabs name every active metric."""
+    """Render a metric page; the tabs name every active metric (and the survey sources
+    for those who may see them)."""
     context.setdefault("tab_metrics", Metric.objects.active())
+    context.setdefault("tab_sources", may_see_survey_sources(request.user))
     return render(request, template, context)
 
 
@@ -377,4 +397,167 @@ def targets(request: AuthenticatedRequest) -> HttpResponse:
         request,
         "metrics/targets.html",
         {"form": form, "metrics": metrics, "rows": rows, "today": today},
+    )
+
+
+# --- survey sources ----------------------------------------------------------------------
+
+
+def require_source_reader(request: HttpRequest) -> None:
+    if not may_see_survey_sources(request.user):
+        raise PermissionDenied(
+            _("Lean coordinators and management see the survey sources of their units.")
+        )
+
+
+def visible_source(request: HttpRequest, pk: int) -> SurveySource:
+    """A source the user may see (404 for another part of the tree)."""
+    require_source_reader(request)
+    sources = SurveySource.objects.visible_to(request.user).select_related(
+        "unit", "default_unit", "metric"
+    )
+    return get_object_or_404(sources, pk=pk)
+
+
+def editable_source(request: HttpRequest, pk: int) -> SurveySource:
+    """A source the user may change: a coordinator of its unit (403 for management and
+    the coordinators who only see it)."""
+    source = visible_source(request, pk)
+    if not source.can_edit(request.user):
+        raise PermissionDenied(_("Only a Lean coordinator of the unit can change this source."))
+    return source
+
+
+@require_GET
+def sources(request: HttpRequest) -> HttpResponse:
+    require_source_reader(request)
+    user = request.user
+    filters = SourceFilterForm(request.GET, units=readable_units(user), empty_label=_("All"))
+    chosen = filters.chosen()
+    shown = SurveySource.objects.visible_to(user).select_related("unit", "default_unit")
+    if "unit" in chosen:
+        shown = shown.filter(unit__path__startswith=chosen["unit"].path)
+    if "active" in chosen:
+        shown = shown.filter(active=chosen["active"])
+    return page(
+        request,
+        "metrics/sources.html",
+        {
+            "filters": filters,
+            "sources": shown,
+            "may_add": may_record(user),
+        },
+    )
+
+
+def mapping_of(source: SurveySource) -> list[tuple[str, str]]:
+    """The source's field mapping as (label, value) rows, in the admin's order."""
+    rows = []
+    for name in MAPPING_FIELDS:
+        value = getattr(source, name)
+        if name == "metric":
+            value = value.get_kind_display() if value else ""
+        elif name == "value_maps":
+            value = json.dumps(value, ensure_ascii=False) if value else ""
+        label = getattr(SurveySource._meta.get_field(name), "verbose_name", name)
+        rows.append((str(capfirst(label)), value))
+    return rows
+
+
+@require_GET
+def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    source = visible_source(request, pk)
+    return page(
+        request,
+        "metrics/source_detail.html",
+        {
+            "source": source,
+            "mapping": mapping_of(source),
+            "may_edit": source.can_edit(request.user),
+        },
+    )
+
+
+def secret_page(request: HttpRequest, source: SurveySource, created: bool) -> HttpResponse:
+    """The secret, shown in this response only: not in a message (a cookie), not on any
+    page after; the browser is told not to keep the page."""
+    response = page(request, "metrics/source_secret.html", {"source": source, "created": created})
+    add_never_cache_headers(response)
+    return response
+
+
+@require_http_methods(GET_POST)
+def source_new(request: HttpRequest) -> HttpResponse:
+    require_source_reader(request)
+    units = require_recorder(request)
+    data = request.POST if request.method == "POST" else None
+    form = SurveySourceForm(data, units=units, initial={"unit": initial_unit(request.user, units)})
+    if data is not None and form.is_valid():
+        return secret_page(request, form.save(), created=True)
+    return page(request, "metrics/source_form.html", {"form": form, "source": None})
+
+
+@require_http_methods(GET_POST)
+def source_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    source = editable_source(request, pk)
+    data = request.POST if request.method == "POST" else None
+    # The form changes a copy: a refused change leaves the page's name and crumbs as saved.
+    form = SurveySourceForm(data, instance=copy(source), units=recording_units(request.user))
+    if data is not None and form.is_valid():
+        saved = form.save()
+        messages.success(request, _("The survey source %(name)s is saved.") % {"name": saved})
+        return redirect("metrics:source_detail", pk=source.pk)
+    return page(request, "metrics/source_form.html", {"form": form, "source": source})
+
+
+@require_http_methods(GET_POST)
+def source_rotate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Asks first (GET); a POST makes the new secret and shows it once."""
+    source = editable_source(request, pk)
+    if request.method == "POST":
+        source.rotate_secret()
+        return secret_page(request, source, created=False)
+    return page(request, "metrics/source_rotate.html", {"source": source})
+
+
+@require_http_methods(["POST"])
+def source_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    source = editable_source(request, pk)
+    source.active = False
+    source.save(update_fields=["active"])
+    messages.success(
+        request,
+        _("%(name)s is inactive: its deliveries are refused until it is made active again.")
+        % {"name": source},
+    )
+    return redirect("metrics:source_detail", pk=source.pk)
+
+
+@require_http_methods(GET_POST)
+def source_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """A sample payload mapped by the source's settings (the same mapping as a delivery,
+    the API's preview and the admin's): each answer as it would be recorded and what
+    cannot be mapped. Nothing is recorded."""
+    source = editable_source(request, pk)
+    form = PreviewForm(request.POST if request.method == "POST" else None)
+    rows: list = []
+    errors: list = []
+    tried = request.method == "POST" and form.is_valid()
+    if tried:
+        try:
+            rows, errors = mapped_answers(source, form.cleaned_data["payload"])
+            name_units(rows)
+        except MappingError as error:
+            form.add_error("payload", error.message)
+            tried = False
+    return page(
+        request,
+        "metrics/source_preview.html",
+        {
+            "source": source,
+            "form": form,
+            "rows": list(enumerate(rows)),
+            "errors": errors,
+            "tried": tried,
+        },
     )

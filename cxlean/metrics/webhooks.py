@@ -282,6 +282,15 @@ def mapped_answers(source: SurveySource, payload: Any) -> tuple[list[dict | None
     return Mapper(source, answers).rows(answers)
 
 
+def name_units(rows: list[dict | None]) -> None:
+    """Adds `unit_name` to mapped rows (a preview shows the unit, not its id): one query."""
+    ids = {row["unit"] for row in rows if row}
+    names = dict(Unit.objects.filter(pk__in=ids).values_list("pk", "name"))
+    for row in rows:
+        if row:
+            row["unit_name"] = names.get(row["unit"], "")
+
+
 # --- customer feedback from comments -----------------------------------------------------
 
 

@@ -51,6 +51,7 @@ LEADS = [
     "/checklists/",
     ("/checklists/progress/", r"/checklists/\d+/"),
     "/gemba/cadence/",
+    ("/metrics/sources/", r"/metrics/sources/\d+/"),
 ]
 PAGES = {
     "coordinator": [*EVERYONE, *LEADS, "/imports/"],

@@ -13,7 +13,15 @@ from cxlean.demo import backlog as backlog_demo
 from cxlean.demo import journeys as journeys_demo
 from cxlean.demo import metrics as metrics_demo
 from cxlean.demo import org as org_demo
-from cxlean.metrics.models import Kind, Measurement, Metric, PeriodKind, SurveyAnswer, Target
+from cxlean.metrics.models import (
+    Kind,
+    Measurement,
+    Metric,
+    PeriodKind,
+    SurveyAnswer,
+    SurveySource,
+    Target,
+)
 from cxlean.metrics.reports import latest_vs_target, periods_back, results
 from cxlean.metrics.rollups import differences
 from cxlean.org.models import Unit
@@ -112,8 +120,19 @@ def test_deleting_the_metrics_of_the_units_frees_them(demo):
     assert not SurveyAnswer.objects.exists()
     assert not Measurement.objects.exists()
     assert not Target.objects.exists()
+    assert not SurveySource.objects.exists()
     assert Metric.objects.count() == 5  # the catalogue stays
 
 
 def test_the_demo_answers_are_in_the_roll_ups(demo):
     assert differences() == []
+
+
+def test_the_survey_tool_brought_team_telefonis_nps_answers_since_the_lean_work(demo):
+    source = SurveySource.objects.get(slug=metrics_demo.SURVEY_TOOL)
+    pushed = SurveyAnswer.objects.filter(source=source.slug)
+    assert pushed.count() > 20
+    assert set(pushed.values_list("unit__code", "metric__kind").distinct()) == {
+        ("nordljus-telefoni", "nps")
+    }
+    assert pushed.values("source_id").distinct().count() == pushed.count()

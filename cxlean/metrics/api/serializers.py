@@ -232,6 +232,8 @@ SOURCE_FIELDS = [
     *MAPPING_FIELDS,
     "comments_to_feedback",
     "feedback_channel",
+    "answers_received",
+    "last_delivery_at",
     "secret_rotated_at",
     "created_at",
 ]
@@ -248,7 +250,12 @@ class SurveySourceSerializer(ScopedSerializer):
     class Meta:
         model = SurveySource
         fields = SOURCE_FIELDS
-        read_only_fields = ["secret_rotated_at", "created_at"]
+        read_only_fields = [
+            "answers_received",
+            "last_delivery_at",
+            "secret_rotated_at",
+            "created_at",
+        ]
 
     def validate_slug(self, slug: str) -> str:
         if self.instance is not None and slug != self.instance.slug:

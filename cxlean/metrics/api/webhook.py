@@ -133,6 +133,7 @@ class SurveySourceWebhookView(APIView):
                     errors=errors,
                 )
                 feedback = feedback_from(source, recorded.created)
+                source.delivered(len(recorded.created))
         except Refusal as refusal:
             return Response({"detail": refusal.message}, status=refusal.status)
         except Refused as refusal:
