@@ -24,16 +24,19 @@ def settled(page) -> None:
     expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling")).to_have_count(0)
 
 
-def phone_player(browser, live_server, user, code: str, team_pk: int):
+def phone(browser, live_server, user):
     page = new_page(browser, live_server.url, **PHONE)
     log_in(page, user.username, PASSWORD)
+    return page
+
+
+def join(page, code: str, team_pk: int) -> None:
     page.goto("/games/join/")
     page.fill("input[name=code]", code.lower())
     page.locator("main form [type=submit]").click()
     page.locator(f"input[name=team][value='{team_pk}']").check()
     page.locator("main form [type=submit]").click()
     page.wait_for_url(re.compile(rf"/games/\d+/teams/{team_pk}/$"))
-    return page
 
 
 def tap_place(page, card, slot) -> None:
@@ -76,10 +79,13 @@ def test_two_phone_players_and_the_big_screen(
     slots = list(deck.slots.order_by("position"))
     cards = list(deck.cards.order_by("order"))
 
-    # Bob creates the game and opens the lobby.
+    # Everyone signs in before any page polls (fewer requests at once on the test server).
     laptop = new_page(browser, live_server.url)
-    opened.append(laptop)
     log_in(laptop, "bob", PASSWORD)
+    alice_phone, dave_phone = phone(browser, live_server, alice), phone(browser, live_server, dave)
+    opened.extend([laptop, alice_phone, dave_phone])
+
+    # Bob creates the game and opens the lobby.
     laptop.goto(f"/games/new/?unit={service_unit.pk}")
     laptop.select_option("select[name=deck]", str(deck.pk))
     laptop.fill("input[name=title]", "Fredagsspelet")
@@ -93,9 +99,9 @@ def test_two_phone_players_and_the_big_screen(
     assert code == GameSession.objects.get(pk=session.pk).join_code
 
     # Alice and Dave join on their phones, one in each team.
-    alice_phone = phone_player(browser, live_server, alice, code, team_1.pk)
-    dave_phone = phone_player(browser, live_server, dave, code, team_2.pk)
-    opened.extend([alice_phone, dave_phone])
+    join(alice_phone, code, team_1.pk)
+    join(dave_phone, code, team_2.pk)
+    expect(laptop.locator("#control-teams")).to_contain_text("Dave", timeout=10_000)
 
     # The big screen is open on the projector (a second tab of Bob's).
     big_screen = laptop.context.new_page()
@@ -105,6 +111,7 @@ def test_two_phone_players_and_the_big_screen(
 
     laptop.locator("form[action$='/control/start/'] button").click()
     expect(laptop.locator("form[action$='/control/reveal/']")).to_have_count(1)
+    laptop.goto(f"/games/{session.pk}/")  # the big screen follows the game meanwhile
 
     # The phones learn that the round started by their poll; the cards appear.
     expect(alice_phone.locator(f"#pick-{cards[0].pk}")).to_be_visible(timeout=15_000)
@@ -130,6 +137,7 @@ def test_two_phone_players_and_the_big_screen(
     assert Placement.objects.filter(team=team_2, card=cards[2], slot=slots[3]).exists()
 
     # Bob reveals; the big screen shows the scores without a reload.
+    laptop.goto(f"/games/{session.pk}/control/")
     laptop.locator("form[action$='/control/reveal/'] button").click()
     row_1 = big_screen.locator("#score-team-1")
     row_2 = big_screen.locator("#score-team-2")
