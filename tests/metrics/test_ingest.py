@@ -1,5 +1,7 @@
 """Bulk ingestion of survey answers: POST /api/v1/survey-answers/bulk/."""
 
+import datetime as dt
+
 import pytest
 from django.test import Client
 from django.utils import timezone
@@ -96,3 +98,83 @@ def test_the_queries_do_not_grow_with_the_batch(
         send(ingest, rows(service_team, [9, 8], "s"))
     with django_assert_max_num_queries(len(small.captured_queries)):
         send(ingest, rows(service_team, [9, 8, 7, 6, 5, 4, 3, 2, 1, 0], "l"))
+
+
+def test_answers_in_any_form_the_serializer_takes_are_read_the_same(ingest, service_team):
+    """Plain answers skip the serializer; the others (strings for numbers, whitespace,
+    non-ASCII comments) go through it, and both end up the same."""
+    plain = {
+        "id": "p1",
+        "metric": "nps",
+        "unit": service_team.pk,
+        "answered_on": TODAY,
+        "score": 9,
+        "comment": "Snabbt svar",
+    }
+    other = {
+        "id": " p2 ",
+        "metric": "NPS",
+        "unit": str(service_team.pk),
+        "answered_on": TODAY,
+        "score": "9",
+        "comment": "Trevlig personal, lätt att nå\n",
+        "respondent": "kund-7",
+    }
+    response = send(ingest, [plain, other])
+    assert response.status_code == 201, response.content
+    first, second = SurveyAnswer.objects.order_by("source_id")
+    assert (first.source_id, first.score, first.comment) == ("p1", 9, "Snabbt svar")
+    assert (second.source_id, second.score, second.respondent) == ("p2", 9, "kund-7")
+    assert second.comment == "Trevlig personal, lätt att nå"  # trimmed, as DRF does
+    assert AnswerRollup.objects.get().counts() == {9: 2} and differences() == []
+
+
+def test_plain_and_other_answers_break_the_same_rules(ingest, service_team):
+    tomorrow = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
+    answers = [
+        {**rows(service_team, [11], "a")[0]},  # plain, out of the scale
+        {**rows(service_team, [9], "b")[0], "score": "11"},  # a string, out of the scale
+        {**rows(service_team, [9], "c")[0], "answered_on": tomorrow},
+        {**rows(service_team, [9], "d")[0], "metric": "xyz"},
+        {**rows(service_team, [9], "e")[0], "touchpoint": 999_999},
+        {**rows(service_team, [9], "f")[0], "id": ""},
+        {**rows(service_team, [9], "g")[0], "answered_on": "1066-10-14"},
+    ]
+    response = send(ingest, answers)
+    assert response.status_code == 400, response.content
+    found = {(e["index"], e["field"]) for e in response.json()["errors"]}
+    assert found == {
+        (0, "score"),
+        (1, "score"),
+        (2, "answered_on"),
+        (3, "metric"),
+        (4, "touchpoint"),
+        (5, "id"),
+        (6, "answered_on"),
+    }
+    assert not SurveyAnswer.objects.exists()
+
+
+def test_history_and_touchpoint_roll_ups_of_a_batch(ingest, bob, service_team):
+    from tests.factories import TouchpointFactory
+
+    touchpoint = TouchpointFactory()
+    answers = rows(service_team, [10, 3])
+    for answer in answers:
+        answer["touchpoint"] = touchpoint.pk
+    assert send(ingest, answers).status_code == 201
+    assert send(ingest, rows(service_team, [8, 9], "again")).status_code == 201
+    more = rows(service_team, [10], "more")
+    more[0]["touchpoint"] = touchpoint.pk
+    assert send(ingest, more).status_code == 201  # added to the roll-up there is
+    assert AnswerRollup.objects.get(touchpoint=touchpoint).counts() == {3: 1, 10: 2}
+    assert AnswerRollup.objects.get(touchpoint=None).counts() == {8: 1, 9: 1}
+    assert differences() == []
+    recorded = SurveyAnswer.objects.get(source_id="r0")
+    (history,) = recorded.history.all()
+    assert (history.history_type, history.history_user, history.created_by) == ("+", bob, bob)
+    assert (history.score, history.touchpoint_id, history.source) == (
+        10,
+        touchpoint.pk,
+        "enkatverktyget",
+    )
