@@ -204,7 +204,7 @@ def plain_row(data) -> dict | None:
     source_id, metric, unit, score = (data.get(k) for k in ("id", "metric", "unit", "score"))
     touchpoint, day = data.get("touchpoint"), data.get("answered_on")
     if not (
-        plain_text(source_id, 120)
+        plain_text(source_id, getattr(FIELDS["id"], "max_length", None))
         and plain_text(metric, None)
         and type(unit) is int
         and type(score) is int
@@ -307,7 +307,9 @@ class BulkAnswersView(APIView):
         token = request.auth if isinstance(request.auth, IngestToken) else None
         source = token.source if token else USER_SOURCE
         lookups = Lookups(request.user, list(rows.values()))
-        new, seen, known = [], set(), {}  # type: ignore[var-annotated]
+        new: list[dict] = []
+        seen: set[str] = set()
+        known: dict = {}  # keeps_rules' verdicts on dates and scores
         for index, row in rows.items():
             twice = row["id"] in seen
             seen.add(row["id"])
