@@ -178,3 +178,16 @@ def test_history_and_touchpoint_roll_ups_of_a_batch(ingest, bob, service_team):
         touchpoint.pk,
         "enkatverktyget",
     )
+
+
+def test_recording_by_nobody_returns_the_ids_created(bob, service_team, metrics):
+    """`record`, the writing half (the webhooks' too): by nobody, a retry skipped."""
+    from cxlean.metrics.api.ingest import Lookups, plain_row, record
+
+    answers = [plain_row(row) for row in rows(service_team, [9, 4])]
+    lookups = Lookups(bob, answers)
+    assert record(answers, lookups, None, "verktyg") == ["r0", "r1"]
+    assert record(answers, lookups, None, "verktyg") == []
+    recorded = SurveyAnswer.objects.get(source_id="r1")
+    assert (recorded.created_by, recorded.history.get().history_user) == (None, None)
+    assert differences() == []

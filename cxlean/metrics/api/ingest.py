@@ -325,15 +325,17 @@ class BulkAnswersView(APIView):
             errors += [(index, field, messages) for field, messages in found.items()]
         if errors:
             return refused(sorted(errors, key=lambda error: error[:2]))
-        created = record(new, lookups, request.user, source)
+        created = len(record(new, lookups, request.user, source))
         return Response(
             {"created": created, "existing": len(new) - created}, status=status.HTTP_201_CREATED
         )
 
 
-def record(rows: list[dict], lookups: Lookups, user, source: str) -> int:
+def record(rows: list[dict], lookups: Lookups, user, source: str) -> list[str]:
     """Record the valid `rows` (skipping ids of `source` recorded before), with history
-    and roll-ups, in one transaction; the number of answers created."""
+    and roll-ups, in one transaction, by `user` (or nobody); the ids (`row["id"]`) of
+    the answers created. No model instance per answer: whoever needs them makes them
+    with `answer_of` for the rows created."""
     with transaction.atomic():
         if connection.vendor == "postgresql":
             return insert(rows, lookups, user, source)
@@ -344,7 +346,7 @@ def record(rows: list[dict], lookups: Lookups, user, source: str) -> int:
         )
         new = [answer_of(row, lookups, user, source) for row in rows if row["id"] not in existing]
         bulk_create_with_history(new, SurveyAnswer, batch_size=2_000, default_user=user)
-        return len(new)
+        return [answer.source_id for answer in new]
 
 
 INSERT = """
@@ -361,15 +363,15 @@ WITH new AS (
         history_user_id)
     SELECT {columns}, %(now)s::timestamptz, NULL, '+', %(user)s::integer FROM new
 )
-SELECT unit_id, metric_id, answered_on, touchpoint_id, score FROM new
+SELECT unit_id, metric_id, answered_on, touchpoint_id, score, source_id FROM new
 """
 
 
-def insert(rows: list[dict], lookups: Lookups, user, source: str) -> int:
+def insert(rows: list[dict], lookups: Lookups, user, source: str) -> list[str]:
     """`record` on PostgreSQL: the answers in one statement, sent as one JSON document
     (an id of `source` already recorded, also by a request running at the same moment,
     is skipped), with their history as `bulk_create_with_history` writes it; then their
-    roll-ups in one upsert. The number of answers created."""
+    roll-ups in one upsert. The ids of the answers created."""
     data = [
         {
             "m": lookups.metrics[row["metric"].lower()].pk,
@@ -392,14 +394,19 @@ def insert(rows: list[dict], lookups: Lookups, user, source: str) -> int:
     with connection.cursor() as cursor:
         cursor.execute(
             sql,
-            {"user": user.pk, "now": timezone.now(), "source": source, "rows": json.dumps(data)},
+            {
+                "user": getattr(user, "pk", None),
+                "now": timezone.now(),
+                "source": source,
+                "rows": json.dumps(data),
+            },
         )
         created = cursor.fetchall()
     rollups.added_scores(
         ((unit, metric, rollups.month_of(day), touchpoint), score)
-        for unit, metric, day, touchpoint, score in created
+        for unit, metric, day, touchpoint, score, _id in created
     )
-    return len(created)
+    return [source_id for *_, source_id in created]
 
 
 def refused(errors) -> Response:
