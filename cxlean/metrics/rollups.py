@@ -130,7 +130,10 @@ def lock(keys: Iterable[Key], adding: Iterable[Key] = ()) -> None:
     if connection.vendor != "postgresql":
         return
     exclusive = {lock_id(key) for key in keys}
-    shared = {lock_id(key) for key in adding} - exclusive
+    lock_buckets(exclusive, {lock_id(key) for key in adding} - exclusive)
+
+
+def lock_buckets(exclusive: set[int], shared: set[int]) -> None:
     if not exclusive and not shared:
         return
     buckets = sorted([(bucket, True) for bucket in exclusive] + [(b, False) for b in shared])
@@ -308,6 +311,8 @@ def differences() -> list[str]:
 def rebuild() -> int:
     """Every roll-up again from the raw answers; the number of roll-ups."""
     with transaction.atomic():
+        if connection.vendor == "postgresql":  # every writer of answers waits, or is waited for
+            lock_buckets(set(range(BUCKETS)), set())
         AnswerRollup.objects.all().delete()
         rows = [
             AnswerRollup(
