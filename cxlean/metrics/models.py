@@ -371,24 +371,35 @@ class SurveyAnswer(UnitScoped):
         return f"{self.metric} {self.score} · {self.answered_on}"
 
     def clean(self) -> None:
-        errors: dict[str, str | StrPromise] = {}
-        if self.metric_id:
-            metric = self.metric
-            if not metric.is_survey:
-                errors["metric"] = _(
-                    "%(metric)s is not a survey answer: enter it as a figure for a period."
-                ) % {"metric": metric.get_kind_display()}
-            elif (
-                self.score is not None
-                and metric.scale_min is not None
-                and metric.scale_max is not None
-                and not metric.scale_min <= self.score <= metric.scale_max
-            ):  # a survey metric has its scale (Metric.clean)
-                errors["score"] = metric.scale_message()
-        if self.answered_on and self.answered_on > timezone.localdate():
-            errors["answered_on"] = _("An answer cannot be from the future.")
+        errors = answer_errors(
+            self.metric if self.metric_id else None, self.score, self.answered_on
+        )
         if errors:
             raise ValidationError(errors)
+
+
+def answer_errors(
+    metric: Metric | None, score: int | None, answered_on: dt.date | None
+) -> dict[str, str | StrPromise]:
+    """A survey answer's own rules (`SurveyAnswer.clean`, and bulk ingestion without an
+    instance per answer): a survey metric, the score within its scale, not from the
+    future. Field -> message; empty when the answer keeps them."""
+    errors: dict[str, str | StrPromise] = {}
+    if metric is not None:
+        if not metric.is_survey:
+            errors["metric"] = _(
+                "%(metric)s is not a survey answer: enter it as a figure for a period."
+            ) % {"metric": metric.get_kind_display()}
+        elif (
+            score is not None
+            and metric.scale_min is not None
+            and metric.scale_max is not None
+            and not metric.scale_min <= score <= metric.scale_max
+        ):  # a survey metric has its scale (Metric.clean)
+            errors["score"] = metric.scale_message()
+    if answered_on and answered_on > timezone.localdate():
+        errors["answered_on"] = _("An answer cannot be from the future.")
+    return errors
 
 
 class AnswerRollup(models.Model):

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
+from django.db import connection
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
@@ -141,13 +142,34 @@ class Result:
         return self.value is not None
 
 
-def value_from_counts(metric: Metric, counts: dict[int, int]) -> Decimal | None:
+class Tally(NamedTuple):
+    """Survey answers summed up: what every formula needs (the monthly roll-ups'
+    totals, and for CSAT the answers in the top two of the metric's scale)."""
+
+    total: int = 0  # answers
+    promoters: int = 0
+    detractors: int = 0
+    score_sum: int = 0
+    satisfied: int = 0
+
+    def __add__(self, other) -> Tally:  # a sum, not a concatenation
+        return Tally(
+            self[0] + other[0],
+            self[1] + other[1],
+            self[2] + other[2],
+            self[3] + other[3],
+            self[4] + other[4],
+        )
+
+
+def value_from_counts(metric: Metric, counts: Tally) -> Decimal | None:
     if metric.kind == Kind.NPS:
-        return formulas.nps_of(counts)
+        passives = counts.total - counts.promoters - counts.detractors
+        return formulas.nps(counts.promoters, passives, counts.detractors)
     if metric.kind == Kind.CSAT:
-        return formulas.csat_of(counts, metric.scale_max or 5)
+        return formulas.csat(counts.satisfied, counts.total)
     if metric.kind == Kind.CES:
-        return formulas.ces_of(counts)
+        return formulas.ces(counts.score_sum, counts.total)
     return None
 
 
@@ -172,20 +194,25 @@ def results(
     entered = entered_figures(unit_list, metrics, periods, touchpoint)
     targets = TargetBook(unit_list, metrics, last)
 
+    # Worked out once rather than per cell: each period's end and months, each unit's line.
+    spans = [(period, period.end, months_of(period)) for period in periods]
     rows = []
     for unit in unit_list:
+        line = unit.line
         for metric in metrics:
-            for period in periods:
-                result = Result(unit, metric, period, target=targets.target(unit, metric, period))
+            survey = metric.is_survey
+            for period, end, months in spans:
+                found = targets.find_on_line(line, metric, end)
+                result = Result(unit, metric, period, target=found.value if found else None)
                 figure = entered.get((unit.pk, metric.pk, period.kind, period.start))
                 if figure is not None:
                     result.value, result.sample_size = figure
                     result.source = ENTERED
-                elif metric.is_survey:
-                    counts = sum_counts(answers, unit.pk, metric.pk, period)
-                    if counts:
+                elif survey:
+                    counts = sum_months(answers, unit.pk, metric.pk, months)
+                    if counts is not None and counts.total:
                         result.value = value_from_counts(metric, counts)
-                        result.sample_size = sum(counts.values())
+                        result.sample_size = counts.total
                         result.source = ANSWERS
                 result.small_sample = (
                     result.sample_size is not None and result.sample_size < metric.small_sample
@@ -194,7 +221,11 @@ def results(
     return rows
 
 
-AnswerCounts = dict[tuple[int, int, dt.date], dict[int, int]]
+def months_of(period: Period) -> list[dt.date]:
+    return [add_months(period.start, n) for n in range(period.months)]
+
+
+AnswerCounts = dict[tuple[int, int, dt.date], Tally]
 
 
 _shared_counts: ContextVar[dict | None] = ContextVar("shared_answer_counts", default=None)
@@ -216,54 +247,92 @@ def shared_answer_counts() -> Iterator[None]:
 
 
 def answer_counts(units, metrics, periods, first, last, touchpoint) -> AnswerCounts:
-    """(unit, metric, month) -> {score: number of answers}, one query of the monthly
-    roll-ups (`AnswerRollup`), never of the raw answers (none when a
-    `shared_answer_counts` block already read them). A unit's counts hold its own answers
-    and those of its sub-units among `units`."""
-    survey = [metric.pk for metric in metrics if metric.is_survey]
-    counts: AnswerCounts = defaultdict(dict)
+    """(unit, metric, month) -> `Tally`, one query of the monthly roll-ups
+    (`AnswerRollup`), never of the raw answers (none when a `shared_answer_counts` block
+    already read them). A unit's tally holds its own answers and those of its sub-units
+    among `units`, added up by the database: one row per unit, metric and month, however
+    many answers and scores there are."""
+    survey = [metric for metric in metrics if metric.is_survey]
+    counts: AnswerCounts = {}
     if not survey:
         return counts
     shared = _shared_counts.get()
     key = (
         tuple(sorted(unit.pk for unit in units)),
-        tuple(sorted(survey)),
+        tuple(sorted(metric.pk for metric in survey)),
         getattr(touchpoint, "pk", touchpoint),
     )
     if shared is not None and key in shared:
         read_first, read_last, read = shared[key]
         if read_first <= first and last <= read_last:
             return read  # months outside the periods asked for are never summed
-    rollups = AnswerRollup.objects.filter(
-        unit__in=[unit.pk for unit in units],
-        metric__in=survey,
-        month__gte=first.replace(day=1),
-        month__lte=last,
-    )
-    if touchpoint is not None:
-        rollups = rollups.filter(touchpoint=touchpoint)
-    rows = rollups.order_by().values_list("unit", "metric", "month", "scores")
-    by_pk = {unit.pk: unit for unit in units}
-    above = {pk: [a for a in unit.line if a in by_pk] for pk, unit in by_pk.items()}
-    for unit, metric, month, scores in rows:
-        for counted in above[unit]:
-            cell = counts[(counted, metric, month)]
-            for score, n in scores.items():
-                cell[int(score)] = cell.get(int(score), 0) + n
+    with connection.cursor() as cursor:
+        cursor.execute(*tally_query(units, survey, first, last, touchpoint))
+        for unit, metric, month, *tally in cursor.fetchall():
+            if isinstance(month, str):  # SQLite
+                month = dt.date.fromisoformat(month)
+            counts[(unit, metric, month)] = Tally(*map(int, tally))
     if shared is not None:
         shared[key] = (first, last, counts)
     return counts
 
 
-def sum_counts(answers: AnswerCounts, unit: int, metric: int, period: Period) -> dict:
-    """The unit's answers in the months of `period`, added up score by score."""
-    total: dict[int, int] = defaultdict(int)
-    month = period.start
-    for _index in range(period.months):
-        for score, n in answers.get((unit, metric, month), {}).items():
-            total[score] += n
-        month = add_months(month, 1)
-    return dict(total)
+def tally_query(units, survey: list[Metric], first, last, touchpoint) -> tuple[str, list]:
+    """The SQL of `answer_counts`: the roll-ups of `units` and the units below them
+    (joined to the pairs unit -> each unit it counts in), summed by counting unit,
+    metric and month."""
+    by_pk = {unit.pk: unit for unit in units}
+    pairs = ", ".join(
+        f"({int(pk)}, {int(above)})"
+        for pk, unit in by_pk.items()
+        for above in unit.line
+        if above in by_pk
+    )
+    params: list = []
+    satisfied = []
+    for metric in survey:
+        top = metric.scale_max or 5
+        keys = " + ".join(f"COALESCE({score_of('r.scores')}, 0)" for _ in (top, top - 1))
+        satisfied.append(f"WHEN {int(metric.pk)} THEN {keys}")
+        params += [str(top), str(top - 1)]
+    sql = f"""
+        SELECT up.column2, r.metric_id, r.month, SUM(r.count), SUM(r.promoters),
+            SUM(r.detractors), SUM(r.score_sum),
+            SUM(CASE r.metric_id {" ".join(satisfied)} ELSE 0 END)
+        FROM {AnswerRollup._meta.db_table} r
+        JOIN (VALUES {pairs}) AS up ON up.column1 = r.unit_id
+        WHERE r.metric_id IN ({", ".join(["%s"] * len(survey))})
+            AND r.month >= %s AND r.month <= %s
+            {"AND r.touchpoint_id = %s" if touchpoint is not None else ""}
+        GROUP BY up.column2, r.metric_id, r.month
+    """
+    params += [metric.pk for metric in survey] + [first.replace(day=1), last]
+    if touchpoint is not None:
+        params.append(getattr(touchpoint, "pk", touchpoint))
+    return sql, params
+
+
+def score_of(column: str) -> str:
+    """SQL: the number of answers with the score given as the next parameter (a
+    string) in the JSON object `column`, or NULL."""
+    if connection.vendor == "postgresql":
+        return f"({column} ->> %s)::integer"
+    return f"json_extract({column}, '$.\"' || %s || '\"')"
+
+
+def sum_counts(answers: AnswerCounts, unit: int, metric: int, period: Period) -> Tally:
+    """The unit's answers in the months of `period`, added up."""
+    return sum_months(answers, unit, metric, months_of(period)) or Tally()
+
+
+def sum_months(answers: AnswerCounts, unit: int, metric: int, months) -> Tally | None:
+    """The unit's answers in `months`, added up; None without any."""
+    total = None
+    for month in months:
+        found = answers.get((unit, metric, month))
+        if found is not None:
+            total = found if total is None else total + found
+    return total
 
 
 def entered_figures(units, metrics, periods, touchpoint) -> dict:
@@ -312,14 +381,18 @@ class TargetBook:
     def find(self, unit: Unit, metric: Metric, day: dt.date) -> FoundTarget | None:
         """The target valid on `day`: the unit's own latest from on or before it, else
         its nearest parent's."""
-        for pk in reversed(unit.line):
+        return self.find_on_line(unit.line, metric, day)
+
+    def find_on_line(self, line: list[int], metric: Metric, day: dt.date) -> FoundTarget | None:
+        """`find` for the unit whose `Unit.line` is `line`."""
+        for pk in reversed(line):
             found = None
-            for valid_from, value in self.targets.get((pk, metric.pk), ()):
-                if valid_from > day:
+            for target in self.targets.get((pk, metric.pk), ()):
+                if target[0] > day:
                     break
-                found = FoundTarget(value, pk, valid_from)
+                found = target
             if found is not None:
-                return found
+                return FoundTarget(found[1], pk, found[0])
         return None
 
     def target(self, unit: Unit, metric: Metric, period: Period) -> Decimal | None:

@@ -20,12 +20,14 @@ metrics and months are refreshed (`cxlean.metrics.signals`).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncMonth
 
@@ -80,6 +82,7 @@ def batch() -> Iterator[None]:
     try:
         with transaction.atomic():
             yield
+            lock(pending.keys, adding=pending.added.keys())
             refresh(pending.keys)
             add({k: c for k, c in pending.added.items() if k not in pending.keys})
     finally:
@@ -96,18 +99,61 @@ def touched(keys: Iterable[Key]) -> None:
 
 def added(answers: Iterable[SurveyAnswer]) -> None:
     """New answers: their counts go into their roll-ups."""
+    added_scores((key_of(answer), answer.score) for answer in answers)
+
+
+def added_scores(scores: Iterable[tuple[Key, int]]) -> None:
+    """New answers as (key, score): their counts go into their roll-ups."""
     with batch():
         pending = _pending.get()
         assert pending is not None  # noqa: S101  (set by batch)
-        for answer in answers:
-            cell = pending.added[key_of(answer)]
-            cell[answer.score] = cell.get(answer.score, 0) + 1
+        for key, score in scores:
+            cell = pending.added[key]
+            cell[score] = cell.get(score, 0) + 1
+
+
+LOCK_SPACE = 0x524F4C4C  # the first number of every roll-up advisory lock ("ROLL")
+BUCKETS = 256  # the second: a key's bucket (a transaction holds at most this many locks)
+
+
+def lock_id(key: Key) -> int:
+    """The bucket of `key`, the same in every process."""
+    digest = hashlib.blake2b(repr(key).encode(), digest_size=8, person=b"rollup").digest()
+    return int.from_bytes(digest, "big") % BUCKETS
+
+
+def lock(keys: Iterable[Key], adding: Iterable[Key] = ()) -> None:
+    """On PostgreSQL, wait for and hold until the end of the transaction the advisory
+    locks of the buckets of `keys` (recomputed from the answers: exclusive) and of
+    `adding` (only added to: shared, so two transactions adding answers do not wait for
+    each other; their upserts are atomic). One query, in bucket order; nothing elsewhere."""
+    if connection.vendor != "postgresql":
+        return
+    exclusive = {lock_id(key) for key in keys}
+    lock_buckets(exclusive, {lock_id(key) for key in adding} - exclusive)
+
+
+def lock_buckets(exclusive: set[int], shared: set[int]) -> None:
+    if not exclusive and not shared:
+        return
+    buckets = sorted([(bucket, True) for bucket in exclusive] + [(b, False) for b in shared])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(CASE WHEN alone THEN pg_advisory_xact_lock(%s, bucket)"
+            " ELSE pg_advisory_xact_lock_shared(%s, bucket) END)"
+            " FROM (SELECT * FROM unnest(%s::integer[], %s::boolean[]) AS b(bucket, alone)"
+            " ORDER BY bucket) AS buckets",
+            [LOCK_SPACE, LOCK_SPACE, [b for b, _ in buckets], [alone for _, alone in buckets]],
+        )
 
 
 def add(counts: dict[Key, dict[int, int]]) -> None:
-    """Add `counts` to the stored roll-ups of their keys (three queries and more per
-    2,000 roll-ups)."""
+    """Add `counts` to the stored roll-ups of their keys: on PostgreSQL one upsert per
+    2,000 roll-ups with and without a touchpoint; elsewhere three queries and more."""
     if not counts:
+        return
+    if connection.vendor == "postgresql":
+        upsert(counts)
         return
     units = {key[0] for key in counts}
     metrics = {key[1] for key in counts}
@@ -136,6 +182,52 @@ def add(counts: dict[Key, dict[int, int]]) -> None:
         for (unit, metric, month, tp), scores in counts.items()
     ]
     AnswerRollup.objects.bulk_create([*changed, *fresh], batch_size=2000)
+
+
+UPSERT = """
+INSERT INTO {table} AS r (unit_id, metric_id, month, touchpoint_id, count, promoters,
+    passives, detractors, score_sum, scores)
+SELECT * FROM jsonb_to_recordset(%s::jsonb) AS row_(unit_id bigint, metric_id bigint,
+    month date, touchpoint_id bigint, count integer, promoters integer, passives integer,
+    detractors integer, score_sum bigint, scores jsonb)
+ON CONFLICT ({columns}) WHERE {where} DO UPDATE SET
+    count = r.count + excluded.count,
+    promoters = r.promoters + excluded.promoters,
+    passives = r.passives + excluded.passives,
+    detractors = r.detractors + excluded.detractors,
+    score_sum = r.score_sum + excluded.score_sum,
+    scores = r.scores || (
+        SELECT jsonb_object_agg(score, n::integer + COALESCE((r.scores ->> score)::integer, 0))
+        FROM jsonb_each_text(excluded.scores) AS added(score, n)
+    )
+"""
+
+
+def upsert(counts: dict[Key, dict[int, int]]) -> None:
+    """`add` on PostgreSQL: INSERT ... ON CONFLICT DO UPDATE adds to the roll-up there is
+    (one statement for each of the two partial unique constraints, with and without a
+    touchpoint), the roll-ups sent as one JSON document."""
+    table = AnswerRollup._meta.db_table
+    for has_touchpoint in (True, False):
+        keys = [key for key in counts if (key[3] is not None) == has_touchpoint]
+        if not keys:
+            continue
+        columns = "unit_id, metric_id, month" + (", touchpoint_id" if has_touchpoint else "")
+        where = f"touchpoint_id IS {'NOT ' if has_touchpoint else ''}NULL"
+        rows = [
+            {
+                "unit_id": unit,
+                "metric_id": metric,
+                "month": month.isoformat(),
+                "touchpoint_id": touchpoint,
+                **summary(counts[(unit, metric, month, touchpoint)]),
+            }
+            for unit, metric, month, touchpoint in sorted(keys, key=str)
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                UPSERT.format(table=table, columns=columns, where=where), [json.dumps(rows)]
+            )
 
 
 def summary(counts: dict[int, int]) -> dict:
@@ -170,6 +262,7 @@ def refresh(keys: Iterable[Key]) -> None:
     keys = set(keys)
     if not keys:
         return
+    lock(keys)
     units = {key[0] for key in keys}
     metrics = {key[1] for key in keys}
     first = min(key[2] for key in keys)
@@ -218,6 +311,8 @@ def differences() -> list[str]:
 def rebuild() -> int:
     """Every roll-up again from the raw answers; the number of roll-ups."""
     with transaction.atomic():
+        if connection.vendor == "postgresql":  # every writer of answers waits, or is waited for
+            lock_buckets(set(range(BUCKETS)), set())
         AnswerRollup.objects.all().delete()
         rows = [
             AnswerRollup(

@@ -19,7 +19,7 @@ ingestion (`record_answers`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
@@ -294,10 +294,11 @@ def name_units(rows: list[dict | None]) -> None:
 # --- customer feedback from comments -----------------------------------------------------
 
 
-def feedback_from(source: SurveySource, answers: list[SurveyAnswer]) -> list[Feedback]:
+def feedback_from(source: SurveySource, answers: Iterable[SurveyAnswer]) -> list[Feedback]:
     """Customer feedback (Voice of the Customer) from the comments of new answers, when
     the source says so. Only answers just created are given, so a retried delivery
-    logs nothing twice; the feedback names the answer in its customer reference."""
+    logs nothing twice; the feedback names the answer in its customer reference.
+    `answers` is read only when the source says so (a generator costs nothing else)."""
     if not source.comments_to_feedback:
         return []
     feedback = [

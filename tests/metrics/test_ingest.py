@@ -1,5 +1,7 @@
 """Bulk ingestion of survey answers: POST /api/v1/survey-answers/bulk/."""
 
+import datetime as dt
+
 import pytest
 from django.test import Client
 from django.utils import timezone
@@ -108,3 +110,127 @@ def test_ids_beyond_any_row_are_a_400_on_their_field(ingest, service_team):
         (0, "unit"),
         (1, "touchpoint"),
     }
+
+
+def test_ids_below_one_are_a_400_on_their_field_not_read_as_plain(ingest, service_team):
+    """An integer id out of `id_field`'s range is no plain answer: touchpoint 0 must not
+    be taken as none."""
+    answers = rows(service_team, [9, 9, 9])
+    answers[0]["touchpoint"] = 0
+    answers[1]["unit"] = 0
+    answers[2]["touchpoint"] = -1
+    response = send(ingest, answers)
+    assert response.status_code == 400, response.content
+    assert {(e["index"], e["field"]) for e in response.json()["errors"]} == {
+        (0, "touchpoint"),
+        (1, "unit"),
+        (2, "touchpoint"),
+    }
+    assert not SurveyAnswer.objects.exists()
+
+
+def test_answers_in_any_form_the_serializer_takes_are_read_the_same(ingest, service_team):
+    """Plain answers skip the serializer; the others (strings for numbers, whitespace,
+    non-ASCII comments) go through it, and both end up the same."""
+    plain = {
+        "id": "p1",
+        "metric": "nps",
+        "unit": service_team.pk,
+        "answered_on": TODAY,
+        "score": 9,
+        "comment": "Snabbt svar",
+    }
+    other = {
+        "id": " p2 ",
+        "metric": "NPS",
+        "unit": str(service_team.pk),
+        "answered_on": TODAY,
+        "score": "9",
+        "comment": "Trevlig personal, lätt att nå\n",
+        "respondent": "kund-7",
+    }
+    response = send(ingest, [plain, other])
+    assert response.status_code == 201, response.content
+    first, second = SurveyAnswer.objects.order_by("source_id")
+    assert (first.source_id, first.score, first.comment) == ("p1", 9, "Snabbt svar")
+    assert (second.source_id, second.score, second.respondent) == ("p2", 9, "kund-7")
+    assert second.comment == "Trevlig personal, lätt att nå"  # trimmed, as DRF does
+    assert AnswerRollup.objects.get().counts() == {9: 2} and differences() == []
+
+
+def test_plain_and_other_answers_break_the_same_rules(ingest, service_team):
+    tomorrow = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
+    answers = [
+        {**rows(service_team, [11], "a")[0]},  # plain, out of the scale
+        {**rows(service_team, [9], "b")[0], "score": "11"},  # a string, out of the scale
+        {**rows(service_team, [9], "c")[0], "answered_on": tomorrow},
+        {**rows(service_team, [9], "d")[0], "metric": "xyz"},
+        {**rows(service_team, [9], "e")[0], "touchpoint": 999_999},
+        {**rows(service_team, [9], "f")[0], "id": ""},
+        {**rows(service_team, [9], "g")[0], "answered_on": "1066-10-14"},
+    ]
+    response = send(ingest, answers)
+    assert response.status_code == 400, response.content
+    found = {(e["index"], e["field"]) for e in response.json()["errors"]}
+    assert found == {
+        (0, "score"),
+        (1, "score"),
+        (2, "answered_on"),
+        (3, "metric"),
+        (4, "touchpoint"),
+        (5, "id"),
+        (6, "answered_on"),
+    }
+    assert not SurveyAnswer.objects.exists()
+
+
+def test_history_and_touchpoint_roll_ups_of_a_batch(ingest, bob, service_team):
+    from tests.factories import TouchpointFactory
+
+    touchpoint = TouchpointFactory()
+    answers = rows(service_team, [10, 3])
+    for answer in answers:
+        answer["touchpoint"] = touchpoint.pk
+    assert send(ingest, answers).status_code == 201
+    assert send(ingest, rows(service_team, [8, 9], "again")).status_code == 201
+    more = rows(service_team, [10], "more")
+    more[0]["touchpoint"] = touchpoint.pk
+    assert send(ingest, more).status_code == 201  # added to the roll-up there is
+    assert AnswerRollup.objects.get(touchpoint=touchpoint).counts() == {3: 1, 10: 2}
+    assert AnswerRollup.objects.get(touchpoint=None).counts() == {8: 1, 9: 1}
+    assert differences() == []
+    recorded = SurveyAnswer.objects.get(source_id="r0")
+    (history,) = recorded.history.all()
+    assert (history.history_type, history.history_user, history.created_by) == ("+", bob, bob)
+    assert (history.score, history.touchpoint_id, history.source) == (
+        10,
+        touchpoint.pk,
+        "enkatverktyget",
+    )
+
+
+def test_recording_by_nobody_returns_the_ids_created(bob, service_team, metrics):
+    """`record`, the writing half (the webhooks' too): by nobody, a retry skipped."""
+    from cxlean.metrics.api.ingest import Lookups, plain_row, record
+    from cxlean.metrics.api.serializers import UNIT_MESSAGE
+    from cxlean.org.roles import coordinated_units
+
+    answers = [plain_row(row) for row in rows(service_team, [9, 4])]
+    lookups = Lookups(coordinated_units(bob), answers, UNIT_MESSAGE)
+    assert record(answers, lookups, None, "verktyg") == ["r0", "r1"]
+    assert record(answers, lookups, None, "verktyg") == []
+    recorded = SurveyAnswer.objects.get(source_id="r1")
+    assert (recorded.created_by, recorded.history.get().history_user) == (None, None)
+    assert differences() == []
+
+
+def test_a_webhooks_mapped_answer_is_read_plain():
+    """A webhook's mapping gives a date, not an ISO text: still the fast path, as
+    `AnswerRow` would read it; a date and time is not a date."""
+    from cxlean.metrics.api.ingest import READER, plain_row
+
+    mapped = {"id": "a1", "metric": "nps", "unit": 7, "score": 9, "touchpoint": None}
+    day = timezone.localdate()
+    answer = {**mapped, "answered_on": day}
+    assert plain_row(answer) == dict(READER.run_validation(answer))
+    assert plain_row({**mapped, "answered_on": timezone.now()}) is None

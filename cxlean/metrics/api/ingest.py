@@ -12,16 +12,31 @@
   and nowhere else.
 - The answers and their roll-ups are written in one transaction
   (`cxlean.metrics.rollups`), with history.
+
+Speed (about 10,000 answers in under two seconds on PostgreSQL): an answer in the plain
+form a survey tool sends (strings, integers, an ISO date, or a date from a webhook's
+mapping) is read without a serializer (`plain_row`) and checked by the same rules
+(`keeps_rules`: `answer_errors`, the sane-date validator, the lookups); only an answer
+failing any of them goes through `AnswerRow`, `relation_errors` and `model_errors`,
+which word its errors. On PostgreSQL the answers are written by one INSERT ... SELECT
+from one JSON document (skipping ids already there, even sent at the same moment by a
+retry), their history in the same statement, and their roll-ups by one upsert
+(`rollups.added_scores`). No model instance is made per answer, unless a caller needs
+the answers created (`Recorded.answers`, for a webhook's comments to feedback).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import extend_schema
@@ -37,10 +52,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from simple_history.utils import bulk_create_with_history
 
-from cxlean.core.api import id_field
+from cxlean.core.api import MAX_ROW_ID, id_field
+from cxlean.core.dates import validate_sane_date
 from cxlean.journeys.models import Touchpoint
+from cxlean.metrics import rollups
 from cxlean.metrics.api.serializers import UNIT_MESSAGE
-from cxlean.metrics.models import IngestToken, Metric, SurveyAnswer
+from cxlean.metrics.models import IngestToken, Metric, SurveyAnswer, answer_errors
 from cxlean.org.models import Unit
 from cxlean.org.roles import coordinated_units, is_coordinator
 
@@ -175,6 +192,105 @@ def model_errors(answer: SurveyAnswer) -> dict[str, list[str]]:
     return {}
 
 
+def plain_text(value, limit: int | None) -> bool:
+    """`value` is a string that `AnswerRow`'s CharField would take as it is (no
+    whitespace to trim, no NUL or surrogate, within `limit`)."""
+    return (
+        type(value) is str
+        and 0 < len(value) <= (limit or len(value))
+        and value.isascii()
+        and value.isprintable()
+        and value.strip() == value
+    )
+
+
+READER = AnswerRow()
+FIELDS = READER.fields
+
+
+def plain_id(value) -> bool:
+    """`value` is an id `id_field` takes as it is: an integer from 1 to MAX_ROW_ID."""
+    return type(value) is int and 1 <= value <= MAX_ROW_ID
+
+
+def plain_day(value) -> dt.date | None:
+    """`value` as `AnswerRow`'s DateField reads it when it is an ISO date or a date (a
+    webhook's mapped answer); otherwise None."""
+    if type(value) is dt.date:
+        return value
+    if type(value) is not str or len(value) != 10:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def plain_row(data) -> dict | None:
+    """An answer as `AnswerRow` would read it, without running the serializer, when each
+    value is in the plain form (a string id and metric, integer unit, touchpoint and
+    score, an ISO date or a date) whose reading cannot fail; otherwise None."""
+    if type(data) is not dict:
+        return None
+    source_id, metric, unit, score = (data.get(k) for k in ("id", "metric", "unit", "score"))
+    touchpoint = data.get("touchpoint")
+    answered_on = plain_day(data.get("answered_on"))
+    if not (
+        plain_text(source_id, getattr(FIELDS["id"], "max_length", None))
+        and plain_text(metric, None)
+        and plain_id(unit)
+        and type(score) is int
+        and (touchpoint is None or plain_id(touchpoint))
+        and answered_on is not None
+    ):
+        return None
+    row = {
+        "id": source_id,
+        "metric": metric,
+        "unit": unit,
+        "touchpoint": touchpoint,
+        "answered_on": answered_on,
+        "score": score,
+    }
+    for name in ("comment", "respondent"):
+        value = data.get(name, "")
+        if value == "" or plain_text(value, getattr(FIELDS[name], "max_length", None)):
+            row[name] = value
+        else:
+            try:
+                row[name] = FIELDS[name].run_validation(value)
+            except serializers.ValidationError:
+                return None
+    return row
+
+
+def keeps_rules(row: dict, lookups: Lookups, known: dict | None = None) -> bool:
+    """A plain row (`plain_row`) keeps every rule a single answer keeps: its metric,
+    unit and touchpoint exist (and the unit is the sender's), the date is sane and the
+    answer keeps `answer_errors`. `known` remembers, for one batch, the verdicts on each
+    date and each metric and score (`answer_errors` checks them apart)."""
+    metric = lookups.metrics.get(row["metric"].lower())
+    if metric is None or row["unit"] not in lookups.units:
+        return False
+    if row["touchpoint"] and row["touchpoint"] not in lookups.touchpoints:
+        return False
+    known = {} if known is None else known
+    day, score = row["answered_on"], (metric.pk, row["score"])
+    if day not in known:
+        known[day] = sane(day) and not answer_errors(None, None, day)
+    if score not in known:
+        known[score] = not answer_errors(metric, row["score"], None)
+    return known[day] and known[score]
+
+
+def sane(day: dt.date) -> bool:
+    try:
+        validate_sane_date(day)
+    except ValidationError:
+        return False
+    return True
+
+
 Error = tuple[int, str, list]  # the answer's index, the field, its messages
 
 
@@ -188,8 +304,23 @@ class Refused(Exception):
 
 @dataclass
 class Recorded:
-    created: list[SurveyAnswer]  # the new answers (an id already recorded is skipped)
+    """What `record_answers` wrote: `created` new answers (their rows in `rows`), and
+    `existing` ones skipped (their ids recorded before)."""
+
+    rows: list[dict]  # the rows created
     existing: int
+    lookups: Lookups
+    user: object
+    source: str
+
+    @property
+    def created(self) -> int:
+        return len(self.rows)
+
+    def answers(self) -> Iterator[SurveyAnswer]:
+        """The answers created, as (unsaved) instances, made one by one as they are
+        read: only a caller who needs them (comments to feedback) pays for them."""
+        return (answer_of(row, self.lookups, self.user, self.source) for row in self.rows)
 
 
 def check_size(answers: list) -> None:
@@ -197,22 +328,28 @@ def check_size(answers: list) -> None:
         raise exceptions.ValidationError({"answers": [TOO_MANY % {"count": MAX_ANSWERS}]})
 
 
-def read_rows(answers: list, errors: list[Error]) -> dict[int, dict]:
-    """Each answer read by `AnswerRow` (its errors added to `errors`), by index."""
+def read_rows(answers: list, errors: list[Error]) -> tuple[dict[int, dict], set[int]]:
+    """Each answer read by `plain_row`, or else by `AnswerRow` (its errors added to
+    `errors`), by index; and the indexes of those read plain."""
     rows: dict[int, dict] = {}
-    reader = AnswerRow()  # one for every row: a serializer per row costs 10× more
+    plain: set[int] = set()
     for index, data in enumerate(answers):
         if data is None:  # refused before (a webhook answer that could not be mapped)
             continue
-        try:
-            rows[index] = dict(reader.run_validation(data))
+        row = plain_row(data)
+        if row is not None:
+            rows[index] = row
+            plain.add(index)
+            continue
+        try:  # one serializer for every row: a serializer per row costs 10× more
+            rows[index] = dict(READER.run_validation(data))
         except serializers.ValidationError as error:
             detail = error.detail if isinstance(error.detail, dict) else {"": error.detail}
             errors += [
                 (index, field, messages if isinstance(messages, list) else [messages])
                 for field, messages in detail.items()
             ]
-    return rows
+    return rows, plain
 
 
 def record_answers(
@@ -230,30 +367,34 @@ def record_answers(
     `Refused` with every error, `errors` (found before, e.g. by a webhook's mapping)
     included. The one path of bulk ingestion and the survey sources' webhooks."""
     errors = list(errors or [])
-    rows = read_rows(answers, errors)
+    rows, plain = read_rows(answers, errors)
     lookups = Lookups(units, list(rows.values()), unit_message)
-    new, seen = [], set()
+    new: list[dict] = []
+    seen: set[str] = set()
+    known: dict = {}  # keeps_rules' verdicts on dates and scores
     for index, row in rows.items():
-        found = relation_errors(row, lookups)
-        if row["id"] in seen:
-            found["id"] = [str(TWICE)]
+        twice = row["id"] in seen
         seen.add(row["id"])
+        if index in plain and not twice and keeps_rules(row, lookups, known):
+            new.append(row)
+            continue
+        found = relation_errors(row, lookups)
+        if twice:
+            found["id"] = [str(TWICE)]
         if not found:
-            answer = answer_of(row, lookups, user, source)
-            found = model_errors(answer)
-            new.append(answer)
+            found = model_errors(answer_of(row, lookups, user, source))
+            new.append(row)
         errors += [(index, field, messages) for field, messages in found.items()]
     if errors:
         raise Refused(errors)
-    with transaction.atomic():
-        existing = set(
-            SurveyAnswer.objects.filter(source=source, source_id__in=seen).values_list(
-                "source_id", flat=True
-            )
-        )
-        new = [answer for answer in new if answer.source_id not in existing]
-        bulk_create_with_history(new, SurveyAnswer, batch_size=2_000, default_user=user)
-    return Recorded(created=new, existing=len(existing))
+    created = set(record(new, lookups, user, source))
+    return Recorded(
+        rows=[row for row in new if row["id"] in created],
+        existing=len(new) - len(created),
+        lookups=lookups,
+        user=user,
+        source=source,
+    )
 
 
 class BulkAnswersView(APIView):
@@ -290,9 +431,87 @@ class BulkAnswersView(APIView):
         except Refused as refusal:
             return refused(refusal.errors)
         return Response(
-            {"created": len(recorded.created), "existing": recorded.existing},
+            {"created": recorded.created, "existing": recorded.existing},
             status=status.HTTP_201_CREATED,
         )
+
+
+def record(rows: list[dict], lookups: Lookups, user, source: str) -> list[str]:
+    """Record the valid `rows` (skipping ids of `source` recorded before), with history
+    and roll-ups, in one transaction, by `user` (or nobody); the ids (`row["id"]`) of
+    the answers created. No model instance per answer: whoever needs them makes them
+    with `answer_of` for the rows created."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            return insert(rows, lookups, user, source)
+        existing = set(
+            SurveyAnswer.objects.filter(
+                source=source, source_id__in=[row["id"] for row in rows]
+            ).values_list("source_id", flat=True)
+        )
+        new = [answer_of(row, lookups, user, source) for row in rows if row["id"] not in existing]
+        bulk_create_with_history(new, SurveyAnswer, batch_size=2_000, default_user=user)
+        return [answer.source_id for answer in new]
+
+
+INSERT = """
+WITH new AS (
+    INSERT INTO {table} (metric_id, unit_id, touchpoint_id, answered_on, score, comment,
+        respondent, source_id, created_by_id, created_at, source)
+    SELECT m, u, t, d, s, c, r, i, %(user)s::integer, %(now)s::timestamptz, %(source)s::varchar
+    FROM jsonb_to_recordset(%(rows)s::jsonb)
+        AS row_(m bigint, u bigint, t bigint, d date, s smallint, c text, r varchar, i varchar)
+    ON CONFLICT (source, source_id) WHERE NOT (source_id = '') DO NOTHING
+    RETURNING *
+), history AS (
+    INSERT INTO {history} ({columns}, history_date, history_change_reason, history_type,
+        history_user_id)
+    SELECT {columns}, %(now)s::timestamptz, NULL, '+', %(user)s::integer FROM new
+)
+SELECT unit_id, metric_id, answered_on, touchpoint_id, score, source_id FROM new
+"""
+
+
+def insert(rows: list[dict], lookups: Lookups, user, source: str) -> list[str]:
+    """`record` on PostgreSQL: the answers in one statement, sent as one JSON document
+    (an id of `source` already recorded, also by a request running at the same moment,
+    is skipped), with their history as `bulk_create_with_history` writes it; then their
+    roll-ups in one upsert. The ids of the answers created."""
+    data = [
+        {
+            "m": lookups.metrics[row["metric"].lower()].pk,
+            "u": row["unit"],
+            "t": row.get("touchpoint") or None,
+            "d": row["answered_on"].isoformat(),
+            "s": row["score"],
+            "c": row["comment"],
+            "r": row["respondent"],
+            "i": row["id"],
+        }
+        for row in rows
+    ]
+    history = SurveyAnswer.history.model
+    sql = INSERT.format(
+        table=SurveyAnswer._meta.db_table,
+        history=history._meta.db_table,
+        columns=", ".join(str(field.column) for field in SurveyAnswer._meta.concrete_fields),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            {
+                "user": getattr(user, "pk", None),
+                "now": timezone.now(),
+                "source": source,
+                "rows": json.dumps(data),
+            },
+        )
+        created = cursor.fetchall()
+    rollups.added_scores(
+        ((unit, metric, rollups.month_of(day), touchpoint), score)
+        for unit, metric, day, touchpoint, score, _id in created
+    )
+    return [source_id for *_, source_id in created]
 
 
 def refused(errors) -> Response:

@@ -349,10 +349,11 @@ class ResultViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         if "metric" in data:
             metrics = metrics.filter(kind=data["metric"])
         shown = {unit.pk for unit in units}
-        rows = [
-            result_row(result)
+        found = [
+            result
             for result in results(counted_units(units), list(metrics), periods)
             if result.unit.pk in shown
         ]
-        page = self.paginate_queryset(rows)
-        return self.get_paginated_response(ResultRowSerializer(page, many=True).data)
+        page = self.paginate_queryset(found) or []  # rows made for the page only
+        rows = [result_row(result) for result in page]
+        return self.get_paginated_response(ResultRowSerializer(rows, many=True).data)

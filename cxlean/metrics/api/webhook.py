@@ -132,15 +132,15 @@ class SurveySourceWebhookView(APIView):
                     source=source.slug,
                     errors=errors,
                 )
-                feedback = feedback_from(source, recorded.created)
-                source.delivered(len(recorded.created))
+                feedback = feedback_from(source, recorded.answers())
+                source.delivered(recorded.created)
         except Refusal as refusal:
             return Response({"detail": refusal.message}, status=refusal.status)
         except Refused as refusal:
             return refused(refusal.errors)
         return Response(
             {
-                "created": len(recorded.created),
+                "created": recorded.created,
                 "existing": recorded.existing,
                 "feedback": len(feedback),
             },
