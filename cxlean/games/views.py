@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Avg, Count, Prefetch
+from django.db.models import Avg, Count, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -127,6 +127,19 @@ def visible_units(user):
     return Unit.objects.all() if sees_everything(user) else unit_neighbourhood(user)
 
 
+def opening_units(user) -> list[int | None]:
+    """The units the games page opens on, first choice first: the unit of the last game
+    the viewer played in or led (a player of a team plays in its department's games, and
+    must find them, the leaderboard and the progress there), else their own unit."""
+    last = (
+        GameSession.objects.filter(Q(teams__members__user=user) | Q(facilitator=user))
+        .order_by("-created_at", "-pk")
+        .values_list("unit_id", flat=True)
+        .first()
+    )
+    return [last, home_unit_id(user)]
+
+
 @dataclass
 class SessionSection:
     key: str
@@ -142,15 +155,18 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
     viewer plays in elsewhere."""
     user = request.user
     units = visible_units(user).order_by("path")
-    unit_pk = request.GET.get("unit") or home_unit_id(user)
     unit = None
-    if unit_pk:
+    if "unit" in request.GET:
         try:
-            unit = units.filter(pk=int(unit_pk)).first()
+            unit = units.filter(pk=int(request.GET["unit"])).first()
         except (TypeError, ValueError):
             unit = None
-        if unit is None and "unit" in request.GET:
+        if unit is None:
             raise Http404(_("No such unit."))
+    else:
+        choices = opening_units(user)
+        shown = units.filter(pk__in=[pk for pk in choices if pk])
+        unit = min(shown, key=lambda shown_unit: choices.index(shown_unit.pk), default=None)
     unit = unit or units.order_by("path").first()
     listed: list[GameSession] = []
     if unit is not None:

@@ -9,7 +9,11 @@
      (`card`, `slot`) to the board's place address;
    - a refused move (400, 422: the round has closed, a card not in the game) still
      swaps in the board that the server sends with its reason, as htmx leaves error
-     answers out by default. */
+     answers out by default;
+   - the keyboard's way through a move: after picking a card the focus goes to the note
+     naming the picked card (Tab then reaches "Put it back" and the "Place here"
+     buttons, which come before the hand), and after placing it to the next card in
+     the hand (or, with the hand empty, the submit button). */
 (() => {
   "use strict";
 
@@ -32,6 +36,21 @@
     ghostClass: "game-card--ghost",
     canDrop: (card, slot) => slot.dataset.slot !== card.dataset.slot,
     drop: place,
+  });
+
+  document.addEventListener("htmx:afterSettle", (event) => {
+    const config = event.detail.requestConfig;
+    const form = config && config.elt && config.elt.closest ? config.elt.closest("form") : null;
+    if (!form || !document.getElementById("board")) return;
+    let next = null;
+    if (form.classList.contains("game-card__pick")) {
+      next = document.getElementById("picked-note");
+    } else if (form.classList.contains("game-slot__place")) {
+      next =
+        document.querySelector("#board .game-hand .game-card__button") ||
+        document.getElementById("submit-timeline");
+    }
+    if (next) next.focus();
   });
 
   document.addEventListener("htmx:beforeSwap", (event) => {
