@@ -132,7 +132,7 @@ def test_management_does_not_start_games(as_user, maria):
 
 
 def test_a_wrong_code_is_a_form_error(as_user, alice, lobby):
-    response = as_user(alice).post(reverse("games:join"), {"code": "ZZZZZZ"})
+    response = as_user(alice).post(reverse("games:join"), {"code": "ZZZZZZ"}, language="en")
     assert response.status_code == 400
     assert "No game has this code" in response.text
     assert not TeamMember.objects.filter(user=alice).exists()
@@ -143,10 +143,10 @@ def test_an_expired_code_is_a_form_error(as_user, alice, lobby):
         code_expires_at=timezone.now() - dt.timedelta(minutes=1)
     )
     client = as_user(alice)
-    response = client.post(reverse("games:join"), {"code": lobby.join_code})
+    response = client.post(reverse("games:join"), {"code": lobby.join_code}, language="en")
     assert response.status_code == 400
     assert "This code has expired" in response.text
-    response = client.get(reverse("games:invite", args=[lobby.join_code]))
+    response = client.get(reverse("games:invite", args=[lobby.join_code]), language="en")
     assert response.status_code == 404
     assert "This code has expired" in response.text
 
@@ -233,10 +233,10 @@ def test_a_card_or_slot_that_is_not_in_the_game_is_a_clear_refusal(as_user, alic
 def test_a_double_submit_makes_one_submission_and_says_so(as_user, alice, playing, teams):
     client = as_user(alice)
     first = client.post(team_url("submit", playing, teams[0]), **HTMX)
-    second = client.post(team_url("submit", playing, teams[0]), **HTMX)
+    second = client.post(team_url("submit", playing, teams[0]), language="en", **HTMX)
     assert first.status_code == second.status_code == 200
     assert Submission.objects.filter(team=teams[0]).count() == 1
-    assert "already submitted" in second.text or "redan lämnat in" in second.text
+    assert "already submitted" in second.text
 
 
 def test_after_the_round_closes_a_submit_is_refused_with_a_message(as_user, alice, playing, teams):
