@@ -6,6 +6,7 @@ to a daily digest at 7 in English; an hour of 25 is refused and nothing is saved
 # ruff: noqa: F811 - the notification fixtures are imported to be used as fixtures
 
 import pytest
+from playwright.sync_api import expect
 
 from cxlean.core.branding import Branding
 from cxlean.notifications.models import Delivery, Kind, Notification, Preference
@@ -143,4 +144,25 @@ def test_a_long_organisation_name_keeps_its_words_whole_beside_the_bell_on_a_pho
     assert name.bounding_box()["height"] <= 2 * line + 1  # two lines at most
     no_sideways_scroll(page)
     screenshot(page, "notifications-bell-long-name-phone")
+    page.context.close()
+
+
+def test_an_employee_turns_on_the_calendar_feed_and_copies_its_address_on_a_phone(
+    browser, live_server, alice
+):
+    page = new_page(browser, live_server.url, width=WIDTH, height=800)
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    log_in(page, "alice", PASSWORD)
+    page.goto("/notifications/preferences/")
+    page.get_by_role("button", name="Slå på kalenderflödet").click()
+    page.wait_for_url("**/notifications/preferences/#calendar")
+    address = page.locator("#calendar-url").input_value()
+    assert address.endswith(".ics")
+    copy = page.locator("button[data-copy=calendar-url]")  # "Kopiera" once compiled
+    expect(copy).to_be_visible()
+    copy.click()
+    expect(page.locator("#calendar-url-copied")).to_have_text(copy.get_attribute("data-copied"))
+    assert page.evaluate("navigator.clipboard.readText()") == address
+    no_sideways_scroll(page)
+    screenshot(page, "notifications-calendar-copied-phone")
     page.context.close()
