@@ -42,8 +42,8 @@ from cxlean.insights.dashboard import figure, maturity_by_unit
 from cxlean.maturity.models import Assessment, AssessmentAnswer, Question
 from cxlean.metrics.reports import moved_since
 from cxlean.notifications.models import Notification
-from cxlean.org.models import Unit
-from cxlean.org.roles import is_coordinator, is_management
+from cxlean.org.models import CatalogueProposal, ProposalStatus, Unit
+from cxlean.org.roles import is_coordinator, is_management, may_edit_catalogue
 from cxlean.plans.models import Activity, Plan
 
 UPCOMING_DAYS = 30  # walks and trainee goals further ahead are not news yet
@@ -474,6 +474,36 @@ def ideas_to_triage(user, context: Context) -> list[Batch]:
     return [listed("backlog", ideas, context, row, url)]
 
 
+# --- catalogues ----------------------------------------------------------------------------
+
+
+def proposals_to_decide(user, context: Context) -> list[Batch]:
+    """The CX owner (and superusers): coordinators' open proposals to change a catalogue,
+    longest waiting first."""
+    if not may_edit_catalogue(user):
+        return []
+    proposals = (
+        CatalogueProposal.objects.visible_to(user)
+        .filter(status=ProposalStatus.OPEN)
+        .select_related("unit")
+        .order_by("created_at", "pk")
+    )
+
+    def row(proposal: CatalogueProposal) -> Row:
+        return Row(
+            kind="proposal",
+            area="catalogues",
+            title=proposal.title,
+            state=_("%(catalogue)s · from %(unit)s, waiting for your decision")
+            % {"catalogue": proposal.get_catalogue_display(), "unit": proposal.unit.name},
+            url=reverse("org:proposal", args=[proposal.pk]),
+            urgency=Urgency.WAITING,
+        )
+
+    url = reverse("org:proposals") + f"?status={ProposalStatus.OPEN}"
+    return [listed("catalogues", proposals, context, row, url)]
+
+
 # --- exports and imports -------------------------------------------------------------------
 
 
@@ -667,6 +697,7 @@ def contributions(user, context: Context) -> list[Batch]:
         own_improvements,
         finished_jobs,
         unread_notifications,
+        proposals_to_decide,
     ]
     coordinator = is_coordinator(user)
     if coordinator:

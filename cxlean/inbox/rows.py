@@ -62,6 +62,7 @@ AREA_LABELS = {
     "competence": _("Competence"),
     "backlog": _("Improvements"),
     "metrics": _("Metrics"),
+    "catalogues": _("Catalogues"),
     "exports": _("Exports"),
     "imports": _("Imports"),
     "notifications": _("Notifications"),

@@ -677,6 +677,8 @@ class SurveySource(UnitScoped):
 
     def clean(self) -> None:
         errors: dict[str, str | StrPromise] = {}
+        if self.value_maps is None:  # an emptied box in a form: no values to translate
+            self.value_maps = {}
         if not self.metric_path and not self.metric_id:
             errors["metric_path"] = _("Give the path to the metric, or a fixed metric.")
         if self.metric is not None and not self.metric.is_survey:

@@ -29,6 +29,12 @@ def test_the_demo_employee_acts_from_the_start_page_on_a_phone(demo, browser, li
     assert inbox.locator("#inbox-late").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     screenshot(page, "inbox-employee-375-sv")
+    # The rollout card's figures keep their words whole ("Aktivitete / r" was two lines).
+    labels = page.locator(".card .figure__label")
+    assert labels.count() >= 3
+    for label in labels.all():
+        line = float(label.evaluate("element => getComputedStyle(element).lineHeight")[:-2])
+        assert label.bounding_box()["height"] <= line + 1, label.inner_text()
 
     row = inbox.locator(".inbox-row[data-kind=checklist] a").first
     box = row.bounding_box()

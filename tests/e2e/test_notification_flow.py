@@ -1,12 +1,14 @@
 """Notifications in a browser, on a phone (375 px): the reminder sweep tells an employee
-that her rollout activity is late; she sees the bell with "1 oläst" in the header, opens
+that her rollout activity is late; she sees the bell with "1" in the header, opens
 the notification from her list, lands on the activity in the plan, and back on the list
 it is read and the header counts nothing unread. She changes her notification settings
 to a daily digest at 7 in English; an hour of 25 is refused and nothing is saved."""
 # ruff: noqa: F811 - the notification fixtures are imported to be used as fixtures
 
 import pytest
+from playwright.sync_api import expect
 
+from cxlean.core.branding import Branding
 from cxlean.notifications.models import Delivery, Kind, Notification, Preference
 from cxlean.notifications.sweep import run_sweep
 from tests.e2e.conftest import log_in, new_page, screenshot
@@ -17,6 +19,7 @@ from tests.notifications.conftest import (  # noqa: F401 (fixtures)
     plan,
     today,
 )
+from tests.notifications.factories import NotificationFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -42,7 +45,7 @@ def test_an_employee_opens_a_late_activity_reminder_from_the_bell_on_a_phone(
     assert bell.is_visible()
     assert bell.get_attribute("aria-label") == "Aviseringar, 1 oläst"
     count = bell.locator(".notifications-link__count")
-    assert count.is_visible() and count.inner_text() == "1 oläst"
+    assert count.is_visible() and count.inner_text() == "1"  # on a phone the number alone
     no_sideways_scroll(page)
     screenshot(page, "notifications-bell-phone")
 
@@ -122,4 +125,44 @@ def test_an_employee_chooses_a_daily_digest_in_english_and_an_hour_of_25_is_refu
         "en",
     )
     assert Preference.history.filter(user=alice).count() == 2  # created, then saved once
+    page.context.close()
+
+
+def test_a_long_organisation_name_keeps_its_words_whole_beside_the_bell_on_a_phone(
+    browser, live_server, alice
+):
+    """With "17 unread" beside it, "Nordljus Energi AB" broke into "Nordlj / us / Energ / i
+    AB"; on a phone the bell shows the number alone and the name wraps between words."""
+    Branding.objects.create(name="Nordljus Energi AB")
+    NotificationFactory.create_batch(17, user=alice)
+    page = new_page(browser, live_server.url, width=WIDTH, height=800)
+    log_in(page, "alice", PASSWORD)
+    count = page.locator("header a.notifications-link .notifications-link__count")
+    assert count.inner_text() == "17"
+    name = page.locator("header .brand__name")
+    line = float(name.evaluate("element => getComputedStyle(element).lineHeight")[:-2])
+    assert name.bounding_box()["height"] <= 2 * line + 1  # two lines at most
+    no_sideways_scroll(page)
+    screenshot(page, "notifications-bell-long-name-phone")
+    page.context.close()
+
+
+def test_an_employee_turns_on_the_calendar_feed_and_copies_its_address_on_a_phone(
+    browser, live_server, alice
+):
+    page = new_page(browser, live_server.url, width=WIDTH, height=800)
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    log_in(page, "alice", PASSWORD)
+    page.goto("/notifications/preferences/")
+    page.get_by_role("button", name="Slå på kalenderflödet").click()
+    page.wait_for_url("**/notifications/preferences/#calendar")
+    address = page.locator("#calendar-url").input_value()
+    assert address.endswith(".ics")
+    copy = page.locator("button[data-copy=calendar-url]")  # "Kopiera" once compiled
+    expect(copy).to_be_visible()
+    copy.click()
+    expect(page.locator("#calendar-url-copied")).to_have_text(copy.get_attribute("data-copied"))
+    assert page.evaluate("navigator.clipboard.readText()") == address
+    no_sideways_scroll(page)
+    screenshot(page, "notifications-calendar-copied-phone")
     page.context.close()

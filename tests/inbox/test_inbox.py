@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from cxlean.inbox.rows import Urgency, inbox_for
+from cxlean.org.models import Catalogue, CatalogueProposal, ProposalStatus
 from tests.inbox.conftest import days, unit_work
 
 pytestmark = pytest.mark.django_db
@@ -324,3 +325,33 @@ def test_a_coordinator_signs_off_on_the_inbox_row(everything, bob, as_user):
     assert response.status_code == 302 and response["Location"] == HOME
     record.refresh_from_db()
     assert record.level == record.self_level
+
+
+def test_the_cx_owner_sees_open_catalogue_proposals_to_decide_on(
+    as_user, olivia, bob, alice, service_unit
+):
+    def propose(title: str, status: str = ProposalStatus.OPEN) -> CatalogueProposal:
+        return CatalogueProposal.objects.create(
+            proposed_by=bob,
+            unit=service_unit,
+            catalogue=Catalogue.CHECKLISTS,
+            title=title,
+            change="En punkt till",
+            reason="Behövs",
+            status=status,
+            decided_at=None if status == ProposalStatus.OPEN else timezone.now(),
+        )
+
+    waiting = propose("En punkt om chattmallar")
+    propose("Redan beslutad", ProposalStatus.DECLINED)
+    rows = rows_of(olivia)
+    assert rows["proposal"] == [
+        (
+            "En punkt om chattmallar",
+            "Checklist templates · from Kundservice, waiting for your decision",
+            Urgency.WAITING,
+        )
+    ]
+    html = as_user(olivia).get(HOME).content.decode()
+    assert reverse("org:proposal", args=[waiting.pk]) in html
+    assert "proposal" not in rows_of(bob) and "proposal" not in rows_of(alice)

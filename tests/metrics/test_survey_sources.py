@@ -234,7 +234,7 @@ def test_the_admin_maps_a_sample_payload(as_user, bob, source):
     assert client.get(url).status_code == 200
     answers = [{"id": "a1", "survey": "Recommend", "answer": {"value": 7}, "submitted": 0}]
     sample = json.dumps({"data": {"responses": [*answers, {"id": 2}]}})
-    page = client.post(url, {"payload": sample}).content.decode()
+    page = client.post(url, {"payload": sample}, language="en").content.decode()
     assert "a1" in page and "Nothing at" in page
     assert client.post(url, {"payload": "{nope"}).status_code == 200
     assert not source.unit.survey_answers.exists()

@@ -171,6 +171,12 @@ def test_a_coordinator_adds_a_source_and_sees_its_secret_once(as_user, bob, serv
         assert again.status_code == 200 and source.secret not in again.content.decode()
 
 
+def test_an_emptied_value_maps_box_means_no_value_maps(as_user, bob, service_unit, metrics):
+    response = as_user(bob).post(NEW, form_data(service_unit, value_maps=""))
+    assert response.status_code == 200 and "form-errors" not in response.content.decode()
+    assert SurveySource.objects.get(slug="nytt").value_maps == {}
+
+
 def test_a_new_secret_is_asked_for_then_shown_once(as_user, bob, source):
     client = as_user(bob)
     old = source.secret
@@ -268,7 +274,9 @@ def test_a_sample_payload_shows_each_answer_and_what_cannot_be_mapped(
             ]
         }
     }
-    response = client.post(url("source_preview", source), {"payload": json.dumps(sample)})
+    response = client.post(
+        url("source_preview", source), {"payload": json.dumps(sample)}, language="en"
+    )
     page = response.content.decode()
     assert response.status_code == 200
     assert "a1" in page and "Nothing at “answer.value”" in page
