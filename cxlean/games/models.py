@@ -28,7 +28,7 @@ from simple_history.models import HistoricalRecords
 from cxlean.backlog.models import Item
 from cxlean.competence.models import CompetenceActivity
 from cxlean.core.dates import validate_sane_date
-from cxlean.core.models import Created, Described
+from cxlean.core.models import Created, Described, optional_link
 from cxlean.core.translation import Translated
 from cxlean.journeys.models import Journey
 from cxlean.org.models import Unit
@@ -38,6 +38,20 @@ from cxlean.plans.models import Plan
 MIN_TEAMS = 2
 MAX_TEAMS = 8
 SCORE_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
+
+
+def players_activity(help_text) -> models.ForeignKey:
+    """The competence activity where taking part in a game is recorded as evidence (a
+    deck's default, a session's own)."""
+    return optional_link(CompetenceActivity, _("players' competence activity"), help_text=help_text)
+
+
+def facilitators_activity(help_text) -> models.ForeignKey:
+    """The competence activity where leading a game is recorded (a deck's default, a
+    session's own)."""
+    return optional_link(
+        CompetenceActivity, _("facilitator's competence activity"), help_text=help_text
+    )
 
 
 # --- challenges ----------------------------------------------------------------------------
@@ -79,51 +93,23 @@ class Deck(Described):
         default=False,
         help_text=_("Each slot takes a single card (a pure ordering challenge)."),
     )
-    unit = models.ForeignKey(
+    unit = optional_link(
         Unit,
-        verbose_name=_("unit"),
-        null=True,
-        blank=True,
+        _("unit"),
         on_delete=models.CASCADE,
         related_name="game_decks",
         help_text=_("Empty: a deck for the whole organisation."),
     )
-    plan = models.ForeignKey(
-        Plan,
-        verbose_name=_("made from rollout plan"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="game_decks",
+    plan = optional_link(Plan, _("made from rollout plan"), related_name="game_decks")
+    journey = optional_link(Journey, _("made from journey"), related_name="game_decks")
+    evidence_activity = players_activity(
+        _("Taking part in a game of this deck is recorded as evidence here.")
     )
-    journey = models.ForeignKey(
-        Journey,
-        verbose_name=_("made from journey"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="game_decks",
-    )
-    evidence_activity = models.ForeignKey(
-        CompetenceActivity,
-        verbose_name=_("players' competence activity"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text=_("Taking part in a game of this deck is recorded as evidence here."),
-    )
-    lead_activity = models.ForeignKey(
-        CompetenceActivity,
-        verbose_name=_("facilitator's competence activity"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text=_(
+    lead_activity = facilitators_activity(
+        _(
             "Leading a game of this deck counts toward a trainee-plan goal in this activity; "
             "a trainee with such a goal may lead games."
-        ),
+        )
     )
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -246,6 +232,12 @@ class SessionStatus(models.TextChoices):
     FINISHED = "finished", _("Finished")
 
 
+# Before the round: the session's settings and the teams may still change. From the
+# reveal on: the correct timeline is shown.
+BEFORE_ROUND = (SessionStatus.SCHEDULED, SessionStatus.LOBBY)
+REVEALED = (SessionStatus.REVEAL, SessionStatus.PRESENTATION, SessionStatus.FINISHED)
+
+
 class GameSessionQuerySet(models.QuerySet):
     def visible_to(self, user) -> GameSessionQuerySet:
         """Management everything; others the sessions of their part of the tree, the
@@ -316,23 +308,11 @@ class GameSession(Created):
         validators=[MaxValueValidator(100)],
         help_text=_("The presentation's average score (1–5) times these points is added."),
     )
-    evidence_activity = models.ForeignKey(
-        CompetenceActivity,
-        verbose_name=_("players' competence activity"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text=_("Each player's taking part is recorded as evidence here."),
+    evidence_activity = players_activity(
+        _("Each player's taking part is recorded as evidence here.")
     )
-    lead_activity = models.ForeignKey(
-        CompetenceActivity,
-        verbose_name=_("facilitator's competence activity"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text=_("Leading this session is recorded for the facilitator here."),
+    lead_activity = facilitators_activity(
+        _("Leading this session is recorded for the facilitator here.")
     )
     revealed_at = models.DateTimeField(_("revealed"), null=True, editable=False)
     finished_at = models.DateTimeField(_("finished"), null=True, editable=False)
@@ -353,6 +333,32 @@ class GameSession(Created):
     @property
     def is_finished(self) -> bool:
         return self.status == SessionStatus.FINISHED
+
+    @property
+    def is_before_round(self) -> bool:
+        return self.status in BEFORE_ROUND
+
+    @property
+    def is_revealed(self) -> bool:
+        return self.status in REVEALED
+
+    def clean(self) -> None:
+        """The deck must be playable in the session's unit: active (for a new session or
+        a new deck), organisation-wide or the unit's own (or a unit's above it), with
+        slots and cards."""
+        if not self.deck_id or not self.unit_id:
+            return
+        deck = self.deck
+        saved_deck = GameSession.objects.filter(pk=self.pk).values_list("deck", flat=True)
+        changed = self._state.adding or self.deck_id not in saved_deck
+        if changed and not deck.active:
+            raise ValidationError({"deck": _("This deck is no longer in use.")})
+        if deck.unit_id is not None and not self.unit.is_within(deck.unit):
+            raise ValidationError({"deck": _("This deck belongs to another unit.")})
+        if changed and (not deck.slots.exists() or not deck.cards.exists()):
+            raise ValidationError(
+                {"deck": _("The deck needs slots and cards before it is played.")}
+            )
 
     def round_is_open(self, now: dt.datetime | None = None) -> bool:
         now = now or timezone.now()
@@ -396,6 +402,13 @@ class Team(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def refuse_taken_name(self) -> None:
+        """Each team of a session has its own name (a clear message where the database
+        would only refuse the duplicate)."""
+        others = Team.objects.filter(session=self.session_id, name=self.name).exclude(pk=self.pk)
+        if others.exists():
+            raise ValidationError({"name": _("Another team already has this name.")})
 
 
 class TeamMember(models.Model):
@@ -446,14 +459,7 @@ class Placement(models.Model):
     slot = models.ForeignKey(
         Slot, verbose_name=_("slot"), on_delete=models.CASCADE, related_name="placements"
     )
-    placed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("placed by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    placed_by = optional_link(settings.AUTH_USER_MODEL, _("placed by"))
     placed_at = models.DateTimeField(_("placed"), auto_now=True)
     history = HistoricalRecords()
 
@@ -476,14 +482,7 @@ class Submission(models.Model):
         Team, verbose_name=_("team"), on_delete=models.CASCADE, related_name="submission"
     )
     submitted_at = models.DateTimeField(_("submitted"), default=timezone.now, editable=False)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("submitted by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    submitted_by = optional_link(settings.AUTH_USER_MODEL, _("submitted by"))
     seconds_left = models.PositiveIntegerField(_("seconds left"), default=0)
     bonus = models.PositiveSmallIntegerField(_("speed bonus"), default=0)
     history = HistoricalRecords()
@@ -503,14 +502,7 @@ class Presentation(models.Model):
     team = models.OneToOneField(
         Team, verbose_name=_("team"), on_delete=models.CASCADE, related_name="presentation"
     )
-    task_card = models.ForeignKey(
-        TaskCard,
-        verbose_name=_("task card"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="presentations",
-    )
+    task_card = optional_link(TaskCard, _("task card"), related_name="presentations")
     idea = models.TextField(_("improvement idea"), blank=True)
     backlog_item = models.OneToOneField(
         Item,
