@@ -103,3 +103,11 @@ def optional_link(
         related_name=related_name,
         **options,
     )
+
+
+def part_of(to, verbose_name, *, related_name: str = "+") -> models.ForeignKey:
+    """A required link to what the row belongs to: deleting that deletes the row (a
+    card of its deck, a score of its presentation, a member of their team)."""
+    return models.ForeignKey(
+        to, verbose_name=verbose_name, on_delete=models.CASCADE, related_name=related_name
+    )

@@ -28,7 +28,7 @@ from simple_history.models import HistoricalRecords
 from cxlean.backlog.models import Item
 from cxlean.competence.models import CompetenceActivity
 from cxlean.core.dates import validate_sane_date
-from cxlean.core.models import Created, Described, optional_link
+from cxlean.core.models import Created, Described, optional_link, part_of
 from cxlean.core.translation import Translated
 from cxlean.journeys.models import Journey
 from cxlean.org.models import Unit
@@ -38,6 +38,7 @@ from cxlean.plans.models import Plan
 MIN_TEAMS = 2
 MAX_TEAMS = 8
 SCORE_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
+SCORE_RANGE = Q(value__gte=1, value__lte=5)  # the validators, held by the database
 
 
 def players_activity(help_text) -> models.ForeignKey:
@@ -134,9 +135,7 @@ class Deck(Described):
 class Slot(models.Model):
     """A place on a deck's timeline: a step, a journey stage, a waste bin."""
 
-    deck = models.ForeignKey(
-        Deck, verbose_name=_("challenge deck"), on_delete=models.CASCADE, related_name="slots"
-    )
+    deck = part_of(Deck, _("challenge deck"), related_name="slots")
     position = models.PositiveSmallIntegerField(_("position"))
     label_sv = models.CharField(_("label (Swedish)"), max_length=160)
     label_en = models.CharField(_("label (English)"), max_length=160)
@@ -159,9 +158,7 @@ class Slot(models.Model):
 class Card(models.Model):
     """Something to place: its text, a hint, where it belongs, why, and its points."""
 
-    deck = models.ForeignKey(
-        Deck, verbose_name=_("challenge deck"), on_delete=models.CASCADE, related_name="cards"
-    )
+    deck = part_of(Deck, _("challenge deck"), related_name="cards")
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     text_sv = models.CharField(_("text (Swedish)"), max_length=300)
     text_en = models.CharField(_("text (English)"), max_length=300)
@@ -198,12 +195,7 @@ class TaskCard(models.Model):
     """A task for the presentation round, e.g. "remove this friction in the hand-over
     from chat to phone"."""
 
-    deck = models.ForeignKey(
-        Deck,
-        verbose_name=_("challenge deck"),
-        on_delete=models.CASCADE,
-        related_name="task_cards",
-    )
+    deck = part_of(Deck, _("challenge deck"), related_name="task_cards")
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     text_sv = models.CharField(_("task (Swedish)"), max_length=300)
     text_en = models.CharField(_("task (English)"), max_length=300)
@@ -384,9 +376,7 @@ class GameSession(Created):
 
 
 class Team(models.Model):
-    session = models.ForeignKey(
-        GameSession, verbose_name=_("game session"), on_delete=models.CASCADE, related_name="teams"
-    )
+    session = part_of(GameSession, _("game session"), related_name="teams")
     number = models.PositiveSmallIntegerField(_("number"))
     name = models.CharField(_("name"), max_length=80)
     history = HistoricalRecords()
@@ -415,18 +405,9 @@ class TeamMember(models.Model):
     """A person in a team; one team per person per session (`session` is the team's,
     kept here so the database can hold the rule)."""
 
-    session = models.ForeignKey(
-        GameSession, verbose_name=_("game session"), on_delete=models.CASCADE, related_name="+"
-    )
-    team = models.ForeignKey(
-        Team, verbose_name=_("team"), on_delete=models.CASCADE, related_name="members"
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("person"),
-        on_delete=models.CASCADE,
-        related_name="game_teams",
-    )
+    session = part_of(GameSession, _("game session"))
+    team = part_of(Team, _("team"), related_name="members")
+    user = part_of(settings.AUTH_USER_MODEL, _("person"), related_name="game_teams")
     joined_at = models.DateTimeField(_("joined"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -450,15 +431,9 @@ class Placement(models.Model):
     """A card on a team's timeline. Each card is placed once per team (placing it again
     moves it)."""
 
-    team = models.ForeignKey(
-        Team, verbose_name=_("team"), on_delete=models.CASCADE, related_name="placements"
-    )
-    card = models.ForeignKey(
-        Card, verbose_name=_("card"), on_delete=models.CASCADE, related_name="placements"
-    )
-    slot = models.ForeignKey(
-        Slot, verbose_name=_("slot"), on_delete=models.CASCADE, related_name="placements"
-    )
+    team = part_of(Team, _("team"), related_name="placements")
+    card = part_of(Card, _("card"), related_name="placements")
+    slot = part_of(Slot, _("slot"), related_name="placements")
     placed_by = optional_link(settings.AUTH_USER_MODEL, _("placed by"))
     placed_at = models.DateTimeField(_("placed"), auto_now=True)
     history = HistoricalRecords()
@@ -527,18 +502,8 @@ class Presentation(models.Model):
 class PresentationScore(models.Model):
     """One person's 1–5 for another team's presentation."""
 
-    presentation = models.ForeignKey(
-        Presentation,
-        verbose_name=_("presentation"),
-        on_delete=models.CASCADE,
-        related_name="scores",
-    )
-    scorer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("scored by"),
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
+    presentation = part_of(Presentation, _("presentation"), related_name="scores")
+    scorer = part_of(settings.AUTH_USER_MODEL, _("scored by"))
     value = models.PositiveSmallIntegerField(_("score"), validators=SCORE_VALIDATORS)
     scored_at = models.DateTimeField(_("scored"), auto_now=True)
     history = HistoricalRecords()
@@ -551,9 +516,7 @@ class PresentationScore(models.Model):
             models.UniqueConstraint(
                 fields=["presentation", "scorer"], name="games_one_score_per_scorer"
             ),
-            models.CheckConstraint(
-                condition=Q(value__gte=1, value__lte=5), name="games_score_1_to_5"
-            ),
+            models.CheckConstraint(condition=SCORE_RANGE, name="games_score_1_to_5"),
         ]
 
     def __str__(self) -> str:

@@ -604,30 +604,46 @@ GENERIC_TASK = (
 )
 
 
+# A unit deck's title (before the plan's or journey's name) and description, in Swedish
+# and English, by kind.
+UNIT_DECK_TEXTS = {
+    DeckKind.STEPS: (
+        ("Tidslinjen", "Timeline"),
+        ("Lägg planens aktiviteter i rätt fas.", "Put the plan's activities in the right phase."),
+    ),
+    DeckKind.JOURNEY: (
+        ("Kundresan", "Customer journey"),
+        (
+            "Placera kontaktpunkter och smärtpunkter i rätt skede av kundresan.",
+            "Place touchpoints and pain points in the right stage of the journey.",
+        ),
+    ),
+}
+
+
 def _unit_deck(
-    *, kind: str, titles: tuple[str, str], descriptions: tuple[str, str], unit: Unit, **source
-) -> Deck:
-    """An ordered deck of a unit's own, made from its plan or journey (`source`); the
-    texts come from the unit's data, so Swedish and English read the same names."""
-    return Deck.objects.create(
-        title_sv=titles[0],
-        title_en=titles[1],
-        description_sv=descriptions[0],
-        description_en=descriptions[1],
+    kind: DeckKind, labels: list[str], **source: Plan | Journey
+) -> tuple[Deck, list[Slot]]:
+    """An ordered deck of a unit's own, made from its plan or journey (`plan=` or
+    `journey=`), with one slot per label in order. The unit's own names read the same
+    in Swedish and English."""
+    (made_from,) = source.values()
+    (title_sv, title_en), (description_sv, description_en) = UNIT_DECK_TEXTS[kind]
+    deck = Deck.objects.create(
+        title_sv=f"{title_sv}: {made_from.name}",
+        title_en=f"{title_en}: {made_from.name}",
+        description_sv=description_sv,
+        description_en=description_en,
         kind=kind,
         ordered=True,
-        unit=unit,
+        unit=made_from.unit,
         **source,
     )
-
-
-def _slots(deck: Deck, labels: list[str]) -> list[Slot]:
-    """The deck's timeline: one slot per label, in order (the unit's own names, in both
-    languages)."""
-    return [
+    slots = [
         Slot.objects.create(deck=deck, position=position, label_sv=label, label_en=label)
         for position, label in enumerate(labels, start=1)
     ]
+    return deck, slots
 
 
 def deck_from_plan(*, plan: Plan, by) -> Deck:
@@ -639,17 +655,7 @@ def deck_from_plan(*, plan: Plan, by) -> Deck:
     if not any(phase.activities.all() for phase in phases):
         raise ValidationError(_("The plan has no activities to make cards from."))
     with transaction.atomic():
-        deck = _unit_deck(
-            kind=DeckKind.STEPS,
-            titles=(f"Tidslinjen: {plan.name}", f"Timeline: {plan.name}"),
-            descriptions=(
-                "Lägg planens aktiviteter i rätt fas.",
-                "Put the plan's activities in the right phase.",
-            ),
-            unit=plan.unit,
-            plan=plan,
-        )
-        slots = _slots(deck, [phase.title for phase in phases])
+        deck, slots = _unit_deck(DeckKind.STEPS, [phase.title for phase in phases], plan=plan)
         for phase, slot in zip(phases, slots, strict=True):
             for activity in phase.activities.all():
                 Card.objects.create(
@@ -679,18 +685,10 @@ def deck_from_journey(*, journey: Journey, by) -> Deck:
     if not any(stage.touchpoints.all() for stage in stages):
         raise ValidationError(_("The journey has no touchpoints to make cards from."))
     with transaction.atomic():
-        deck = _unit_deck(
-            kind=DeckKind.JOURNEY,
-            titles=(f"Kundresan: {journey.name}", f"Customer journey: {journey.name}"),
-            descriptions=(
-                "Placera kontaktpunkter och smärtpunkter i rätt skede av kundresan.",
-                "Place touchpoints and pain points in the right stage of the journey.",
-            ),
-            unit=journey.unit,
-            journey=journey,
-        )
+        labels = [stage.name for stage in stages]
+        deck, slots = _unit_deck(DeckKind.JOURNEY, labels, journey=journey)
         order = 0
-        for stage, slot in zip(stages, _slots(deck, [stage.name for stage in stages]), strict=True):
+        for stage, slot in zip(stages, slots, strict=True):
             for touchpoint in stage.touchpoints.all():
                 order += 1
                 Card.objects.create(

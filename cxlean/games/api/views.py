@@ -158,12 +158,8 @@ class DeckViewSet(GameViewSet, viewsets.ModelViewSet):
     def from_plan(self, request) -> Response:
         params = s.GameDeckFromPlanSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        plan = get_object_or_404(
-            Plan.objects.visible_to(request.user), pk=params.validated_data["plan"]
-        )
-        with game_errors():
-            deck = services.deck_from_plan(plan=plan, by=request.user)
-        return self.output(deck)
+        plan = get_object_or_404(Plan.objects.visible_to(request.user), pk=params.data["plan"])
+        return self.made(lambda: services.deck_from_plan(plan=plan, by=request.user))
 
     @extend_schema(
         summary="Make a deck from a customer journey (coordinators of its unit)",
@@ -176,11 +172,14 @@ class DeckViewSet(GameViewSet, viewsets.ModelViewSet):
     def from_journey(self, request) -> Response:
         params = s.GameDeckFromJourneySerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        journey = get_object_or_404(
-            Journey.objects.visible_to(request.user), pk=params.validated_data["journey"]
-        )
+        journeys = Journey.objects.visible_to(request.user)
+        journey = get_object_or_404(journeys, pk=params.data["journey"])
+        return self.made(lambda: services.deck_from_journey(journey=journey, by=request.user))
+
+    def made(self, make) -> Response:
+        """A deck made by a service (from a plan or a journey): 201 with the deck."""
         with game_errors():
-            deck = services.deck_from_journey(journey=journey, by=request.user)
+            deck = make()
         return self.output(deck)
 
     def perform_create(self, serializer) -> None:
