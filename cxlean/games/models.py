@@ -155,11 +155,26 @@ class Slot(models.Model):
         return f"{self.position}. {self.label}"
 
 
-class Card(models.Model):
+class DeckText(models.Model):
+    """A card or a task card of a deck: its text (`text_sv`, `text_en`, declared by each
+    with its own label), in its `order` on the deck."""
+
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    text = Translated()
+
+    class Meta:
+        abstract = True
+        ordering = ["deck", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Card(DeckText):
     """Something to place: its text, a hint, where it belongs, why, and its points."""
 
     deck = part_of(Deck, _("challenge deck"), related_name="cards")
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
     text_sv = models.CharField(_("text (Swedish)"), max_length=300)
     text_en = models.CharField(_("text (English)"), max_length=300)
     hint_sv = models.CharField(_("hint (Swedish)"), max_length=300, blank=True)
@@ -174,42 +189,30 @@ class Card(models.Model):
     )
     history = HistoricalRecords()
 
-    text = Translated()
     hint = Translated()
     explanation = Translated()
 
-    class Meta:
+    class Meta(DeckText.Meta):
         verbose_name = _("card")
         verbose_name_plural = _("cards")
-        ordering = ["deck", "order", "pk"]
-
-    def __str__(self) -> str:
-        return self.text
 
     def clean(self) -> None:
         if self.correct_slot_id and self.deck_id and self.correct_slot.deck_id != self.deck_id:
             raise ValidationError({"correct_slot": _("Choose a slot of the card's own deck.")})
 
 
-class TaskCard(models.Model):
+class TaskCard(DeckText):
     """A task for the presentation round, e.g. "remove this friction in the hand-over
     from chat to phone"."""
 
     deck = part_of(Deck, _("challenge deck"), related_name="task_cards")
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
     text_sv = models.CharField(_("task (Swedish)"), max_length=300)
     text_en = models.CharField(_("task (English)"), max_length=300)
     history = HistoricalRecords()
 
-    text = Translated()
-
-    class Meta:
+    class Meta(DeckText.Meta):
         verbose_name = _("task card")
         verbose_name_plural = _("task cards")
-        ordering = ["deck", "order", "pk"]
-
-    def __str__(self) -> str:
-        return self.text
 
 
 # --- sessions ------------------------------------------------------------------------------

@@ -94,6 +94,10 @@ class DeckPartViewSet(GameViewSet, viewsets.ModelViewSet):
     filterset_fields = ["deck"]
     ordering = ["deck", "id"]
 
+    def get_queryset(self) -> QuerySet:
+        visible = games.Deck.objects.visible_to(self.request.user)
+        return super().get_queryset().filter(deck__in=visible)
+
     def may_change(self, user, obj) -> bool:
         return rules.may_edit_deck(user, obj.deck)
 
@@ -195,10 +199,8 @@ class DeckViewSet(GameViewSet, viewsets.ModelViewSet):
 )
 class SlotViewSet(DeckPartViewSet):
     serializer_class = s.GameSlotSerializer
+    queryset = games.Slot.objects.all()
     ordering = ["deck", "position", "id"]
-
-    def get_queryset(self) -> QuerySet[games.Slot]:
-        return games.Slot.objects.filter(deck__in=games.Deck.objects.visible_to(self.request.user))
 
 
 @documented(
@@ -214,12 +216,8 @@ class SlotViewSet(DeckPartViewSet):
 )
 class CardViewSet(DeckPartViewSet):
     serializer_class = s.GameCardSerializer
+    queryset = games.Card.objects.select_related("deck__unit")
     ordering = ["deck", "order", "id"]
-
-    def get_queryset(self) -> QuerySet[games.Card]:
-        return games.Card.objects.filter(
-            deck__in=games.Deck.objects.visible_to(self.request.user)
-        ).select_related("deck__unit")
 
 
 @documented(
@@ -231,12 +229,8 @@ class CardViewSet(DeckPartViewSet):
 )
 class TaskCardViewSet(DeckPartViewSet):
     serializer_class = s.GameTaskCardSerializer
+    queryset = games.TaskCard.objects.all()
     ordering = ["deck", "order", "id"]
-
-    def get_queryset(self) -> QuerySet[games.TaskCard]:
-        return games.TaskCard.objects.filter(
-            deck__in=games.Deck.objects.visible_to(self.request.user)
-        )
 
 
 # --- sessions ----------------------------------------------------------------------------
