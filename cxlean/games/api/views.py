@@ -594,6 +594,8 @@ class PlacementViewSet(SessionPartViewSet, mixins.ListModelMixin, mixins.Retriev
     def get_queryset(self) -> QuerySet[games.Placement]:
         user = self.request.user
         placements = super().get_queryset()
+        if not user.is_authenticated:
+            return placements.none()
         if sees_everything(user):
             return placements
         return placements.filter(
