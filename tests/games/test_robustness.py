@@ -52,9 +52,7 @@ def test_a_stale_finish_before_the_reveal_reads_the_saved_state(playing, bob):
 # --- a team's timeline: one change at a time ----------------------------------------------
 
 
-def test_a_placement_that_waited_for_a_submission_is_refused(
-    playing, teams, alice, monkeypatch
-):
+def test_a_placement_that_waited_for_a_submission_is_refused(playing, teams, alice, monkeypatch):
     """The placement passed its early checks, then waited for the team's lock while a
     teammate submitted: under the lock it sees the submission."""
     slots, cards = slots_and_cards(playing.deck)

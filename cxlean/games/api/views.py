@@ -73,11 +73,10 @@ class GameViewSet(viewsets.GenericViewSet):
         return False
 
 
+# Rows that belong to a game session (teams and what they do): those of the sessions
+# the person sees. `session_path` leads from the row to its session; `queryset` says
+# what each row is read with. (No docstring: the schema would show it.)
 class SessionPartViewSet(GameViewSet):
-    """Rows that belong to a game session (teams and what they do): those of the
-    sessions the person sees. `session_path` leads from the row to its session;
-    `queryset` says what each row is read with."""
-
     session_path = "team__session"
 
     def get_queryset(self) -> QuerySet:
@@ -190,29 +189,31 @@ class DeckViewSet(GameViewSet, viewsets.ModelViewSet):
         serializer.save()
 
 
-@documented(
-    TAGS,
-    list="List the slots (the places on a deck's timeline; `?deck=`)",
-    retrieve="A slot",
-    create="Add a slot to a deck (who edits the deck)",
-    changes=("a slot", "who edits the deck"),
-)
+def deck_part(thing: str, listing: str | tuple[str, str]):
+    """The schema's words for the endpoints of one kind of deck part (`thing`)."""
+    return documented(
+        TAGS,
+        list=listing,
+        retrieve=f"A {thing}",
+        create=f"Add a {thing} to a deck (who edits the deck)",
+        changes=(f"a {thing}", "who edits the deck"),
+    )
+
+
+@deck_part("slot", "List the slots (the places on a deck's timeline; `?deck=`)")
 class SlotViewSet(DeckPartViewSet):
     serializer_class = s.GameSlotSerializer
     queryset = games.Slot.objects.all()
     ordering = ["deck", "position", "id"]
 
 
-@documented(
-    TAGS,
-    list=(
+@deck_part(
+    "card",
+    (
         "List the cards (`?deck=`)",
         "A card's answer (`correct_slot`, `explanation`) is shown to who edits the deck and "
         "to management; players see it at the session's reveal.",
     ),
-    retrieve="A card",
-    create="Add a card to a deck (who edits the deck)",
-    changes=("a card", "who edits the deck"),
 )
 class CardViewSet(DeckPartViewSet):
     serializer_class = s.GameCardSerializer
@@ -220,13 +221,7 @@ class CardViewSet(DeckPartViewSet):
     ordering = ["deck", "order", "id"]
 
 
-@documented(
-    TAGS,
-    list="List the task cards of the presentation round (`?deck=`)",
-    retrieve="A task card",
-    create="Add a task card to a deck (who edits the deck)",
-    changes=("a task card", "who edits the deck"),
-)
+@deck_part("task card", "List the task cards of the presentation round (`?deck=`)")
 class TaskCardViewSet(DeckPartViewSet):
     serializer_class = s.GameTaskCardSerializer
     queryset = games.TaskCard.objects.all()
