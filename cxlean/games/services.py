@@ -42,6 +42,7 @@ Session lifecycle: scheduled → lobby → playing → reveal → presentation �
         PermissionDenied; ValidationError: not revealed yet.
     write_idea(*, presentation, user, idea) -> Presentation
         PermissionDenied: neither the team nor whoever runs the session.
+        ValidationError {"idea": ...}: the idea is in the backlog already.
     score_presentation(*, presentation, scorer, value) -> PresentationScore
         (scoring again changes the score)
         PermissionDenied: own team, not in the session, management.
@@ -464,8 +465,19 @@ def start_presentations(session: GameSession, *, by) -> list[Presentation]:
 def write_idea(*, presentation: Presentation, user, idea: str) -> Presentation:
     if not rules.may_send_to_backlog(user, presentation):
         raise PermissionDenied(_("Only the team and the facilitator write the team's idea."))
-    presentation.idea = idea.strip()
-    presentation.save(update_fields=["idea"])
+    with transaction.atomic():
+        sent = (
+            Presentation.objects.select_for_update()
+            .filter(pk=presentation.pk)
+            .values_list("backlog_item", flat=True)
+            .first()
+        )
+        if sent is not None:
+            raise ValidationError(
+                {"idea": _("The idea is in the backlog already: go on with it there.")}
+            )
+        presentation.idea = idea.strip()
+        presentation.save(update_fields=["idea"])
     return presentation
 
 

@@ -256,3 +256,36 @@ def test_session_part_lists_do_not_grow_with_teams(service_unit, bob, count_quer
             )
         )
     assert counts[0] == counts[1]
+
+
+# --- the idea once it is in the backlog ------------------------------------------------------
+
+
+@pytest.fixture
+def sent_idea(playing, bob, alice, teams):
+    services.reveal(playing, by=bob)
+    services.start_presentations(playing, by=bob)
+    presentation = teams[0].presentation
+    services.write_idea(presentation=presentation, user=alice, idea="Call back instead of a queue")
+    item, _created = services.send_idea_to_backlog(presentation=presentation, by=alice)
+    return presentation, item
+
+
+def test_an_idea_in_the_backlog_is_not_rewritten_in_the_game(sent_idea, alice):
+    presentation, item = sent_idea
+    with pytest.raises(ValidationError) as refused:
+        services.write_idea(presentation=presentation, user=alice, idea="Something else")
+    assert "in the backlog already" in refused.value.message_dict["idea"][0]
+    presentation.refresh_from_db()
+    assert presentation.idea == "Call back instead of a queue" == item.title
+
+
+def test_rewriting_a_sent_idea_is_a_400_on_idea_through_the_api(sent_idea, alice):
+    presentation, _item = sent_idea
+    response = api_client(alice).patch(
+        reverse("game-presentation-detail", args=[presentation.pk]),
+        {"idea": "Something else"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "idea" in response.json()
