@@ -115,6 +115,19 @@ def model_errors(**renamed: str) -> Iterator[None]:
         raise api_errors(error, **renamed) from error
 
 
+# The largest id a BigAutoField holds: a larger one in a request names no row.
+MAX_ID = 2**63 - 1
+
+
+def query_id(request, name: str, message: StrOrPromise) -> int:
+    """The id in the query parameter `name`: a 400 with `message` on `name` when it is
+    missing, not a whole number, or larger than any id (never a database overflow)."""
+    raw = request.query_params.get(name, "")
+    if not (raw.isascii() and raw.isdigit()) or not 0 < int(raw) <= MAX_ID:
+        raise serializers.ValidationError({name: [message]})
+    return int(raw)
+
+
 def requesting_user(serializer: serializers.Serializer):
     return serializer.context["request"].user
 

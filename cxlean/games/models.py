@@ -28,7 +28,7 @@ from simple_history.models import HistoricalRecords
 from cxlean.backlog.models import Item
 from cxlean.competence.models import CompetenceActivity
 from cxlean.core.dates import validate_sane_date
-from cxlean.core.models import Created, Described
+from cxlean.core.models import Created, Described, optional_link, part_of
 from cxlean.core.translation import Translated
 from cxlean.journeys.models import Journey
 from cxlean.org.models import Unit
@@ -38,6 +38,21 @@ from cxlean.plans.models import Plan
 MIN_TEAMS = 2
 MAX_TEAMS = 8
 SCORE_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
+SCORE_RANGE = Q(value__gte=1, value__lte=5)  # the validators, held by the database
+
+
+def players_activity(help_text) -> models.ForeignKey:
+    """The competence activity where taking part in a game is recorded as evidence (a
+    deck's default, a session's own)."""
+    return optional_link(CompetenceActivity, _("players' competence activity"), help_text=help_text)
+
+
+def facilitators_activity(help_text) -> models.ForeignKey:
+    """The competence activity where leading a game is recorded (a deck's default, a
+    session's own)."""
+    return optional_link(
+        CompetenceActivity, _("facilitator's competence activity"), help_text=help_text
+    )
 
 
 # --- challenges ----------------------------------------------------------------------------
@@ -79,51 +94,23 @@ class Deck(Described):
         default=False,
         help_text=_("Each slot takes a single card (a pure ordering challenge)."),
     )
-    unit = models.ForeignKey(
+    unit = optional_link(
         Unit,
-        verbose_name=_("unit"),
-        null=True,
-        blank=True,
+        _("unit"),
         on_delete=models.CASCADE,
         related_name="game_decks",
         help_text=_("Empty: a deck for the whole organisation."),
     )
-    plan = models.ForeignKey(
-        Plan,
-        verbose_name=_("made from rollout plan"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="game_decks",
+    plan = optional_link(Plan, _("made from rollout plan"), related_name="game_decks")
+    journey = optional_link(Journey, _("made from journey"), related_name="game_decks")
+    evidence_activity = players_activity(
+        _("Taking part in a game of this deck is recorded as evidence here.")
     )
-    journey = models.ForeignKey(
-        Journey,
-        verbose_name=_("made from journey"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="game_decks",
-    )
-    evidence_activity = models.ForeignKey(
-        CompetenceActivity,
-        verbose_name=_("players' competence activity"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text=_("Taking part in a game of this deck is recorded as evidence here."),
-    )
-    lead_activity = models.ForeignKey(
-        CompetenceActivity,
-        verbose_name=_("facilitator's competence activity"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text=_(
+    lead_activity = facilitators_activity(
+        _(
             "Leading a game of this deck counts toward a trainee-plan goal in this activity; "
             "a trainee with such a goal may lead games."
-        ),
+        )
     )
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -148,9 +135,7 @@ class Deck(Described):
 class Slot(models.Model):
     """A place on a deck's timeline: a step, a journey stage, a waste bin."""
 
-    deck = models.ForeignKey(
-        Deck, verbose_name=_("challenge deck"), on_delete=models.CASCADE, related_name="slots"
-    )
+    deck = part_of(Deck, _("challenge deck"), related_name="slots")
     position = models.PositiveSmallIntegerField(_("position"))
     label_sv = models.CharField(_("label (Swedish)"), max_length=160)
     label_en = models.CharField(_("label (English)"), max_length=160)
@@ -170,13 +155,26 @@ class Slot(models.Model):
         return f"{self.position}. {self.label}"
 
 
-class Card(models.Model):
+class DeckText(models.Model):
+    """A card or a task card of a deck: its text (`text_sv`, `text_en`, declared by each
+    with its own label), in its `order` on the deck."""
+
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    text = Translated()
+
+    class Meta:
+        abstract = True
+        ordering = ["deck", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Card(DeckText):
     """Something to place: its text, a hint, where it belongs, why, and its points."""
 
-    deck = models.ForeignKey(
-        Deck, verbose_name=_("challenge deck"), on_delete=models.CASCADE, related_name="cards"
-    )
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    deck = part_of(Deck, _("challenge deck"), related_name="cards")
     text_sv = models.CharField(_("text (Swedish)"), max_length=300)
     text_en = models.CharField(_("text (English)"), max_length=300)
     hint_sv = models.CharField(_("hint (Swedish)"), max_length=300, blank=True)
@@ -191,47 +189,30 @@ class Card(models.Model):
     )
     history = HistoricalRecords()
 
-    text = Translated()
     hint = Translated()
     explanation = Translated()
 
-    class Meta:
+    class Meta(DeckText.Meta):
         verbose_name = _("card")
         verbose_name_plural = _("cards")
-        ordering = ["deck", "order", "pk"]
-
-    def __str__(self) -> str:
-        return self.text
 
     def clean(self) -> None:
         if self.correct_slot_id and self.deck_id and self.correct_slot.deck_id != self.deck_id:
             raise ValidationError({"correct_slot": _("Choose a slot of the card's own deck.")})
 
 
-class TaskCard(models.Model):
+class TaskCard(DeckText):
     """A task for the presentation round, e.g. "remove this friction in the hand-over
     from chat to phone"."""
 
-    deck = models.ForeignKey(
-        Deck,
-        verbose_name=_("challenge deck"),
-        on_delete=models.CASCADE,
-        related_name="task_cards",
-    )
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    deck = part_of(Deck, _("challenge deck"), related_name="task_cards")
     text_sv = models.CharField(_("task (Swedish)"), max_length=300)
     text_en = models.CharField(_("task (English)"), max_length=300)
     history = HistoricalRecords()
 
-    text = Translated()
-
-    class Meta:
+    class Meta(DeckText.Meta):
         verbose_name = _("task card")
         verbose_name_plural = _("task cards")
-        ordering = ["deck", "order", "pk"]
-
-    def __str__(self) -> str:
-        return self.text
 
 
 # --- sessions ------------------------------------------------------------------------------
@@ -244,6 +225,12 @@ class SessionStatus(models.TextChoices):
     REVEAL = "reveal", _("Reveal")
     PRESENTATION = "presentation", _("Presentation round")
     FINISHED = "finished", _("Finished")
+
+
+# Before the round: the session's settings and the teams may still change. From the
+# reveal on: the correct timeline is shown.
+BEFORE_ROUND = (SessionStatus.SCHEDULED, SessionStatus.LOBBY)
+REVEALED = (SessionStatus.REVEAL, SessionStatus.PRESENTATION, SessionStatus.FINISHED)
 
 
 class GameSessionQuerySet(models.QuerySet):
@@ -316,23 +303,11 @@ class GameSession(Created):
         validators=[MaxValueValidator(100)],
         help_text=_("The presentation's average score (1–5) times these points is added."),
     )
-    evidence_activity = models.ForeignKey(
-        CompetenceActivity,
-        verbose_name=_("players' competence activity"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text=_("Each player's taking part is recorded as evidence here."),
+    evidence_activity = players_activity(
+        _("Each player's taking part is recorded as evidence here.")
     )
-    lead_activity = models.ForeignKey(
-        CompetenceActivity,
-        verbose_name=_("facilitator's competence activity"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text=_("Leading this session is recorded for the facilitator here."),
+    lead_activity = facilitators_activity(
+        _("Leading this session is recorded for the facilitator here.")
     )
     revealed_at = models.DateTimeField(_("revealed"), null=True, editable=False)
     finished_at = models.DateTimeField(_("finished"), null=True, editable=False)
@@ -353,6 +328,32 @@ class GameSession(Created):
     @property
     def is_finished(self) -> bool:
         return self.status == SessionStatus.FINISHED
+
+    @property
+    def is_before_round(self) -> bool:
+        return self.status in BEFORE_ROUND
+
+    @property
+    def is_revealed(self) -> bool:
+        return self.status in REVEALED
+
+    def clean(self) -> None:
+        """The deck must be playable in the session's unit: active (for a new session or
+        a new deck), organisation-wide or the unit's own (or a unit's above it), with
+        slots and cards."""
+        if not self.deck_id or not self.unit_id:
+            return
+        deck = self.deck
+        saved_deck = GameSession.objects.filter(pk=self.pk).values_list("deck", flat=True)
+        changed = self._state.adding or self.deck_id not in saved_deck
+        if changed and not deck.active:
+            raise ValidationError({"deck": _("This deck is no longer in use.")})
+        if deck.unit_id is not None and not self.unit.is_within(deck.unit):
+            raise ValidationError({"deck": _("This deck belongs to another unit.")})
+        if changed and (not deck.slots.exists() or not deck.cards.exists()):
+            raise ValidationError(
+                {"deck": _("The deck needs slots and cards before it is played.")}
+            )
 
     def round_is_open(self, now: dt.datetime | None = None) -> bool:
         now = now or timezone.now()
@@ -378,9 +379,7 @@ class GameSession(Created):
 
 
 class Team(models.Model):
-    session = models.ForeignKey(
-        GameSession, verbose_name=_("game session"), on_delete=models.CASCADE, related_name="teams"
-    )
+    session = part_of(GameSession, _("game session"), related_name="teams")
     number = models.PositiveSmallIntegerField(_("number"))
     name = models.CharField(_("name"), max_length=80)
     history = HistoricalRecords()
@@ -397,23 +396,21 @@ class Team(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def refuse_taken_name(self) -> None:
+        """Each team of a session has its own name (a clear message where the database
+        would only refuse the duplicate)."""
+        others = Team.objects.filter(session=self.session_id, name=self.name).exclude(pk=self.pk)
+        if others.exists():
+            raise ValidationError({"name": _("Another team already has this name.")})
+
 
 class TeamMember(models.Model):
     """A person in a team; one team per person per session (`session` is the team's,
     kept here so the database can hold the rule)."""
 
-    session = models.ForeignKey(
-        GameSession, verbose_name=_("game session"), on_delete=models.CASCADE, related_name="+"
-    )
-    team = models.ForeignKey(
-        Team, verbose_name=_("team"), on_delete=models.CASCADE, related_name="members"
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("person"),
-        on_delete=models.CASCADE,
-        related_name="game_teams",
-    )
+    session = part_of(GameSession, _("game session"))
+    team = part_of(Team, _("team"), related_name="members")
+    user = part_of(settings.AUTH_USER_MODEL, _("person"), related_name="game_teams")
     joined_at = models.DateTimeField(_("joined"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -437,23 +434,10 @@ class Placement(models.Model):
     """A card on a team's timeline. Each card is placed once per team (placing it again
     moves it)."""
 
-    team = models.ForeignKey(
-        Team, verbose_name=_("team"), on_delete=models.CASCADE, related_name="placements"
-    )
-    card = models.ForeignKey(
-        Card, verbose_name=_("card"), on_delete=models.CASCADE, related_name="placements"
-    )
-    slot = models.ForeignKey(
-        Slot, verbose_name=_("slot"), on_delete=models.CASCADE, related_name="placements"
-    )
-    placed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("placed by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    team = part_of(Team, _("team"), related_name="placements")
+    card = part_of(Card, _("card"), related_name="placements")
+    slot = part_of(Slot, _("slot"), related_name="placements")
+    placed_by = optional_link(settings.AUTH_USER_MODEL, _("placed by"))
     placed_at = models.DateTimeField(_("placed"), auto_now=True)
     history = HistoricalRecords()
 
@@ -476,14 +460,7 @@ class Submission(models.Model):
         Team, verbose_name=_("team"), on_delete=models.CASCADE, related_name="submission"
     )
     submitted_at = models.DateTimeField(_("submitted"), default=timezone.now, editable=False)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("submitted by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    submitted_by = optional_link(settings.AUTH_USER_MODEL, _("submitted by"))
     seconds_left = models.PositiveIntegerField(_("seconds left"), default=0)
     bonus = models.PositiveSmallIntegerField(_("speed bonus"), default=0)
     history = HistoricalRecords()
@@ -503,14 +480,7 @@ class Presentation(models.Model):
     team = models.OneToOneField(
         Team, verbose_name=_("team"), on_delete=models.CASCADE, related_name="presentation"
     )
-    task_card = models.ForeignKey(
-        TaskCard,
-        verbose_name=_("task card"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="presentations",
-    )
+    task_card = optional_link(TaskCard, _("task card"), related_name="presentations")
     idea = models.TextField(_("improvement idea"), blank=True)
     backlog_item = models.OneToOneField(
         Item,
@@ -535,18 +505,8 @@ class Presentation(models.Model):
 class PresentationScore(models.Model):
     """One person's 1–5 for another team's presentation."""
 
-    presentation = models.ForeignKey(
-        Presentation,
-        verbose_name=_("presentation"),
-        on_delete=models.CASCADE,
-        related_name="scores",
-    )
-    scorer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("scored by"),
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
+    presentation = part_of(Presentation, _("presentation"), related_name="scores")
+    scorer = part_of(settings.AUTH_USER_MODEL, _("scored by"))
     value = models.PositiveSmallIntegerField(_("score"), validators=SCORE_VALIDATORS)
     scored_at = models.DateTimeField(_("scored"), auto_now=True)
     history = HistoricalRecords()
@@ -559,9 +519,7 @@ class PresentationScore(models.Model):
             models.UniqueConstraint(
                 fields=["presentation", "scorer"], name="games_one_score_per_scorer"
             ),
-            models.CheckConstraint(
-                condition=Q(value__gte=1, value__lte=5), name="games_score_1_to_5"
-            ),
+            models.CheckConstraint(condition=SCORE_RANGE, name="games_score_1_to_5"),
         ]
 
     def __str__(self) -> str:

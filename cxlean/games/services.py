@@ -42,6 +42,7 @@ Session lifecycle: scheduled → lobby → playing → reveal → presentation �
         PermissionDenied; ValidationError: not revealed yet.
     write_idea(*, presentation, user, idea) -> Presentation
         PermissionDenied: neither the team nor whoever runs the session.
+        ValidationError {"idea": ...}: the idea is in the backlog already.
     score_presentation(*, presentation, scorer, value) -> PresentationScore
         (scoring again changes the score)
         PermissionDenied: own team, not in the session, management.
@@ -131,6 +132,14 @@ def _refuse_unless_runs(user, session: GameSession) -> None:
         raise PermissionDenied(_("Only the session's facilitator or a coordinator runs it."))
 
 
+def _lock(session: GameSession) -> GameSession:
+    """Locks the session's row until the transaction ends and reloads its state, so that
+    two clicks at the same moment (two tabs, a double tap) run one after the other and
+    the second sees what the first did. Call inside `transaction.atomic()`."""
+    session.refresh_from_db(from_queryset=GameSession.objects.select_for_update())
+    return session
+
+
 def create_session(
     *,
     unit: Unit,
@@ -161,10 +170,6 @@ def create_session(
         )
     if len(set(names)) != len(names):
         raise ValidationError({"team_names": _("Give each team its own name.")})
-    if deck.unit is not None and not unit.is_within(deck.unit):
-        raise ValidationError({"deck": _("This deck belongs to another unit.")})
-    if not deck.slots.exists() or not deck.cards.exists():
-        raise ValidationError({"deck": _("The deck needs slots and cards before it is played.")})
     session = GameSession(
         unit=unit,
         deck=deck,
@@ -200,10 +205,14 @@ def add_team(session: GameSession, *, by, name: str = "") -> Team:
         if len(numbers) >= MAX_TEAMS:
             raise ValidationError(_("A game has at most %(max)s teams.") % {"max": MAX_TEAMS})
         number = max(numbers, default=0) + 1
-        name = name.strip() or _("Team %(number)s") % {"number": number}
-        if Team.objects.filter(session=session, name=name).exists():
-            raise ValidationError({"name": _("Another team already has this name.")})
-        return Team.objects.create(session=session, number=number, name=name)
+        team = Team(
+            session=session,
+            number=number,
+            name=name.strip() or _("Team %(number)s") % {"number": number},
+        )
+        team.refuse_taken_name()
+        team.save()
+        return team
 
 
 def _new_code() -> str:
@@ -216,13 +225,14 @@ def _new_code() -> str:
 def open_lobby(session: GameSession, *, by, now: dt.datetime | None = None) -> GameSession:
     """Teams may join: a fresh code, valid for twelve hours or until the game ends."""
     _refuse_unless_runs(by, session)
-    if session.status not in (SessionStatus.SCHEDULED, SessionStatus.LOBBY):
-        raise ValidationError(_("The game has already started."))
     now = now or timezone.now()
-    session.status = SessionStatus.LOBBY
-    session.join_code = _new_code()
-    session.code_expires_at = now + CODE_VALID
-    session.save(update_fields=["status", "join_code", "code_expires_at"])
+    with transaction.atomic():
+        if not _lock(session).is_before_round:
+            raise ValidationError(_("The game has already started."))
+        session.status = SessionStatus.LOBBY
+        session.join_code = _new_code()
+        session.code_expires_at = now + CODE_VALID
+        session.save(update_fields=["status", "join_code", "code_expires_at"])
     return session
 
 
@@ -276,6 +286,10 @@ def join(
             member.team = team
             member.save(update_fields=["team"])
             return member
+        if session.is_revealed:
+            raise ValidationError(
+                _("The round is over and the timeline revealed: the game takes no new players.")
+            )
         team = team or _smallest_team(session)
         try:
             with transaction.atomic():
@@ -298,13 +312,14 @@ def _smallest_team(session: GameSession) -> Team:
 
 def start_round(session: GameSession, *, by, now: dt.datetime | None = None) -> GameSession:
     _refuse_unless_runs(by, session)
-    if session.status not in (SessionStatus.SCHEDULED, SessionStatus.LOBBY):
-        raise ValidationError(_("The round has already been played."))
     now = now or timezone.now()
-    session.status = SessionStatus.PLAYING
-    session.round_started_at = now
-    session.round_ends_at = now + dt.timedelta(seconds=session.round_seconds)
-    session.save(update_fields=["status", "round_started_at", "round_ends_at"])
+    with transaction.atomic():
+        if not _lock(session).is_before_round:
+            raise ValidationError(_("The round has already been played."))
+        session.status = SessionStatus.PLAYING
+        session.round_started_at = now
+        session.round_ends_at = now + dt.timedelta(seconds=session.round_seconds)
+        session.save(update_fields=["status", "round_started_at", "round_ends_at"])
     return session
 
 
@@ -333,6 +348,15 @@ def _refuse_unless_open(team: Team, now: dt.datetime | None) -> None:
         raise ValidationError(_("Your team has submitted its timeline."))
 
 
+def _lock_team(team: Team) -> None:
+    """One change to a team's timeline at a time (placing, taking off, submitting): the
+    team's row is locked until the transaction ends, and a submission that came first
+    closes the timeline. Call inside `transaction.atomic()`."""
+    Team.objects.select_for_update().filter(pk=team.pk).first()
+    if Submission.objects.filter(team=team).exists():
+        raise ValidationError(_("Your team has submitted its timeline."))
+
+
 def place(*, team: Team, user, card: Card, slot: Slot, now: dt.datetime | None = None) -> Placement:
     _refuse_unless_member(user, team)
     _refuse_unless_open(team, now)
@@ -342,7 +366,7 @@ def place(*, team: Team, user, card: Card, slot: Slot, now: dt.datetime | None =
     if slot.deck_id != deck_id:
         raise ValidationError({"slot": _("This place belongs to another challenge.")})
     with transaction.atomic():
-        Team.objects.select_for_update().filter(pk=team.pk).first()  # one move at a time
+        _lock_team(team)
         if team.session.deck.one_card_per_slot:
             taken = Placement.objects.filter(team=team, slot=slot).exclude(card=card).first()
             if taken is not None:
@@ -358,8 +382,10 @@ def place(*, team: Team, user, card: Card, slot: Slot, now: dt.datetime | None =
 def unplace(*, team: Team, user, card: Card, now: dt.datetime | None = None) -> None:
     _refuse_unless_member(user, team)
     _refuse_unless_open(team, now)
-    for placement in Placement.objects.filter(team=team, card=card):
-        placement.delete()  # one by one, so that history records the removal
+    with transaction.atomic():
+        _lock_team(team)
+        for placement in Placement.objects.filter(team=team, card=card):
+            placement.delete()  # one by one, so that history records the removal
 
 
 def submit(*, team: Team, user, now: dt.datetime | None = None) -> tuple[Submission, bool]:
@@ -380,6 +406,7 @@ def submit(*, team: Team, user, now: dt.datetime | None = None) -> tuple[Submiss
     left = session.seconds_left(now)
     try:
         with transaction.atomic():
+            _lock_team(team)  # waits for a placement under way
             submission = Submission.objects.create(
                 team=team,
                 submitted_by=user,
@@ -387,23 +414,24 @@ def submit(*, team: Team, user, now: dt.datetime | None = None) -> tuple[Submiss
                 seconds_left=left,
                 bonus=scoring.speed_bonus(session.speed_bonus, left, session.round_seconds),
             )
-    except IntegrityError:  # the team's other phone submitted at the same moment
+    except (IntegrityError, ValidationError):  # the team's other phone submitted just now
         return Submission.objects.get(team=team), False
     return submission, True
 
 
 def reveal(session: GameSession, *, by, now: dt.datetime | None = None) -> GameSession:
     _refuse_unless_runs(by, session)
-    if session.status in (SessionStatus.REVEAL, SessionStatus.PRESENTATION, SessionStatus.FINISHED):
-        return session  # revealed already (a second click on the big screen)
-    if session.status != SessionStatus.PLAYING:
-        raise ValidationError(_("Play the round before the reveal."))
     now = now or timezone.now()
-    session.status = SessionStatus.REVEAL
-    session.revealed_at = now
-    if session.round_ends_at is None or session.round_ends_at > now:
-        session.round_ends_at = now  # the facilitator ends the round early
-    session.save(update_fields=["status", "revealed_at", "round_ends_at"])
+    with transaction.atomic():
+        if _lock(session).is_revealed:
+            return session  # revealed already (a second click on the big screen)
+        if session.status != SessionStatus.PLAYING:
+            raise ValidationError(_("Play the round before the reveal."))
+        session.status = SessionStatus.REVEAL
+        session.revealed_at = now
+        if session.round_ends_at is None or session.round_ends_at > now:
+            session.round_ends_at = now  # the facilitator ends the round early
+        session.save(update_fields=["status", "revealed_at", "round_ends_at"])
     return session
 
 
@@ -413,14 +441,14 @@ def reveal(session: GameSession, *, by, now: dt.datetime | None = None) -> GameS
 def start_presentations(session: GameSession, *, by) -> list[Presentation]:
     """Deal each team a task card (shuffled, the same way each time for a session)."""
     _refuse_unless_runs(by, session)
-    if session.is_finished:
-        raise ValidationError(_("The game has finished."))
-    if session.status not in (SessionStatus.REVEAL, SessionStatus.PRESENTATION):
-        raise ValidationError(_("Reveal the timeline before the presentation round."))
-    teams = list(session.teams.all())
-    tasks = list(TaskCard.objects.filter(deck=session.deck_id))
-    random.Random(session.pk).shuffle(tasks)
     with transaction.atomic():
+        if _lock(session).is_finished:
+            raise ValidationError(_("The game has finished."))
+        if session.status not in (SessionStatus.REVEAL, SessionStatus.PRESENTATION):
+            raise ValidationError(_("Reveal the timeline before the presentation round."))
+        teams = list(session.teams.all())
+        tasks = list(TaskCard.objects.filter(deck=session.deck_id))
+        random.Random(session.pk).shuffle(tasks)
         presentations = []
         for index, team in enumerate(teams):
             task = tasks[index % len(tasks)] if tasks else None
@@ -437,8 +465,19 @@ def start_presentations(session: GameSession, *, by) -> list[Presentation]:
 def write_idea(*, presentation: Presentation, user, idea: str) -> Presentation:
     if not rules.may_send_to_backlog(user, presentation):
         raise PermissionDenied(_("Only the team and the facilitator write the team's idea."))
-    presentation.idea = idea.strip()
-    presentation.save(update_fields=["idea"])
+    with transaction.atomic():
+        sent = (
+            Presentation.objects.select_for_update()
+            .filter(pk=presentation.pk)
+            .values_list("backlog_item", flat=True)
+            .first()
+        )
+        if sent is not None:
+            raise ValidationError(
+                {"idea": _("The idea is in the backlog already: go on with it there.")}
+            )
+        presentation.idea = idea.strip()
+        presentation.save(update_fields=["idea"])
     return presentation
 
 
@@ -503,15 +542,10 @@ def send_idea_to_backlog(*, presentation: Presentation, by) -> tuple[Item, bool]
 
 def finish(session: GameSession, *, by, now: dt.datetime | None = None) -> GameSession:
     _refuse_unless_runs(by, session)
-    if session.status not in (
-        SessionStatus.REVEAL,
-        SessionStatus.PRESENTATION,
-        SessionStatus.FINISHED,
-    ):
-        raise ValidationError(_("Reveal the timeline before finishing the game."))
     now = now or timezone.now()
     with transaction.atomic():
-        session = GameSession.objects.select_for_update().get(pk=session.pk)
+        if not _lock(session).is_revealed:
+            raise ValidationError(_("Reveal the timeline before finishing the game."))
         if session.status != SessionStatus.FINISHED:
             session.status = SessionStatus.FINISHED
             session.finished_at = now
@@ -582,6 +616,48 @@ GENERIC_TASK = (
 )
 
 
+# A unit deck's title (before the plan's or journey's name) and description, in Swedish
+# and English, by kind.
+UNIT_DECK_TEXTS = {
+    DeckKind.STEPS: (
+        ("Tidslinjen", "Timeline"),
+        ("Lägg planens aktiviteter i rätt fas.", "Put the plan's activities in the right phase."),
+    ),
+    DeckKind.JOURNEY: (
+        ("Kundresan", "Customer journey"),
+        (
+            "Placera kontaktpunkter och smärtpunkter i rätt skede av kundresan.",
+            "Place touchpoints and pain points in the right stage of the journey.",
+        ),
+    ),
+}
+
+
+def _unit_deck(
+    kind: DeckKind, labels: list[str], **source: Plan | Journey
+) -> tuple[Deck, list[Slot]]:
+    """An ordered deck of a unit's own, made from its plan or journey (`plan=` or
+    `journey=`), with one slot per label in order. The unit's own names read the same
+    in Swedish and English."""
+    (made_from,) = source.values()
+    (title_sv, title_en), (description_sv, description_en) = UNIT_DECK_TEXTS[kind]
+    deck = Deck.objects.create(
+        title_sv=f"{title_sv}: {made_from.name}",
+        title_en=f"{title_en}: {made_from.name}",
+        description_sv=description_sv,
+        description_en=description_en,
+        kind=kind,
+        ordered=True,
+        unit=made_from.unit,
+        **source,
+    )
+    slots = [
+        Slot.objects.create(deck=deck, position=position, label_sv=label, label_en=label)
+        for position, label in enumerate(labels, start=1)
+    ]
+    return deck, slots
+
+
 def deck_from_plan(*, plan: Plan, by) -> Deck:
     """A "steps" deck from a rollout plan: its phases are the slots, its activities the
     cards."""
@@ -591,20 +667,8 @@ def deck_from_plan(*, plan: Plan, by) -> Deck:
     if not any(phase.activities.all() for phase in phases):
         raise ValidationError(_("The plan has no activities to make cards from."))
     with transaction.atomic():
-        deck = Deck.objects.create(
-            title_sv=f"Tidslinjen: {plan.name}",
-            title_en=f"Timeline: {plan.name}",
-            description_sv="Lägg planens aktiviteter i rätt fas.",
-            description_en="Put the plan's activities in the right phase.",
-            kind=DeckKind.STEPS,
-            ordered=True,
-            unit=plan.unit,
-            plan=plan,
-        )
-        for position, phase in enumerate(phases, start=1):
-            slot = Slot.objects.create(
-                deck=deck, position=position, label_sv=phase.title, label_en=phase.title
-            )
+        deck, slots = _unit_deck(DeckKind.STEPS, [phase.title for phase in phases], plan=plan)
+        for phase, slot in zip(phases, slots, strict=True):
             for activity in phase.activities.all():
                 Card.objects.create(
                     deck=deck,
@@ -633,21 +697,10 @@ def deck_from_journey(*, journey: Journey, by) -> Deck:
     if not any(stage.touchpoints.all() for stage in stages):
         raise ValidationError(_("The journey has no touchpoints to make cards from."))
     with transaction.atomic():
-        deck = Deck.objects.create(
-            title_sv=f"Kundresan: {journey.name}",
-            title_en=f"Customer journey: {journey.name}",
-            description_sv="Placera kontaktpunkter och smärtpunkter i rätt skede av kundresan.",
-            description_en="Place touchpoints and pain points in the right stage of the journey.",
-            kind=DeckKind.JOURNEY,
-            ordered=True,
-            unit=journey.unit,
-            journey=journey,
-        )
+        labels = [stage.name for stage in stages]
+        deck, slots = _unit_deck(DeckKind.JOURNEY, labels, journey=journey)
         order = 0
-        for position, stage in enumerate(stages, start=1):
-            slot = Slot.objects.create(
-                deck=deck, position=position, label_sv=stage.name, label_en=stage.name
-            )
+        for stage, slot in zip(stages, slots, strict=True):
             for touchpoint in stage.touchpoints.all():
                 order += 1
                 Card.objects.create(
@@ -689,15 +742,18 @@ class CardResult:
     placed_position: int | None
     points: int  # earned
     max_points: int
+    ordered: bool = True
 
     @property
     def status(self) -> str:
-        """exact, one_off, wrong or missing."""
+        """exact, one_off, wrong or missing (one off even where half a one-point card
+        rounds down to nothing)."""
         if self.placed_position is None:
             return "missing"
         if self.placed_position == self.correct_position:
             return "exact"
-        return "one_off" if self.points else "wrong"
+        one_off = scoring.is_one_off(self.correct_position, self.placed_position, self.ordered)
+        return "one_off" if one_off else "wrong"
 
 
 @dataclass
@@ -764,6 +820,7 @@ def _score_sessions(
                     points, position, placed[team.pk].get(card_id), ordered[deck_id]
                 ),
                 max_points=points,
+                ordered=ordered[deck_id],
             )
             for card_id, points, position in cards[deck_id]
         ]

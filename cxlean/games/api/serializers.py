@@ -8,6 +8,7 @@ may edit the deck and to management; players see it on the session's reveal.
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -22,24 +23,9 @@ from cxlean.core.api import (
     translated,
     translated_fields,
 )
+from cxlean.games import models as games
 from cxlean.games import rules
-from cxlean.games.models import (
-    MAX_TEAMS,
-    MIN_TEAMS,
-    Card,
-    Deck,
-    DeckKind,
-    GameSession,
-    Placement,
-    Presentation,
-    PresentationScore,
-    SessionStatus,
-    Slot,
-    Submission,
-    TaskCard,
-    Team,
-)
-from cxlean.games.scoring import SCORING_RULES
+from cxlean.games.scoring import SCORING_RULES, average
 from cxlean.org.roles import sees_everything
 
 UNKNOWN_MESSAGE = _("Unknown, or not yours to see.")
@@ -57,7 +43,7 @@ def visible_decks(decks, user):
 
 
 def visible_slots(slots, user):
-    return slots.filter(deck__in=Deck.objects.visible_to(user))
+    return slots.filter(deck__in=games.Deck.objects.visible_to(user))
 
 
 def user_of(serializer: serializers.Serializer):
@@ -69,10 +55,10 @@ def user_of(serializer: serializers.Serializer):
 
 class GameSlotSerializer(ModelValidatedSerializer):
     label = translated()  # type: ignore[assignment]  # the slot's label, not DRF's Field.label
-    deck = ScopedPrimaryKeyField(queryset=Deck.objects.all(), scope=visible_decks)
+    deck = ScopedPrimaryKeyField(queryset=games.Deck.objects.all(), scope=visible_decks)
 
     class Meta:
-        model = Slot
+        model = games.Slot
         fields = ["id", "deck", "position", *translated_fields("label")]
 
 
@@ -80,7 +66,7 @@ class GameNestedSlotSerializer(serializers.ModelSerializer):
     label = translated()  # type: ignore[assignment]  # the slot's label, not DRF's Field.label
 
     class Meta:
-        model = Slot
+        model = games.Slot
         fields = ["id", "position", *translated_fields("label")]
         read_only_fields = fields
 
@@ -88,13 +74,13 @@ class GameNestedSlotSerializer(serializers.ModelSerializer):
 class GameDeckSerializer(ModelValidatedSerializer):
     title = translated()
     description = translated()
-    kind = enum_field(DeckKind.choices, "game-deck-kind")
+    kind = enum_field(games.DeckKind.choices, "game-deck-kind")
     kind_label = label("kind")
     slots = GameNestedSlotSerializer(many=True, read_only=True)
     card_count = serializers.IntegerField(read_only=True)
 
     class Meta:
-        model = Deck
+        model = games.Deck
         fields = [
             "id",
             *translated_fields("title", "description"),
@@ -146,13 +132,13 @@ class GameCardSerializer(ModelValidatedSerializer):
     text = translated()
     hint = translated()
     explanation = translated()
-    deck = ScopedPrimaryKeyField(queryset=Deck.objects.all(), scope=visible_decks)
+    deck = ScopedPrimaryKeyField(queryset=games.Deck.objects.all(), scope=visible_decks)
     correct_slot = ScopedPrimaryKeyField(
-        queryset=Slot.objects.all(), scope=visible_slots, allow_null=True
+        queryset=games.Slot.objects.all(), scope=visible_slots, allow_null=True
     )
 
     class Meta:
-        model = Card
+        model = games.Card
         fields = [
             "id",
             "deck",
@@ -177,16 +163,16 @@ class GameCardSerializer(ModelValidatedSerializer):
         return value
 
 
-def shows_answers(user, deck: Deck) -> bool:
+def shows_answers(user, deck: games.Deck) -> bool:
     return sees_everything(user) or rules.may_edit_deck(user, deck)
 
 
 class GameTaskCardSerializer(ModelValidatedSerializer):
     text = translated()
-    deck = ScopedPrimaryKeyField(queryset=Deck.objects.all(), scope=visible_decks)
+    deck = ScopedPrimaryKeyField(queryset=games.Deck.objects.all(), scope=visible_decks)
 
     class Meta:
-        model = TaskCard
+        model = games.TaskCard
         fields = ["id", "deck", "order", *translated_fields("text")]
 
 
@@ -214,24 +200,34 @@ class GameTeamSerializer(serializers.ModelSerializer):
     submitted = serializers.SerializerMethodField()
 
     class Meta:
-        model = Team
+        model = games.Team
         fields = ["id", "session", "number", "name", "members", "submitted"]
         read_only_fields = ["session", "number"]
 
     def get_submitted(self, team) -> bool:
         return hasattr(team, "submission")
 
+    def validate_name(self, value: str) -> str:
+        if self.instance is not None:
+            renamed = games.Team(pk=self.instance.pk, session_id=self.instance.session_id)
+            renamed.name = value
+            try:
+                renamed.refuse_taken_name()
+            except DjangoValidationError as error:
+                raise serializers.ValidationError(error.message_dict["name"]) from error
+        return value
+
 
 class GameSessionSerializer(ModelValidatedSerializer):
-    status = enum_field(SessionStatus.choices, "game-session-status", read_only=True)
+    status = enum_field(games.SessionStatus.choices, "game-session-status", read_only=True)
     status_label = label("status")
     facilitator_name = name_field("facilitator")
     seconds_left = serializers.SerializerMethodField()
     teams = GameTeamSerializer(many=True, read_only=True)
-    deck = ScopedPrimaryKeyField(queryset=Deck.objects.all(), scope=visible_decks)
+    deck = ScopedPrimaryKeyField(queryset=games.Deck.objects.all(), scope=visible_decks)
 
     class Meta:
-        model = GameSession
+        model = games.GameSession
         fields = [
             "id",
             "title",
@@ -263,10 +259,7 @@ class GameSessionSerializer(ModelValidatedSerializer):
         return session.seconds_left()
 
     def validate(self, attrs):
-        if self.instance is not None and self.instance.status not in (
-            SessionStatus.SCHEDULED,
-            SessionStatus.LOBBY,
-        ):
+        if self.instance is not None and not self.instance.is_before_round:
             raise serializers.ValidationError(
                 _("A session is changed before its round starts; this one has started.")
             )
@@ -279,11 +272,13 @@ class GameSessionCreateSerializer(serializers.Serializer):
     unit = serializers.IntegerField()
     deck = serializers.IntegerField()
     title = serializers.CharField(max_length=160, required=False, allow_blank=True, default="")
-    team_count = serializers.IntegerField(min_value=MIN_TEAMS, max_value=MAX_TEAMS, default=3)
+    team_count = serializers.IntegerField(
+        min_value=games.MIN_TEAMS, max_value=games.MAX_TEAMS, default=3
+    )
     team_names = serializers.ListField(
         child=serializers.CharField(max_length=80),
         required=False,
-        max_length=MAX_TEAMS,
+        max_length=games.MAX_TEAMS,
         help_text=_("Names of the teams; when given, their number is the team count."),
     )
     round_seconds = serializers.IntegerField(min_value=30, max_value=3600, default=300)
@@ -328,7 +323,7 @@ class GamePlacementSerializer(serializers.ModelSerializer):
     placed_by_name = name_field("placed_by")
 
     class Meta:
-        model = Placement
+        model = games.Placement
         fields = ["id", "team", "card", "slot", "placed_by", "placed_by_name", "placed_at"]
         read_only_fields = fields
 
@@ -337,7 +332,7 @@ class GameSubmissionSerializer(serializers.ModelSerializer):
     submitted_by_name = name_field("submitted_by")
 
     class Meta:
-        model = Submission
+        model = games.Submission
         fields = [
             "id",
             "team",
@@ -360,14 +355,13 @@ class GamePresentationSerializer(serializers.ModelSerializer):
     average = serializers.SerializerMethodField()
 
     class Meta:
-        model = Presentation
+        model = games.Presentation
         fields = ["id", "team", "task_card", "task", "idea", "backlog_item", "average"]
         read_only_fields = ["team", "task_card", "backlog_item"]
 
     @extend_schema_field(serializers.FloatField(allow_null=True))
     def get_average(self, presentation):
-        values = [score.value for score in presentation.scores.all()]
-        return round(sum(values) / len(values), 2) if values else None
+        return average([score.value for score in presentation.scores.all()])
 
 
 class GameScoreInputSerializer(serializers.Serializer):
@@ -378,7 +372,7 @@ class GamePresentationScoreSerializer(serializers.ModelSerializer):
     scorer_name = name_field("scorer")
 
     class Meta:
-        model = PresentationScore
+        model = games.PresentationScore
         fields = ["id", "presentation", "scorer", "scorer_name", "value", "scored_at"]
         read_only_fields = fields
 

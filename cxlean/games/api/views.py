@@ -25,24 +25,10 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
 from cxlean.competence.models import CompetenceActivity
-from cxlean.core.api import RowsPagination, api_errors, documented
+from cxlean.core.api import RowsPagination, api_errors, documented, query_id
+from cxlean.games import models as games
 from cxlean.games import rules, services
 from cxlean.games.api import serializers as s
-from cxlean.games.models import (
-    Card,
-    Deck,
-    DeckQuerySet,
-    GameSession,
-    Placement,
-    Presentation,
-    PresentationScore,
-    SessionStatus,
-    Slot,
-    Submission,
-    TaskCard,
-    Team,
-    TeamMember,
-)
 from cxlean.journeys.models import Journey
 from cxlean.org.api_permissions import is_read, is_signed_in, refuses_read_only
 from cxlean.org.models import Unit
@@ -50,7 +36,6 @@ from cxlean.org.roles import coordinated_units, sees_everything, unit_neighbourh
 from cxlean.plans.models import Plan
 
 TAGS = ["games"]
-REVEALED = (SessionStatus.REVEAL, SessionStatus.PRESENTATION, SessionStatus.FINISHED)
 
 
 @contextmanager
@@ -88,6 +73,17 @@ class GameViewSet(viewsets.GenericViewSet):
         return False
 
 
+# Rows that belong to a game session (teams and what they do): those of the sessions
+# the person sees. `session_path` leads from the row to its session; `queryset` says
+# what each row is read with. (No docstring: the schema would show it.)
+class SessionPartViewSet(GameViewSet):
+    session_path = "team__session"
+
+    def get_queryset(self) -> QuerySet:
+        visible = games.GameSession.objects.visible_to(self.request.user)
+        return super().get_queryset().filter(**{f"{self.session_path}__in": visible})
+
+
 # --- decks -------------------------------------------------------------------------------
 
 
@@ -97,11 +93,24 @@ class DeckPartViewSet(GameViewSet, viewsets.ModelViewSet):
     filterset_fields = ["deck"]
     ordering = ["deck", "id"]
 
+    def get_queryset(self) -> QuerySet:
+        visible = games.Deck.objects.visible_to(self.request.user)
+        return super().get_queryset().filter(deck__in=visible)
+
     def may_change(self, user, obj) -> bool:
         return rules.may_edit_deck(user, obj.deck)
 
     def perform_create(self, serializer) -> None:
-        if not rules.may_edit_deck(self.request.user, serializer.validated_data["deck"]):
+        self.save_in_editable_deck(serializer)
+
+    def perform_update(self, serializer) -> None:
+        self.save_in_editable_deck(serializer)
+
+    def save_in_editable_deck(self, serializer) -> None:
+        """The deck the row ends up in must be one the person edits too: moving a card
+        into a deck someone else edits is refused like adding one there."""
+        deck = serializer.validated_data.get("deck") or serializer.instance.deck
+        if not rules.may_edit_deck(self.request.user, deck):
             raise PermissionDenied(s.DECK_EDIT_MESSAGE)
         serializer.save()
 
@@ -128,9 +137,9 @@ class DeckViewSet(GameViewSet, viewsets.ModelViewSet):
     ordering_fields = ["title_sv", "title_en", "kind", "id"]
     ordering = ["kind", "title_sv", "id"]
 
-    def get_queryset(self) -> DeckQuerySet:
+    def get_queryset(self) -> games.DeckQuerySet:
         return (
-            Deck.objects.visible_to(self.request.user)
+            games.Deck.objects.visible_to(self.request.user)
             .annotate(card_count=Count("cards"))
             .prefetch_related("slots")
         )
@@ -138,7 +147,7 @@ class DeckViewSet(GameViewSet, viewsets.ModelViewSet):
     def may_change(self, user, obj) -> bool:
         return rules.may_edit_deck(user, obj)
 
-    def output(self, deck: Deck, code: int = status.HTTP_201_CREATED) -> Response:
+    def output(self, deck: games.Deck, code: int = status.HTTP_201_CREATED) -> Response:
         deck = self.get_queryset().get(pk=deck.pk)
         return Response(self.get_serializer(deck).data, status=code)
 
@@ -152,12 +161,8 @@ class DeckViewSet(GameViewSet, viewsets.ModelViewSet):
     def from_plan(self, request) -> Response:
         params = s.GameDeckFromPlanSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        plan = get_object_or_404(
-            Plan.objects.visible_to(request.user), pk=params.validated_data["plan"]
-        )
-        with game_errors():
-            deck = services.deck_from_plan(plan=plan, by=request.user)
-        return self.output(deck)
+        plan = get_object_or_404(Plan.objects.visible_to(request.user), pk=params.data["plan"])
+        return self.made(lambda: services.deck_from_plan(plan=plan, by=request.user))
 
     @extend_schema(
         summary="Make a deck from a customer journey (coordinators of its unit)",
@@ -170,79 +175,70 @@ class DeckViewSet(GameViewSet, viewsets.ModelViewSet):
     def from_journey(self, request) -> Response:
         params = s.GameDeckFromJourneySerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        journey = get_object_or_404(
-            Journey.objects.visible_to(request.user), pk=params.validated_data["journey"]
-        )
+        journeys = Journey.objects.visible_to(request.user)
+        journey = get_object_or_404(journeys, pk=params.data["journey"])
+        return self.made(lambda: services.deck_from_journey(journey=journey, by=request.user))
+
+    def made(self, make) -> Response:
+        """A deck made by a service (from a plan or a journey): 201 with the deck."""
         with game_errors():
-            deck = services.deck_from_journey(journey=journey, by=request.user)
+            deck = make()
         return self.output(deck)
 
     def perform_create(self, serializer) -> None:
         serializer.save()
 
 
-@documented(
-    TAGS,
-    list="List the slots (the places on a deck's timeline; `?deck=`)",
-    retrieve="A slot",
-    create="Add a slot to a deck (who edits the deck)",
-    changes=("a slot", "who edits the deck"),
-)
+def deck_part(thing: str, listing: str | tuple[str, str]):
+    """The schema's words for the endpoints of one kind of deck part (`thing`)."""
+    return documented(
+        TAGS,
+        list=listing,
+        retrieve=f"A {thing}",
+        create=f"Add a {thing} to a deck (who edits the deck)",
+        changes=(f"a {thing}", "who edits the deck"),
+    )
+
+
+@deck_part("slot", "List the slots (the places on a deck's timeline; `?deck=`)")
 class SlotViewSet(DeckPartViewSet):
     serializer_class = s.GameSlotSerializer
+    queryset = games.Slot.objects.all()
     ordering = ["deck", "position", "id"]
 
-    def get_queryset(self) -> QuerySet[Slot]:
-        return Slot.objects.filter(deck__in=Deck.objects.visible_to(self.request.user))
 
-
-@documented(
-    TAGS,
-    list=(
+@deck_part(
+    "card",
+    (
         "List the cards (`?deck=`)",
         "A card's answer (`correct_slot`, `explanation`) is shown to who edits the deck and "
         "to management; players see it at the session's reveal.",
     ),
-    retrieve="A card",
-    create="Add a card to a deck (who edits the deck)",
-    changes=("a card", "who edits the deck"),
 )
 class CardViewSet(DeckPartViewSet):
     serializer_class = s.GameCardSerializer
+    queryset = games.Card.objects.select_related("deck__unit")
     ordering = ["deck", "order", "id"]
 
-    def get_queryset(self) -> QuerySet[Card]:
-        return Card.objects.filter(
-            deck__in=Deck.objects.visible_to(self.request.user)
-        ).select_related("deck__unit")
 
-
-@documented(
-    TAGS,
-    list="List the task cards of the presentation round (`?deck=`)",
-    retrieve="A task card",
-    create="Add a task card to a deck (who edits the deck)",
-    changes=("a task card", "who edits the deck"),
-)
+@deck_part("task card", "List the task cards of the presentation round (`?deck=`)")
 class TaskCardViewSet(DeckPartViewSet):
     serializer_class = s.GameTaskCardSerializer
+    queryset = games.TaskCard.objects.all()
     ordering = ["deck", "order", "id"]
-
-    def get_queryset(self) -> QuerySet[TaskCard]:
-        return TaskCard.objects.filter(deck__in=Deck.objects.visible_to(self.request.user))
 
 
 # --- sessions ----------------------------------------------------------------------------
 
 
-def sessions_for(user) -> QuerySet[GameSession]:
+def sessions_for(user) -> QuerySet[games.GameSession]:
     return (
-        GameSession.objects.visible_to(user)
+        games.GameSession.objects.visible_to(user)
         .select_related("facilitator", "deck", "unit")
         .prefetch_related(
             Prefetch(
                 "teams",
-                Team.objects.select_related("submission").prefetch_related("members__user"),
+                games.Team.objects.select_related("submission").prefetch_related("members__user"),
             )
         )
     )
@@ -285,13 +281,13 @@ class GameSessionViewSet(GameViewSet, viewsets.ModelViewSet):
     ordering_fields = ["created_at", "scheduled_for", "id"]
     ordering = ["-created_at", "-id"]
 
-    def get_queryset(self) -> QuerySet[GameSession]:
+    def get_queryset(self) -> QuerySet[games.GameSession]:
         return sessions_for(self.request.user)
 
     def may_change(self, user, obj) -> bool:
         return rules.may_run(user, obj)
 
-    def output(self, session: GameSession, code: int = status.HTTP_200_OK) -> Response:
+    def output(self, session: games.GameSession, code: int = status.HTTP_200_OK) -> Response:
         session = sessions_for(self.request.user).get(pk=session.pk)
         return Response(
             s.GameSessionSerializer(session, context=self.get_serializer_context()).data,
@@ -313,7 +309,7 @@ class GameSessionViewSet(GameViewSet, viewsets.ModelViewSet):
         user = request.user
         units = Unit.objects.all() if sees_everything(user) else unit_neighbourhood(user)
         unit = units.filter(pk=data["unit"]).first()
-        deck = Deck.objects.visible_to(user).filter(pk=data["deck"], active=True).first()
+        deck = games.Deck.objects.visible_to(user).filter(pk=data["deck"], active=True).first()
         errors = {}
         if unit is None:
             errors["unit"] = [s.UNKNOWN_MESSAGE]
@@ -343,8 +339,8 @@ class GameSessionViewSet(GameViewSet, viewsets.ModelViewSet):
             )
         return self.output(session, status.HTTP_201_CREATED)
 
-    def perform_destroy(self, instance: GameSession) -> None:
-        if instance.status not in (SessionStatus.SCHEDULED, SessionStatus.LOBBY):
+    def perform_destroy(self, instance: games.GameSession) -> None:
+        if instance.status not in (games.SessionStatus.SCHEDULED, games.SessionStatus.LOBBY):
             raise serializers.ValidationError({"non_field_errors": [s.DELETE_PLAYED_MESSAGE]})
         instance.delete()
 
@@ -415,13 +411,13 @@ class GameSessionViewSet(GameViewSet, viewsets.ModelViewSet):
         session = None
         if data["session"] is not None:
             session = get_object_or_404(
-                GameSession.objects.visible_to(request.user), pk=data["session"]
+                games.GameSession.objects.visible_to(request.user), pk=data["session"]
             )
         elif not data["code"]:
             raise serializers.ValidationError({"code": [s.CODE_MISSING_MESSAGE]})
         team = None
         if data["team"] is not None:
-            team = Team.objects.filter(pk=data["team"]).first()
+            team = games.Team.objects.filter(pk=data["team"]).first()
             if team is None:
                 raise serializers.ValidationError({"team": [s.UNKNOWN_MESSAGE]})
         with game_errors():
@@ -448,7 +444,7 @@ class GameSessionViewSet(GameViewSet, viewsets.ModelViewSet):
     @action(detail=True, methods=["get"], url_path="card-results")
     def card_results(self, request, pk=None) -> Response:
         session = self.get_object()
-        if session.status not in REVEALED and not rules.may_run(request.user, session):
+        if session.status not in games.REVEALED and not rules.may_run(request.user, session):
             raise serializers.ValidationError({"non_field_errors": [s.NOT_REVEALED_MESSAGE]})
         results = services.card_results(session)
         data = [{"team": team_id, "cards": cards} for team_id, cards in results.items()]
@@ -482,12 +478,10 @@ class GameSessionViewSet(GameViewSet, viewsets.ModelViewSet):
 
 
 def visible_unit(request) -> Unit:
-    raw = request.query_params.get("unit", "")
-    if not raw.isdigit():
-        raise serializers.ValidationError({"unit": [s.UNIT_NEEDED_MESSAGE]})
+    unit_id = query_id(request, "unit", s.UNIT_NEEDED_MESSAGE)
     user = request.user
     units = Unit.objects.all() if sees_everything(user) else unit_neighbourhood(user)
-    return get_object_or_404(units, pk=int(raw))
+    return get_object_or_404(units, pk=unit_id)
 
 
 # --- teams and what they do ----------------------------------------------------------------
@@ -501,21 +495,18 @@ def visible_unit(request) -> Unit:
     partial_update="Rename a team (who runs the session)",
 )
 class TeamViewSet(
-    GameViewSet,
+    SessionPartViewSet,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,
 ):
     serializer_class = s.GameTeamSerializer
+    queryset = games.Team.objects.select_related("submission", "session").prefetch_related(
+        "members__user"
+    )
+    session_path = "session"
     filterset_fields = ["session"]
     ordering = ["session", "number"]
-
-    def get_queryset(self) -> QuerySet[Team]:
-        return (
-            Team.objects.filter(session__in=GameSession.objects.visible_to(self.request.user))
-            .select_related("submission", "session")
-            .prefetch_related("members__user")
-        )
 
     def may_change(self, user, obj) -> bool:
         return rules.may_run(user, obj.session)
@@ -533,8 +524,8 @@ class TeamViewSet(
         team = self.get_object()
         params = s.GamePlaceSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        card = Card.objects.filter(pk=params.validated_data["card"]).first()
-        slot = Slot.objects.filter(pk=params.validated_data["slot"]).first()
+        card = games.Card.objects.filter(pk=params.validated_data["card"]).first()
+        slot = games.Slot.objects.filter(pk=params.validated_data["slot"]).first()
         if card is None or slot is None:
             raise serializers.ValidationError(
                 {
@@ -557,7 +548,7 @@ class TeamViewSet(
         team = self.get_object()
         params = s.GameUnplaceSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        card = Card.objects.filter(pk=params.validated_data["card"]).first()
+        card = games.Card.objects.filter(pk=params.validated_data["card"]).first()
         if card is None:
             raise serializers.ValidationError({"card": [s.UNKNOWN_MESSAGE]})
         with game_errors():
@@ -589,33 +580,30 @@ class TeamViewSet(
     ),
     retrieve="A placement",
 )
-class PlacementViewSet(GameViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+class PlacementViewSet(SessionPartViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     serializer_class = s.GamePlacementSerializer
+    queryset = games.Placement.objects.select_related("placed_by")
     filterset_fields = {"team": ["exact"], "team__session": ["exact"]}
     ordering = ["team", "slot__position", "id"]
 
-    def get_queryset(self) -> QuerySet[Placement]:
+    def get_queryset(self) -> QuerySet[games.Placement]:
         user = self.request.user
+        placements = super().get_queryset()
         if not user.is_authenticated:
-            return Placement.objects.none()
-        placements = Placement.objects.filter(
-            team__session__in=GameSession.objects.visible_to(user)
-        ).select_related("placed_by")
+            return placements.none()
         if sees_everything(user):
             return placements
         return placements.filter(
-            Q(team__session__status__in=REVEALED)
-            | Q(team__in=TeamMember.objects.filter(user=user).values("team"))
+            Q(team__session__status__in=games.REVEALED)
+            | Q(team__in=games.TeamMember.objects.filter(user=user).values("team"))
             | Q(team__session__facilitator=user)
             | Q(team__session__unit__in=coordinated_units(user))
         )
 
     def filter_queryset(self, queryset):
-        session = self.request.query_params.get("session")
-        if session is not None:
-            if not session.isdigit():
-                raise serializers.ValidationError({"session": [s.UNKNOWN_MESSAGE]})
-            queryset = queryset.filter(team__session=int(session))
+        if self.request.query_params.get("session") is not None:
+            session = query_id(self.request, "session", s.UNKNOWN_MESSAGE)
+            queryset = queryset.filter(team__session=session)
         return super().filter_queryset(queryset)
 
 
@@ -624,15 +612,11 @@ class PlacementViewSet(GameViewSet, mixins.ListModelMixin, mixins.RetrieveModelM
     list="List submissions (`?team=`)",
     retrieve="A submission",
 )
-class SubmissionViewSet(GameViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+class SubmissionViewSet(SessionPartViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     serializer_class = s.GameSubmissionSerializer
+    queryset = games.Submission.objects.select_related("submitted_by")
     filterset_fields = ["team"]
     ordering = ["submitted_at", "id"]
-
-    def get_queryset(self) -> QuerySet[Submission]:
-        return Submission.objects.filter(
-            team__session__in=GameSession.objects.visible_to(self.request.user)
-        ).select_related("submitted_by")
 
 
 @documented(
@@ -643,20 +627,14 @@ class SubmissionViewSet(GameViewSet, mixins.ListModelMixin, mixins.RetrieveModel
     partial_update="Write the team's idea (the team and who runs the session)",
 )
 class PresentationViewSet(
-    GameViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin
+    SessionPartViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin
 ):
     serializer_class = s.GamePresentationSerializer
+    queryset = games.Presentation.objects.select_related(
+        "task_card", "team__session"
+    ).prefetch_related("scores")
     filterset_fields = ["team"]
     ordering = ["team", "id"]
-
-    def get_queryset(self) -> QuerySet[Presentation]:
-        return (
-            Presentation.objects.filter(
-                team__session__in=GameSession.objects.visible_to(self.request.user)
-            )
-            .select_related("task_card", "team__session")
-            .prefetch_related("scores")
-        )
 
     def may_change(self, user, obj) -> bool:
         return rules.may_send_to_backlog(user, obj)
@@ -709,15 +687,14 @@ class PresentationViewSet(
     list="List presentation scores (`?presentation=`)",
     retrieve="A presentation score",
 )
-class PresentationScoreViewSet(GameViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+class PresentationScoreViewSet(
+    SessionPartViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin
+):
     serializer_class = s.GamePresentationScoreSerializer
+    queryset = games.PresentationScore.objects.select_related("scorer")
+    session_path = "presentation__team__session"
     filterset_fields = ["presentation"]
     ordering = ["presentation", "id"]
-
-    def get_queryset(self) -> QuerySet[PresentationScore]:
-        return PresentationScore.objects.filter(
-            presentation__team__session__in=GameSession.objects.visible_to(self.request.user)
-        ).select_related("scorer")
 
 
 # --- flat results --------------------------------------------------------------------------
@@ -737,10 +714,10 @@ class GameResultViewSet(GameViewSet, mixins.ListModelMixin):
     pagination_class = RowsPagination
     filter_backends: list = []
 
-    def get_queryset(self) -> QuerySet[GameSession]:
+    def get_queryset(self) -> QuerySet[games.GameSession]:
         """The finished sessions whose rows are listed."""
         return (
-            GameSession.objects.visible_to(self.request.user)
+            games.GameSession.objects.visible_to(self.request.user)
             .finished()
             .select_related("unit", "deck")
             .order_by("finished_at", "pk")
