@@ -2,9 +2,11 @@
 Dave in team 2. The deck has four ordered slots with one 10-point card each."""
 
 import pytest
+from django.utils import translation
 
 from cxlean.games import services
 from cxlean.org.roles import EMPLOYEE
+from tests.api.conftest import api_client as signed_in
 from tests.factories import UserFactory, deck_with_cards
 
 
@@ -45,3 +47,17 @@ def playing(lobby, bob, alice, dave, teams):
 
 def slots_and_cards(deck):
     return list(deck.slots.order_by("position")), list(deck.cards.order_by("order"))
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The games' tests read refusals and names in English (outside requests)."""
+    with translation.override("en"):
+        yield
+
+
+def api_client(user=None):
+    """A signed-in API client reading English, the language these tests' messages are in."""
+    client = signed_in(user)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client

@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from cxlean.games import services
 from cxlean.games.models import GameSession, Submission
-from tests.api.conftest import api_client as signed_in
 from tests.factories import (
     JourneyFactory,
     StageFactory,
@@ -16,14 +15,7 @@ from tests.factories import (
     UserFactory,
     deck_with_cards,
 )
-from tests.games.conftest import slots_and_cards
-
-
-def api_client(user=None):
-    """A signed-in API client reading English, the language these tests' messages are in."""
-    client = signed_in(user)
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
+from tests.games.conftest import api_client, slots_and_cards
 
 
 def url(name: str, *args) -> str:

@@ -9,9 +9,8 @@ from django.urls import reverse
 from cxlean.core.api import MAX_ID
 from cxlean.games import services
 from cxlean.games.models import Card, GameSession, Placement, SessionStatus, Submission
-from tests.api.conftest import api_client
 from tests.factories import UnitFactory, UserFactory, deck_with_cards
-from tests.games.conftest import slots_and_cards
+from tests.games.conftest import api_client, slots_and_cards
 
 # --- a session changed from two places ---------------------------------------------------
 

@@ -5,7 +5,6 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import translation
 
 from cxlean.competence.models import Level, Record
 from cxlean.games import rules, services
@@ -22,13 +21,6 @@ from tests.factories import (
 from tests.games.conftest import slots_and_cards
 
 # --- facilitating ------------------------------------------------------------------------
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    """The refusals' messages are read in English."""
-    with translation.override("en"):
-        yield
 
 
 def test_coordinator_of_the_unit_facilitates(bob, carol, service_unit):
