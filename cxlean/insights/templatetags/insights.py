@@ -49,3 +49,35 @@ def trend(direction, words) -> SafeString:
         ARROWS.get(direction, ""),
         words,
     )
+
+
+TONE_MARKS = {"good": "✓", "warn": "⚠︎"}
+
+
+@register.simple_tag
+def evidence_cell(indicator, unit_name: str) -> SafeString:
+    """An evidence indicator's cell in the per-unit table: its figure (a link when it has
+    one, named for screen readers) and its tone in words."""
+    if not indicator.available:
+        shown = format_html('<span class="quiet-text">{}</span>', indicator.display)
+    elif indicator.url:
+        shown = format_html(
+            '<a href="{}">{}<span class="visually-hidden"> – {}, {}</span></a>',
+            indicator.url,
+            indicator.display,
+            unit_name,
+            indicator.label,
+        )
+    else:
+        shown = conditional_escape(indicator.display)
+    tone = ""
+    if indicator.tone:
+        tone = format_html(
+            '<br><span class="tone tone--{}"><span aria-hidden="true">{}</span> {}</span>',
+            indicator.tone,
+            TONE_MARKS.get(indicator.tone, "✕"),
+            indicator.tone_label,
+        )
+    return format_html(
+        '<td title="{}">\n          {}\n          {}\n        </td>', indicator.detail, shown, tone
+    )
