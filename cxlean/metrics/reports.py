@@ -476,11 +476,15 @@ def latest_vs_target(
     none). Five queries: the metrics, then `results`."""
     metrics = list(Metric.objects.active())
     periods = periods_back(kind, today, lookback)
-    trends: dict[tuple[int, int], Trend] = {}
-    for result in results(units, metrics, periods):
-        trend = trends.setdefault(
-            (result.unit.pk, result.metric.pk), Trend(result.unit, result.metric)
-        )
-        if result.value is not None:  # periods come oldest first
-            trend.previous, trend.latest = trend.latest, result
-    return list(trends.values())
+    rows = results(units, metrics, periods)
+    step = len(periods)  # a unit's metric comes as a block of its periods, oldest first
+    trends = []
+    for index in range(0, len(rows), step):
+        block = rows[index : index + step]
+        trend = Trend(block[0].unit, block[0].metric)
+        figures = [result for result in block if result.value is not None]
+        if figures:
+            trend.latest = figures[-1]
+            trend.previous = figures[-2] if len(figures) > 1 else None
+        trends.append(trend)
+    return trends
