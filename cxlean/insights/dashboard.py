@@ -24,6 +24,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from urllib.parse import urlencode
 
 from django.db.models import QuerySet
@@ -314,28 +315,28 @@ class UnitOverview:
     backlog: UnitBacklog
     metrics: list[MetricLine]
 
-    @property
+    @cached_property
     def indented_name(self) -> str:
         return f"{'— ' * self.depth}{self.unit.name}"
 
-    @property
+    @cached_property
     def url(self) -> str:
         return reverse("admin:insights_unit", args=[self.unit.pk])
 
-    @property
+    @cached_property
     def assessments_url(self) -> str:
         return admin_url("maturity_assessment_changelist", unit__id__exact=self.unit.pk)
 
-    @property
+    @cached_property
     def latest_url(self) -> str:
         latest = self.maturity.latest
         return admin_url("maturity_assessment_change", latest.pk) if latest else ""
 
-    @property
+    @cached_property
     def plans_url(self) -> str:
         return admin_url("plans_plan_changelist", unit__id__exact=self.unit.pk)
 
-    @property
+    @cached_property
     def metrics_url(self) -> str:
         return admin_url("metrics_measurement_changelist", unit__id__exact=self.unit.pk)
 

@@ -118,7 +118,7 @@ def periods_back(kind: str, today: dt.date, count: int) -> list[Period]:
 # --- results -----------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class Result:
     unit: Unit
     metric: Metric
@@ -194,30 +194,44 @@ def results(
     entered = entered_figures(unit_list, metrics, periods, touchpoint)
     targets = TargetBook(unit_list, metrics, last)
 
-    # Worked out once rather than per cell: each period's end and months, each unit's line.
-    spans = [(period, period.end, months_of(period)) for period in periods]
+    # Worked out once rather than per cell: each period's end and months; each unit's
+    # targets period by period (a unit without targets of its own for a metric has its
+    # parent's, already worked out: the units come in tree order).
+    spans = [(period, period.kind, period.start, months_of(period)) for period in periods]
+    ends = [period.end for period in periods]
+    goals: dict[tuple[int, int], list[Decimal | None]] = {}
     rows = []
     for unit in unit_list:
-        line = unit.line
+        unit_pk, line = unit.pk, unit.line
+        parent = line[-2] if len(line) > 1 else None
         for metric in metrics:
-            survey = metric.is_survey
-            for period, end, months in spans:
-                found = targets.find_on_line(line, metric, end)
-                result = Result(unit, metric, period, target=found.value if found else None)
-                figure = entered.get((unit.pk, metric.pk, period.kind, period.start))
+            metric_pk, survey, small = metric.pk, metric.is_survey, metric.small_sample
+            inherited = goals.get((parent, metric_pk)) if parent is not None else None
+            if inherited is None or targets.has_own(unit_pk, metric_pk):
+                inherited = [targets.value_on_line(line, metric_pk, end) for end in ends]
+            goals[(unit_pk, metric_pk)] = inherited
+            for (period, kind, start, months), target in zip(spans, inherited, strict=True):
+                value, sample, source = None, None, ""
+                figure = entered.get((unit_pk, metric_pk, kind, start)) if entered else None
                 if figure is not None:
-                    result.value, result.sample_size = figure
-                    result.source = ENTERED
+                    (value, sample), source = figure, ENTERED
                 elif survey:
-                    counts = sum_months(answers, unit.pk, metric.pk, months)
+                    counts = sum_months(answers, unit_pk, metric_pk, months)
                     if counts is not None and counts.total:
-                        result.value = value_from_counts(metric, counts)
-                        result.sample_size = counts.total
-                        result.source = ANSWERS
-                result.small_sample = (
-                    result.sample_size is not None and result.sample_size < metric.small_sample
+                        value, sample = value_from_counts(metric, counts), counts.total
+                        source = ANSWERS
+                rows.append(
+                    Result(
+                        unit,
+                        metric,
+                        period,
+                        value,
+                        sample,
+                        sample is not None and sample < small,
+                        source,
+                        target,
+                    )
                 )
-                rows.append(result)
     return rows
 
 
@@ -395,6 +409,22 @@ class TargetBook:
                 return FoundTarget(found[1], pk, found[0])
         return None
 
+    def has_own(self, unit: int, metric: int) -> bool:
+        """Whether the unit has a target of its own for the metric (any date)."""
+        return (unit, metric) in self.targets
+
+    def value_on_line(self, line: list[int], metric: int, day: dt.date) -> Decimal | None:
+        """The value of `find_on_line` for a metric's id, None without a target."""
+        for pk in reversed(line):
+            found = None
+            for valid_from, value in self.targets.get((pk, metric), ()):
+                if valid_from > day:
+                    break
+                found = value
+            if found is not None:
+                return found
+        return None
+
     def target(self, unit: Unit, metric: Metric, period: Period) -> Decimal | None:
         found = self.find(unit, metric, period.end)
         return found.value if found else None
@@ -446,14 +476,18 @@ def latest_vs_target(
     none). Five queries: the metrics, then `results`."""
     metrics = list(Metric.objects.active())
     periods = periods_back(kind, today, lookback)
-    trends: dict[tuple[int, int], Trend] = {}
-    for result in results(units, metrics, periods):
-        trend = trends.setdefault(
-            (result.unit.pk, result.metric.pk), Trend(result.unit, result.metric)
-        )
-        if result.value is not None:  # periods come oldest first
-            trend.previous, trend.latest = trend.latest, result
-    return list(trends.values())
+    rows = results(units, metrics, periods)
+    step = len(periods)  # a unit's metric comes as a block of its periods, oldest first
+    trends = []
+    for index in range(0, len(rows), step):
+        block = rows[index : index + step]
+        trend = Trend(block[0].unit, block[0].metric)
+        figures = [result for result in block if result.value is not None]
+        if figures:
+            trend.latest = figures[-1]
+            trend.previous = figures[-2] if len(figures) > 1 else None
+        trends.append(trend)
+    return trends
 
 
 @dataclass
