@@ -881,13 +881,15 @@ class LeaderRow:
 class ProgressPoint:
     session: GameSession
     total: int
+    placement_points: int
     max_points: int
     rank: int
 
     @property
     def share(self) -> float:
-        """Placement points out of the possible (0–1): comparable across decks."""
-        return self.total / self.max_points if self.max_points else 0.0
+        """Placement points out of the possible (0–1): comparable across decks. The speed
+        bonus and the presentation points count in `total` and `rank`, not here."""
+        return self.placement_points / self.max_points if self.max_points else 0.0
 
 
 @dataclass
@@ -942,7 +944,11 @@ def team_progress(unit: Unit) -> dict[str, list[ProgressPoint]]:
         for score in boards[session.pk]:
             progress[score.team.name].append(
                 ProgressPoint(
-                    session=session, total=score.total, max_points=score.max_points, rank=score.rank
+                    session=session,
+                    total=score.total,
+                    placement_points=score.placement_points,
+                    max_points=score.max_points,
+                    rank=score.rank,
                 )
             )
     return dict(progress)

@@ -76,7 +76,5 @@ def test_the_game_pages_are_accessible_and_fit(browser, live_server, bob, alice,
         log_in(page, username, PASSWORD)
         for path in paths:
             problems += check(page, path)
-        page.goto("about:blank")
-        page.wait_for_timeout(300)
         page.context.close()
     assert not problems, "\n".join(problems)

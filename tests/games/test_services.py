@@ -251,6 +251,24 @@ def test_leaderboard_over_sessions(service_unit, bob, alice, dave):
     assert [result.rank for result in services.person_results(alice)] == [1, 1]
 
 
+def test_team_progress_shares_the_card_points_only(playing, teams, bob, alice):
+    """A timeline all right and submitted early: 40 of 40 card points and a speed bonus;
+    the total counts the bonus, the share does not (it would pass 100 %)."""
+    slots, cards = slots_and_cards(playing.deck)
+    now = playing.round_started_at + dt.timedelta(seconds=150)
+    for card, slot in zip(cards, slots, strict=True):
+        services.place(team=teams[0], user=alice, card=card, slot=slot, now=now)
+    services.submit(team=teams[0], user=alice, now=now)  # half the round left: bonus 5
+    services.reveal(playing, by=bob)
+    services.finish(playing, by=bob)
+    progress = services.team_progress(playing.unit)
+    [point] = progress[teams[0].name]
+    assert (point.placement_points, point.max_points, point.total) == (40, 40, 45)
+    assert point.share == 1.0
+    [other] = progress[teams[1].name]
+    assert (other.total, other.share) == (0, 0.0)
+
+
 def test_deck_from_a_journey(journey, handover, bob, alice):
     deck = services.deck_from_journey(journey=journey, by=bob)
     assert deck.slots.count() == journey.stages.count()

@@ -450,7 +450,9 @@ class GameProgressPointSerializer(serializers.Serializer):
     finished_at = serializers.DateTimeField(source="session.finished_at", allow_null=True)
     total = serializers.IntegerField()
     max_points = serializers.IntegerField(help_text=_("The placement points possible."))
-    share = serializers.FloatField(help_text=_("Total out of the placement points possible."))
+    share = serializers.FloatField(
+        help_text=_("Placement points out of the placement points possible (0–1).")
+    )
     rank = serializers.IntegerField()
 
 
