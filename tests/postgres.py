@@ -90,3 +90,55 @@ def _method(callable_object):
         return callable_object(self, *args, **kwargs)
 
     return method
+
+
+class Snapshot:
+    """The rows of a PostgreSQL test database (binary COPY of the tables that have rows)
+    and the values of its sequences."""
+
+    def __init__(self, tables: list[str], rows: dict[str, bytes], sequences: list[tuple]):
+        self.tables = tables
+        self.rows = rows
+        self.sequences = sequences
+
+
+def snapshot(connection) -> Snapshot:
+    quote = connection.ops.quote_name
+    tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
+    rows = {}
+    with connection.cursor() as cursor:
+        for table in _tables_with_rows(connection, tables):
+            with cursor.copy(f"COPY {quote(table)} TO STDOUT (FORMAT binary)") as copy:
+                rows[table] = b"".join(bytes(block) for block in copy)
+        cursor.execute(
+            "SELECT format('%I.%I', schemaname, sequencename), last_value"
+            " FROM pg_sequences WHERE schemaname = current_schema()"
+        )
+        sequences = cursor.fetchall()
+    return Snapshot(tables, rows, sequences)
+
+
+def restore(connection, copy: Snapshot) -> None:
+    """Put the database's rows and sequences back as they were in `copy`. Django's foreign
+    keys are deferred: they are checked once, at the commit."""
+    quote = connection.ops.quote_name
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        for table in _tables_with_rows(connection, copy.tables):
+            cursor.execute(f"DELETE FROM {quote(table)}")
+        for table, data in copy.rows.items():
+            with cursor.copy(f"COPY {quote(table)} FROM STDIN (FORMAT binary)") as writer:
+                writer.write(data)
+        if copy.sequences:
+            cursor.execute(
+                "SELECT "
+                + ", ".join(
+                    "setval(%s, %s, true)" if value is not None else "setval(%s, 1, false)"
+                    for _name, value in copy.sequences
+                ),
+                [
+                    item
+                    for name, value in copy.sequences
+                    for item in (name, value)
+                    if item is not None
+                ],
+            )
