@@ -31,6 +31,25 @@ from tests.factories import (
 )
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """pytest-django's own (a database per xdist worker), and on PostgreSQL commits that do
+    not wait for the disk (tests/postgres.py)."""
+    from tests.postgres import use_fast_commits
+
+    use_fast_commits()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_flush_on_postgresql():
+    """Transactional tests empty only the tables that have rows (tests/postgres.py)."""
+    from tests.postgres import patch_flush
+
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        patch_flush(monkeypatch)
+        yield
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _celery_eager():
     """Tasks run in the test's own process and raise their errors; the integration tests

@@ -8,9 +8,10 @@ database as always.
 
 `built_for_module` does the same for a module that builds only part of the demo itself.
 
-On SQLite the demo is built once per process (per xdist worker): the database is copied
-aside empty and with the demo (SQLite's backup API, milliseconds), and later modules get
-the copy instead of a new build. Other databases build it for each module.
+The demo is built once per process (per xdist worker): the database is copied aside
+empty and with the demo, and later modules get the copy instead of a new build. On SQLite
+the copy is SQLite's backup API; on PostgreSQL it is the rows of the tables that have rows
+(COPY, binary) and the sequences' values (tests/postgres.py). Either takes milliseconds.
 """
 
 import sqlite3
@@ -19,9 +20,12 @@ from contextlib import contextmanager
 from io import StringIO
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
+
+from tests import postgres
 
 # `make test` runs the suite with `--dist loadgroup`: the modules that read the demo carry
 # this mark, so they run on one xdist worker, which builds the demo once for all of them.
@@ -49,10 +53,10 @@ def _build() -> str:
 
 
 class _Copies:
-    """The test database's SQLite copies of this process: empty and with the demo."""
+    """The test database's copies of this process: empty and with the demo."""
 
-    empty: sqlite3.Connection | None = None
-    demo: sqlite3.Connection | None = None
+    empty: object | None = None
+    demo: object | None = None
     output = ""
 
 
@@ -62,29 +66,49 @@ def _copy(source: sqlite3.Connection, target: sqlite3.Connection | None = None):
     return target
 
 
+def _snapshot() -> object:
+    """A copy of the test database as it is now (SQLite or PostgreSQL)."""
+    if connection.vendor == "postgresql":
+        return postgres.snapshot(connection)
+    connection.ensure_connection()
+    return _copy(connection.connection)
+
+
+def _restore(copy: object) -> None:
+    """Put the test database back as it was when `copy` was taken."""
+    if connection.vendor == "postgresql":
+        postgres.restore(connection, copy)
+    else:
+        connection.ensure_connection()
+        _copy(copy, connection.connection)
+    # A flush in between (a transactional test) made content types with other ids.
+    ContentType.objects.clear_cache()
+
+
+def _copies_supported() -> bool:
+    return connection.vendor in ("sqlite", "postgresql")
+
+
 @contextmanager
 def demo_for_module(django_db_blocker) -> Iterator[str]:
     """Yield the demo command's output; the demo stays until the module ends."""
     with django_db_blocker.unblock():
-        if connection.vendor != "sqlite":
+        if not _copies_supported():
             output = _build()
+        elif _Copies.demo is None:
+            _Copies.empty = _snapshot()
+            _Copies.output = _build()
+            _Copies.demo = _snapshot()
+            output = _Copies.output
         else:
-            connection.ensure_connection()
-            database = connection.connection
-            if _Copies.demo is None:
-                _Copies.empty = _copy(database)
-                _Copies.output = _build()
-                _Copies.demo = _copy(database)
-            else:
-                _copy(_Copies.demo, database)
+            _restore(_Copies.demo)
             output = _Copies.output
     try:
         yield output
     finally:
         with django_db_blocker.unblock():
-            if connection.vendor == "sqlite" and _Copies.empty is not None:
-                connection.ensure_connection()
-                _copy(_Copies.empty, connection.connection)
+            if _copies_supported() and _Copies.empty is not None:
+                _restore(_Copies.empty)
             else:
                 call_command("flush", interactive=False, verbosity=0)
 
@@ -93,12 +117,9 @@ def demo_for_module(django_db_blocker) -> Iterator[str]:
 def built_for_module[T](django_db_blocker, build: Callable[[], T]) -> Iterator[T]:
     """Yield what `build()` returns; what it wrote to the database stays until the module
     ends (each test's own changes are rolled back as usual), then the database is as
-    before (on SQLite a copy taken before the build, elsewhere emptied)."""
+    before (a copy taken before the build)."""
     with django_db_blocker.unblock():
-        before = None
-        if connection.vendor == "sqlite":
-            connection.ensure_connection()
-            before = _copy(connection.connection)
+        before = _snapshot() if _copies_supported() else None
         with _test_settings():
             made = build()
     try:
@@ -106,7 +127,6 @@ def built_for_module[T](django_db_blocker, build: Callable[[], T]) -> Iterator[T
     finally:
         with django_db_blocker.unblock():
             if before is not None:
-                connection.ensure_connection()
-                _copy(before, connection.connection)
+                _restore(before)
             else:
                 call_command("flush", interactive=False, verbosity=0)
