@@ -111,23 +111,6 @@ class CatalogueQuestion(WithHelp):
         return self.text
 
 
-def optional_link(
-    to, verbose_name, *, related_name: str = "+", on_delete=models.SET_NULL, **options
-) -> models.ForeignKey:
-    """A link that may stay empty (null in the database, blank in forms); by default it
-    is emptied when the linked row is deleted and has no reverse accessor. The column
-    is the one the same `ForeignKey(...)` written out would make."""
-    return models.ForeignKey(
-        to,
-        verbose_name=verbose_name,
-        null=True,
-        blank=True,
-        on_delete=on_delete,
-        related_name=related_name,
-        **options,
-    )
-
-
 def part_of(to, verbose_name, *, related_name: str = "+") -> models.ForeignKey:
     """A required link to what the row belongs to: deleting that deletes the row (a
     card of its deck, a score of its presentation, a member of their team)."""

@@ -44,14 +44,22 @@ SCORE_RANGE = Q(value__gte=1, value__lte=5)  # the validators, held by the datab
 def players_activity(help_text) -> models.ForeignKey:
     """The competence activity where taking part in a game is recorded as evidence (a
     deck's default, a session's own)."""
-    return optional_link(CompetenceActivity, _("players' competence activity"), help_text=help_text)
+    return optional_link(
+        CompetenceActivity,
+        _("players' competence activity"),
+        related_name="+",
+        help_text=help_text,
+    )
 
 
 def facilitators_activity(help_text) -> models.ForeignKey:
     """The competence activity where leading a game is recorded (a deck's default, a
     session's own)."""
     return optional_link(
-        CompetenceActivity, _("facilitator's competence activity"), help_text=help_text
+        CompetenceActivity,
+        _("facilitator's competence activity"),
+        related_name="+",
+        help_text=help_text,
     )
 
 
@@ -437,7 +445,7 @@ class Placement(models.Model):
     team = part_of(Team, _("team"), related_name="placements")
     card = part_of(Card, _("card"), related_name="placements")
     slot = part_of(Slot, _("slot"), related_name="placements")
-    placed_by = optional_link(settings.AUTH_USER_MODEL, _("placed by"))
+    placed_by = optional_link(settings.AUTH_USER_MODEL, _("placed by"), related_name="+")
     placed_at = models.DateTimeField(_("placed"), auto_now=True)
     history = HistoricalRecords()
 
@@ -460,7 +468,7 @@ class Submission(models.Model):
         Team, verbose_name=_("team"), on_delete=models.CASCADE, related_name="submission"
     )
     submitted_at = models.DateTimeField(_("submitted"), default=timezone.now, editable=False)
-    submitted_by = optional_link(settings.AUTH_USER_MODEL, _("submitted by"))
+    submitted_by = optional_link(settings.AUTH_USER_MODEL, _("submitted by"), related_name="+")
     seconds_left = models.PositiveIntegerField(_("seconds left"), default=0)
     bonus = models.PositiveSmallIntegerField(_("speed bonus"), default=0)
     history = HistoricalRecords()
