@@ -506,7 +506,8 @@ def send_idea_to_backlog(*, presentation: Presentation, by) -> tuple[Item, bool]
         raise PermissionDenied(_("Only the team and the facilitator send the team's idea."))
     with transaction.atomic():
         presentation = (
-            Presentation.objects.select_for_update()
+            # Only the presentation's row: PostgreSQL locks no nullable side of a join.
+            Presentation.objects.select_for_update(of=("self",))
             .select_related("team__session", "backlog_item", "task_card")
             .get(pk=presentation.pk)
         )
