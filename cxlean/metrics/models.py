@@ -497,6 +497,13 @@ def may_see_survey_sources(user) -> bool:
     return user.is_authenticated and (is_coordinator(user) or sees_everything(user))
 
 
+def path_field(label, help_text, *, blank: bool = True) -> models.CharField:
+    """A survey source's path into a tool's JSON payload (cxlean/core/json_paths.py)."""
+    return models.CharField(
+        label, max_length=200, blank=blank, validators=[validate_path], help_text=help_text
+    )
+
+
 class SurveySourceQuerySet(UnitScopedQuerySet):
     def visible_to(self, user) -> SurveySourceQuerySet:
         if not may_see_survey_sources(user):
@@ -564,28 +571,21 @@ class SurveySource(UnitScoped):
     active = models.BooleanField(
         _("active"), default=True, help_text=_("An inactive source's webhooks are refused.")
     )
-    answers_path = models.CharField(
+    answers_path = path_field(
         _("path to the answers"),
-        max_length=200,
-        blank=True,
-        validators=[validate_path],
-        help_text=_(
+        _(
             "Where the list of answers is in the payload, e.g. data.responses. Empty: the "
             "payload is one answer, or a list of answers."
         ),
     )
-    id_path = models.CharField(
+    id_path = path_field(
         _("answer id"),
-        max_length=200,
-        validators=[validate_path],
-        help_text=_("The path to the answer's own id in the tool, e.g. response.id."),
+        _("The path to the answer's own id in the tool, e.g. response.id."),
+        blank=False,
     )
-    metric_path = models.CharField(
+    metric_path = path_field(
         _("metric"),
-        max_length=200,
-        blank=True,
-        validators=[validate_path],
-        help_text=_("The path to the metric (nps, csat or ces, or a value mapped below)."),
+        _("The path to the metric (nps, csat or ces, or a value mapped below)."),
     )
     metric = models.ForeignKey(
         Metric,
@@ -596,42 +596,29 @@ class SurveySource(UnitScoped):
         related_name="+",
         help_text=_("Every answer is of this metric (instead of a path to it)."),
     )
-    score_path = models.CharField(
+    score_path = path_field(
         _("score"),
-        max_length=200,
-        validators=[validate_path],
-        help_text=_("The path to the answer's score, e.g. response.nps.score."),
+        _("The path to the answer's score, e.g. response.nps.score."),
+        blank=False,
     )
-    unit_path = models.CharField(
+    unit_path = path_field(
         _("unit"),
-        max_length=200,
-        blank=True,
-        validators=[validate_path],
-        help_text=_("The path to the unit's code or id. Empty: the default unit."),
+        _("The path to the unit's code or id. Empty: the default unit."),
     )
-    touchpoint_path = models.CharField(
+    touchpoint_path = path_field(
         _("touchpoint"),
-        max_length=200,
-        blank=True,
-        validators=[validate_path],
-        help_text=_("The path to the touchpoint's id (or a value mapped below)."),
+        _("The path to the touchpoint's id (or a value mapped below)."),
     )
-    answered_at_path = models.CharField(
+    answered_at_path = path_field(
         _("answered at"),
-        max_length=200,
-        blank=True,
-        validators=[validate_path],
-        help_text=_(
+        _(
             "The path to when the customer answered: a date, a date and time, or Unix "
             "seconds. Empty: the day the answer arrives."
         ),
     )
-    comment_path = models.CharField(
+    comment_path = path_field(
         _("comment"),
-        max_length=200,
-        blank=True,
-        validators=[validate_path],
-        help_text=_("The path to the customer's free-text comment."),
+        _("The path to the customer's free-text comment."),
     )
     value_maps = models.JSONField(
         _("value maps"),
