@@ -211,6 +211,18 @@ class SessionPartAdmin(RoleAdmin):
         return self.has_change_permission(request, obj)
 
 
+# What the game's own steps set: read, never edited, in the admin.
+SESSION_PROGRESS = (
+    "join_code",
+    "code_expires_at",
+    "round_started_at",
+    "round_ends_at",
+    "revealed_at",
+    "finished_at",
+    "credited_at",
+)
+
+
 @admin.register(GameSession)
 class GameSessionAdmin(RoleAdmin):
     list_display = ["__str__", "unit", "deck", "facilitator_name", "status", "scheduled_for"]
@@ -218,16 +230,7 @@ class GameSessionAdmin(RoleAdmin):
     list_select_related = ["unit", "deck", "facilitator"]
     search_fields = ["title", "unit__name", "deck__title_sv", "deck__title_en"]
     autocomplete_fields = ["facilitator"]
-    readonly_fields = [
-        "status",
-        "join_code",
-        "code_expires_at",
-        "round_started_at",
-        "round_ends_at",
-        "revealed_at",
-        "finished_at",
-        "credited_at",
-    ]
+    readonly_fields = ["status", *SESSION_PROGRESS]
     fieldsets = [
         (None, {"fields": ["title", "unit", "deck", "facilitator", "scheduled_for", "status"]}),
         (
@@ -237,17 +240,7 @@ class GameSessionAdmin(RoleAdmin):
         (_("Competence"), {"fields": ["evidence_activity", "lead_activity"]}),
         (
             _("Progress"),
-            {
-                "fields": [
-                    "join_code",
-                    "code_expires_at",
-                    "round_started_at",
-                    "round_ends_at",
-                    "revealed_at",
-                    "finished_at",
-                    "credited_at",
-                ]
-            },
+            {"fields": SESSION_PROGRESS},
         ),
     ]
     inlines = [TeamInline]
