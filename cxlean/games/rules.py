@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from cxlean.competence.models import Goal
-from cxlean.games.models import Deck, GameSession, Presentation, Team, TeamMember
+from cxlean.games.models import Deck, GameSession, Presentation, SessionStatus, Team, TeamMember
 from cxlean.org.roles import (
     coordinates_unit,
     is_coordinator,
@@ -102,6 +102,12 @@ def may_send_to_backlog(user, presentation: Presentation) -> bool:
     """Whoever runs the session, or a member of the presenting team."""
     session = presentation.team.session
     return may_run(user, session) or may_act_for(user, presentation.team)
+
+
+def may_write_idea(user, presentation: Presentation) -> bool:
+    """Those who may send the idea, until the game has finished."""
+    finished = presentation.team.session.status == SessionStatus.FINISHED
+    return not finished and may_send_to_backlog(user, presentation)
 
 
 def may_edit_deck(user, deck: Deck) -> bool:

@@ -465,6 +465,8 @@ def start_presentations(session: GameSession, *, by) -> list[Presentation]:
 def write_idea(*, presentation: Presentation, user, idea: str) -> Presentation:
     if not rules.may_send_to_backlog(user, presentation):
         raise PermissionDenied(_("Only the team and the facilitator write the team's idea."))
+    if not rules.may_write_idea(user, presentation):
+        raise ValidationError({"idea": _("The game has finished: its ideas stay as they are.")})
     with transaction.atomic():
         sent = (
             Presentation.objects.select_for_update()

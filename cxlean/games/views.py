@@ -766,7 +766,7 @@ def presentations(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 my_score=mine.get(presentation.pk),
                 may_score=session.status == SessionStatus.PRESENTATION
                 and rules.may_score(user, presentation),
-                may_write=may_send and session.status != SessionStatus.FINISHED,
+                may_write=rules.may_write_idea(user, presentation),
                 may_send=may_send,
                 score_form=ScoreForm(
                     initial={"value": mine.get(presentation.pk)}, prefix=f"p{presentation.pk}"

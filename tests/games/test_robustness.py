@@ -288,3 +288,27 @@ def test_rewriting_a_sent_idea_is_a_400_on_idea_through_the_api(sent_idea, alice
     )
     assert response.status_code == 400
     assert "idea" in response.json()
+
+
+# --- the idea once the game has finished -----------------------------------------------------
+
+
+def test_an_idea_is_not_rewritten_after_the_game_has_finished(playing, bob, alice, teams):
+    services.reveal(playing, by=bob)
+    services.start_presentations(playing, by=bob)
+    presentation = teams[0].presentation
+    services.write_idea(presentation=presentation, user=alice, idea="Call back instead of a queue")
+    services.finish(playing, by=bob)
+    presentation.refresh_from_db()
+    with pytest.raises(ValidationError) as refused:
+        services.write_idea(presentation=presentation, user=alice, idea="Something else")
+    assert "has finished" in refused.value.message_dict["idea"][0]
+    response = api_client(alice).patch(
+        reverse("game-presentation-detail", args=[presentation.pk]),
+        {"idea": "Something else"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "has finished" in response.json()["idea"][0]
+    presentation.refresh_from_db()
+    assert presentation.idea == "Call back instead of a queue"
