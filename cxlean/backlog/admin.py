@@ -21,7 +21,6 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, cast
-from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin, messages
@@ -47,6 +46,7 @@ from cxlean.backlog.models import (
     improvement_from_feedback,
     may_submit,
 )
+from cxlean.core.links import address
 from cxlean.core.names import display_name
 from cxlean.journeys import admin as journeys_admin
 from cxlean.journeys.models import Feedback
@@ -369,8 +369,10 @@ class UnitBacklog:
         return round(statistics.median(self.lead_days)) if self.lead_days else None
 
     def link(self, **filters: str) -> str:
-        query = urlencode({UnitTreeFilter.parameter_name: self.unit.pk, **filters})
-        return f"{reverse('admin:backlog_item_changelist')}?{query}"
+        return address(
+            "admin:backlog_item_changelist",
+            **{UnitTreeFilter.parameter_name: self.unit.pk, **filters},
+        )
 
     def status_figures(self) -> list[Figure]:
         return [

@@ -25,15 +25,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
-from urllib.parse import urlencode
 
 from django.db.models import QuerySet
-from django.urls import NoReverseMatch, reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cxlean.backlog.admin import UnitBacklog, backlog_by_unit
 from cxlean.competence.coverage import UnitCoverage, coverage_by_unit
+from cxlean.core.links import address, admin_address
 from cxlean.insights.charts import Spark, sparkline
 from cxlean.insights.charts import figure as chart_figure
 from cxlean.insights.evidence import BAD, Indicator, evidence_by_unit
@@ -68,15 +67,6 @@ def twelve_months_before(day: dt.date) -> dt.date:
         return day.replace(year=day.year - 1) + dt.timedelta(days=1)
     except ValueError:  # 29 February
         return dt.date(day.year - 1, 3, 1)
-
-
-def admin_url(name: str, *args, **filters) -> str:
-    """An admin page's address ("" when that admin is not there), with list filters."""
-    try:
-        url = reverse(f"admin:{name}", args=args)
-    except NoReverseMatch:
-        return ""
-    return f"{url}?{urlencode(filters)}" if filters else url
 
 
 # --- maturity ------------------------------------------------------------------------------
@@ -204,11 +194,11 @@ class PlanRow:
 
     @property
     def url(self) -> str:
-        return admin_url("plans_plan_change", self.plan.pk)
+        return admin_address("plans_plan_change", self.plan.pk)
 
     @property
     def late_url(self) -> str:
-        return admin_url(
+        return admin_address(
             "plans_activity_changelist",
             phase__plan__id__exact=self.plan.pk,
             status__in=",".join(Activity.OPEN_STATUSES),
@@ -292,10 +282,13 @@ def figure(value: Decimal | None) -> str:
     return "–" if value is None else chart_figure(value)
 
 
-def metrics_by_unit(units: list[Unit], today: dt.date) -> dict[int, list[MetricLine]]:
-    """Five queries: the metrics and `results` over the last twelve months."""
+def metrics_by_unit(
+    units: list[Unit], today: dt.date, counting: list[Unit] | None = None
+) -> dict[int, list[MetricLine]]:
+    """Five queries: the metrics and `results` over the last twelve months (the answers
+    of `counting` count in the units above them, as there)."""
     lines: dict[int, list[MetricLine]] = defaultdict(list)
-    for trend in latest_vs_target(Unit.objects.filter(pk__in=[u.pk for u in units]), today):
+    for trend in latest_vs_target(units, today, counting=counting):
         if trend.latest is not None:
             lines[trend.unit.pk].append(MetricLine(trend))
     return lines
@@ -321,24 +314,24 @@ class UnitOverview:
 
     @cached_property
     def url(self) -> str:
-        return reverse("admin:insights_unit", args=[self.unit.pk])
+        return address("admin:insights_unit", self.unit.pk)
 
     @cached_property
     def assessments_url(self) -> str:
-        return admin_url("maturity_assessment_changelist", unit__id__exact=self.unit.pk)
+        return admin_address("maturity_assessment_changelist", unit__id__exact=self.unit.pk)
 
     @cached_property
     def latest_url(self) -> str:
         latest = self.maturity.latest
-        return admin_url("maturity_assessment_change", latest.pk) if latest else ""
+        return admin_address("maturity_assessment_change", latest.pk) if latest else ""
 
     @cached_property
     def plans_url(self) -> str:
-        return admin_url("plans_plan_changelist", unit__id__exact=self.unit.pk)
+        return admin_address("plans_plan_changelist", unit__id__exact=self.unit.pk)
 
     @cached_property
     def metrics_url(self) -> str:
-        return admin_url("metrics_measurement_changelist", unit__id__exact=self.unit.pk)
+        return admin_address("metrics_measurement_changelist", unit__id__exact=self.unit.pk)
 
     @property
     def attention(self) -> list[Indicator]:
@@ -353,6 +346,12 @@ class Sections:
     """Whether the per-unit rows have anything to show in the optional sections."""
 
     rows: list[UnitOverview]
+    in_scope: int
+
+    @property
+    def top_levels_only(self) -> bool:
+        """Whether the rows keep to the top levels of the units (see `ROW_LIMIT`)."""
+        return len(self.rows) < self.in_scope
 
     @property
     def has_plans(self) -> bool:
@@ -370,15 +369,15 @@ class Sections:
 
     @property
     def coverage_url(self) -> str:
-        return admin_url("competence_coverage")
+        return admin_address("competence_coverage")
 
     @property
     def backlog_url(self) -> str:
-        return admin_url("backlog_by_unit")
+        return admin_address("backlog_by_unit")
 
     @property
     def cadence_url(self) -> str:
-        return admin_url("gemba_cadence")
+        return admin_address("gemba_cadence")
 
 
 @dataclass
@@ -387,6 +386,9 @@ class Dashboard(Sections):
     start: dt.date
     dimensions: list[Dimension]
     rows: list[UnitOverview]
+    in_scope: int = 0  # the units whose figures count in the rows
+    levels: int = 0  # the levels of the tree in the rows, of
+    all_levels: int = 0
 
     @property
     def moved(self) -> list[UnitOverview]:
@@ -418,22 +420,57 @@ class Dashboard(Sections):
         return sum(1 for row in self.rows if row.maturity.latest)
 
 
-def build_dashboard(units: QuerySet[Unit], today: dt.date) -> Dashboard:
+# A per-unit table lists at most this many units: beyond it, the top levels of the tree
+# that fit (at least one). Each row counts all the units below it and leads to the
+# unit's page, which shows the next levels; `everything` lists every unit.
+ROW_LIMIT = 50
+
+
+def levels_of(units: list[Unit]) -> dict[int, int]:
+    """unit id -> its level among `units`: how many of them are above it (0: a top)."""
+    ids = {unit.pk for unit in units}
+    return {unit.pk: sum(1 for above in unit.line[:-1] if above in ids) for unit in units}
+
+
+def top_levels(units: list[Unit], limit: int | None) -> tuple[list[Unit], int, int]:
+    """The units of the top levels that together fit within `limit` rows (at least the
+    top level; all with no limit), how many levels that is, and of how many."""
+    if not units:
+        return [], 0, 0
+    level = levels_of(units)
+    deepest = max(level.values()) + 1
+    shown = deepest
+    if limit is not None:
+        per_level = [0] * deepest
+        for value in level.values():
+            per_level[value] += 1
+        shown, rows = 1, per_level[0]
+        while shown < deepest and rows + per_level[shown] <= limit:
+            rows += per_level[shown]
+            shown += 1
+    return [unit for unit in units if level[unit.pk] < shown], shown, deepest
+
+
+def build_dashboard(units: QuerySet[Unit], today: dt.date, everything: bool = False) -> Dashboard:
+    """The dashboard of `units`: the top levels that fit within `ROW_LIMIT` rows, or
+    every unit with `everything`."""
     with shared_answer_counts():  # the evidence and the metric table read them once
-        return dashboard_of(list(units.order_by("path")), today)
+        return dashboard_of(list(units.order_by("path")), today, None if everything else ROW_LIMIT)
 
 
-def dashboard_of(units: list[Unit], today: dt.date) -> Dashboard:
+def dashboard_of(units: list[Unit], today: dt.date, limit: int | None = None) -> Dashboard:
     start = twelve_months_before(today)
     if not units:
         return Dashboard(today, start, [], [])
+    shown, levels, all_levels = top_levels(units, limit)
     unit_qs = Unit.objects.filter(pk__in=[unit.pk for unit in units])
-    maturity, dimensions = maturity_by_unit(units)
-    evidence = evidence_by_unit(unit_qs, start, today, today)
-    plans = plans_by_unit(units, start, today)
-    coverage = {row.unit.pk: row for row in coverage_by_unit(units, today)}
+    maturity, dimensions = maturity_by_unit(shown)
+    every_coverage = coverage_by_unit(units, today)
+    evidence = evidence_by_unit(unit_qs, start, today, today, shown, every_coverage)
+    plans = plans_by_unit(shown, start, today)
+    coverage = {row.unit.pk: row for row in every_coverage}
     backlog = {row.unit.pk: row for row in backlog_by_unit(unit_qs, today)}
-    metrics = metrics_by_unit(units, today)
+    metrics = metrics_by_unit(shown, today, counting=units)
     top = min(unit.depth for unit in units)
     rows = [
         UnitOverview(
@@ -446,9 +483,9 @@ def dashboard_of(units: list[Unit], today: dt.date) -> Dashboard:
             backlog=backlog[unit.pk],
             metrics=metrics.get(unit.pk, []),
         )
-        for unit in units
+        for unit in shown
     ]
-    return Dashboard(today, start, dimensions, rows)
+    return Dashboard(today, start, dimensions, rows, len(units), levels, all_levels)
 
 
 # --- a unit's page -------------------------------------------------------------------------
@@ -489,22 +526,30 @@ class UnitPage(Sections):
     metrics: list[MetricHistory]
     start: dt.date
     today: dt.date
+    in_scope: int = 0
+    levels: int = 0
+    all_levels: int = 0
 
     @property
     def rows(self) -> list[UnitOverview]:  # type: ignore[override]  # Sections only reads it
         return [self.overview, *self.subunits]
 
 
-def build_unit_page(unit: Unit, scope: QuerySet[Unit], today: dt.date) -> UnitPage:
-    """The unit with its sub-units within `scope`: the dashboard's figures, every
-    completed assessment of the unit, and its metrics over the last twelve months."""
+def build_unit_page(
+    unit: Unit, scope: QuerySet[Unit], today: dt.date, everything: bool = False
+) -> UnitPage:
+    """The unit with its sub-units within `scope` (the levels below it that fit, as on
+    the dashboard): the dashboard's figures, every completed assessment of the unit,
+    and its metrics over the last twelve months."""
     with shared_answer_counts():  # read once for the evidence and both metric tables
-        return unit_page_of(unit, scope, today)
+        return unit_page_of(unit, scope, today, everything)
 
 
-def unit_page_of(unit: Unit, scope: QuerySet[Unit], today: dt.date) -> UnitPage:
-    units = scope.filter(path__startswith=unit.path)
-    dashboard = build_dashboard(units, today)
+def unit_page_of(unit: Unit, scope: QuerySet[Unit], today: dt.date, everything: bool) -> UnitPage:
+    units = list(scope.filter(path__startswith=unit.path))
+    dashboard = build_dashboard(
+        Unit.objects.filter(pk__in=[u.pk for u in units]), today, everything
+    )
     assessments = list(
         Assessment.objects.filter(unit=unit).completed().order_by("assessed_on", "pk")
     )
@@ -518,9 +563,12 @@ def unit_page_of(unit: Unit, scope: QuerySet[Unit], today: dt.date) -> UnitPage:
         assessments=assessments,
         history=maturity_history(assessments, scores, model),
         months=months,
-        metrics=metric_history(unit, [row.unit for row in dashboard.rows], months),
+        metrics=metric_history(unit, [row.unit for row in dashboard.rows], months, units),
         start=dashboard.start,
         today=today,
+        in_scope=dashboard.in_scope,
+        levels=dashboard.levels,
+        all_levels=dashboard.all_levels,
     )
 
 
@@ -552,13 +600,16 @@ def maturity_history(assessments, scores: dict[int, Scores], model) -> list[Dime
     return history
 
 
-def metric_history(unit: Unit, units: list[Unit], months: list[Period]) -> list[MetricHistory]:
+def metric_history(
+    unit: Unit, units: list[Unit], months: list[Period], counting: list[Unit]
+) -> list[MetricHistory]:
     """Five queries: the active metrics and `results` for the unit with its sub-units
-    (their answers count in the unit's figures)."""
+    (the answers of `counting` count in the unit's figures; `units`: those of the
+    dashboard's rows, whose results the evidence worked out already)."""
     metrics = list(Metric.objects.active())
     if not metrics:
         return []
-    mine = [r for r in results(units, metrics, months) if r.unit.pk == unit.pk]
+    mine = [r for r in results(units, metrics, months, counting=counting) if r.unit.pk == unit.pk]
     history = []
     for metric in metrics:
         row = [r for r in mine if r.metric.pk == metric.pk]

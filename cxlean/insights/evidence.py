@@ -33,18 +33,17 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from urllib.parse import urlencode
 
 from django.db.models import Count, Min, Q, QuerySet
 from django.db.models.functions import TruncDate
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cxlean.backlog.models import Item, Status, StatusChange
-from cxlean.competence.coverage import coverage_by_unit
+from cxlean.competence.coverage import UnitCoverage, coverage_by_unit
+from cxlean.core.links import admin_address
 from cxlean.gemba.models import Walk, WalkStatus, local_zone
 from cxlean.gemba.reports import local_midnight
 from cxlean.metrics.models import Metric, PeriodKind
@@ -93,25 +92,37 @@ def unit_evidence(unit: Unit, start: dt.date, end: dt.date, today: dt.date) -> l
 
 
 def evidence_by_unit(
-    units: QuerySet[Unit], start: dt.date, end: dt.date, today: dt.date
+    units: QuerySet[Unit],
+    start: dt.date,
+    end: dt.date,
+    today: dt.date,
+    shown: Sequence[Unit] | None = None,
+    coverage: Sequence[UnitCoverage] | None = None,
 ) -> dict[int, list[Indicator]]:
-    """unit id -> its indicators for [start, end]; see the module's documentation."""
-    by_span = evidence_by_span(units, [(start, end)], today)
+    """unit id -> its indicators for [start, end]; see the module's documentation.
+    With `shown`, only those units' indicators (all of `units` still count in them);
+    `coverage`: `coverage_by_unit` of the units on `today`, when the caller has it."""
+    known = {today: coverage} if coverage is not None else None
+    by_span = evidence_by_span(units, [(start, end)], today, shown, known)
     return {unit_id: spans[0] for unit_id, spans in by_span.items()}
 
 
 def evidence_by_span(
-    units: QuerySet[Unit], spans: Sequence[Span], today: dt.date
+    units: QuerySet[Unit],
+    spans: Sequence[Span],
+    today: dt.date,
+    shown: Sequence[Unit] | None = None,
+    coverage: dict[dt.date, Sequence[UnitCoverage]] | None = None,
 ) -> dict[int, list[list[Indicator]]]:
-    """unit id -> for each span (in the order given) the unit's indicators. The queries
-    do not grow with the number of units, and grow with the spans only for the Green
-    Card coverage (five a distinct end date)."""
+    """unit id -> for each span (in the order given) the unit's indicators (the units
+    `shown`, by default all). The queries do not grow with the number of units, and
+    grow with the spans only for the Green Card coverage (five a distinct end date)."""
     listed = list(units.order_by("path"))
     if not listed or not spans:
         return {unit.pk: [[] for _span in spans] for unit in listed}
-    tree = Tree(listed)
+    tree = Tree(listed, shown)
     columns = [
-        green_card_coverage(tree, spans, today),
+        green_card_coverage(tree, spans, today, coverage or {}),
         rollout_progress(tree, spans),
         *backlog_throughput(tree, spans),
         gemba_cadence(tree, spans),
@@ -119,17 +130,20 @@ def evidence_by_span(
     ]
     return {
         unit.pk: [[column[unit.pk][index] for column in columns] for index in range(len(spans))]
-        for unit in listed
+        for unit in tree.shown
     }
 
 
 class Tree:
-    """The units asked for and, for each, the rows among them its figures count in."""
+    """The units whose figures count (`units`), the units to show (`shown`, by default
+    all) and, for each unit, the shown units its figures count in."""
 
-    def __init__(self, units: list[Unit]) -> None:
+    def __init__(self, units: list[Unit], shown: Sequence[Unit] | None = None) -> None:
         self.units = units
-        ids = {unit.pk for unit in units}
-        self.lines = {unit.pk: [a for a in unit.line if a in ids] for unit in units}
+        chosen = set(units if shown is None else shown)
+        self.shown = [unit for unit in units if unit in chosen]
+        rows = {unit.pk for unit in self.shown}
+        self.lines = {unit.pk: [a for a in unit.line if a in rows] for unit in units}
 
     def roll_up(self, pairs) -> dict[int, list]:
         """(unit id, value) pairs -> unit id -> the values of it and its sub-units."""
@@ -157,22 +171,24 @@ def percent_text(value: int) -> str:
 
 
 def admin_list(name: str, **filters) -> str:
-    url = reverse(f"admin:{name}_changelist")
-    return f"{url}?{urlencode(filters)}" if filters else url
+    return admin_address(f"{name}_changelist", **filters)
 
 
 # --- Green Card coverage -------------------------------------------------------------------
 
 
-def green_card_coverage(tree: Tree, spans: Sequence[Span], today: dt.date) -> dict:
+def green_card_coverage(
+    tree: Tree, spans: Sequence[Span], today: dt.date, known: dict[dt.date, Sequence]
+) -> dict:
     label = _("Green Card coverage")
-    url = reverse("admin:competence_coverage")
+    url = admin_address("competence_coverage")
     as_of = {min(end, today) for _start, end in spans}
     coverage = {
-        day: {row.unit.pk: row for row in coverage_by_unit(tree.units, day)} for day in as_of
+        day: {row.unit.pk: row for row in known.get(day) or coverage_by_unit(tree.units, day)}
+        for day in as_of
     }
     column: dict[int, list[Indicator]] = {}
-    for unit in tree.units:
+    for unit in tree.shown:
         column[unit.pk] = []
         for _start, end in spans:
             row = coverage[min(end, today)][unit.pk]
@@ -237,7 +253,7 @@ def rollout_progress(tree: Tree, spans: Sequence[Span]) -> dict:
     )
     rolled = tree.roll_up((unit_id, rest) for unit_id, *rest in counts)
     column: dict[int, list[Indicator]] = {}
-    for unit in tree.units:
+    for unit in tree.shown:
         url = admin_list("plans_plan", unit__id__exact=unit.pk)
         column[unit.pk] = [
             rollout_indicator(label, url, rolled.get(unit.pk, []), start, end)
@@ -311,7 +327,7 @@ def backlog_throughput(tree: Tree, spans: Sequence[Span]) -> tuple[dict, dict]:
     )
     throughput: dict[int, list[Indicator]] = {}
     lead_time: dict[int, list[Indicator]] = {}
-    for unit in tree.units:
+    for unit in tree.shown:
         throughput[unit.pk], lead_time[unit.pk] = [], []
         since = min(began[unit.pk]) if began.get(unit.pk) else None
         for start, end in spans:
@@ -386,7 +402,7 @@ def gemba_cadence(tree: Tree, spans: Sequence[Span]) -> dict:
     )
     rolled = tree.roll_up((unit_id, rest) for unit_id, *rest in counts)
     column: dict[int, list[Indicator]] = {}
-    for unit in tree.units:
+    for unit in tree.shown:
         column[unit.pk] = []
         for start, end in spans:
             url = admin_list(
@@ -442,11 +458,11 @@ def metrics_on_target(tree: Tree, spans: Sequence[Span]) -> dict:
         }
     )
     found: dict[tuple[int, int], list[Result]] = defaultdict(list)
-    for result in results(tree.units, metrics, periods) if metrics else []:
+    for result in results(tree.shown, metrics, periods, counting=tree.units) if metrics else []:
         if result.value is not None:
             found[(result.unit.pk, result.metric.pk)].append(result)
     column: dict[int, list[Indicator]] = {}
-    for unit in tree.units:
+    for unit in tree.shown:
         url = metric_list_url(unit)
         column[unit.pk] = []
         for start, end in spans:
@@ -478,10 +494,7 @@ def periods_within(kind: str, start: dt.date, end: dt.date) -> list[Period]:
 
 def metric_list_url(unit: Unit) -> str:
     """The unit's measurements in the admin (nothing while the metrics admin is missing)."""
-    try:
-        return admin_list("metrics_measurement", unit__id__exact=unit.pk)
-    except NoReverseMatch:
-        return ""
+    return admin_list("metrics_measurement", unit__id__exact=unit.pk)
 
 
 def metric_indicator(label: str, url: str, trends: list[Trend]) -> Indicator:

@@ -178,19 +178,59 @@ def results(
     metrics: Sequence[Metric],
     periods: Sequence[Period],
     touchpoint=None,
+    counting: Sequence[Unit] | None = None,
 ) -> list[Result]:
     """One Result per unit × metric × period (units in tree order, then the metrics
     and periods in the order given); see the module's documentation. With a
     `touchpoint`, only its answers and the figures entered for it. Four queries: the
-    units, the answer counts, the entered figures and the targets."""
+    units, the answer counts, the entered figures and the targets.
+
+    A unit's answers count in its own figures and in those of the units above it among
+    `counting` (by default the units asked for): a page can ask for a few units' figures
+    while the answers of all the units below them count in."""
     unit_list = sorted(units, key=lambda unit: unit.path)
     metrics, periods = list(metrics), list(periods)
     if not unit_list or not metrics or not periods:
         return []
+    below = unit_list if counting is None else sorted({*unit_list, *counting}, key=path_of)
+    shared = _shared_counts.get()
+    if shared is None:
+        return work_out(unit_list, metrics, periods, touchpoint, below)
+    # In a shared block, each unit × metric × period is worked out once.
+    key = (
+        "results",
+        tuple(unit.pk for unit in unit_list),
+        tuple(unit.pk for unit in below),
+        tuple(metric.pk for metric in metrics),
+        getattr(touchpoint, "pk", touchpoint),
+    )
+    known: dict = shared.setdefault(key, {})
+    missing = [period for period in dict.fromkeys(periods) if period not in known]
+    if missing:
+        rows = work_out(unit_list, metrics, missing, touchpoint, below)
+        for index, period in enumerate(missing):
+            known[period] = rows[index :: len(missing)]
+    # Each period's rows run unit by unit, metric by metric: interleave them again.
+    by_period = [known[period] for period in periods]
+    return [row for cells in zip(*by_period, strict=True) for row in cells]
+
+
+def path_of(unit: Unit) -> str:
+    return unit.path
+
+
+def work_out(
+    unit_list: list[Unit],
+    metrics: list[Metric],
+    periods: list[Period],
+    touchpoint,
+    below: list[Unit],
+) -> list[Result]:
+    """`results` for units in tree order: the four queries and the figures."""
     first = min(period.start for period in periods)
     last = max(period.end for period in periods)
 
-    answers = answer_counts(unit_list, metrics, periods, first, last, touchpoint)
+    answers = answer_counts(unit_list, metrics, periods, first, last, touchpoint, below)
     entered = entered_figures(unit_list, metrics, periods, touchpoint)
     targets = TargetBook(unit_list, metrics, last)
 
@@ -249,7 +289,8 @@ _shared_counts: ContextVar[dict | None] = ContextVar("shared_answer_counts", def
 def shared_answer_counts() -> Iterator[None]:
     """Within the block, `results` calls over the same units, metrics and touchpoint read
     the answers once: a call whose months lie within an earlier call's reuses its counts
-    (the admin dashboard asks for the evidence's months, then for the metric table's)."""
+    (the admin dashboard asks for the evidence's months, then for the metric table's),
+    and a period already worked out for them is not worked out again (no query)."""
     if _shared_counts.get() is not None:  # an enclosing block shares already
         yield
         return
@@ -260,19 +301,22 @@ def shared_answer_counts() -> Iterator[None]:
         _shared_counts.reset(token)
 
 
-def answer_counts(units, metrics, periods, first, last, touchpoint) -> AnswerCounts:
+def answer_counts(units, metrics, periods, first, last, touchpoint, below=None) -> AnswerCounts:
     """(unit, metric, month) -> `Tally`, one query of the monthly roll-ups
     (`AnswerRollup`), never of the raw answers (none when a `shared_answer_counts` block
     already read them). A unit's tally holds its own answers and those of its sub-units
     among `units`, added up by the database: one row per unit, metric and month, however
-    many answers and scores there are."""
+    many answers and scores there are. With `below`, the answers of those units count
+    in the units above them among `units` too."""
     survey = [metric for metric in metrics if metric.is_survey]
     counts: AnswerCounts = {}
     if not survey:
         return counts
     shared = _shared_counts.get()
+    below = units if below is None else below
     key = (
         tuple(sorted(unit.pk for unit in units)),
+        tuple(sorted(unit.pk for unit in below)),
         tuple(sorted(metric.pk for metric in survey)),
         getattr(touchpoint, "pk", touchpoint),
     )
@@ -281,7 +325,7 @@ def answer_counts(units, metrics, periods, first, last, touchpoint) -> AnswerCou
         if read_first <= first and last <= read_last:
             return read  # months outside the periods asked for are never summed
     with connection.cursor() as cursor:
-        cursor.execute(*tally_query(units, survey, first, last, touchpoint))
+        cursor.execute(*tally_query(units, survey, first, last, touchpoint, below))
         for unit, metric, month, *tally in cursor.fetchall():
             if isinstance(month, str):  # SQLite
                 month = dt.date.fromisoformat(month)
@@ -291,16 +335,18 @@ def answer_counts(units, metrics, periods, first, last, touchpoint) -> AnswerCou
     return counts
 
 
-def tally_query(units, survey: list[Metric], first, last, touchpoint) -> tuple[str, list]:
+def tally_query(
+    units, survey: list[Metric], first, last, touchpoint, below=None
+) -> tuple[str, list]:
     """The SQL of `answer_counts`: the roll-ups of `units` and the units below them
-    (joined to the pairs unit -> each unit it counts in), summed by counting unit,
-    metric and month."""
-    by_pk = {unit.pk: unit for unit in units}
+    among `below` (joined to the pairs unit -> each unit it counts in), summed by
+    counting unit, metric and month."""
+    asked = {unit.pk for unit in units}
     pairs = ", ".join(
-        f"({int(pk)}, {int(above)})"
-        for pk, unit in by_pk.items()
+        f"({int(unit.pk)}, {int(above)})"
+        for unit in (units if below is None else below)
         for above in unit.line
-        if above in by_pk
+        if above in asked
     )
     params: list = []
     satisfied = []
@@ -470,13 +516,14 @@ def latest_vs_target(
     today: dt.date,
     kind: str = PeriodKind.MONTH,
     lookback: int = 12,
+    counting: Sequence[Unit] | None = None,
 ) -> list[Trend]:
     """Per unit (tree order) and active metric: the latest of the last `lookback`
     periods that has a figure, and the one with a figure before it (None when there is
-    none). Five queries: the metrics, then `results`."""
+    none). Five queries: the metrics, then `results` (`counting` as there)."""
     metrics = list(Metric.objects.active())
     periods = periods_back(kind, today, lookback)
-    rows = results(units, metrics, periods)
+    rows = results(units, metrics, periods, counting=counting)
     step = len(periods)  # a unit's metric comes as a block of its periods, oldest first
     trends = []
     for index in range(0, len(rows), step):

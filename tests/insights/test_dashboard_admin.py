@@ -240,3 +240,114 @@ def test_the_charts_scale_with_their_viewbox_in_swedish_too(review, maria, as_us
     assert circles
     assert all("," not in x + y for x, y in circles)
     assert 'viewBox="0 0 240 72"' in html
+
+
+# --- a large tree: the top levels that fit, each counting the units below it -------------
+
+
+def figures_of(row) -> tuple:
+    """What a dashboard row shows, to compare the same unit in two views."""
+    return (
+        row.maturity.overall,
+        [(i.key, i.display, i.detail, i.tone) for i in row.evidence],
+        [plan.plan.pk for plan in row.plans],
+        (row.coverage.people, row.coverage.people_with_roles, row.coverage.certified),
+        dict(row.backlog.by_status),
+        [(line.metric.pk, line.latest.value, line.latest.sample_size) for line in row.metrics],
+    )
+
+
+@pytest.fixture
+def below_the_top(review, nps, service_team, company):
+    """Team Chatt's own answers and improvement, which count in the units above it."""
+    from django.utils import timezone
+
+    from tests.metrics.conftest import answers
+
+    answers(nps, service_team, timezone.localdate().replace(day=1), 10, 9, 9, 3)
+    ItemFactory(unit=service_team)
+
+
+def test_a_tree_larger_than_the_tables_shows_its_top_levels(
+    below_the_top, maria, as_user, monkeypatch
+):
+    monkeypatch.setattr("cxlean.insights.dashboard.ROW_LIMIT", 3)
+    response = as_user(maria).get(INDEX, language="en")
+    dashboard = response.context["dashboard"]
+    assert [row.unit.name for row in dashboard.rows] == ["Företaget", "Kundservice", "Försäljning"]
+    html = response.content.decode()
+    assert "The tables show the top 2 levels of the tree: 3 of 4 units" in html
+    assert 'href="?units=all">Show all 4 units</a>' in html
+
+    everything = as_user(maria).get(INDEX, {"units": "all"}, language="en")
+    every_row = {row.unit.pk: row for row in everything.context["dashboard"].rows}
+    assert [row.unit.name for row in every_row.values()] == [
+        "Företaget",
+        "Kundservice",
+        "Team Chatt",
+        "Försäljning",
+    ]
+    assert "Show only the top levels of the tree" in everything.content.decode()
+    for row in dashboard.rows:  # the units below count as when they are shown
+        assert figures_of(row) == figures_of(every_row[row.unit.pk])
+    company = dashboard.rows[0]
+    assert company.metrics[0].latest.sample_size == 4  # Team Chatt's answers
+    assert sum(company.backlog.by_status.values()) == 1  # and its improvement
+
+
+def test_the_swedish_dashboard_says_it_shows_the_top_levels(
+    below_the_top, maria, as_user, monkeypatch
+):
+    monkeypatch.setattr("cxlean.insights.dashboard.ROW_LIMIT", 1)
+    html = as_user(maria).get(INDEX).content.decode()
+    assert "Tabellerna visar trädets översta nivå: 1 av 4 enheter" in html
+    assert "Visa alla 4 enheter" in html
+
+
+def test_a_units_page_shows_the_levels_below_it_that_fit(
+    below_the_top, maria, as_user, monkeypatch, company, service_unit
+):
+    monkeypatch.setattr("cxlean.insights.dashboard.ROW_LIMIT", 3)
+    page = as_user(maria).get(unit_page(company), language="en").context["page"]
+    assert [row.unit.name for row in page.rows] == ["Företaget", "Kundservice", "Försäljning"]
+    assert page.top_levels_only
+    page = as_user(maria).get(unit_page(service_unit), language="en").context["page"]
+    assert [row.unit.name for row in page.rows] == ["Kundservice", "Team Chatt"]
+    assert not page.top_levels_only
+    monkeypatch.setattr("cxlean.insights.dashboard.ROW_LIMIT", 1)
+    response = as_user(maria).get(unit_page(service_unit), {"units": "all"}, language="en")
+    assert [row.unit.name for row in response.context["page"].rows] == [
+        "Kundservice",
+        "Team Chatt",
+    ]
+
+
+def test_the_top_levels_are_counted_from_the_viewers_units(company, service_unit, sales_unit):
+    from cxlean.insights.dashboard import top_levels
+    from cxlean.org.models import Unit
+
+    teams = [UnitFactory(parent=service_unit) for _n in range(3)]
+    sales_team = UnitFactory(parent=sales_unit)
+    everyone = list(Unit.objects.order_by("path"))
+    assert top_levels(everyone, None) == (everyone, 3, 3)
+    assert top_levels(everyone, 3) == ([company, service_unit, sales_unit], 2, 3)
+    assert top_levels(everyone, 2) == ([company], 1, 3)
+    assert top_levels(everyone, 0) == ([company], 1, 3)  # the top level at least
+    # A coordinator of Kundservice's teams and Försäljning: two trees, two tops.
+    scope = sorted([*teams, sales_unit, sales_team], key=lambda unit: unit.path)
+    assert top_levels(scope, 4) == (sorted([*teams, sales_unit], key=lambda u: u.path), 1, 2)
+    assert top_levels([], 5) == ([], 0, 0)
+
+
+def test_the_top_levels_run_a_constant_number_of_queries(
+    review, maria, as_user, company, maturity_model, nps, bob, count_queries, monkeypatch
+):
+    monkeypatch.setattr("cxlean.insights.dashboard.ROW_LIMIT", 2)
+    client = as_user(maria)
+    client.get(INDEX)
+
+    def queries_after_growing(count: int) -> tuple[int, int]:
+        grow(company, maturity_model, nps, bob, count)
+        return count_queries(client, INDEX), count_queries(client, unit_page(company))
+
+    assert queries_after_growing(1) == queries_after_growing(6)

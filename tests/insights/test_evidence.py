@@ -141,3 +141,16 @@ def test_the_evidence_include_shows_words_and_links_for_management_only(evidence
         assert ("/admin/" in html) is management
         for indicator in indicators:
             assert indicator.label in html
+
+
+def test_shown_units_count_the_units_below_them_as_when_every_unit_is_shown(
+    evidence_data, company, service_unit
+):
+    everyone = evidence_by_unit(Unit.objects.all(), *YEAR, TODAY)
+    shown = evidence_by_unit(Unit.objects.all(), *YEAR, TODAY, shown=[company, service_unit])
+    assert set(shown) == {company.pk, service_unit.pk}
+    for unit_id, indicators in shown.items():
+        assert [(i.key, i.display, i.detail, i.tone, i.url) for i in indicators] == [
+            (i.key, i.display, i.detail, i.tone, i.url) for i in everyone[unit_id]
+        ]
+    assert by_key(shown[service_unit.pk])["gemba_cadence"].value == 67  # Team Chatt's walks

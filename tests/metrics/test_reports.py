@@ -320,10 +320,36 @@ def test_a_shared_block_reads_the_answers_once_for_months_within_those_read(
     ]
     with shared_answer_counts():
         results(units, metric_list, wide)
-        with django_assert_num_queries(2):  # entered figures and targets; no answers
+        with django_assert_num_queries(0):  # those periods are worked out already
             rows = results(units, metric_list, narrow)
+        with django_assert_num_queries(3):  # other units are other sums: read
+            fewer = results(units[1:], metric_list, narrow)
         with django_assert_num_queries(3):  # a range not read yet is read
             results(units, metric_list, periods_back(MONTH, dt.date(2026, 6, 30), 1))
     assert [(r.unit.pk, r.metric.pk, r.period, r.value) for r in rows] == expected
+    assert [(r.unit.pk, r.metric.pk, r.period) for r in fewer] == [
+        (unit, metric, period) for unit, metric, period, _value in expected if unit != units[0].pk
+    ]
     with django_assert_num_queries(3):  # outside the block, nothing is kept
         results(units, metric_list, narrow)
+
+
+def test_a_few_units_can_be_asked_for_while_the_units_below_them_count(metrics):
+    """`counting`: the department's figures with its teams' answers, without asking
+    for the teams' own figures: the same as asking for everyone."""
+    grow(metrics, 3)
+    everyone = list(Unit.objects.all())
+    departments = [unit for unit in everyone if unit.depth == 1]
+    periods = [MARCH, Q1]
+    every_row = {
+        (r.unit.pk, r.metric.pk, r.period): (r.value, r.sample_size, r.target)
+        for r in results(everyone, list(metrics.values()), periods)
+    }
+    rows = results(departments, list(metrics.values()), periods, counting=everyone)
+    assert len(rows) == len(departments) * len(metrics) * len(periods)
+    assert {r.unit.pk for r in rows} == {unit.pk for unit in departments}
+    for r in rows:
+        assert (r.value, r.sample_size, r.target) == every_row[(r.unit.pk, r.metric.pk, r.period)]
+    assert any(r.value is not None for r in rows)
+    alone = results(departments, list(metrics.values()), periods)  # the teams do not count
+    assert all(r.value is None for r in alone if r.metric.is_survey)
