@@ -15,6 +15,10 @@ their units), in tree order:
 The headlines on top answer "what moved, and what is off": the units whose maturity
 level moved, the metrics off target and the indicators that need attention.
 
+A large tree is shown by its top levels: as many levels as fit in `ROW_LIMIT` rows (every
+level in most organisations), each row still counting all the units below it; the
+headlines speak of those rows, and a unit's page shows the levels below it the same way.
+
 Everything is read in a fixed number of queries whatever the number of units.
 """
 
@@ -275,6 +279,12 @@ class MetricLine:
         if change is None:
             return ""
         return "up" if change > 0 else "down" if change < 0 else "same"
+
+    @property
+    def tone(self) -> str:
+        """Whether the move is good or bad news (down is good for churn or effort)."""
+        improving = self.trend.improving
+        return "" if improving is None else "good" if improving else "bad"
 
 
 def figure(value: Decimal | None) -> str:

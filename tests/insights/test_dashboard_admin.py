@@ -351,3 +351,18 @@ def test_the_top_levels_run_a_constant_number_of_queries(
         return count_queries(client, INDEX), count_queries(client, unit_page(company))
 
     assert queries_after_growing(1) == queries_after_growing(6)
+
+
+def test_a_trend_arrow_is_coloured_by_good_or_bad_news_not_by_its_direction():
+    from types import SimpleNamespace
+
+    from cxlean.insights.dashboard import MetricLine
+    from cxlean.insights.templatetags.insights import trend
+
+    churn_down = MetricLine(SimpleNamespace(improving=True, change=-2))  # type: ignore[arg-type]
+    assert (churn_down.direction, churn_down.tone) == ("down", "good")
+    html = trend(churn_down.direction, "improving", churn_down.tone)
+    assert 'class="trend trend--down trend--good"' in html and "▼" in html
+    assert 'class="trend trend--up trend--good"' in trend("up", "up")  # maturity: up is good
+    assert "trend--neutral" in trend("same", "no change")
+    assert trend("up", "") == ""

@@ -38,14 +38,23 @@ def level(level, score=None) -> SafeString:
     )
 
 
+DIRECTION_TONES = {"up": "good", "down": "bad"}
+
+
 @register.simple_tag
-def trend(direction, words) -> SafeString:
-    """A move up or down: an arrow (hidden from screen readers) and the words."""
+def trend(direction, words, tone=None) -> SafeString:
+    """A move up or down: an arrow (hidden from screen readers) and the words; the arrow's
+    colour says whether that is good (by default up is, as for maturity; a metric where
+    lower is better says so with `tone`)."""
     if not words:
         return mark_safe("")
+    if tone is None:
+        tone = DIRECTION_TONES.get(direction, "")
     return format_html(
-        '<span class="trend trend--{}"><span class="arrow" aria-hidden="true">{}</span> {}</span>',
+        '<span class="trend trend--{} trend--{}"><span class="arrow" aria-hidden="true">{}</span>'
+        " {}</span>",
         direction or "none",
+        tone or "neutral",
         ARROWS.get(direction, ""),
         words,
     )
@@ -122,7 +131,7 @@ def metric_rows(rows) -> SafeString:
                     line.value_text,
                     line.target_text,
                     format_html(against, line.target_words),
-                    trend(line.direction, line.trend_words),
+                    trend(line.direction, line.trend_words, line.tone),
                     mark_safe(' aria-describedby="metrics-small-sample"') if small else "",
                     sample,
                     mark_safe('<span class="tone--warn" aria-hidden="true">&nbsp;*</span>')
