@@ -233,7 +233,10 @@ def export(browser: Browser, a: str, b: str, worker: Process) -> int:
     status = ""
     while time.monotonic() < deadline and status not in ("done", "failed"):
         time.sleep(0.5)
-        status = json.loads(browser.get(f"{a}/api/v1/export-jobs/{pk}/").body)["status"]
+        job = browser.get(f"{a}/api/v1/export-jobs/{pk}/")
+        if job.status != 200:
+            raise CheckFailed(f"A does not show export {pk} over the API ({job.status})")
+        status = json.loads(job.body)["status"]
     if status != "done":
         raise CheckFailed(f"export {pk} is “{status}” after {EXPORT_TIMEOUT} s:\n{worker.tail()}")
     step(f"export {pk} is done (followed on A); download it through A")
