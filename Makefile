@@ -10,7 +10,7 @@ PYTHON_CANDIDATES := $(foreach v,$(shell cat .python-version 2>/dev/null),$(HOME
     python3.13 python3.12 python3
 BASE_PYTHON := $(firstword $(foreach p,$(PYTHON_CANDIDATES),$(shell command -v $(p) >/dev/null 2>&1 && $(p) -c 'import sys; print("$(p)" if sys.version_info >= (3, 12) else "")' 2>/dev/null)))
 
-.PHONY: venv run test lint migrations-check messages demo bench clean lock datamodel screenshots backup-check
+.PHONY: venv run test lint migrations-check messages demo bench clean lock datamodel screenshots backup-check machines-check
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@if [ -z "$(BASE_PYTHON)" ]; then \
@@ -79,6 +79,12 @@ screenshots: $(VENV)/.installed
 # (scripts/backup_restore_check.py). Needs PostgreSQL at PGHOST (127.0.0.1:5432, postgres).
 backup-check: $(VENV)/.installed
 	$(PY) scripts/backup_restore_check.py
+
+# cxlean as several machines on this one (scripts/machines_check.py): two gunicorn web
+# machines and a Celery worker, each with its own empty MEDIA_ROOT, sharing only a scratch
+# PostgreSQL database, Redis (databases 12 and 13) and an S3 bucket (moto's server).
+machines-check: $(VENV)/.installed
+	$(PY) scripts/machines_check.py
 
 bench: $(VENV)/.installed
 	@for f in bench/*.py; do echo "== $$f"; $(PY) $$f || exit 1; done

@@ -183,7 +183,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where `collectstatic` puts the static files whitenoise serves when DEBUG is off.
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded and exported files (cxlean/core/storage.py): the local disk under MEDIA_ROOT, or
 # with STORAGE_URL (or AWS_STORAGE_BUCKET_NAME) an S3-compatible bucket that every web

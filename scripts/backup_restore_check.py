@@ -24,25 +24,33 @@ PGPORT, PGUSER and PGPASSWORD (default 127.0.0.1, 5432, postgres, no password).
 
 import hashlib
 import html
-import http.cookiejar
 import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from checks import (
+    ROOT,
+    Browser,
+    CheckFailed,
+    base_env,
+    database_url,
+    elapsed,
+    free_port,
+    gunicorn,
+    manage,
+    run,
+    step,
+    stop,
+    wait_until_up,
+)
+
 MANUAL = ROOT / "docs" / "en" / "architecture.md"
-VENV_BIN = Path(sys.executable).parent
-PASSWORD = "cxlean-demo"
 VIEWER = "manager"  # Management reads everything and changes nothing
 
 # Run in `manage.py shell` against a database: what the comparison and the web checks need.
@@ -67,10 +75,6 @@ print(json.dumps({
 """.replace("VIEWER", repr(VIEWER))
 
 
-class CheckFailed(Exception):
-    pass
-
-
 def manual_block(name: str, source: str | None = None) -> str:
     """The commands of the manual's fenced block ```sh <name>```."""
     text = source if source is not None else MANUAL.read_text(encoding="utf-8")
@@ -78,24 +82,6 @@ def manual_block(name: str, source: str | None = None) -> str:
     if len(found) != 1:
         raise CheckFailed(f"{MANUAL.name}: expected one ```sh {name}``` block, found {len(found)}")
     return found[0]
-
-
-STARTED = time.monotonic()
-
-
-def step(title: str) -> None:
-    print(f"-- [{time.monotonic() - STARTED:5.1f} s] {title}", flush=True)
-
-
-def run(args: list[str], env: dict[str, str], **kwargs) -> subprocess.CompletedProcess:
-    result = subprocess.run(
-        args, env=env, cwd=ROOT, text=True, capture_output=True, check=False, **kwargs
-    )
-    if result.returncode != 0:
-        raise CheckFailed(
-            f"{' '.join(args[:3])} … failed ({result.returncode}):\n{result.stdout}{result.stderr}"
-        )
-    return result
 
 
 def run_manual(name: str, env: dict[str, str]) -> None:
@@ -110,16 +96,8 @@ def database_exists(name: str, env: dict[str, str]) -> bool:
     return result.stdout.strip() == "1"
 
 
-def database_url(name: str) -> str:
-    user = urllib.parse.quote(os.environ.get("PGUSER", "postgres"))
-    password = os.environ.get("PGPASSWORD")
-    auth = f"{user}:{urllib.parse.quote(password)}" if password else user
-    host = os.environ.get("PGHOST", "127.0.0.1")
-    return f"postgres://{auth}@{host}:{os.environ.get('PGPORT', '5432')}/{name}"
-
-
 def probe(env: dict[str, str]) -> dict:
-    result = run([str(VENV_BIN / "python"), "manage.py", "shell", "-c", PROBE], env)
+    result = manage(["shell", "-c", PROBE], env)
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
@@ -132,83 +110,41 @@ def files(media_root: Path) -> dict[str, str]:
     }
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def serve_and_check(env: dict[str, str], source: dict, media_root: Path, log: Path) -> None:
     """gunicorn on the restored database: sign in, read an improvement, download evidence."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     step(f"gunicorn on the restored database at {base}")
-    with log.open("w") as out:
-        server = subprocess.Popen(
-            [str(VENV_BIN / "gunicorn"), "cxlean.wsgi", "--bind", f"127.0.0.1:{port}"],
-            env=env,
-            cwd=ROOT,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+    server = gunicorn("gunicorn", port, env, log)
     try:
-        opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
-        )
-        for _ in range(60):
-            try:
-                with opener.open(f"{base}/healthz/", timeout=5) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:  # not listening yet, or still starting
-                time.sleep(0.5)
-        else:
-            raise CheckFailed(f"gunicorn did not answer /healthz/:\n{log.read_text()}")
-
-        with opener.open(f"{base}/accounts/login/", timeout=10) as answer:
-            form = answer.read().decode()
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)
-        if token is None:
-            raise CheckFailed("the login page has no CSRF token")
-        data = urllib.parse.urlencode(
-            {"csrfmiddlewaretoken": token[1], "username": VIEWER, "password": PASSWORD}
-        ).encode()
-        login = urllib.request.Request(
-            f"{base}/accounts/login/", data=data, headers={"Referer": f"{base}/accounts/login/"}
-        )
-        with opener.open(login, timeout=10) as answer:
-            if answer.url.rstrip("/").endswith("/accounts/login"):
-                raise CheckFailed(f"signing in as {VIEWER} on the restored database failed")
+        wait_until_up(base, server)
+        browser = Browser()
+        if browser.sign_in(base, VIEWER).at_login:
+            raise CheckFailed(f"signing in as {VIEWER} on the restored database failed")
 
         item = source["item"]
-        with opener.open(f"{base}/improvements/{item['pk']}/", timeout=10) as answer:
-            page = answer.read().decode()
+        page = browser.get(f"{base}/improvements/{item['pk']}/").text
         if html.escape(item["title"], quote=False) not in page and item["title"] not in page:
             raise CheckFailed(f"/improvements/{item['pk']}/ does not show “{item['title']}”")
         print(f"   /improvements/{item['pk']}/ shows “{item['title']}”")
 
         evidence = source["evidence"]
-        with opener.open(f"{base}/checklists/evidence/{evidence['pk']}/", timeout=10) as answer:
-            body = answer.read()
+        body = browser.get(f"{base}/checklists/evidence/{evidence['pk']}/").body
         if body != (media_root / evidence["name"]).read_bytes() or not body:
             raise CheckFailed(f"evidence {evidence['pk']} did not download with its content")
         print(f"   /checklists/evidence/{evidence['pk']}/ downloads {evidence['name']}")
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop(server)
 
 
-def check(scratch: Path, source_db: str, restored_db: str, base_env: dict[str, str]) -> None:
+def check(scratch: Path, source_db: str, restored_db: str, env: dict[str, str]) -> None:
     media, restored_media = scratch / "media", scratch / "restored-media"
     backup = scratch / "backup"
     backup.mkdir()
 
     def app_env(db: str, media_root: Path) -> dict[str, str]:
         return {
-            **base_env,
+            **env,
             "DATABASE_URL": database_url(db),
             "MEDIA_ROOT": str(media_root),
             "DB": db,
@@ -218,10 +154,10 @@ def check(scratch: Path, source_db: str, restored_db: str, base_env: dict[str, s
     source_env, restored_env = app_env(source_db, media), app_env(restored_db, restored_media)
 
     step(f"scratch database {source_db}: migrate and load the demo")
-    run(["createdb", source_db], base_env)
-    run([str(VENV_BIN / "python"), "manage.py", "migrate", "--noinput"], source_env)
+    run(["createdb", source_db], env)
+    manage(["migrate", "--noinput"], source_env)
     step("load the demo")
-    run([str(VENV_BIN / "python"), "manage.py", "demo"], source_env)
+    manage(["demo"], source_env)
     step("count the rows and files of the source")
     source = probe(source_env)
     source_files = files(media)
@@ -230,7 +166,7 @@ def check(scratch: Path, source_db: str, restored_db: str, base_env: dict[str, s
 
     run_manual("backup", source_env)
 
-    if database_exists(restored_db, base_env):
+    if database_exists(restored_db, env):
         raise CheckFailed(f"{restored_db} exists already; the restore must start from nothing")
     run_manual("restore", restored_env)
 
@@ -259,27 +195,21 @@ def main() -> int:
     suffix = f"{os.getpid()}_{int(time.time())}"
     source_db, restored_db = f"cxlean_backup_{suffix}", f"cxlean_restored_{suffix}"
     scratch = Path(tempfile.mkdtemp(prefix="cxlean-backup-check-"))
-    base_env = {
-        **os.environ,
-        "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
-        "PGHOST": os.environ.get("PGHOST", "127.0.0.1"),
-        "PGPORT": os.environ.get("PGPORT", "5432"),
-        "PGUSER": os.environ.get("PGUSER", "postgres"),
-        "DJANGO_SETTINGS_MODULE": "cxlean.settings",
+    env = base_env(
         # Background work the demo queues stays in the scratch folder, on no one's broker.
-        "CELERY_BROKER_URL": "filesystem://localhost/",
-        "CELERY_DATA_DIR": str(scratch / "celery"),
-    }
+        CELERY_BROKER_URL="filesystem://localhost/",
+        CELERY_DATA_DIR=str(scratch / "celery"),
+    )
     try:
-        check(scratch, source_db, restored_db, base_env)
+        check(scratch, source_db, restored_db, env)
     except CheckFailed as failure:
         print(f"FAILED: {failure}", file=sys.stderr)
         return 1
     finally:
         for db in (restored_db, source_db):
-            subprocess.run(["dropdb", "--if-exists", db], env=base_env, check=False)
+            subprocess.run(["dropdb", "--if-exists", db], env=env, check=False)
         shutil.rmtree(scratch, ignore_errors=True)
-    print(f"backup and restore: OK ({time.monotonic() - STARTED:.0f} s)")
+    print(f"backup and restore: OK ({elapsed():.0f} s)")
     return 0
 
 

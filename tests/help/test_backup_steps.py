@@ -3,6 +3,7 @@
 chapter must show the same commands, so neither language drifts from what CI tests."""
 
 import importlib.util
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,8 @@ SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "backup_restore_check
 
 
 def _script():
+    if str(SCRIPT.parent) not in sys.path:  # its helpers, scripts/checks.py, beside it
+        sys.path.append(str(SCRIPT.parent))
     spec = importlib.util.spec_from_file_location("backup_restore_check", SCRIPT)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
