@@ -385,3 +385,31 @@ def test_the_schema_describes_the_metrics_endpoints():
         assert f"/api/v1/{prefix}/" in paths and f"/api/v1/{prefix}/{{id}}/" in paths
     parameters = {p["name"] for p in paths["/api/v1/metric-results/"]["get"]["parameters"]}
     assert {"unit", "metric", "period_kind", "from", "to", "page"} <= parameters
+
+
+def test_every_page_of_the_results_table_holds_the_rows_worked_out_for_all_units(
+    as_user, maria, scored
+):
+    """A page works out only its own units' figures (the answers of the units below them
+    still count): the pages together are the table worked out for every unit at once."""
+    from cxlean.metrics.models import Metric
+    from cxlean.metrics.reports import periods_back, results
+    from cxlean.org.models import Unit
+
+    client = as_user(maria)
+    walked, address = [], f"{RESULTS}?page_size=7&from=2026-01-01&to=2026-04-30"
+    while address:
+        body = client.get(address).json()
+        walked += [(r["unit"], r["metric"], r["period_start"], r["value"]) for r in body["results"]]
+        address = body["next"]
+    metrics = list(Metric.objects.active())
+    months = periods_back("month", dt.date(2026, 4, 30), 4)
+    expected = [
+        (r.unit.pk, r.metric.kind, r.period.start.isoformat(), r.value)
+        for r in results(Unit.objects.all(), metrics, months)
+    ]
+    assert [row[:3] for row in walked] == [row[:3] for row in expected]
+    assert [row[3] for row in walked] == [
+        None if value is None else f"{value:.2f}" for *_key, value in expected
+    ]
+    assert any(value is not None for *_key, value in walked)

@@ -295,6 +295,29 @@ def periods_between(kind: str, first: dt.date, last: dt.date) -> list[Period]:
     return periods
 
 
+class ResultTable:
+    """The rows of `results` for `units`, in tree order, as a sequence the paginator
+    slices: only the units of the rows asked for are worked out (with the answers of
+    `counting` counting in them), so a page costs the same however many units there are."""
+
+    def __init__(self, units, metrics: list[Metric], periods: list[Period], counting) -> None:
+        self.units = sorted(units, key=lambda unit: unit.path)
+        self.metrics, self.periods, self.counting = metrics, periods, counting
+        self.per_unit = len(metrics) * len(periods)
+
+    def __len__(self) -> int:
+        return len(self.units) * self.per_unit
+
+    def __getitem__(self, index: slice) -> list[Result]:
+        start, stop, _step = index.indices(len(self))
+        if start >= stop:
+            return []
+        first, last = start // self.per_unit, (stop - 1) // self.per_unit + 1
+        rows = results(self.units[first:last], self.metrics, self.periods, counting=self.counting)
+        offset = first * self.per_unit
+        return rows[start - offset : stop - offset]
+
+
 @documented(
     TAGS,
     list=extend_schema(
@@ -348,12 +371,8 @@ class ResultViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         metrics = Metric.objects.all() if "metric" in data else Metric.objects.active()
         if "metric" in data:
             metrics = metrics.filter(kind=data["metric"])
-        shown = {unit.pk for unit in units}
-        found = [
-            result
-            for result in results(counted_units(units), list(metrics), periods)
-            if result.unit.pk in shown
-        ]
-        page = self.paginate_queryset(found) or []  # rows made for the page only
+        table = ResultTable(units, list(metrics), periods, list(counted_units(units)))
+        # The paginator slices the table like a list (the stubs ask for a QuerySet).
+        page: list[Result] = self.paginate_queryset(table) or []  # type: ignore[arg-type]
         rows = [result_row(result) for result in page]
         return self.get_paginated_response(ResultRowSerializer(rows, many=True).data)
