@@ -13,6 +13,7 @@ from django.template import loader
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import defaults
+from rest_framework.exceptions import MethodNotAllowed
 
 API_PREFIX = "/api/"
 
@@ -54,6 +55,18 @@ def server_error(request, template_name=defaults.ERROR_500_TEMPLATE_NAME):
     return defaults.server_error(request, template_name)
 
 
+def method_not_allowed(request: HttpRequest, empty: HttpResponse) -> HttpResponse:
+    """The empty 405 `empty` with a body people (or API clients) can read."""
+    if is_api(request):
+        # DRF's own words, as its views answer a method they do not take.
+        answer: HttpResponse = api_error(str(MethodNotAllowed(request.method or "").detail), 405)
+    else:
+        answer = HttpResponse(loader.render_to_string("405.html", request=request), status=405)
+    if "Allow" in empty:
+        answer["Allow"] = empty["Allow"]
+    return answer
+
+
 def has_nul(request: HttpRequest) -> bool:
     if "\x00" in request.path_info:
         return True
@@ -91,6 +104,10 @@ class NotFoundPageMiddleware:
     technical 404 page when DEBUG is on; `page_not_found` is what production shows
     (templates/404.html, or JSON under /api/). A 404 response a view returns itself is
     left alone.
+
+    A view that takes only a form's POST answers any other method with an empty 405
+    (Django's `require_POST`, a class-based view's `http_method_not_allowed`): the body
+    becomes templates/405.html, or JSON under /api/, with the `Allow` header kept.
     """
 
     def __init__(self, get_response):
@@ -105,6 +122,8 @@ class NotFoundPageMiddleware:
         ):
             # No route matched: Django's handler answered with the technical page.
             return page_not_found(request, Http404(request.path))
+        if response.status_code == 405 and not getattr(response, "content", b"x"):
+            return method_not_allowed(request, response)
         return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:

@@ -5,10 +5,11 @@ import logging
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.test import Client
 from django.urls import include, path, reverse
 from django.utils.log import AdminEmailHandler
+from django.views.decorators.http import require_POST
 
 pytestmark = pytest.mark.django_db
 
@@ -25,10 +26,22 @@ def own_not_found(request):
     return HttpResponse("nothing here, says the view", status=404)
 
 
+@require_POST
+def takes_a_form(request):
+    return HttpResponse("sent")
+
+
+def own_not_allowed(request):
+    return HttpResponseNotAllowed(["POST"], "only a form, says the view")
+
+
 urlpatterns = [
     path("forbidden/", forbidden),
     path("broken/", broken),
     path("own-not-found/", own_not_found),
+    path("form/", takes_a_form),
+    path("api/v1/form/", takes_a_form),
+    path("own-not-allowed/", own_not_allowed),
     path("", include("cxlean.urls")),
 ]
 
@@ -79,6 +92,33 @@ def test_a_404_a_view_returns_itself_is_left_alone(alice, as_user, debug, these_
     response = as_user(alice).get("/own-not-found/")
     assert response.status_code == 404
     assert response.content == b"nothing here, says the view"
+
+
+@pytest.mark.parametrize("debug_on", [True, False])
+def test_a_form_address_opened_as_a_page_says_so(alice, as_user, these_urls, settings, debug_on):
+    settings.DEBUG = debug_on
+    response = as_user(alice).get("/form/")
+    assert response.status_code == 405 and response["Allow"] == "POST"
+    html = response.content.decode()
+    assert "Sidan kan inte öppnas så här" in html and 'href="/"' in html
+    assert as_user(alice).post("/form/").content == b"sent"
+
+
+def test_a_form_address_of_the_api_answers_json_405(alice, as_user, these_urls):
+    response = as_user(alice).get("/api/v1/form/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 405 and response["Allow"] == "POST"
+    assert response.json() == {"detail": 'Method "GET" not allowed.'}
+
+
+def test_a_405_with_a_body_of_its_own_is_left_alone(alice, as_user, these_urls):
+    response = as_user(alice).get("/own-not-allowed/")
+    assert (response.status_code, response.content) == (405, b"only a form, says the view")
+
+
+def test_a_real_form_address_opened_as_a_page_says_so_in_english(alice, as_user, english):
+    response = as_user(alice).get(reverse("notifications:calendar"), **english)
+    assert response.status_code == 405
+    assert "This page cannot be opened this way" in response.content.decode()
 
 
 def test_a_403_is_logged_as_one_line_without_traceback(alice, as_user, these_urls, caplog):
