@@ -279,7 +279,8 @@ def test_a_sample_payload_shows_each_answer_and_what_cannot_be_mapped(
     )
     page = response.content.decode()
     assert response.status_code == 200
-    assert "a1" in page and "Nothing at “answer.value”" in page
+    assert "a1" in page and "Answer 2 · score: Nothing at “answer.value”" in page
+    assert '<th scope="row">1</th>' in page and '<th scope="row">0</th>' not in page
     assert response.context["rows"][0][1]["unit"] == service_unit.pk
     assert (
         '<td data-label="Unit">Kundservice</td>'
