@@ -145,6 +145,11 @@ class Inbox:
         return sum(group.count for group in self.groups)
 
     @property
+    def to_do(self) -> int:
+        """The rows that ask something of the person: all but "for your information"."""
+        return sum(group.count for group in self.groups if group.urgency != Urgency.INFO)
+
+    @property
     def rows(self) -> list[Row]:
         """The shown rows, most urgent first (what a digest takes the top of)."""
         return [row for group in self.groups for row in group.rows]

@@ -100,6 +100,14 @@ def test_management_sees_what_moved_and_nothing_to_act_on(everything, maria):
     assert all("0 → 1" in state for _, state, _ in rows["rollout_behind"])
 
 
+def test_the_to_do_count_leaves_out_what_is_for_information_only(everything, maria, bob, as_user):
+    inbox = inbox_for(maria, 50)
+    assert inbox.count > 0 and inbox.to_do == 0  # what moved asks nothing of management
+    heading = '<h2 id="inbox">Att göra <span class="count">0</span></h2>'
+    assert heading in as_user(maria).get("/").content.decode()
+    assert inbox_for(bob, 50).to_do > 0
+
+
 def test_management_rows_lead_into_the_admin_dashboard(everything, maria, as_user):
     client = as_user(maria)
     for row in inbox_for(maria, 50).rows:
