@@ -128,22 +128,25 @@ def test_an_employee_chooses_a_daily_digest_in_english_and_an_hour_of_25_is_refu
     page.context.close()
 
 
+@pytest.mark.parametrize("width", [WIDTH, 320])
 def test_a_long_organisation_name_keeps_its_words_whole_beside_the_bell_on_a_phone(
-    browser, live_server, alice
+    browser, live_server, alice, width
 ):
     """With "17 unread" beside it, "Nordljus Energi AB" broke into "Nordlj / us / Energ / i
-    AB"; on a phone the bell shows the number alone and the name wraps between words."""
+    AB"; on a phone the bell shows the number alone and the name wraps between words (on
+    the narrowest, the menu button shows its icon, its word kept for screen readers)."""
     Branding.objects.create(name="Nordljus Energi AB")
     NotificationFactory.create_batch(17, user=alice)
-    page = new_page(browser, live_server.url, width=WIDTH, height=800)
+    page = new_page(browser, live_server.url, width=width, height=800)
     log_in(page, "alice", PASSWORD)
     count = page.locator("header a.notifications-link .notifications-link__count")
     assert count.inner_text() == "17"
     name = page.locator("header .brand__name")
     line = float(name.evaluate("element => getComputedStyle(element).lineHeight")[:-2])
     assert name.bounding_box()["height"] <= 2 * line + 1  # two lines at most
+    assert page.locator("details.menu > summary").inner_text() == "Meny"
     no_sideways_scroll(page)
-    screenshot(page, "notifications-bell-long-name-phone")
+    screenshot(page, f"notifications-bell-long-name-phone-{width}")
     page.context.close()
 
 
