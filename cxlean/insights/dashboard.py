@@ -397,8 +397,8 @@ class Dashboard(Sections):
     dimensions: list[Dimension]
     rows: list[UnitOverview]
     in_scope: int = 0  # the units whose figures count in the rows
-    levels: int = 0  # the levels of the tree in the rows, of
-    all_levels: int = 0
+    levels: int = 0  # the levels of the tree in the rows
+    fits: bool = True  # every unit fits in the tables (ROW_LIMIT)
 
     @property
     def moved(self) -> list[UnitOverview]:
@@ -472,7 +472,8 @@ def dashboard_of(units: list[Unit], today: dt.date, limit: int | None = None) ->
     start = twelve_months_before(today)
     if not units:
         return Dashboard(today, start, [], [])
-    shown, levels, all_levels = top_levels(units, limit)
+    shown, levels, _all = top_levels(units, limit)
+    fits = len(shown if limit == ROW_LIMIT else top_levels(units, ROW_LIMIT)[0]) == len(units)
     unit_qs = Unit.objects.filter(pk__in=[unit.pk for unit in units])
     maturity, dimensions = maturity_by_unit(shown)
     every_coverage = coverage_by_unit(units, today)
@@ -495,7 +496,7 @@ def dashboard_of(units: list[Unit], today: dt.date, limit: int | None = None) ->
         )
         for unit in shown
     ]
-    return Dashboard(today, start, dimensions, rows, len(units), levels, all_levels)
+    return Dashboard(today, start, dimensions, rows, len(units), levels, fits)
 
 
 # --- a unit's page -------------------------------------------------------------------------
@@ -538,7 +539,7 @@ class UnitPage(Sections):
     today: dt.date
     in_scope: int = 0
     levels: int = 0
-    all_levels: int = 0
+    fits: bool = True
 
     @property
     def rows(self) -> list[UnitOverview]:  # type: ignore[override]  # Sections only reads it
@@ -578,7 +579,7 @@ def unit_page_of(unit: Unit, scope: QuerySet[Unit], today: dt.date, everything: 
         today=today,
         in_scope=dashboard.in_scope,
         levels=dashboard.levels,
-        all_levels=dashboard.all_levels,
+        fits=dashboard.fits,
     )
 
 

@@ -288,6 +288,9 @@ def test_a_tree_larger_than_the_tables_shows_its_top_levels(
         "Försäljning",
     ]
     assert "Show only the top levels of the tree" in everything.content.decode()
+    monkeypatch.setattr("cxlean.insights.dashboard.ROW_LIMIT", 4)  # the tree fits: no toggle
+    fitting = as_user(maria).get(INDEX, {"units": "all"}, language="en").content.decode()
+    assert "Show only the top levels" not in fitting and "Show all" not in fitting
     for row in dashboard.rows:  # the units below count as when they are shown
         assert figures_of(row) == figures_of(every_row[row.unit.pk])
     company = dashboard.rows[0]
