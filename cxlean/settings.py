@@ -102,7 +102,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "cxlean.core.errors.NotFoundPageMiddleware",
+    "cxlean.core.errors.ErrorPageMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

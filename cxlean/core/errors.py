@@ -97,8 +97,10 @@ class RefuseNulMiddleware:
         return self.get_response(request)
 
 
-class NotFoundPageMiddleware:
-    """With DEBUG on (the demo) a 404 is the app's own page too, not Django's technical one.
+class ErrorPageMiddleware:
+    """The app's own pages for a 404 with DEBUG on and for an empty 405.
+
+    With DEBUG on (the demo) a 404 is the app's own page too, not Django's technical one.
 
     Django answers an address that matches no route, and a view's Http404, with its
     technical 404 page when DEBUG is on; `page_not_found` is what production shows

@@ -465,15 +465,17 @@ def build_dashboard(units: QuerySet[Unit], today: dt.date, everything: bool = Fa
     """The dashboard of `units`: the top levels that fit within `ROW_LIMIT` rows, or
     every unit with `everything`."""
     with shared_answer_counts():  # the evidence and the metric table read them once
-        return dashboard_of(list(units.order_by("path")), today, None if everything else ROW_LIMIT)
+        return dashboard_of(list(units.order_by("path")), today, everything)
 
 
-def dashboard_of(units: list[Unit], today: dt.date, limit: int | None = None) -> Dashboard:
+def dashboard_of(units: list[Unit], today: dt.date, everything: bool) -> Dashboard:
     start = twelve_months_before(today)
     if not units:
         return Dashboard(today, start, [], [])
-    shown, levels, _all = top_levels(units, limit)
-    fits = len(shown if limit == ROW_LIMIT else top_levels(units, ROW_LIMIT)[0]) == len(units)
+    shown, levels, deepest = top_levels(units, ROW_LIMIT)
+    fits = len(shown) == len(units)
+    if everything:
+        shown, levels = units, deepest
     unit_qs = Unit.objects.filter(pk__in=[unit.pk for unit in units])
     maturity, dimensions = maturity_by_unit(shown)
     every_coverage = coverage_by_unit(units, today)
